@@ -1,0 +1,37 @@
+"""The composition root: build the Bolt app with its client, database and listeners."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.errors import register_error_handler
+from bot.settings import Settings
+from handlers import register_all
+from handlers.deps import Deps
+from storage.engine import Database
+
+logger = logging.getLogger("grievance_bot")
+
+
+def build_app(settings: Settings, db: Database, client: WebClient) -> App:
+    """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
+
+    Listeners run on Bolt's thread pool after ``ack`` (``process_before_response`` off),
+    so a listener can commit, acknowledge, then post to Slack without holding the 3 s
+    acknowledgement window hostage.
+    """
+    secret = settings.slack_signing_secret
+    app = App(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        request_verification_enabled=secret is not None,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("grievance_bot.bolt"),
+    )
+    register_all(app, Deps(db=db, settings=settings))
+    register_error_handler(app)
+    return app

@@ -1,0 +1,100 @@
+"""``grievance-bot check``: find what is wrong with a deployment before Slack does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.surface import BOT_SCOPES
+from storage.engine import Database
+from storage.migrate import current_revision, head_revision
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the report: what was checked, whether it is fine, and what to do."""
+
+    ok: bool
+    subject: str
+    detail: str
+
+
+def _slack_findings(settings: Settings) -> list[Finding]:
+    if settings.slack_bot_token is None:
+        return [Finding(False, "SLACK_BOT_TOKEN", "not set: only the local sandbox can run")]
+    findings = [Finding(True, "SLACK_BOT_TOKEN", "set")]
+    if settings.slack_app_token is not None:
+        findings.append(Finding(True, "SLACK_APP_TOKEN", "set: run will use Socket Mode"))
+    elif settings.slack_signing_secret is None:
+        findings.append(
+            Finding(
+                False, "SLACK_SIGNING_SECRET", "not set: HTTP mode cannot verify Slack's requests"
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                True,
+                "SLACK_SIGNING_SECRET",
+                f"set: run will serve HTTP on :{settings.port}/slack/events",
+            )
+        )
+    client = make_web_client(
+        settings.slack_bot_token.get_secret_value(), settings.slack_api_url, max_retries=1
+    )
+    try:
+        auth = client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown error")
+        findings.append(Finding(False, "Slack auth.test", f"refused the token: {error}"))
+        return findings
+    except OSError as exc:
+        findings.append(
+            Finding(False, "Slack auth.test", f"cannot reach {settings.slack_api_url}: {exc}")
+        )
+        return findings
+    findings.append(
+        Finding(True, "Slack auth.test", f"bot @{auth.get('user')} in workspace {auth.get('team')}")
+    )
+    granted = {s.strip() for s in auth.headers.get("x-oauth-scopes", "").split(",") if s.strip()}
+    missing = sorted(set(BOT_SCOPES) - granted)
+    if missing:
+        findings.append(
+            Finding(
+                False,
+                "OAuth scopes",
+                "missing "
+                + ", ".join(missing)
+                + ": add them (manifest.yml has them) and reinstall the app",
+            )
+        )
+    else:
+        findings.append(Finding(True, "OAuth scopes", "all granted"))
+    return findings
+
+
+def _database_findings(settings: Settings) -> list[Finding]:
+    db = Database.from_url(settings.database_url)
+    try:
+        if not db.is_reachable():
+            return [Finding(False, "DATABASE_URL", "the database does not answer")]
+        current, head = current_revision(db.engine), head_revision(db.engine)
+    finally:
+        db.dispose()
+    if current != head:
+        return [
+            Finding(
+                False,
+                "Database schema",
+                f"at {current or 'nothing'}, code needs {head}: run `grievance-bot db upgrade`",
+            )
+        ]
+    return [Finding(True, "Database schema", f"migrated ({head})")]
+
+
+def run_checks(settings: Settings) -> list[Finding]:
+    """Every check, in the order an operator would fix them."""
+    return _slack_findings(settings) + _database_findings(settings)

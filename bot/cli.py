@@ -1,0 +1,116 @@
+"""The ``grievance-bot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+MODE_SLACK_HTTP = (
+    "grievance-bot: connecting to Slack over HTTP on port {port} ({url}); "
+    "unset SLACK_BOT_TOKEN to try the local sandbox instead."
+)
+MODE_SLACK_SOCKET = (
+    "grievance-bot: connecting to Slack in Socket Mode ({url}); "
+    "unset SLACK_BOT_TOKEN to try the local sandbox instead."
+)
+MODE_SANDBOX = (
+    "grievance-bot: no SLACK_BOT_TOKEN set, so this is the local sandbox (no Slack "
+    "needed). To run against Slack, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grievance-bot",
+        description="A Slack app that helps a delivery team win back an unhappy client.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser(
+        "run", help="run the bot: Slack when SLACK_BOT_TOKEN is set, else the local sandbox"
+    )
+    commands.add_parser("sandbox", help="try the bot offline against a local Slack emulator")
+    commands.add_parser("check", help="check settings, Slack token and scopes, and the database")
+    db = commands.add_parser("db", help="database schema: upgrade or show the revision")
+    db.add_argument("action", choices=["upgrade", "current"])
+    return parser
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def _run(settings: Settings) -> int:
+    from bot.logs import configure_logging
+    from bot.runtime import build_runtime, serve_http, serve_socket_mode
+
+    if not settings.has_slack:
+        print(MODE_SANDBOX, flush=True)
+        return _sandbox(settings)
+    settings.require_slack()
+    socket_mode = settings.slack_app_token is not None
+    template = MODE_SLACK_SOCKET if socket_mode else MODE_SLACK_HTTP
+    print(template.format(port=settings.port, url=settings.slack_api_url), flush=True)
+    configure_logging(settings.log_level_number, settings.secrets())
+    runtime = build_runtime(settings)
+    if socket_mode:
+        serve_socket_mode(runtime)
+    else:
+        serve_http(runtime)
+    return 0
+
+
+def _sandbox(settings: Settings) -> int:
+    from bot.sandbox.session import run_sandbox
+
+    return run_sandbox(settings, sys.stdin, sys.stdout)
+
+
+def _check(settings: Settings) -> int:
+    from bot.check import run_checks
+
+    findings = run_checks(settings)
+    for finding in findings:
+        mark = "ok " if finding.ok else "!! "
+        print(f"{mark} {finding.subject}: {finding.detail}")
+    bad = [f for f in findings if not f.ok]
+    print("All good." if not bad else f"{len(bad)} problem(s) to fix.")
+    return 0 if not bad else 1
+
+
+def _db(settings: Settings, action: str) -> int:
+    from storage.engine import Database
+    from storage.migrate import current_revision, upgrade
+
+    db = Database.from_url(settings.database_url)
+    try:
+        if action == "upgrade":
+            upgrade(db.engine)
+        print(f"database at revision {current_revision(db.engine)}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit status."""
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    try:
+        settings = _settings()
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "sandbox":
+            return _sandbox(settings)
+        if args.command == "check":
+            return _check(settings)
+        return _db(settings, args.action)
+    except SettingsError as exc:
+        print(f"grievance-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

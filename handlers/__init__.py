@@ -1,0 +1,15 @@
+"""Slack listeners, one module per feature; ``register_all`` is the only wiring point."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import commands, fallback, middleware
+from handlers.deps import Deps
+
+
+def register_all(app: App, deps: Deps) -> None:
+    """Attach middleware and every feature's listeners to ``app``."""
+    middleware.register(app, deps)
+    commands.register(app, deps)
+    fallback.register(app, deps)  # last: it matches every event
