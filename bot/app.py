@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -11,12 +12,15 @@ from bot.errors import register_error_handler
 from bot.settings import Settings
 from handlers import register_all
 from handlers.deps import Deps
+from handlers.lookup import workspace_url
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot")
 
 
-def build_app(settings: Settings, db: Database, client: WebClient) -> App:
+def build_app(
+    settings: Settings, db: Database, client: WebClient, executor: Executor | None = None
+) -> App:
     """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
 
     Listeners run on Bolt's thread pool after ``ack`` (``process_before_response`` off),
@@ -31,7 +35,9 @@ def build_app(settings: Settings, db: Database, client: WebClient) -> App:
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("grievance_bot.bolt"),
+        listener_executor=executor,
     )
-    register_all(app, Deps(db=db, settings=settings))
+    slack_url = workspace_url(client)
+    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url))
     register_error_handler(app)
     return app

@@ -35,6 +35,26 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check settings, Slack token and scopes, and the database")
     db = commands.add_parser("db", help="database schema: upgrade or show the revision")
     db.add_argument("action", choices=["upgrade", "current"])
+    export = commands.add_parser(
+        "export", help="write the case history as JSON, CSV or markdown (needs no Slack)"
+    )
+    export.add_argument(
+        "--case",
+        metavar="NAME_OR_CHANNEL",
+        help="only the case with this client name or channel id",
+    )
+    export.add_argument(
+        "--format",
+        choices=["json", "csv", "markdown"],
+        default="json",
+        help="json (lossless, the default), csv (one row per timeline entry) or markdown",
+    )
+    export.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument(
+        "--include-confidential",
+        action="store_true",
+        help="include confidential grievances and their entries (withheld by default)",
+    )
     return parser
 
 
@@ -94,6 +114,55 @@ def _db(settings: Settings, action: str) -> int:
     return 0
 
 
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """Export the history; reads DATABASE_URL only, so it works where Slack tokens are absent.
+
+    Migrations run first so a fresh or older database exports instead of failing. The
+    document is built before the output file is opened, so an unknown ``--case`` leaves no
+    empty file behind. Data goes to stdout or FILE; notes go to stderr so a pipe stays clean.
+    """
+    from bot.export_formats import WRITERS
+    from bot.playbook.export import UnknownCaseError, build_export
+    from storage.engine import Database
+    from storage.migrate import upgrade
+
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade(db.engine)
+        with db.transaction() as session:
+            document = build_export(
+                session=session,
+                case_filter=args.case,
+                include_confidential=args.include_confidential,
+            )
+    except UnknownCaseError as exc:
+        print(f"grievance-bot: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    write = WRITERS[args.format]
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            write(document, out)
+        print(
+            f"grievance-bot: exported {len(document.cases)} case(s), "
+            f"{document.grievance_count} grievance(s) and {document.entry_count} timeline "
+            f"entries to {args.output}",
+            file=sys.stderr,
+        )
+    else:
+        write(document, sys.stdout)
+        sys.stdout.flush()
+    if document.withheld_confidential or document.withheld_confidential_entries:
+        print(
+            f"grievance-bot: withheld {document.withheld_confidential} confidential "
+            f"grievance(s) ({document.withheld_confidential_entries} timeline entries); "
+            "pass --include-confidential to include them",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit status."""
     args = _parser().parse_args(argv)
@@ -108,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sandbox(settings)
         if args.command == "check":
             return _check(settings)
+        if args.command == "export":
+            return _export(settings, args)
         return _db(settings, args.action)
     except SettingsError as exc:
         print(f"grievance-bot: {exc}", file=sys.stderr)

@@ -18,8 +18,8 @@ BOT_EVENTS: tuple[str, ...] = (
     "reaction_removed",
 )
 
-#: Message shortcuts by callback id (none yet; step 2 adds "File as grievance").
-MESSAGE_SHORTCUTS: tuple[str, ...] = ()
+#: Message shortcuts by callback id.
+MESSAGE_SHORTCUTS: tuple[str, ...] = ("file_as_grievance",)
 
 BOT_SCOPES: tuple[str, ...] = (
     "channels:history",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, fallback, middleware
+from handlers import commands, fallback, grievances, history, middleware, threads
 from handlers.deps import Deps
 
 
@@ -12,4 +12,7 @@ def register_all(app: App, deps: Deps) -> None:
     """Attach middleware and every feature's listeners to ``app``."""
     middleware.register(app, deps)
     commands.register(app, deps)
+    grievances.register(app, deps)
+    history.register(app, deps)
+    threads.register(app, deps)
     fallback.register(app, deps)  # last: it matches every event

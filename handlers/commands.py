@@ -1,4 +1,8 @@
-"""``/grievance``: parse the text, route to the subcommand, answer ephemerally."""
+"""``/grievance``: parse the text, route to the subcommand's listener.
+
+Domain refusals (``PlaybookError``) raised before the acknowledgement are answered here
+as the acknowledgement itself, so the user sees why at once.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,52 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
 
 from bot.blocks.help import help_blocks, help_text
-from bot.playbook.commands import ParsedCommand, parse
+from bot.playbook.commands import parse
+from bot.playbook.errors import PlaybookError
 from bot.surface import SLASH_COMMAND
+from handlers import cases, grievances, history
+from handlers.context import CommandCall
 from handlers.deps import Deps
 
-Subcommand = Callable[[ParsedCommand, dict[str, Any], Ack], None]
+Subcommand = Callable[[CommandCall], None]
 
 
-def _help(parsed: ParsedCommand, _command: dict[str, Any], ack: Ack) -> None:
-    ack(text=help_text(), blocks=help_blocks(parsed))
+def _help(call: CommandCall) -> None:
+    call.ack(text=help_text(), blocks=help_blocks(call.parsed))
 
 
-#: Subcommand name -> listener; ``tests`` check it matches ``SUBCOMMANDS`` exactly.
-ROUTES: dict[str, Subcommand] = {"help": _help}
+#: Subcommand name -> listener; a test checks it matches ``SUBCOMMANDS`` exactly.
+ROUTES: dict[str, Subcommand] = {
+    "file": grievances.file_from_text,
+    "new": grievances.open_new_modal,
+    "history": history.history,
+    "insights": history.insights,
+    "lead": cases.lead,
+    "case": cases.case,
+    "help": _help,
+}
 
 
 def register(app: App, deps: Deps) -> None:
     """Listen for the slash command."""
 
     @app.command(SLASH_COMMAND)
-    def on_grievance(ack: Ack, command: dict[str, Any]) -> None:
-        parsed = parse(command.get("text"))
-        ROUTES[parsed.name](parsed, command, ack)
+    def on_grievance(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        call = CommandCall(
+            parsed=parse(command.get("text")),
+            body=command,
+            ack=ack,
+            respond=respond,
+            client=client,
+            deps=deps,
+        )
+        try:
+            ROUTES[call.parsed.name](call)
+        except PlaybookError as refusal:
+            ack(text=str(refusal))

@@ -14,3 +14,5 @@ class Deps:
 
     db: Database
     settings: Settings
+    #: The workspace's base URL from ``auth.test``, for building permalinks.
+    slack_url: str | None = None

@@ -74,6 +74,7 @@ class Workspace(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), unique=True)
+    url: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     cases: Mapped[list[Case]] = relationship(back_populates="workspace")
@@ -106,6 +107,7 @@ class Case(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     client_name: Mapped[str] = mapped_column(String(120))
     stage: Mapped[Stage] = mapped_column(_str_enum(Stage), default=Stage.STABILIZE)
+    named: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -118,7 +120,10 @@ class TimelineEntry(Base):
     """One thing that happened on a case, in order; the case history is these rows."""
 
     __tablename__ = "timeline_entry"
-    __table_args__ = (Index("ix_timeline_entry_case_id_id", "case_id", "id"),)
+    __table_args__ = (
+        Index("ix_timeline_entry_case_id_id", "case_id", "id"),
+        Index("ix_timeline_entry_slack_channel_slack_ts", "slack_channel", "slack_ts"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
@@ -127,7 +132,15 @@ class TimelineEntry(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+    grievance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("grievance.id", ondelete="CASCADE"), index=True
+    )
+    confidential: Mapped[bool] = mapped_column(default=False)
+    deleted: Mapped[bool] = mapped_column(default=False)
+    edited: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[Person | None] = relationship()
 
 
 class ProcessedEvent(Base):
@@ -138,3 +151,90 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Category(enum.StrEnum):
+    """What a grievance is about."""
+
+    QUALITY = "quality"
+    TIMELINE = "timeline"
+    COMMUNICATION = "communication"
+    COST = "cost"
+    SCOPE = "scope"
+    PEOPLE = "people"
+    OTHER = "other"
+
+
+class Status(enum.StrEnum):
+    """Where a grievance is in its lifecycle; resolved and withdrawn are final."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    ADDRESSING = "addressing"
+    RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"
+
+
+class Grievance(Base):
+    """Something a client or team member is unhappy about, numbered within its case."""
+
+    __tablename__ = "grievance"
+    __table_args__ = (
+        UniqueConstraint("case_id", "number"),
+        Index("ix_grievance_slack_channel_slack_ts", "slack_channel", "slack_ts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    raised_by_name: Mapped[str | None] = mapped_column(String(120))
+    side: Mapped[Side] = mapped_column(_str_enum(Side))
+    category: Mapped[Category] = mapped_column(_str_enum(Category), default=Category.OTHER)
+    severity: Mapped[int] = mapped_column(default=2)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[Status] = mapped_column(_str_enum(Status), default=Status.OPEN)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    cares_about: Mapped[str | None] = mapped_column(Text)
+    success_measure: Mapped[str | None] = mapped_column(Text)
+    went_well: Mapped[str | None] = mapped_column(Text)
+    source_permalink: Mapped[str | None] = mapped_column(String(500))
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    case: Mapped[Case] = relationship()
+    raised_by: Mapped[Person | None] = relationship(foreign_keys=[raised_by_id])
+    reporter: Mapped[Person | None] = relationship(foreign_keys=[reporter_id])
+
+
+class CaseLead(Base):
+    """A person who leads a case: manages it and sees its confidential items."""
+
+    __tablename__ = "case_lead"
+    __table_args__ = (UniqueConstraint("case_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class EntryRevision(Base):
+    """An earlier text of a timeline entry, kept when its Slack message was edited."""
+
+    __tablename__ = "entry_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("timeline_entry.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -33,7 +33,9 @@ class RecordingApp:
         if isinstance(key, str):
             self.registered.setdefault(kind, set()).add(key)
         elif isinstance(key, dict) and "callback_id" in key:
-            self.registered.setdefault(kind, set()).add(key["callback_id"])
+            if key.get("type") == "message_action":
+                kind = "message_shortcut"
+            self.registered.setdefault(kind, set()).add(str(key["callback_id"]))
         return lambda func: func
 
     def __getattr__(self, kind: str) -> Any:
@@ -86,6 +88,10 @@ def test_handlers_register_exactly_the_manifests_surface(manifest: dict[str, Any
     assert registered.get("command", set()) == {SLASH_COMMAND}
     assert registered.get("event", set()) - {"message"} <= event_types()
     assert registered.get("message_shortcut", set()) == set(MESSAGE_SHORTCUTS)
+    global_shortcuts = {
+        s["callback_id"] for s in manifest["features"].get("shortcuts", []) if s["type"] == "global"
+    }
+    assert registered.get("shortcut", set()) == global_shortcuts
     urls = [
         manifest["settings"]["event_subscriptions"]["request_url"],
         manifest["settings"]["interactivity"]["request_url"],

@@ -1,12 +1,15 @@
 """Parse the text of ``/grievance`` into a subcommand and its arguments.
 
 Slack hands the bot one free-text string; this module is the only place that decides
-what a user meant by it, so help text and routing can never disagree.
+what a user meant by it, so help text and routing can never disagree. Text that is not
+a subcommand is a grievance, except a lone word that looks like a misspelt subcommand,
+which gets help instead of being filed by mistake.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 
@@ -20,10 +23,31 @@ class Usage:
 
 
 #: Every subcommand that exists, in the order the help lists them.
-SUBCOMMANDS: tuple[Usage, ...] = (Usage("help", "/grievance help", "Show this help."),)
+SUBCOMMANDS: tuple[Usage, ...] = (
+    Usage("file", "/grievance <what happened>", "File a grievance on this channel's case."),
+    Usage("new", "/grievance new", "Open the grievance form (also: `/grievance` alone)."),
+    Usage(
+        "history",
+        "/grievance history [n]",
+        "The case timeline, or grievance n with its whole thread.",
+    ),
+    Usage(
+        "insights",
+        "/grievance insights",
+        "What the client cares about, how they measure success, what used to go well.",
+    ),
+    Usage(
+        "lead", "/grievance lead @someone | me", "Add a case lead, or claim a case nobody leads."
+    ),
+    Usage("case", "/grievance case rename <client name>", "Name the client of this case."),
+    Usage("help", "/grievance help", "Show this help."),
+)
 
+FILE = "file"
+NEW = "new"
 HELP = "help"
-_BY_NAME = {usage.name: usage for usage in SUBCOMMANDS}
+_WORDS = {usage.name for usage in SUBCOMMANDS} - {FILE}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -37,13 +61,27 @@ class ParsedCommand:
 
 
 def parse(text: str | None) -> ParsedCommand:
-    """Split ``text`` into a known subcommand; anything unknown asks for help."""
-    cleaned = " ".join((text or "").replace("\x00", "").split())
+    """Decide which subcommand ``text`` asks for; an empty text opens the form."""
+    cleaned = _CONTROL.sub("", text or "").strip()
     if not cleaned:
-        return ParsedCommand(HELP)
+        return ParsedCommand(NEW)
     word, _, rest = cleaned.partition(" ")
     name = word.lower()
-    if name in _BY_NAME:
-        return ParsedCommand(name, rest)
-    close = difflib.get_close_matches(name, list(_BY_NAME), n=1, cutoff=0.75)
-    return ParsedCommand(HELP, unknown=word[:40], suggestion=close[0] if close else None)
+    if name in _WORDS:
+        return ParsedCommand(name, rest.strip())
+    if " " not in cleaned and len(cleaned) <= 24:
+        close = difflib.get_close_matches(name, sorted(_WORDS), n=1, cutoff=0.7)
+        if close or name.startswith("-"):
+            return ParsedCommand(HELP, unknown=word, suggestion=close[0] if close else None)
+    return ParsedCommand(FILE, cleaned)
+
+
+def split_mentions(args: str) -> list[str]:
+    """User ids mentioned in escaped command text (``<@U123|ana>`` → ``U123``)."""
+    return re.findall(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", args)
+
+
+def parse_number(args: str) -> int | None:
+    """A grievance number like ``7`` or ``#7``; None when there is none."""
+    match = re.fullmatch(r"#?(\d{1,9})", args.strip())
+    return int(match.group(1)) if match else None

@@ -1,0 +1,164 @@
+"""The grievance message (its thread root), the reporter's acknowledgement, and friends."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.text import plain_escape, shorten
+from bot.ids import Action
+from bot.playbook.grievances import SEVERITY_LABELS, raiser_name
+from storage.models import Grievance, Status
+
+#: Room left in a 3,000-character section for the "read all" note.
+SHOWN_TEXT = 2_800
+STATUS_LABELS = {
+    Status.OPEN: "Open",
+    Status.ACKNOWLEDGED: "Acknowledged",
+    Status.ADDRESSING: "Being addressed",
+    Status.RESOLVED: "Resolved",
+    Status.WITHDRAWN: "Withdrawn",
+}
+_NEXT_STEPS = {
+    Status.OPEN: (Status.ACKNOWLEDGED, Status.ADDRESSING, Status.RESOLVED, Status.WITHDRAWN),
+    Status.ACKNOWLEDGED: (Status.ADDRESSING, Status.RESOLVED, Status.WITHDRAWN),
+    Status.ADDRESSING: (Status.RESOLVED, Status.WITHDRAWN),
+}
+_BUTTON_LABELS = {
+    Status.ACKNOWLEDGED: "Acknowledge",
+    Status.ADDRESSING: "We're on it",
+    Status.RESOLVED: "Resolved",
+    Status.WITHDRAWN: "Withdraw",
+}
+
+
+def severity_label(severity: int) -> str:
+    """``3 · serious`` style label."""
+    return f"{severity} · {SEVERITY_LABELS.get(severity, '?')}"
+
+
+def summary_line(grievance: Grievance) -> str:
+    """The one-line facts of a grievance: who, side, category, severity, status."""
+    return (
+        f"Raised by *{plain_escape(raiser_name(grievance))}* ({grievance.side.value} side) · "
+        f"{grievance.category.value} · severity {severity_label(grievance.severity)} · "
+        f"*{STATUS_LABELS[grievance.status]}*"
+    )
+
+
+def text_section(grievance: Grievance) -> list[Block]:
+    """The grievance text, shortened to fit a section, with a way to read it all."""
+    text = plain_escape(grievance.text)
+    if len(text) <= SHOWN_TEXT:
+        return [SectionBlock(text=MarkdownTextObject(text=text))]
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(text=shorten(text, SHOWN_TEXT)),
+            accessory=ButtonElement(
+                text="Read it all", action_id=Action.READ_ALL, value=str(grievance.id)
+            ),
+        )
+    ]
+
+
+def status_buttons(grievance: Grievance) -> list[Block]:
+    """Buttons for the moves still open to the grievance (none once it is final)."""
+    steps = _NEXT_STEPS.get(grievance.status, ())
+    if not steps:
+        return []
+    buttons = [
+        ButtonElement(
+            text=_BUTTON_LABELS[step],
+            action_id=f"{Action.SET_STATUS}:{step.value}",
+            value=f"{grievance.id}:{step.value}",
+            style="primary" if step is Status.RESOLVED else None,
+        )
+        for step in steps
+    ]
+    return [ActionsBlock(block_id=f"status-{grievance.id}", elements=buttons)]
+
+
+def grievance_message(grievance: Grievance) -> list[Block]:
+    """The channel message that stands for a grievance; replies in its thread are kept."""
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=f":speech_balloon: *Grievance #{grievance.number}*")
+        ),
+        ContextBlock(elements=[MarkdownTextObject(text=summary_line(grievance))]),
+        *text_section(grievance),
+    ]
+    if grievance.source_permalink:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=f"<{grievance.source_permalink}|Original message>")
+                ]
+            )
+        )
+    blocks.extend(status_buttons(grievance))
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Reply in this thread: everything said here is kept with the grievance."
+                )
+            ]
+        )
+    )
+    return blocks
+
+
+def grievance_fallback(grievance: Grievance) -> str:
+    """Notification text for the grievance message."""
+    return f"Grievance #{grievance.number}: {shorten(plain_escape(grievance.text), 150)}"
+
+
+def acknowledgement(grievance: Grievance, *, posted: bool) -> list[Block]:
+    """What the reporter sees at once: thanks, where it went, and a way to add detail."""
+    if grievance.confidential:
+        where = (
+            "It is confidential: it was not posted in the channel, and only the case leads see it."
+        )
+    elif posted:
+        where = "I've posted it in this channel; its thread is where we talk it through."
+    else:
+        where = "It is safely recorded; I couldn't post it in the channel yet."
+    thanks = (
+        f"Thank you for telling us. I've filed this as *grievance #{grievance.number}*. "
+        f"{where} Could you tell us a little more: what matters most to you here, and how "
+        "would you know it's fixed?"
+    )
+    return [
+        SectionBlock(text=MarkdownTextObject(text=thanks)),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Add detail",
+                    action_id=Action.ADD_DETAIL,
+                    value=str(grievance.id),
+                    style="primary",
+                )
+            ]
+        ),
+    ]
+
+
+def acknowledgement_text(grievance: Grievance) -> str:
+    """Fallback text of the acknowledgement."""
+    return f"Thank you. Filed as grievance #{grievance.number}."
+
+
+def resolved_notice(grievance: Grievance, by: str) -> str:
+    """The DM to the person who raised a grievance when it is resolved."""
+    quoted = shorten(plain_escape(grievance.text), 120)
+    return (
+        f'Good news: grievance #{grievance.number} ("{quoted}") '
+        f"was marked resolved by {plain_escape(by)}. If it doesn't feel resolved to you, "
+        "reply in its thread and we'll pick it up again."
+    )

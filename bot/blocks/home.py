@@ -1,0 +1,111 @@
+"""The App Home tab: a person's cases, their open grievances and what matters to the client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.grievance import STATUS_LABELS, severity_label
+from bot.blocks.history import entry_line
+from bot.blocks.text import plain_escape, shorten
+from bot.playbook.insights import Insights
+from storage.models import Case, Grievance, TimelineEntry
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What the home tab shows of one case."""
+
+    case: Case
+    is_lead: bool
+    severity_counts: dict[int, int]
+    open_grievances: list[Grievance]
+    newest: list[TimelineEntry]
+    insights: Insights
+
+
+def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
+    case = summary.case
+    role = " · you lead this case" if summary.is_lead else ""
+    counts = (
+        ", ".join(
+            f"{summary.severity_counts[s]} × {severity_label(s)}"
+            for s in sorted(summary.severity_counts, reverse=True)
+        )
+        or "none open"
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text=shorten(f"{case.client_name} · {case.stage.value}", 150)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(text=f"<#{case.channel_id}>{role} · open grievances: {counts}")
+            ]
+        ),
+    ]
+    lines = [
+        f"• *#{g.number}* {'🔒 ' if g.confidential else ''}{plain_escape(shorten(g.text, 90))} "
+        f"— {severity_label(g.severity)}, {STATUS_LABELS[g.status].lower()}"
+        for g in summary.open_grievances[:8]
+    ]
+    if lines:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=shorten("*Open grievances, most severe first*\n" + "\n".join(lines), 3000)
+                )
+            )
+        )
+    cares = [
+        f"• {plain_escape(shorten(i.text, 80))} (×{i.count})"
+        for i in summary.insights.cares_about[:5]
+    ]
+    if cares:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text="*What they truly care about*\n" + "\n".join(cares))
+            )
+        )
+    newest = [entry_line(e, base_url=base_url) for e in summary.newest[:5]]
+    if newest:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=shorten("*Latest*\n" + "\n".join(newest), 3000))
+            )
+        )
+    blocks.append(DividerBlock())
+    return blocks
+
+
+def home_view(summaries: list[CaseSummary], base_url: str | None) -> View:
+    """The whole home tab (at most 100 blocks: five cases of at most 7 blocks each)."""
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="*grievance-bot* helps your team hear an unhappy client out, agree a recovery "
+                "plan and keep in touch. Type `/grievance help` in a channel to start."
+            )
+        )
+    ]
+    if not summaries:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="You're not part of any case yet. Cases open with the first grievance "
+                        "filed in a channel: `/grievance <what happened>`."
+                    )
+                ]
+            )
+        )
+    for summary in summaries:
+        blocks.extend(_case_blocks(summary, base_url))
+    return View(type="home", blocks=blocks[:100])

@@ -1,0 +1,232 @@
+"""The grievance modal: what happened, who raised it, and what they truly care about."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.ids import CONFIDENTIAL_OPTION, Callback, Field
+from bot.playbook.grievances import MAX_NOTE, SEVERITY_LABELS
+from storage.models import Category, Side
+
+
+class ModalContext(BaseModel):
+    """What the modal must remember between opening and submission (``private_metadata``)."""
+
+    team_id: str
+    channel_id: str
+    channel_name: str = ""
+    grievance_id: int | None = None
+    source_permalink: str | None = None
+    response_url: str | None = None
+
+
+class ModalDefaults(BaseModel):
+    """Values to prefill: a draft being edited, or a message filed by shortcut."""
+
+    text: str = ""
+    raised_by_user: str | None = None
+    raised_by_name: str | None = None
+    side: Side = Side.TEAM
+    category: Category = Category.OTHER
+    severity: int = 2
+    cares_about: str | None = None
+    success_measure: str | None = None
+    went_well: str | None = None
+    confidential: bool = False
+    client_name: str | None = None
+    ask_client_name: bool = False
+
+
+def _option(text: str, value: str) -> Option:
+    return Option(text=text, value=value)
+
+
+def _text_input(
+    field: Field,
+    label: str,
+    *,
+    initial: str | None,
+    multiline: bool,
+    optional: bool,
+    hint: str | None = None,
+    placeholder: str | None = None,
+    max_length: int = MAX_NOTE,
+) -> InputBlock:
+    return InputBlock(
+        block_id=field,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=field,
+            multiline=multiline,
+            initial_value=(initial or "")[:max_length] or None,
+            max_length=max_length,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
+    """The modal to file (or add detail to) a grievance."""
+    sides = [_option("Client", Side.CLIENT.value), _option("Team", Side.TEAM.value)]
+    categories = [_option(c.value.capitalize(), c.value) for c in Category]
+    severities = [_option(f"{n} · {label}", str(n)) for n, label in SEVERITY_LABELS.items()]
+    confidential = _option("Keep confidential (only case leads will see it)", CONFIDENTIAL_OPTION)
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    "Tell us what went wrong. Everything you write is kept with the client's case; "
+                    "the last three questions help us learn what matters most."
+                )
+            )
+        ),
+        _text_input(
+            Field.TEXT,
+            "What happened?",
+            initial=defaults.text,
+            multiline=True,
+            optional=False,
+            max_length=3000,
+            placeholder="In your own words: what happened, and how did it land?",
+        ),
+        InputBlock(
+            block_id=Field.RAISED_BY_USER,
+            label="Raised by",
+            optional=True,
+            hint="Leave empty if it's you, or type a name below for someone not in Slack.",
+            element=UserSelectElement(
+                action_id=Field.RAISED_BY_USER, initial_user=defaults.raised_by_user
+            ),
+        ),
+        _text_input(
+            Field.RAISED_BY_NAME,
+            "…or their name, if they are not in Slack",
+            initial=defaults.raised_by_name,
+            multiline=False,
+            optional=True,
+            max_length=120,
+        ),
+        InputBlock(
+            block_id=Field.SIDE,
+            label="Side",
+            element=RadioButtonsElement(
+                action_id=Field.SIDE,
+                options=sides,
+                initial_option=sides[0] if defaults.side is Side.CLIENT else sides[1],
+            ),
+        ),
+        InputBlock(
+            block_id=Field.CATEGORY,
+            label="Category",
+            element=StaticSelectElement(
+                action_id=Field.CATEGORY,
+                options=categories,
+                initial_option=next(o for o in categories if o.value == defaults.category.value),
+            ),
+        ),
+        InputBlock(
+            block_id=Field.SEVERITY,
+            label="Severity",
+            element=StaticSelectElement(
+                action_id=Field.SEVERITY,
+                options=severities,
+                initial_option=severities[min(max(defaults.severity, 1), 4) - 1],
+            ),
+        ),
+        _text_input(
+            Field.CARES_ABOUT,
+            "What do they truly care about?",
+            initial=defaults.cares_about,
+            multiline=True,
+            optional=True,
+            hint="One thing per line, e.g. 'predictable releases'.",
+        ),
+        _text_input(
+            Field.SUCCESS_MEASURE,
+            "How do they measure success?",
+            initial=defaults.success_measure,
+            multiline=True,
+            optional=True,
+            hint="e.g. 'no P1 bugs in production for a month'.",
+        ),
+        _text_input(
+            Field.WENT_WELL,
+            "What used to go well?",
+            initial=defaults.went_well,
+            multiline=True,
+            optional=True,
+            hint="The glory days: what worked before things went wrong?",
+        ),
+    ]
+    if defaults.ask_client_name:
+        blocks.append(
+            _text_input(
+                Field.CLIENT_NAME,
+                "Client name",
+                initial=defaults.client_name,
+                multiline=False,
+                optional=True,
+                max_length=80,
+                hint="Names the case; until then it's named after the channel.",
+            )
+        )
+    blocks.append(
+        InputBlock(
+            block_id=Field.CONFIDENTIAL,
+            label="Confidential",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=Field.CONFIDENTIAL,
+                options=[confidential],
+                initial_options=[confidential] if defaults.confidential else None,
+            ),
+        )
+    )
+    if context.source_permalink:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Filed from <{context.source_permalink}|this message>."
+                    )
+                ]
+            )
+        )
+    editing = context.grievance_id is not None
+    return View(
+        type="modal",
+        callback_id=Callback.GRIEVANCE_MODAL,
+        title="Add detail" if editing else "File a grievance",
+        submit="Save" if editing else "File it",
+        close="Cancel",
+        private_metadata=context.model_dump_json(exclude_none=True),
+        blocks=blocks,
+    )
+
+
+def full_text_modal(number: int, text: str) -> View:
+    """A read-only modal with a long grievance text split into section-sized parts."""
+    parts = [text[i : i + 2900] for i in range(0, len(text), 2900)][:95] or [""]
+    return View(
+        type="modal",
+        callback_id=Callback.FULL_TEXT,
+        title=f"Grievance #{number}"[:24],
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=part)) for part in parts],
+    )

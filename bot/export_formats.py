@@ -1,0 +1,457 @@
+"""Serialise an :class:`~bot.playbook.export.ExportDocument` as JSON, CSV or markdown.
+
+Each format has a pure ``render_*`` (document -> str) for tests and small exports, and a
+``write_*`` that streams the same text to an open file in pieces, so a large history is
+never held twice in memory as one giant string. The three formats serve different
+readers: JSON is the lossless archive a program can read back, CSV is one row per
+timeline entry for a spreadsheet, markdown is the report a person reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any, TextIO
+
+from bot.playbook.export import (
+    CaseRecord,
+    EntryRecord,
+    ExportDocument,
+    GrievanceRecord,
+    LeadRecord,
+    PersonRecord,
+    RevisionRecord,
+)
+
+#: How markdown marks a reply its author deleted (its text is not exported).
+DELETED_MARK = "_(deleted)_"
+
+#: How markdown marks a reply that was edited after it was posted.
+EDITED_MARK = "_(edited)_"
+
+#: Characters of a grievance's text shown in the markdown summary table.
+SUMMARY_CHARS = 80
+
+#: The CSV header, one row per timeline entry.
+CSV_COLUMNS: tuple[str, ...] = (
+    "case",
+    "channel_id",
+    "entry_id",
+    "grievance",
+    "kind",
+    "author",
+    "author_slack_id",
+    "side",
+    "created_at",
+    "edited",
+    "deleted",
+    "confidential",
+    "text",
+)
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _person_ref(person: PersonRecord | None) -> dict[str, Any] | None:
+    """How a record names a person: enough to read it; the full record is in ``people``."""
+    if person is None:
+        return None
+    return {
+        "id": person.id,
+        "display_name": person.display_name,
+        "slack_user_id": person.slack_user_id,
+        "side": person.side,
+    }
+
+
+def _person(person: PersonRecord) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "slack_user_id": person.slack_user_id,
+        "display_name": person.display_name,
+        "side": person.side,
+        "role": person.role,
+        "timezone": person.timezone,
+        "created_at": _iso(person.created_at),
+    }
+
+
+def _revision(revision: RevisionRecord) -> dict[str, Any]:
+    return {"id": revision.id, "text": revision.text, "replaced_at": _iso(revision.replaced_at)}
+
+
+def _entry(entry: EntryRecord) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "author": _person_ref(entry.author),
+        "text": entry.text,
+        "slack_channel": entry.slack_channel,
+        "slack_ts": entry.slack_ts,
+        "grievance_id": entry.grievance_id,
+        "grievance_number": entry.grievance_number,
+        "confidential": entry.confidential,
+        "edited": entry.edited,
+        "deleted": entry.deleted,
+        "created_at": _iso(entry.created_at),
+        "revisions": [_revision(r) for r in entry.revisions],
+    }
+
+
+def _grievance(grievance: GrievanceRecord) -> dict[str, Any]:
+    return {
+        "id": grievance.id,
+        "number": grievance.number,
+        "raised_by_name": grievance.raised_by_name,
+        "raised_by": _person_ref(grievance.raised_by),
+        "reporter": _person_ref(grievance.reporter),
+        "side": grievance.side,
+        "category": grievance.category,
+        "severity": grievance.severity,
+        "text": grievance.text,
+        "status": grievance.status,
+        "confidential": grievance.confidential,
+        "cares_about": grievance.cares_about,
+        "success_measure": grievance.success_measure,
+        "went_well": grievance.went_well,
+        "source_permalink": grievance.source_permalink,
+        "slack_channel": grievance.slack_channel,
+        "slack_ts": grievance.slack_ts,
+        "created_at": _iso(grievance.created_at),
+        "updated_at": _iso(grievance.updated_at),
+        "replies": [_entry(reply) for reply in grievance.replies],
+    }
+
+
+def _lead(lead: LeadRecord) -> dict[str, Any]:
+    return {
+        "id": lead.id,
+        "person": _person_ref(lead.person),
+        "added_by": _person_ref(lead.added_by),
+        "created_at": _iso(lead.created_at),
+    }
+
+
+def _case_fields(case: CaseRecord) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "workspace_id": case.workspace_id,
+        "team_id": case.team_id,
+        "workspace_url": case.workspace_url,
+        "channel_id": case.channel_id,
+        "client_name": case.client_name,
+        "stage": case.stage,
+        "named": case.named,
+        "created_at": _iso(case.created_at),
+        "updated_at": _iso(case.updated_at),
+        "withheld_confidential": case.withheld_confidential,
+        "withheld_confidential_entries": case.withheld_confidential_entries,
+    }
+
+
+def case_to_json(case: CaseRecord) -> dict[str, Any]:
+    """One case as plain JSON types: enums as their values, datetimes ISO 8601 with offset."""
+    return {
+        **_case_fields(case),
+        "people": [_person(person) for person in case.people],
+        "leads": [_lead(lead) for lead in case.leads],
+        "grievances": [_grievance(g) for g in case.grievances],
+        "timeline": [_entry(entry) for entry in case.timeline],
+    }
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _iter_array(
+    key: str, items: Iterable[dict[str, Any]], indent: str, last: bool
+) -> Iterator[str]:
+    """A named array with one compact object per line.
+
+    One line per record keeps a large export fast (the C encoder does each line) and
+    still diffable, where a fully indented document is several times larger and slower.
+    """
+    yield f"{indent}{_dumps(key)}: ["
+    separator = "\n"
+    for item in items:
+        yield f"{separator}{indent}  {_dumps(item)}"
+        separator = ",\n"
+    yield ("\n" + indent if separator != "\n" else "") + ("]\n" if last else "],\n")
+
+
+def iter_json(document: ExportDocument) -> Iterator[str]:
+    """The JSON document in pieces, one record per line, so it streams and diffs well."""
+    head = {
+        "exported_at": _iso(document.exported_at),
+        "format_version": document.format_version,
+        "case_filter": document.case_filter,
+        "include_confidential": document.include_confidential,
+        "withheld_confidential": document.withheld_confidential,
+        "withheld_confidential_entries": document.withheld_confidential_entries,
+    }
+    yield "{\n"
+    for key, value in head.items():
+        yield f"  {_dumps(key)}: {_dumps(value)},\n"
+    if not document.cases:
+        yield '  "cases": []\n}\n'
+        return
+    yield '  "cases": [\n'
+    for index, case in enumerate(document.cases):
+        yield "    {\n"
+        for key, value in _case_fields(case).items():
+            yield f"      {_dumps(key)}: {_dumps(value)},\n"
+        pad = " " * 6
+        yield from _iter_array("people", map(_person, case.people), pad, last=False)
+        yield from _iter_array("leads", map(_lead, case.leads), pad, last=False)
+        yield from _iter_array("grievances", map(_grievance, case.grievances), pad, last=False)
+        yield from _iter_array("timeline", map(_entry, case.timeline), pad, last=True)
+        yield "    },\n" if index < len(document.cases) - 1 else "    }\n"
+    yield "  ]\n}\n"
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def iter_csv_rows(document: ExportDocument) -> Iterator[dict[str, str]]:
+    """One flat row per exported timeline entry, in case then entry order."""
+    for case in document.cases:
+        for entry in case.timeline:
+            author = entry.author
+            yield {
+                "case": case.client_name,
+                "channel_id": case.channel_id,
+                "entry_id": str(entry.id),
+                "grievance": "" if entry.grievance_number is None else str(entry.grievance_number),
+                "kind": entry.kind,
+                "author": author.display_name if author else "",
+                "author_slack_id": (author.slack_user_id or "") if author else "",
+                "side": author.side if author else "",
+                "created_at": entry.created_at.isoformat(),
+                "edited": _flag(entry.edited),
+                "deleted": _flag(entry.deleted),
+                "confidential": _flag(entry.confidential),
+                "text": entry.text,
+            }
+
+
+def write_csv(document: ExportDocument, out: TextIO) -> None:
+    """Write the CSV; ``out`` should be opened with ``newline=""`` as the csv module asks."""
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in iter_csv_rows(document):
+        writer.writerow(row)
+
+
+# --- markdown ---------------------------------------------------------------------------
+
+
+def _when(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _who(person: PersonRecord | None, fallback: str = "someone") -> str:
+    if person is None:
+        return fallback
+    if person.slack_user_id:
+        return f"{person.display_name} ({person.slack_user_id})"
+    return person.display_name
+
+
+def _cell(text: str) -> str:
+    """Text that cannot break a markdown table row: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _summary(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SUMMARY_CHARS else flat[: SUMMARY_CHARS - 1].rstrip() + "…"
+
+
+def _indented(text: str, prefix: str = "  ") -> str:
+    """Continuation lines of a list item, indented so they stay inside it."""
+    return "\n".join(
+        line if index == 0 or not line else prefix + line
+        for index, line in enumerate(text.split("\n"))
+    )
+
+
+def _quoted(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in text.split("\n"))
+
+
+def _md_header(document: ExportDocument) -> Iterator[str]:
+    yield "# Grievance history export\n\n"
+    scope = f" matching {document.case_filter!r}" if document.case_filter else ""
+    yield (
+        f"Exported {_when(document.exported_at)}: {len(document.cases)} case(s){scope}, "
+        f"{document.grievance_count} grievance(s), {document.entry_count} timeline entries.\n\n"
+    )
+    if document.withheld_confidential or document.withheld_confidential_entries:
+        yield (
+            f"> **Note:** {document.withheld_confidential} confidential grievance(s) and "
+            f"{document.withheld_confidential_entries} timeline entries belonging to them "
+            "were withheld; export with --include-confidential to include them.\n\n"
+        )
+    if not document.cases:
+        yield "_No cases._\n"
+
+
+def _md_leads(case: CaseRecord) -> Iterator[str]:
+    yield "### Leads\n\n"
+    if not case.leads:
+        yield "_No leads._\n\n"
+        return
+    for lead in case.leads:
+        added = f", added by {_who(lead.added_by)}" if lead.added_by else ""
+        yield f"- {_who(lead.person)}, since {_when(lead.created_at)}{added}\n"
+    yield "\n"
+
+
+def _md_table(case: CaseRecord) -> Iterator[str]:
+    yield "### Grievances\n\n"
+    if not case.grievances:
+        yield "_No grievances._\n\n"
+        return
+    yield "| # | Status | Severity | Category | Side | Raised by | Summary |\n"
+    yield "| ---: | --- | ---: | --- | --- | --- | --- |\n"
+    for g in case.grievances:
+        number = f"{g.number} (confidential)" if g.confidential else str(g.number)
+        yield (
+            f"| {number} | {g.status} | {g.severity} | {g.category} | {g.side} | "
+            f"{_cell(g.raised_by_label)} | {_cell(_summary(g.text))} |\n"
+        )
+    yield "\n"
+
+
+def _md_reply(reply: EntryRecord) -> str:
+    head = f"- **{_who(reply.author)}**, {_when(reply.created_at)}"
+    if reply.deleted:
+        return f"{head}: {DELETED_MARK}\n"
+    edited = f" {EDITED_MARK}" if reply.edited else ""
+    return f"{head}{edited}:\n  {_indented(reply.text)}\n"
+
+
+def _md_grievance(g: GrievanceRecord) -> Iterator[str]:
+    yield f"#### Grievance #{g.number}: {g.category}, {g.status}\n\n"
+    raised = g.raised_by_label or "unknown"
+    if g.raised_by is not None and g.raised_by.slack_user_id:
+        raised += f" ({g.raised_by.slack_user_id})"
+    yield f"- Raised by {raised}, {g.side} side, severity {g.severity}\n"
+    if g.reporter is not None:
+        yield f"- Reported by {_who(g.reporter)}\n"
+    yield f"- Filed {_when(g.created_at)}, last updated {_when(g.updated_at)}\n"
+    if g.confidential:
+        yield "- **Confidential**: visible to the case leads only\n"
+    for label, value in (
+        ("Cares about", g.cares_about),
+        ("Success looks like", g.success_measure),
+        ("Went well", g.went_well),
+        ("Source", g.source_permalink),
+    ):
+        if value:
+            yield f"- {label}: {_indented(value)}\n"
+    yield "\n" + _quoted(g.text) + "\n\n"
+    yield "**Discussion**\n\n"
+    if not g.replies:
+        yield "_No replies._\n\n"
+        return
+    for reply in g.replies:
+        yield _md_reply(reply)
+    yield "\n"
+
+
+def _md_timeline(case: CaseRecord) -> Iterator[str]:
+    yield "### Timeline\n\n"
+    if not case.timeline:
+        yield "_No timeline entries._\n\n"
+        return
+    for entry in case.timeline:
+        about = f" #{entry.grievance_number}" if entry.grievance_number is not None else ""
+        by = f" · {_who(entry.author)}" if entry.author is not None else ""
+        head = f"- {_when(entry.created_at)} · {entry.kind}{about}{by}"
+        if entry.deleted:
+            yield f"{head}: {DELETED_MARK}\n"
+        elif entry.text:
+            edited = f" {EDITED_MARK}" if entry.edited else ""
+            yield f"{head}{edited}: {_indented(entry.text)}\n"
+        else:
+            yield head + "\n"
+    yield "\n"
+
+
+def iter_markdown(document: ExportDocument) -> Iterator[str]:
+    """The markdown report in pieces: a section per case, grievances before the timeline."""
+    yield from _md_header(document)
+    for case in document.cases:
+        yield f"\n## {case.client_name}\n\n"
+        yield (
+            f"- Channel {case.channel_id} in workspace {case.team_id}, stage {case.stage}\n"
+            f"- Opened {_when(case.created_at)}, last updated {_when(case.updated_at)}\n"
+        )
+        if case.withheld_confidential:
+            yield f"- {case.withheld_confidential} confidential grievance(s) withheld\n"
+        yield "\n"
+        yield from _md_leads(case)
+        yield from _md_table(case)
+        for grievance in case.grievances:
+            yield from _md_grievance(grievance)
+        yield from _md_timeline(case)
+
+
+# --- dispatch ---------------------------------------------------------------------------
+
+
+def write_json(document: ExportDocument, out: TextIO) -> None:
+    """Stream the JSON document to ``out``."""
+    out.writelines(iter_json(document))
+
+
+def write_markdown(document: ExportDocument, out: TextIO) -> None:
+    """Stream the markdown report to ``out``."""
+    out.writelines(iter_markdown(document))
+
+
+#: Writers by the name ``--format`` takes.
+WRITERS: dict[str, Callable[[ExportDocument, TextIO], None]] = {
+    "json": write_json,
+    "csv": write_csv,
+    "markdown": write_markdown,
+}
+
+#: The choices of ``--format``, JSON (the lossless one) first as the default.
+FORMATS: tuple[str, ...] = tuple(WRITERS)
+
+
+def render(document: ExportDocument, fmt: str) -> str:
+    """The whole export in format ``fmt`` as one string."""
+    buffer = io.StringIO(newline="")
+    WRITERS[fmt](document, buffer)
+    return buffer.getvalue()
+
+
+def render_json(document: ExportDocument) -> str:
+    """The lossless JSON document as a string."""
+    return render(document, "json")
+
+
+def render_csv(document: ExportDocument) -> str:
+    """The CSV view as a string (rows end in CRLF, as RFC 4180 and the csv module do)."""
+    return render(document, "csv")
+
+
+def render_markdown(document: ExportDocument) -> str:
+    """The markdown report as a string."""
+    return render(document, "markdown")

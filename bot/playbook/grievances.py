@@ -1,0 +1,256 @@
+"""Filing grievances and moving them through their lifecycle.
+
+A grievance is committed before anyone is told it was received: the caller commits the
+session returned from here, then acknowledges. Nothing acknowledged is ever lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.playbook.cases import is_lead
+from bot.playbook.errors import PlaybookError
+from bot.playbook.timeline import Kind, record
+from storage.models import Case, Category, Grievance, Person, Side, Status
+
+MAX_TEXT = 20_000
+MAX_NOTE = 3_000
+
+SEVERITY_LABELS = {1: "minor", 2: "moderate", 3: "serious", 4: "critical"}
+STATUS_ORDER = (Status.OPEN, Status.ACKNOWLEDGED, Status.ADDRESSING, Status.RESOLVED)
+FINAL = {Status.RESOLVED, Status.WITHDRAWN}
+
+
+class DraftError(PlaybookError):
+    """A draft failed validation; ``fields`` maps each bad field to advice."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(fields.values()))
+        self.fields = fields
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+class GrievanceDraft(BaseModel):
+    """What a person tells us about a grievance, validated before anything is stored."""
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    raised_by_user: str | None = None
+    raised_by_name: str | None = Field(default=None, max_length=120)
+    side: Side | None = None
+    category: Category = Category.OTHER
+    severity: int = Field(default=2, ge=1, le=4)
+    cares_about: str | None = Field(default=None, max_length=MAX_NOTE)
+    success_measure: str | None = Field(default=None, max_length=MAX_NOTE)
+    went_well: str | None = Field(default=None, max_length=MAX_NOTE)
+    confidential: bool = False
+    client_name: str | None = Field(default=None, max_length=80)
+    source_permalink: str | None = Field(default=None, max_length=500)
+
+    _blanks = field_validator(
+        "raised_by_user",
+        "raised_by_name",
+        "cares_about",
+        "success_measure",
+        "went_well",
+        "client_name",
+        "source_permalink",
+        mode="before",
+    )(_blank_to_none)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _strip_text(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @classmethod
+    def parse(cls, **fields: object) -> GrievanceDraft:
+        """Validate, turning pydantic's report into per-field advice for the modal."""
+        try:
+            return cls(**fields)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            advice: dict[str, str] = {}
+            for error in exc.errors():
+                name = str(error["loc"][0]) if error["loc"] else "text"
+                advice.setdefault(name, _ADVICE.get(name, "Please check this field."))
+            raise DraftError(advice) from None
+
+
+_ADVICE = {
+    "text": f"Tell us what happened (1 to {MAX_TEXT:,} characters).",
+    "severity": "Pick a severity from 1 (minor) to 4 (critical).",
+    "category": "Pick one of the categories.",
+    "raised_by_name": "Keep the name under 120 characters.",
+    "cares_about": f"Keep this under {MAX_NOTE:,} characters.",
+    "success_measure": f"Keep this under {MAX_NOTE:,} characters.",
+    "went_well": f"Keep this under {MAX_NOTE:,} characters.",
+    "client_name": "Keep the client's name under 80 characters.",
+}
+
+
+def _next_number(*, session: Session, case: Case) -> int:
+    current = session.scalar(select(func.max(Grievance.number)).where(Grievance.case_id == case.id))
+    return (current or 0) + 1
+
+
+def file_grievance(
+    *,
+    session: Session,
+    case: Case,
+    reporter: Person,
+    draft: GrievanceDraft,
+    raised_by: Person | None = None,
+) -> Grievance:
+    """Store a new grievance on ``case`` (numbered within the case) and its timeline entry."""
+    who = raised_by or (reporter if draft.raised_by_name is None else None)
+    side = draft.side or (who.side if who else reporter.side)
+    grievance = Grievance(
+        case_id=case.id,
+        number=_next_number(session=session, case=case),
+        reporter_id=reporter.id,
+        raised_by_id=who.id if who else None,
+        raised_by_name=draft.raised_by_name if who is None else None,
+        side=side,
+        category=draft.category,
+        severity=draft.severity,
+        text=draft.text,
+        confidential=draft.confidential,
+        cares_about=draft.cares_about,
+        success_measure=draft.success_measure,
+        went_well=draft.went_well,
+        source_permalink=draft.source_permalink,
+        status=Status.OPEN,
+    )
+    session.add(grievance)
+    session.flush()
+    record(
+        session=session,
+        case=case,
+        kind=Kind.GRIEVANCE_FILED,
+        author=reporter,
+        text=draft.text,
+        grievance=grievance,
+    )
+    return grievance
+
+
+def update_details(
+    *,
+    session: Session,
+    grievance: Grievance,
+    actor: Person,
+    draft: GrievanceDraft,
+    raised_by: Person | None = None,
+) -> None:
+    """Replace a grievance's details (the "add detail" modal); who filed it or a lead may."""
+    if not _may_manage(session=session, grievance=grievance, actor=actor):
+        raise PlaybookError("Only the person who filed this grievance or a case lead can edit it.")
+    grievance.text = draft.text
+    if raised_by is not None or draft.raised_by_name is not None:
+        grievance.raised_by_id = raised_by.id if raised_by else None
+        grievance.raised_by_name = draft.raised_by_name if raised_by is None else None
+    grievance.side = draft.side or grievance.side
+    grievance.category = draft.category
+    grievance.severity = draft.severity
+    grievance.cares_about = draft.cares_about
+    grievance.success_measure = draft.success_measure
+    grievance.went_well = draft.went_well
+    grievance.confidential = draft.confidential
+    record(
+        session=session,
+        case=grievance.case,
+        kind=Kind.GRIEVANCE_UPDATED,
+        author=actor,
+        text=draft.text,
+        grievance=grievance,
+    )
+
+
+def _may_manage(*, session: Session, grievance: Grievance, actor: Person) -> bool:
+    return actor.id in {grievance.reporter_id, grievance.raised_by_id} or is_lead(
+        session=session, case=grievance.case, person=actor
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A status change that happened, for telling people about it."""
+
+    grievance: Grievance
+    old: Status
+    new: Status
+
+
+def change_status(
+    *, session: Session, grievance: Grievance, actor: Person, new: Status
+) -> Transition:
+    """Move a grievance forward; resolving or withdrawing is for its raiser or a lead."""
+    old = grievance.status
+    if old in FINAL:
+        raise PlaybookError(f"Grievance #{grievance.number} is already {old.value}.")
+    if new is old:
+        raise PlaybookError(f"Grievance #{grievance.number} is already {old.value}.")
+    if (
+        new in STATUS_ORDER
+        and old in STATUS_ORDER
+        and (STATUS_ORDER.index(new) < STATUS_ORDER.index(old))
+    ):
+        raise PlaybookError(f"Grievance #{grievance.number} is already past {new.value}.")
+    if new in FINAL:
+        if not _may_manage(session=session, grievance=grievance, actor=actor):
+            raise PlaybookError(
+                f"Only the person who raised grievance #{grievance.number} or a case lead "
+                f"can mark it {new.value}."
+            )
+    elif actor.side is Side.CLIENT and not is_lead(
+        session=session, case=grievance.case, person=actor
+    ):
+        raise PlaybookError(
+            "The delivery team acknowledges and works on grievances; you'll be told when it moves."
+        )
+    grievance.status = new
+    record(
+        session=session,
+        case=grievance.case,
+        kind=Kind.STATUS_CHANGED,
+        author=actor,
+        text=f"#{grievance.number}: {old.value} → {new.value}",
+        grievance=grievance,
+    )
+    return Transition(grievance=grievance, old=old, new=new)
+
+
+def find_by_number(*, session: Session, case: Case, number: int) -> Grievance | None:
+    """Grievance ``number`` of ``case``."""
+    return session.scalar(
+        select(Grievance).where(Grievance.case_id == case.id, Grievance.number == number)
+    )
+
+
+def find_by_message(*, session: Session, channel: str, ts: str) -> Grievance | None:
+    """The grievance whose channel message (its thread root) is ``channel``/``ts``."""
+    return session.scalar(
+        select(Grievance).where(Grievance.slack_channel == channel, Grievance.slack_ts == ts)
+    )
+
+
+def mark_posted(*, grievance: Grievance, channel: str, ts: str) -> None:
+    """Remember the grievance's message: it becomes the thread its discussion lives in."""
+    grievance.slack_channel = channel
+    grievance.slack_ts = ts
+
+
+def raiser_name(grievance: Grievance) -> str:
+    """Who raised it, for display."""
+    if grievance.raised_by is not None:
+        return grievance.raised_by.display_name
+    return grievance.raised_by_name or "someone"

@@ -1,0 +1,86 @@
+"""What the client truly cares about, how they measure success, what used to go well.
+
+People write these answers freely; the same thing said three times should count three
+times. Answers are split into items (lines, semicolons, "and also"-free bullets), keyed
+by a normalised form, and listed with counts and the grievances behind each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Case, Grievance
+
+_SPLIT = re.compile(r"[\n;•]+|\s+-\s+")
+_NOISE = re.compile(r"[^\w\s]")
+_STOPWORDS = frozenset({"a", "an", "the", "our", "their", "we", "they", "to", "of", "and"})
+MAX_ITEMS = 10
+
+
+@dataclass
+class InsightItem:
+    """One thing said, how often, and on which grievances (by number)."""
+
+    text: str
+    count: int = 0
+    grievances: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Insights:
+    """The three lists of a case, most often said first."""
+
+    cares_about: list[InsightItem]
+    success_measures: list[InsightItem]
+    went_well: list[InsightItem]
+
+    @property
+    def empty(self) -> bool:
+        """True when nobody has said anything of the kind yet."""
+        return not (self.cares_about or self.success_measures or self.went_well)
+
+
+def normalise(item: str) -> str:
+    """The de-duplication key: lower case, no punctuation, no filler words."""
+    words = _NOISE.sub(" ", item.lower()).split()
+    return " ".join(w for w in words if w not in _STOPWORDS)
+
+
+def split_items(answer: str | None) -> list[str]:
+    """Split a free-text answer into its items."""
+    if not answer:
+        return []
+    return [part.strip(" .,-") for part in _SPLIT.split(answer) if normalise(part)]
+
+
+def tally(answers: Iterable[tuple[int, str | None]], limit: int = MAX_ITEMS) -> list[InsightItem]:
+    """Count items across ``(grievance number, answer)`` pairs, most frequent first."""
+    items: dict[str, InsightItem] = {}
+    for number, answer in answers:
+        for text in split_items(answer):
+            item = items.setdefault(normalise(text), InsightItem(text=text))
+            item.count += 1
+            if number not in item.grievances:
+                item.grievances.append(number)
+    ranked = sorted(items.values(), key=lambda i: (-i.count, i.grievances[0]))
+    return ranked[:limit]
+
+
+def collect(*, session: Session, case: Case, include_confidential: bool) -> Insights:
+    """The case's insights from its grievances (confidential ones only for leads)."""
+    query = select(
+        Grievance.number, Grievance.cares_about, Grievance.success_measure, Grievance.went_well
+    ).where(Grievance.case_id == case.id)
+    if not include_confidential:
+        query = query.where(Grievance.confidential.is_(False))
+    rows = session.execute(query.order_by(Grievance.number)).all()
+    return Insights(
+        cares_about=tally((r.number, r.cares_about) for r in rows),
+        success_measures=tally((r.number, r.success_measure) for r in rows),
+        went_well=tally((r.number, r.went_well) for r in rows),
+    )

@@ -1,0 +1,79 @@
+"""The one path by which a grievance enters a case, whatever Slack surface it came from.
+
+Slash command, modal and message shortcut all end here, so the rules (open the case on
+first use, who becomes lead, who raised it) are the same for each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.playbook.cases import find_case, open_case, rename_case
+from bot.playbook.grievances import GrievanceDraft, file_grievance
+from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
+from storage.models import Case, Grievance, Person, Side
+
+
+@dataclass(frozen=True)
+class Where:
+    """The Slack place a grievance is filed in."""
+
+    team_id: str
+    channel_id: str
+    channel_name: str
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A filed grievance, and whether its case was opened by it."""
+
+    grievance: Grievance
+    case: Case
+    reporter: Person
+    case_opened: bool
+
+    @property
+    def needs_a_lead(self) -> bool:
+        """A case a client opened has no lead until the team claims it."""
+        return self.case_opened and self.reporter.side is Side.CLIENT
+
+
+def file(
+    *,
+    session: Session,
+    where: Where,
+    reporter: Profile,
+    draft: GrievanceDraft,
+    raised_by: Profile | None = None,
+) -> Intake:
+    """File ``draft`` on the case of ``where.channel_id``, opening the case if needed."""
+    workspace = ensure_workspace(session=session, team_id=where.team_id)
+    person = ensure_person(session=session, workspace=workspace, profile=reporter)
+    case = find_case(session=session, workspace=workspace, channel_id=where.channel_id)
+    opened = case is None
+    if case is None:
+        case = open_case(
+            session=session,
+            workspace=workspace,
+            channel_id=where.channel_id,
+            channel_name=where.channel_name,
+            opener=person,
+        )
+    if draft.client_name and not case.named:
+        rename_case(session=session, case=case, actor=person, name=draft.client_name)
+    who: Person | None = None
+    if raised_by is not None:
+        who = ensure_person(session=session, workspace=workspace, profile=raised_by)
+    elif draft.raised_by_name:
+        who = named_person(
+            session=session,
+            workspace=workspace,
+            name=draft.raised_by_name,
+            side=draft.side or Side.CLIENT,
+        )
+    grievance = file_grievance(
+        session=session, case=case, reporter=person, draft=draft, raised_by=who
+    )
+    return Intake(grievance=grievance, case=case, reporter=person, case_opened=opened)

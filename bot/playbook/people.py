@@ -1,0 +1,84 @@
+"""Who is who: workspaces and people, and which side a person speaks for.
+
+Slack profiles are read at the edge (handlers); the playbook only sees ``Profile``.
+A Slack Connect user from another organisation or a guest defaults to the client side,
+because that is who they almost always are in a shared recovery channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Person, Side, Workspace
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the bot knows of a Slack user from ``users.info``."""
+
+    user_id: str
+    display_name: str
+    external: bool = False
+    timezone: str | None = None
+
+    @property
+    def default_side(self) -> Side:
+        """Client for external users and guests, team for everyone else."""
+        return Side.CLIENT if self.external else Side.TEAM
+
+
+def ensure_workspace(*, session: Session, team_id: str, url: str | None = None) -> Workspace:
+    """The workspace row for ``team_id``, created on first sight."""
+    workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, url=url)
+        session.add(workspace)
+        session.flush()
+    elif url and workspace.url != url:
+        workspace.url = url
+    return workspace
+
+
+def ensure_person(*, session: Session, workspace: Workspace, profile: Profile) -> Person:
+    """The person for ``profile``; a known person keeps the side already set for them."""
+    person = find_person(session=session, workspace=workspace, user_id=profile.user_id)
+    if person is None:
+        person = Person(
+            workspace_id=workspace.id,
+            slack_user_id=profile.user_id,
+            display_name=profile.display_name[:120],
+            side=profile.default_side,
+            timezone=profile.timezone,
+        )
+        session.add(person)
+        session.flush()
+    else:
+        person.display_name = profile.display_name[:120] or person.display_name
+        person.timezone = profile.timezone or person.timezone
+    return person
+
+
+def find_person(*, session: Session, workspace: Workspace, user_id: str) -> Person | None:
+    """The person with Slack id ``user_id`` in ``workspace``, if the bot has met them."""
+    return session.scalar(
+        select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == user_id)
+    )
+
+
+def named_person(*, session: Session, workspace: Workspace, name: str, side: Side) -> Person:
+    """A person who is not in Slack, known only by the name someone typed."""
+    person = session.scalar(
+        select(Person).where(
+            Person.workspace_id == workspace.id,
+            Person.slack_user_id.is_(None),
+            Person.display_name == name[:120],
+        )
+    )
+    if person is None:
+        person = Person(workspace_id=workspace.id, display_name=name[:120], side=side)
+        session.add(person)
+        session.flush()
+    return person

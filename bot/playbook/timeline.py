@@ -1,0 +1,48 @@
+"""Append to a case's timeline: every change in the playbook leaves an entry."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy.orm import Session
+
+from storage.models import Case, Grievance, Person, TimelineEntry
+
+
+class Kind(enum.StrEnum):
+    """The kinds of timeline entry, as stored and exported."""
+
+    CASE_OPENED = "case_opened"
+    CASE_RENAMED = "case_renamed"
+    LEAD_ADDED = "lead_added"
+    GRIEVANCE_FILED = "grievance_filed"
+    GRIEVANCE_UPDATED = "grievance_updated"
+    STATUS_CHANGED = "status_changed"
+    REPLY = "reply"
+
+
+def record(
+    *,
+    session: Session,
+    case: Case,
+    kind: Kind,
+    author: Person | None,
+    text: str = "",
+    grievance: Grievance | None = None,
+    channel: str | None = None,
+    ts: str | None = None,
+) -> TimelineEntry:
+    """Add one entry; entries about a confidential grievance are confidential too."""
+    entry = TimelineEntry(
+        case_id=case.id,
+        kind=kind.value,
+        author_id=author.id if author else None,
+        text=text,
+        grievance_id=grievance.id if grievance else None,
+        confidential=bool(grievance and grievance.confidential),
+        slack_channel=channel,
+        slack_ts=ts,
+    )
+    session.add(entry)
+    session.flush()
+    return entry

@@ -1,0 +1,466 @@
+"""The sandbox's terminal session: act as a Slack user, see what the bot does, as text.
+
+Each line is one action. Everything the bot shows in reply (messages, ephemerals, DMs,
+modals, the App Home) is printed with a short reference (``m3``, ``v1``) to act on.
+Lines come from a terminal or a script (``grievance-bot sandbox < demo.txt``).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from bot.ids import Callback
+from bot.sandbox.render import (
+    describe_actions,
+    describe_inputs,
+    render_message,
+    render_view,
+    resolve_choice,
+    resolve_choices,
+)
+from bot.sandbox.slack_side import Delivery
+from bot.sandbox.stack import SandboxStack
+from bot.sandbox.workspace import Activity, Ephemeral
+
+HELP = """\
+You are a Slack user in a local sandbox workspace. Commands:
+  /grievance <text>          run the slash command in the current channel
+  say <text>                 post a message in the current channel
+  reply <ref> <text>         reply in the thread of message <ref>
+  edit <ref> <text>          edit your message <ref>;   delete <ref>  delete it
+  react <ref> <emoji>        add a reaction;             unreact <ref> <emoji>
+  click <ref> <action> [value]   press a button shown as (click ...)
+  choose <ref> <action> <option> pick from a menu shown as (choose ...)
+  shortcut <ref>             "File as grievance" on message <ref>
+  set <field> <value>        fill a field of the open modal (multi-line: use \\n)
+  submit | cancel            submit or close the open modal
+  home                       open the bot's App Home tab
+  as <user> | in <channel>   switch who you are or where you are
+  users | channels | whoami  list people and channels, or show where you are
+  help | quit
+Lines starting with # are comments (handy in scripts)."""
+
+
+@dataclass
+class _Refs:
+    """Short names for what was shown, so people can type ``reply m3 ...``."""
+
+    messages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ephemerals: dict[str, Ephemeral] = field(default_factory=dict)
+    views: dict[str, str] = field(default_factory=dict)
+    by_ts: dict[tuple[str, str], str] = field(default_factory=dict)
+    count: int = 0
+
+    def for_message(self, channel: str, ts: str) -> str:
+        key = (channel, ts)
+        if key not in self.by_ts:
+            self.count += 1
+            self.by_ts[key] = f"m{self.count}"
+            self.messages[self.by_ts[key]] = key
+        return self.by_ts[key]
+
+    def for_ephemeral(self, ephemeral: Ephemeral) -> str:
+        self.count += 1
+        ref = f"m{self.count}"
+        self.ephemerals[ref] = ephemeral
+        return ref
+
+    def for_view(self, view_id: str) -> str:
+        for ref, known in self.views.items():
+            if known == view_id:
+                return ref
+        ref = f"v{len(self.views) + 1}"
+        self.views[ref] = view_id
+        return ref
+
+
+class ConsoleError(Exception):
+    """A line the console can't act on; the message says how to write it."""
+
+
+class Console:
+    """Reads actions, drives the sandbox stack, prints what the bot does."""
+
+    def __init__(
+        self, stack: SandboxStack, out: TextIO, user: str = "UANA", channel: str = "CACME"
+    ) -> None:
+        self.stack = stack
+        self.ws = stack.workspace
+        self.out = out
+        self.user = user
+        self.channel = channel
+        self.refs = _Refs()
+        self.answers: dict[str, dict[str, object]] = {}
+        self.seen = len(self.ws.activity)
+        self._commands: dict[str, Callable[[list[str], str], None]] = {
+            "say": self._say,
+            "reply": self._reply,
+            "edit": self._edit,
+            "delete": self._delete,
+            "react": self._react,
+            "unreact": self._unreact,
+            "click": self._click,
+            "choose": self._choose,
+            "shortcut": self._shortcut,
+            "set": self._set,
+            "submit": self._submit,
+            "cancel": self._cancel,
+            "home": self._home,
+            "as": self._as,
+            "in": self._in,
+            "users": self._users,
+            "channels": self._channels,
+            "whoami": self._whoami,
+            "help": lambda _a, _r: self._print(HELP),
+        }
+
+    # ---- the loop ----------------------------------------------------------------
+
+    def run(self, lines: TextIO, interactive: bool) -> int:
+        """Handle every line until ``quit`` or end of input; returns an exit status."""
+        self._whoami([], "")
+        while True:
+            if interactive:
+                self.out.write(f"{self._name(self.user)} in #{self._channel_name()}> ")
+                self.out.flush()
+            line = lines.readline()
+            if not line:
+                return 0
+            line = line.strip()
+            if not line or line.startswith("#"):
+                if line and not interactive:
+                    self._print(line)
+                continue
+            if not interactive:
+                self._print(f"{self._name(self.user)}> {line}")
+            if line in {"quit", "exit"}:
+                return 0
+            self.handle(line)
+
+    def handle(self, line: str) -> None:
+        """Carry out one line and print what the bot did in response."""
+        try:
+            if line.startswith("/"):
+                command, _, text = line.partition(" ")
+                self._show_delivery(
+                    self.stack.slack.slash_command(self.user, self.channel, text, command=command)
+                )
+            else:
+                word, _, rest = line.partition(" ")
+                handler = self._commands.get(word.lower())
+                if handler is None:
+                    raise ConsoleError(f"Unknown command {word!r}. Type `help`.")
+                handler(_split(rest), rest)
+        except ConsoleError as problem:
+            self._print(f"  ! {problem}")
+        except ValueError as problem:  # the emulator refusing what Slack would refuse
+            self._print(f"  ! {problem}")
+        self.stack.settle()
+        self._show_new_activity()
+
+    # ---- output --------------------------------------------------------------------
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _names(self) -> dict[str, str]:
+        names = {u.id: u.name for u in self.ws.users.values()}
+        names.update({c.id: c.name for c in self.ws.channels.values()})
+        return names
+
+    def _name(self, user_id: str) -> str:
+        user = self.ws.users.get(user_id)
+        return user.name if user else user_id
+
+    def _channel_name(self, channel_id: str | None = None) -> str:
+        channel = self.ws.channels.get(channel_id or self.channel)
+        if channel is None:
+            return channel_id or self.channel
+        if channel.is_im:
+            return "DM with grievance-bot"
+        return channel.name
+
+    def _show_delivery(self, delivery: Delivery | None) -> None:
+        if delivery is not None and delivery.status not in {200, 0}:
+            self._print(f"  ! the bot answered HTTP {delivery.status}: {delivery.body[:200]}")
+        if delivery is not None and delivery.status == 0:
+            self._print(
+                "  ! the bot did not answer within 3 seconds (Slack would show 'operation_timeout')"
+            )
+
+    def _show_new_activity(self) -> None:
+        for activity in self.ws.activities_since(self.seen):
+            self.seen = max(self.seen, activity.seq)
+            if activity.user not in {None, self.user} and activity.kind in {
+                "ephemeral",
+                "modal_open",
+                "modal_update",
+                "modal_push",
+                "home",
+            }:
+                continue  # someone else's private view
+            self._print(self._render(activity))
+
+    def _render(self, activity: Activity) -> str:
+        names = self._names()
+        if activity.kind in {"message", "update"} and activity.channel and activity.ts:
+            message = self.ws.find_message(activity.channel, activity.ts)
+            if message is None:
+                return ""
+            channel = self.ws.channels[activity.channel]
+            data = self.ws.message_json(message)
+            if message.is_reply:
+                data["thread_ref"] = self.refs.for_message(
+                    activity.channel, message.thread_ts or ""
+                )
+            kind = "dm" if channel.is_im else activity.kind
+            return render_message(
+                data,
+                names,
+                ref=self.refs.for_message(*(activity.channel, activity.ts)),
+                channel_name=self._channel_name(channel.id),
+                kind=kind,
+            )
+        if activity.kind == "ephemeral" and activity.ts:
+            ephemeral = self.ws.find_ephemeral(activity.ts)
+            if ephemeral is None:
+                return ""
+            data = {
+                "ts": ephemeral.ts,
+                "text": ephemeral.text,
+                "blocks": ephemeral.blocks,
+                "user": self.ws.bot_user_id,
+            }
+            return render_message(
+                data,
+                names,
+                ref=self.refs.for_ephemeral(ephemeral),
+                channel_name=self._channel_name(ephemeral.channel),
+                kind="ephemeral",
+            )
+        if (
+            activity.kind in {"modal_open", "modal_update", "modal_push", "home"}
+            and activity.view_id
+        ):
+            view = self.ws.views[activity.view_id]
+            return render_view(
+                view.payload, names, ref=self.refs.for_view(view.id), errors=view.errors
+            )
+        if activity.kind == "modal_close":
+            return "  (the modal closed)"
+        if activity.kind == "file" and activity.file_id:
+            return f"  [file uploaded: {self.ws.files[activity.file_id].name}]"
+        return ""
+
+    # ---- looking things up ---------------------------------------------------------
+
+    def _message(self, ref: str) -> tuple[str, str]:
+        if ref not in self.refs.messages:
+            raise ConsoleError(f"No channel message {ref!r}; use a ref shown as m<number>.")
+        return self.refs.messages[ref]
+
+    def _user_id(self, name: str) -> str:
+        wanted = name.lstrip("@").lower()
+        for user in self.ws.users.values():
+            if wanted in {user.id.lower(), user.name.lower()}:
+                return user.id
+        raise ConsoleError(f"No user {name!r}. Type `users`.")
+
+    def _open_view(self) -> str:
+        stack = self.ws.modal_stack(self.user)
+        if not stack:
+            raise ConsoleError("No modal is open for you.")
+        return stack[-1].id
+
+    # ---- commands ------------------------------------------------------------------
+
+    def _post(self, text: str, thread_ts: str | None = None) -> None:
+        message, delivery = self.stack.slack.post_message(
+            self.user, self.channel, text, thread_ts=thread_ts
+        )
+        self._print(f"  ({self.refs.for_message(self.channel, message.ts)})")
+        self._show_delivery(delivery)
+
+    def _say(self, _args: list[str], rest: str) -> None:
+        if not rest:
+            raise ConsoleError("Usage: say <text>")
+        self._post(rest)
+
+    def _reply(self, args: list[str], rest: str) -> None:
+        if len(args) < 2:
+            raise ConsoleError("Usage: reply <ref> <text>")
+        channel, ts = self._message(args[0])
+        self.channel = channel
+        self._post(rest.split(" ", 1)[1], thread_ts=ts)
+
+    def _edit(self, args: list[str], rest: str) -> None:
+        if len(args) < 2:
+            raise ConsoleError("Usage: edit <ref> <text>")
+        self._show_delivery(
+            self.stack.slack.edit_message(*self._message(args[0]), rest.split(" ", 1)[1])
+        )
+
+    def _delete(self, args: list[str], _rest: str) -> None:
+        if len(args) != 1:
+            raise ConsoleError("Usage: delete <ref>")
+        self._show_delivery(self.stack.slack.delete_message(*self._message(args[0])))
+
+    def _react(self, args: list[str], _rest: str, remove: bool = False) -> None:
+        if len(args) != 2:
+            raise ConsoleError("Usage: react <ref> <emoji>")
+        channel, ts = self._message(args[0])
+        act = self.stack.slack.unreact if remove else self.stack.slack.react
+        self._show_delivery(act(self.user, channel, ts, args[1].strip(":")))
+
+    def _unreact(self, args: list[str], rest: str) -> None:
+        self._react(args, rest, remove=True)
+
+    def _target(self, ref: str) -> dict[str, Any]:
+        if ref in self.refs.ephemerals:
+            ephemeral = self.refs.ephemerals[ref]
+            return {"ephemeral": ephemeral, "blocks": ephemeral.blocks}
+        if ref in self.refs.views:
+            view = self.ws.views[self.refs.views[ref]]
+            return {"view_id": view.id, "blocks": view.payload.get("blocks", [])}
+        channel, ts = self._message(ref)
+        message = self.ws.find_message(channel, ts)
+        return {"message": (channel, ts), "blocks": message.blocks if message else []}
+
+    def _click(self, args: list[str], _rest: str) -> None:
+        if len(args) < 2:
+            raise ConsoleError("Usage: click <ref> <action> [value]")
+        target = self._target(args[0])
+        blocks = target.pop("blocks")
+        if not any(a.action_id == args[1] for a in describe_actions(blocks)):
+            raise ConsoleError(f"{args[0]} has no button {args[1]!r}.")
+        value = args[2] if len(args) > 2 else None
+        self._show_delivery(self.stack.slack.click(self.user, args[1], value=value, **target))
+
+    def _choose(self, args: list[str], _rest: str) -> None:
+        if len(args) < 3:
+            raise ConsoleError("Usage: choose <ref> <action> <option>")
+        target = self._target(args[0])
+        elements = [a for a in describe_actions(target.pop("blocks")) if a.action_id == args[1]]
+        if not elements:
+            raise ConsoleError(f"{args[0]} has no menu {args[1]!r}.")
+        value = resolve_choice(elements[0], " ".join(args[2:]))
+        if value is None:
+            raise ConsoleError(f"No option {' '.join(args[2:])!r} in {args[1]}.")
+        self._show_delivery(
+            self.stack.slack.click(self.user, args[1], selected_option=value, **target)
+        )
+
+    def _shortcut(self, args: list[str], _rest: str) -> None:
+        if len(args) != 1:
+            raise ConsoleError("Usage: shortcut <ref>")
+        channel, ts = self._message(args[0])
+        self._show_delivery(
+            self.stack.slack.message_shortcut(self.user, channel, ts, Callback.FILE_AS_GRIEVANCE)
+        )
+
+    def _set(self, args: list[str], rest: str) -> None:
+        if len(args) < 2:
+            raise ConsoleError("Usage: set <field> <value>")
+        view_id = self._open_view()
+        fields = {f.block_id: f for f in describe_inputs(self.ws.views[view_id].payload)}
+        name, typed = args[0], rest.split(" ", 1)[1].replace("\\n", "\n")
+        if name not in fields:
+            raise ConsoleError(f"The modal has no field {name!r}; fields: {', '.join(fields)}")
+        self.answers.setdefault(view_id, {})[name] = self._answer(fields[name], typed)
+        self._print(f"  ✓ {name} set")
+
+    def _answer(self, input_field: Any, typed: str) -> object:
+        kind = input_field.element_type
+        if kind == "users_select":
+            return self._user_id(typed)
+        if kind == "multi_users_select":
+            return [self._user_id(part.strip()) for part in typed.split(",")]
+        if input_field.choices:
+            if input_field.multiple:
+                chosen = (
+                    ()
+                    if typed.lower() in {"none", "no", ""}
+                    else resolve_choices(input_field, typed)
+                )
+                if chosen is None:
+                    raise ConsoleError(f"Choose from: {_choices(input_field)}")
+                return list(chosen)
+            value = resolve_choice(input_field, typed)
+            if value is None:
+                raise ConsoleError(f"Choose from: {_choices(input_field)}")
+            return value
+        return typed
+
+    def _submit(self, _args: list[str], _rest: str) -> None:
+        view_id = self._open_view()
+        self._show_delivery(
+            self.stack.slack.submit_view(self.user, view_id, self.answers.pop(view_id, {}))
+        )
+
+    def _cancel(self, _args: list[str], _rest: str) -> None:
+        view_id = self._open_view()
+        self.answers.pop(view_id, None)
+        self._show_delivery(self.stack.slack.close_view(self.user, view_id))
+        self._print("  (closed)")
+
+    def _home(self, _args: list[str], _rest: str) -> None:
+        self._show_delivery(self.stack.slack.open_home(self.user))
+
+    def _as(self, args: list[str], _rest: str) -> None:
+        if len(args) != 1:
+            raise ConsoleError("Usage: as <user>")
+        self.user = self._user_id(args[0])
+        self._whoami([], "")
+
+    def _in(self, args: list[str], _rest: str) -> None:
+        if len(args) != 1:
+            raise ConsoleError("Usage: in <channel>")
+        wanted = args[0].lstrip("#").lower()
+        for channel in self.ws.channels.values():
+            if wanted in {channel.id.lower(), channel.name.lower()}:
+                self.channel = channel.id
+                self._whoami([], "")
+                return
+        raise ConsoleError(f"No channel {args[0]!r}. Type `channels`.")
+
+    def _users(self, _args: list[str], _rest: str) -> None:
+        for user in self.ws.users.values():
+            if user.is_bot:
+                continue
+            kind = (
+                "guest, client side"
+                if user.is_restricted
+                else "Slack Connect, client side"
+                if user.team_id != self.ws.team_id
+                else "team side"
+            )
+            self._print(f"  {user.name:<8} {user.real_name} ({kind})")
+
+    def _channels(self, _args: list[str], _rest: str) -> None:
+        for channel in self.ws.channels.values():
+            if channel.is_im:
+                continue
+            bot_in = (
+                "bot is a member" if self.ws.bot_user_id in channel.members else "bot NOT invited"
+            )
+            private = "private" if channel.is_private else "public"
+            self._print(f"  #{channel.name:<20} {private}, {bot_in}")
+
+    def _whoami(self, _args: list[str], _rest: str) -> None:
+        user = self.ws.users[self.user]
+        self._print(f"  You are {user.name} ({user.real_name}) in #{self._channel_name()}.")
+
+
+def _split(rest: str) -> list[str]:
+    try:
+        return shlex.split(rest)
+    except ValueError:
+        return rest.split()
+
+
+def _choices(input_field: Any) -> str:
+    return ", ".join(text for text, _value in input_field.choices)

@@ -1,0 +1,35 @@
+"""``grievance-bot sandbox``: start the stack and hand the terminal to the console."""
+
+from __future__ import annotations
+
+import logging
+from typing import TextIO
+
+from bot.logs import configure_logging
+from bot.sandbox.console import HELP, Console
+from bot.sandbox.stack import SandboxStack
+from bot.settings import Settings
+
+WELCOME = """\
+Welcome to the grievance-bot sandbox: a local Slack workspace with the real bot in it.
+Nothing leaves this machine; the bot keeps its data in {database}.
+People: ana and ben (delivery team), carla (client, Slack Connect), dev (client guest).
+Channel #acme-recovery is shared with the client. Try:
+  /grievance The last release broke the invoice export and nobody told us
+Type `help` for every command, `quit` to leave.
+"""
+
+
+def run_sandbox(settings: Settings, lines: TextIO, out: TextIO) -> int:
+    """Run a sandbox session reading ``lines`` until quit or end of input."""
+    configure_logging(logging.WARNING, settings.secrets())
+    with SandboxStack(settings) as stack:
+        out.write(WELCOME.format(database=settings.database_url))
+        interactive = lines.isatty()
+        if not interactive:
+            out.write("(reading a script from standard input)\n")
+        out.flush()
+        return Console(stack, out).run(lines, interactive)
+
+
+__all__ = ["HELP", "run_sandbox"]

@@ -1,0 +1,352 @@
+"""Grievance capture: quick text, the modal, the message shortcut, and lifecycle buttons.
+
+Every path commits the grievance first, acknowledges second, and posts to the channel
+third, so an acknowledged grievance is always on disk even if Slack then fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.grievance import (
+    acknowledgement,
+    acknowledgement_text,
+    grievance_fallback,
+    grievance_message,
+    resolved_notice,
+)
+from bot.blocks.modal import ModalContext, ModalDefaults, full_text_modal, grievance_modal
+from bot.blocks.text import plain_escape
+from bot.ids import Action, Callback, Field
+from bot.playbook import cases, grievances, people
+from bot.playbook.errors import PlaybookError
+from bot.playbook.grievances import DraftError, GrievanceDraft
+from bot.playbook.intake import Intake, Where, file
+from handlers.context import CommandCall
+from handlers.deps import Deps
+from handlers.lookup import channel_access, is_direct_message, profile_of
+from handlers.modal_input import draft_fields
+from handlers.view_state import flatten
+from storage.models import Grievance, Status
+
+logger = logging.getLogger(__name__)
+
+
+def file_from_text(call: CommandCall) -> None:
+    """``/grievance <text>``: file at once, acknowledge, then post the grievance message."""
+    where = call.where
+    if is_direct_message(where.channel_id, where.channel_name):
+        call.ack(
+            text="Grievances belong to a client's case, and each case lives in a "
+            "channel. Please type it again in the client's channel, where I can "
+            "keep its thread:\n>" + plain_escape(call.parsed.args[:2500])
+        )
+        return
+    access = channel_access(call.client, where.channel_id)
+    if not access.ok:
+        call.ack(
+            text=access.problem
+            + "\nWhat you wrote, so nothing is lost:\n>"
+            + plain_escape(call.parsed.args[:2500])
+        )
+        return
+    try:
+        draft = GrievanceDraft.parse(text=call.parsed.args)
+    except DraftError as exc:
+        call.ack(text=str(exc))
+        return
+    reporter = profile_of(call.client, call.user_id, call.team_id)
+    with call.deps.db.transaction() as session:
+        intake = file(session=session, where=where, reporter=reporter, draft=draft)
+        blocks, text = (
+            acknowledgement(intake.grievance, posted=True),
+            acknowledgement_text(intake.grievance),
+        )
+    call.ack(text=text, blocks=blocks)  # only now, with the grievance committed
+    _after_filing(call.client, call.deps, intake, where, call.user_id)
+
+
+def _after_filing(
+    client: WebClient, deps: Deps, intake: Intake, where: Where, reporter_id: str
+) -> None:
+    """Post the grievance where the case lives, and find the case a lead if it has none."""
+    if not intake.grievance.confidential:
+        post_grievance(client, deps, intake.grievance.id, reporter_id)
+    if intake.needs_a_lead:
+        ask_team_to_lead(client, where.channel_id, where.team_id)
+
+
+def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
+    """Post the grievance message (its thread root) and remember where it is."""
+    with deps.db.transaction() as session:
+        grievance = session.get_one(Grievance, grievance_id)
+        channel = grievance.case.channel_id
+        blocks, text = grievance_message(grievance), grievance_fallback(grievance)
+    try:
+        posted = client.chat_postMessage(channel=channel, blocks=blocks, text=text)
+    except SlackApiError as exc:
+        logger.warning("could not post grievance", extra={"error": exc.response.get("error")})
+        _tell(
+            client,
+            channel,
+            reporter_id,
+            "Your grievance is safely recorded, but I couldn't post it in the channel "
+            f"(Slack said `{exc.response.get('error')}`). A case lead can still see it.",
+        )
+        return
+    with deps.db.transaction() as session:
+        grievances.mark_posted(
+            grievance=session.get_one(Grievance, grievance_id),
+            channel=posted["channel"],
+            ts=posted["ts"],
+        )
+
+
+def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
+    """A private note to ``user``: ephemeral in the channel, else a DM."""
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except SlackApiError:
+        client.chat_postMessage(channel=user, text=text)
+
+
+def ask_team_to_lead(client: WebClient, channel: str, team_id: str) -> None:
+    """Privately ask each team-side member of the channel to claim the new case."""
+    members = client.conversations_members(channel=channel).get("members", [])
+    for member in members:
+        profile = profile_of(client, member, team_id)
+        if profile.external or member == client.auth_test().get("user_id"):
+            continue
+        client.chat_postEphemeral(
+            channel=channel,
+            user=member,
+            text="A client just opened a case in this channel and it has no lead yet. "
+            "If you can look after it, type `/grievance lead me`.",
+        )
+
+
+def open_new_modal(call: CommandCall) -> None:
+    """``/grievance`` or ``/grievance new``: open the full form."""
+    where = call.where
+    if is_direct_message(where.channel_id, where.channel_name):
+        call.ack(
+            text="Open the form from the client's channel (type `/grievance` there): "
+            "each case lives in a channel, where I keep its grievances' threads."
+        )
+        return
+    access = channel_access(call.client, where.channel_id)
+    if not access.ok:
+        call.ack(text=access.problem)
+        return
+    call.ack()
+    reporter = profile_of(call.client, call.user_id, call.team_id)
+    context = ModalContext(
+        team_id=where.team_id, channel_id=where.channel_id, channel_name=where.channel_name
+    )
+    call.client.views_open(
+        trigger_id=call.body["trigger_id"],
+        view=grievance_modal(context, _defaults_for_new(call.deps, where, reporter)),
+    )
+
+
+def _defaults_for_new(
+    deps: Deps, where: Where, reporter: people.Profile, **overrides: Any
+) -> ModalDefaults:
+    with deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=where.team_id)
+        known = people.find_person(session=session, workspace=workspace, user_id=reporter.user_id)
+        case = cases.find_case(session=session, workspace=workspace, channel_id=where.channel_id)
+        side = known.side if known else reporter.default_side
+        ask_name = case is None or not case.named
+    return ModalDefaults(side=side, ask_client_name=ask_name, **overrides)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the modal, the shortcut and the grievance message's buttons."""
+
+    @app.view(Callback.GRIEVANCE_MODAL)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        context = ModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        user_id = body["user"]["id"]
+        values = flatten(view)
+        try:
+            draft = GrievanceDraft.parse(**draft_fields(values, context.source_permalink))
+        except DraftError as exc:
+            ack(response_action="errors", errors=_field_errors(exc))
+            return
+        reporter = profile_of(client, user_id, context.team_id)
+        raised_by_id = values.get(Field.RAISED_BY_USER)
+        raised_by = (
+            profile_of(client, raised_by_id, context.team_id)
+            if isinstance(raised_by_id, str) and raised_by_id != user_id
+            else None
+        )
+        where = Where(context.team_id, context.channel_id, context.channel_name)
+        if context.grievance_id is not None:
+            _save_detail(ack, client, deps, context, reporter, draft, raised_by)
+            return
+        with deps.db.transaction() as session:
+            intake = file(
+                session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
+            )
+            blocks, text = (
+                acknowledgement(intake.grievance, posted=True),
+                acknowledgement_text(intake.grievance),
+            )
+        ack()  # committed: close the modal
+        _tell_blocks(client, where.channel_id, user_id, text, blocks)
+        _after_filing(client, deps, intake, where, user_id)
+
+    @app.shortcut({"type": "message_action", "callback_id": Callback.FILE_AS_GRIEVANCE})
+    def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        message, channel = body.get("message") or {}, body.get("channel") or {}
+        team_id = (body.get("team") or {}).get("id", "")
+        author = message.get("user")
+        link = client.chat_getPermalink(
+            channel=channel.get("id"), message_ts=message.get("ts")
+        ).get("permalink")
+        where = Where(team_id, channel.get("id", ""), channel.get("name", ""))
+        profile = profile_of(client, author, team_id) if author else None
+        reporter = profile_of(client, body["user"]["id"], team_id)
+        defaults = _defaults_for_new(
+            deps,
+            where,
+            profile or reporter,
+            text=(message.get("text") or "")[:3000],
+            raised_by_user=author,
+        )
+        context = ModalContext(
+            team_id=team_id,
+            channel_id=where.channel_id,
+            channel_name=where.channel_name,
+            source_permalink=link,
+        )
+        client.views_open(trigger_id=body["trigger_id"], view=grievance_modal(context, defaults))
+
+    @app.action(Action.ADD_DETAIL)
+    def on_add_detail(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        team_id = (body.get("team") or {}).get("id", "")
+        with deps.db.transaction() as session:
+            grievance = session.get(Grievance, int(action.get("value") or 0))
+            if grievance is None:
+                raise PlaybookError("That grievance no longer exists.")
+            context = ModalContext(
+                team_id=team_id, channel_id=grievance.case.channel_id, grievance_id=grievance.id
+            )
+            defaults = ModalDefaults(
+                text=grievance.text,
+                side=grievance.side,
+                category=grievance.category,
+                severity=grievance.severity,
+                cares_about=grievance.cares_about,
+                success_measure=grievance.success_measure,
+                went_well=grievance.went_well,
+                confidential=grievance.confidential,
+                raised_by_user=grievance.raised_by.slack_user_id if grievance.raised_by else None,
+                raised_by_name=grievance.raised_by_name,
+                client_name=grievance.case.client_name,
+                ask_client_name=not grievance.case.named,
+            )
+        client.views_open(trigger_id=body["trigger_id"], view=grievance_modal(context, defaults))
+
+    @app.action(re.compile(rf"^{Action.SET_STATUS}:"))
+    def on_status(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        grievance_id, _, status = str(action.get("value", "")).partition(":")
+        team_id = (body.get("team") or {}).get("id", "")
+        actor = profile_of(client, body["user"]["id"], team_id)
+        with deps.db.transaction() as session:
+            grievance = session.get(Grievance, int(grievance_id or 0))
+            if grievance is None:
+                raise PlaybookError("That grievance no longer exists.")
+            workspace = people.ensure_workspace(session=session, team_id=team_id)
+            person = people.ensure_person(session=session, workspace=workspace, profile=actor)
+            change = grievances.change_status(
+                session=session, grievance=grievance, actor=person, new=Status(status)
+            )
+            blocks, text = grievance_message(grievance), grievance_fallback(grievance)
+            where = (grievance.slack_channel, grievance.slack_ts)
+            raiser = grievance.raised_by.slack_user_id if grievance.raised_by else None
+            notice = resolved_notice(grievance, person.display_name)
+        if where[0] and where[1]:
+            client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=text)
+        if change.new is Status.RESOLVED and raiser and raiser != actor.user_id:
+            client.chat_postMessage(channel=raiser, text=notice)
+
+    @app.action(Action.READ_ALL)
+    def on_read_all(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        with deps.db.transaction() as session:
+            grievance = session.get(Grievance, int(action.get("value") or 0))
+            if grievance is None or grievance.confidential:
+                raise PlaybookError("That grievance is not available to you.")
+            view = full_text_modal(grievance.number, plain_escape(grievance.text))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _save_detail(
+    ack: Ack,
+    client: WebClient,
+    deps: Deps,
+    context: ModalContext,
+    reporter: people.Profile,
+    draft: GrievanceDraft,
+    raised_by: people.Profile | None,
+) -> None:
+    """The "add detail" submission: update the grievance and its message in place."""
+    with deps.db.transaction() as session:
+        grievance = session.get_one(Grievance, context.grievance_id)
+        workspace = people.ensure_workspace(session=session, team_id=context.team_id)
+        actor = people.ensure_person(session=session, workspace=workspace, profile=reporter)
+        who = (
+            people.ensure_person(session=session, workspace=workspace, profile=raised_by)
+            if raised_by
+            else None
+        )
+        try:
+            grievances.update_details(
+                session=session, grievance=grievance, actor=actor, draft=draft, raised_by=who
+            )
+        except PlaybookError as exc:
+            ack(response_action="errors", errors={Field.TEXT: str(exc)})
+            session.rollback()
+            return
+        if draft.client_name and draft.client_name != grievance.case.client_name:
+            cases.rename_case(
+                session=session, case=grievance.case, actor=actor, name=draft.client_name
+            )
+        blocks, text = grievance_message(grievance), grievance_fallback(grievance)
+        where = (grievance.slack_channel, grievance.slack_ts)
+    ack()
+    if where[0] and where[1]:
+        client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=text)
+
+
+def _tell_blocks(client: WebClient, channel: str, user: str, text: str, blocks: list[Any]) -> None:
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+    except SlackApiError:
+        client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+
+def _field_errors(error: DraftError) -> dict[str, str]:
+    """Map draft fields to the modal's block ids (they share names)."""
+    known = {f.value for f in Field}
+    return {
+        name if name in known else Field.TEXT.value: message
+        for name, message in error.fields.items()
+    }

@@ -1,0 +1,160 @@
+"""``/grievance history``, ``/grievance insights``, their paging buttons, and the App Home."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.blocks.history import grievance_detail, history_page, insights_blocks
+from bot.blocks.home import CaseSummary, home_view
+from bot.playbook import cases, people
+from bot.playbook import history as playbook_history
+from bot.playbook import insights as playbook_insights
+from bot.playbook.commands import parse_number
+from bot.playbook.errors import PlaybookError
+from bot.playbook.grievances import find_by_number
+from handlers.cases import NO_CASE
+from handlers.context import CommandCall
+from handlers.deps import Deps
+from storage.models import Case, Grievance, Person
+
+_HISTORY_FALLBACK = "Case history"
+
+
+def _viewer(session: Any, team_id: str, user_id: str) -> tuple[Any, Person | None]:
+    workspace = people.ensure_workspace(session=session, team_id=team_id)
+    return workspace, people.find_person(session=session, workspace=workspace, user_id=user_id)
+
+
+def _is_lead(session: Any, case: Case, viewer: Person | None) -> bool:
+    return viewer is not None and cases.is_lead(session=session, case=case, person=viewer)
+
+
+def _grievances_by_id(session: Any, page: playbook_history.Page) -> dict[int, Grievance]:
+    ids = {e.grievance_id for e in page.entries if e.grievance_id}
+    if not ids:
+        return {}
+    return {g.id: g for g in session.scalars(select(Grievance).where(Grievance.id.in_(ids)))}
+
+
+def history(call: CommandCall) -> None:
+    """The case timeline, newest first; with a number, that grievance and its thread."""
+    number = parse_number(call.parsed.args) if call.parsed.args else None
+    if call.parsed.args and number is None:
+        call.ack(
+            text="Use `/grievance history` for the timeline, or `/grievance history 3` "
+            "for grievance #3 and its thread."
+        )
+        return
+    with call.deps.db.transaction() as session:
+        workspace, viewer = _viewer(session, call.team_id, call.user_id)
+        case = cases.find_case(
+            session=session, workspace=workspace, channel_id=call.where.channel_id
+        )
+        if case is None:
+            raise PlaybookError(NO_CASE)
+        lead = _is_lead(session, case, viewer)
+        if number is None:
+            page = playbook_history.timeline_page(
+                session=session, case=case, include_confidential=lead
+            )
+            blocks = history_page(
+                case,
+                page,
+                base_url=call.deps.slack_url,
+                grievances=_grievances_by_id(session, page),
+            )
+        else:
+            grievance = find_by_number(session=session, case=case, number=number)
+            if grievance is None or not playbook_history.may_see(
+                session=session, grievance=grievance, viewer=viewer
+            ):
+                raise PlaybookError(
+                    f"There is no grievance #{number} on this case that you can see."
+                )
+            thread = playbook_history.thread_of(session=session, grievance=grievance)
+            blocks = grievance_detail(grievance, thread, base_url=call.deps.slack_url)
+    call.ack(text=_HISTORY_FALLBACK, blocks=blocks)
+
+
+def insights(call: CommandCall) -> None:
+    """What the client cares about, de-duplicated with counts."""
+    with call.deps.db.transaction() as session:
+        workspace, viewer = _viewer(session, call.team_id, call.user_id)
+        case = cases.find_case(
+            session=session, workspace=workspace, channel_id=call.where.channel_id
+        )
+        if case is None:
+            raise PlaybookError(NO_CASE)
+        found = playbook_insights.collect(
+            session=session, case=case, include_confidential=_is_lead(session, case, viewer)
+        )
+        blocks = insights_blocks(case, found)
+    call.ack(text="What the client cares about", blocks=blocks)
+
+
+def _home(deps: Deps, team_id: str, user_id: str) -> Any:
+    with deps.db.transaction() as session:
+        _workspace, viewer = _viewer(session, team_id, user_id)
+        summaries = []
+        for case in playbook_history.cases_for(session=session, person=viewer) if viewer else []:
+            lead = _is_lead(session, case, viewer)
+            summaries.append(
+                CaseSummary(
+                    case=case,
+                    is_lead=lead,
+                    severity_counts=playbook_history.severity_counts(
+                        session=session, case=case, include_confidential=lead
+                    ),
+                    open_grievances=playbook_history.open_grievances(
+                        session=session, case=case, include_confidential=lead, limit=8
+                    ),
+                    newest=playbook_history.timeline_page(
+                        session=session, case=case, include_confidential=lead, size=5
+                    ).entries,
+                    insights=playbook_insights.collect(
+                        session=session, case=case, include_confidential=lead
+                    ),
+                )
+            )
+        return home_view(summaries, deps.slack_url)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for history paging and the App Home."""
+
+    @app.action(re.compile(r"^history_page:"))
+    def on_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        case_id, direction, cursor = ([*str(action.get("value", "")).split(":"), "", "", ""])[:3]
+        team_id = (body.get("team") or {}).get("id", "")
+        with deps.db.transaction() as session:
+            case = session.get(Case, int(case_id or 0))
+            if case is None or not cursor.isdigit():
+                raise PlaybookError("That history is no longer available.")
+            _workspace, viewer = _viewer(session, team_id, body["user"]["id"])
+            kwargs = {"after" if direction == "after" else "before": int(cursor)}
+            page = playbook_history.timeline_page(
+                session=session,
+                case=case,
+                include_confidential=_is_lead(session, case, viewer),
+                **kwargs,
+            )
+            blocks = history_page(
+                case, page, base_url=deps.slack_url, grievances=_grievances_by_id(session, page)
+            )
+        respond(text=_HISTORY_FALLBACK, blocks=blocks, replace_original=True)
+
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user_id = str(event.get("user", ""))
+        client.views_publish(
+            user_id=user_id, view=_home(deps, str(body.get("team_id", "")), user_id)
+        )

@@ -1,0 +1,80 @@
+"""Read what the playbook needs from Slack: profiles, channel membership, permalinks.
+
+These are the only Web API reads the listeners make; the results are turned into the
+playbook's plain values here so that no listener digs through Slack's JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.playbook.people import Profile
+
+
+def profile_of(client: WebClient, user_id: str, team_id: str) -> Profile:
+    """The user's profile; guests and people from another organisation are external."""
+    try:
+        user: dict[str, Any] = client.users_info(user=user_id)["user"]
+    except SlackApiError:
+        return Profile(user_id=user_id, display_name=user_id)
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
+    external = bool(
+        user.get("is_restricted")
+        or user.get("is_ultra_restricted")
+        or user.get("is_stranger")
+        or (user.get("team_id") and user.get("team_id") != team_id)
+    )
+    return Profile(user_id=user_id, display_name=name, external=external, timezone=user.get("tz"))
+
+
+@dataclass(frozen=True)
+class ChannelAccess:
+    """Whether the bot can work in a channel, and a sentence for the user if not."""
+
+    ok: bool
+    problem: str = ""
+
+
+def channel_access(client: WebClient, channel_id: str) -> ChannelAccess:
+    """Check the bot is in the channel: without it, it can't see the grievance's thread."""
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") == "channel_not_found":
+            return ChannelAccess(
+                False,
+                "I'm not in this channel, so I can't keep its "
+                "grievances. Invite me with `/invite @grievance-bot`, then "
+                "try again.",
+            )
+        raise
+    if channel.get("is_archived"):
+        return ChannelAccess(
+            False, "This channel is archived; file the grievance in the client's active channel."
+        )
+    if not channel.get("is_member", False):
+        return ChannelAccess(
+            False,
+            "I'm not in this channel yet, so I couldn't follow the "
+            "discussion. Invite me with `/invite @grievance-bot`, then try "
+            "again.",
+        )
+    return ChannelAccess(True)
+
+
+def is_direct_message(channel_id: str, channel_name: str | None = None) -> bool:
+    """True for a DM or group DM with the bot, where there is no case to file on."""
+    return channel_id.startswith("D") or channel_name in {"directmessage", "mpdm"}
+
+
+def workspace_url(client: WebClient) -> str | None:
+    """The workspace's base URL (from ``auth.test``), used to build permalinks."""
+    try:
+        return client.auth_test().get("url")
+    except SlackApiError:
+        return None

@@ -1,0 +1,96 @@
+"""Keep every reply in a grievance's thread, with its edits and deletions.
+
+Bolt's ``app.message`` skips the ``message_changed`` and ``message_deleted`` subtypes, so
+all message events come through ``app.event("message")`` and are sorted here. Messages
+outside grievance threads and the bot's own messages are not stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.playbook import people, threads
+from bot.playbook.grievances import find_by_message
+from handlers.deps import Deps
+from handlers.lookup import profile_of
+
+_IGNORED_SUBTYPES = {
+    "bot_message",
+    "channel_join",
+    "channel_leave",
+    "channel_topic",
+    "channel_purpose",
+    "channel_name",
+    "thread_broadcast",
+}
+
+
+def _is_bot(message: dict[str, Any]) -> bool:
+    return bool(message.get("bot_id") or message.get("subtype") == "bot_message")
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen to message events in channels the bot is in."""
+
+    @app.event("message")
+    def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        subtype = event.get("subtype")
+        channel = event.get("channel")
+        if not isinstance(channel, str):
+            return
+        if subtype == "message_changed":
+            message = event.get("message") or {}
+            if not _is_bot(message) and message.get("ts"):
+                with deps.db.transaction() as session:
+                    threads.record_edit(
+                        session=session,
+                        channel=channel,
+                        ts=message["ts"],
+                        text=str(message.get("text") or ""),
+                    )
+            return
+        if subtype == "message_deleted":
+            deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
+            if deleted_ts:
+                with deps.db.transaction() as session:
+                    threads.record_deletion(session=session, channel=channel, ts=deleted_ts)
+            return
+        if subtype in _IGNORED_SUBTYPES or _is_bot(event):
+            return
+        thread_ts, ts, user = event.get("thread_ts"), event.get("ts"), event.get("user")
+        if not (thread_ts and ts and thread_ts != ts and isinstance(user, str)):
+            return
+        _store_reply(deps, client, body, channel, thread_ts, ts, user, str(event.get("text") or ""))
+
+
+def _store_reply(
+    deps: Deps,
+    client: WebClient,
+    body: dict[str, Any],
+    channel: str,
+    thread_ts: str,
+    ts: str,
+    user: str,
+    text: str,
+) -> None:
+    """Store the reply if its thread is a grievance's; look the author up only then."""
+    team_id = str(body.get("team_id") or "")
+    with deps.db.transaction() as session:
+        if find_by_message(session=session, channel=channel, ts=thread_ts) is None:
+            return
+        workspace = people.ensure_workspace(session=session, team_id=team_id)
+        author = people.find_person(session=session, workspace=workspace, user_id=user)
+    profile = None if author else profile_of(client, user, team_id)
+    with deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=team_id)
+        person = (
+            people.ensure_person(session=session, workspace=workspace, profile=profile)
+            if profile
+            else people.find_person(session=session, workspace=workspace, user_id=user)
+        )
+        threads.record_reply(
+            session=session, channel=channel, thread_ts=thread_ts, ts=ts, author=person, text=text
+        )

@@ -1,0 +1,143 @@
+"""The real HTTP endpoint: signatures, retries, health, and the help answer."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.sandbox.stack import SandboxStack
+from bot.server import bound_port, make_server, serve_in_thread
+from bot.web import SlackWsgiApp
+from storage.engine import Database
+from storage.models import ProcessedEvent
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _command_body(text: str) -> str:
+    return urlencode(
+        {
+            "command": "/grievance",
+            "text": text,
+            "team_id": "T0SANDBOX",
+            "channel_id": "CACME",
+            "user_id": "UANA",
+            "trigger_id": "x",
+            "response_url": "http://127.0.0.1:9/r",
+        }
+    )
+
+
+def test_help_is_answered_ephemerally_with_every_subcommand(stack: SandboxStack) -> None:
+    delivery = stack.slack.slash_command("UANA", "CACME", "help")
+    assert delivery.status == 200
+    answer = delivery.json or {}
+    assert answer.get("response_type", "ephemeral") == "ephemeral"
+    shown = json.dumps(answer["blocks"])
+    for syntax in (
+        "/grievance help",
+        "/grievance history",
+        "/grievance insights",
+        "/grievance lead",
+    ):
+        assert syntax in shown
+    assert stack.workspace.ephemerals[-1].user == "UANA"
+
+
+def test_unknown_subcommand_gets_help_with_a_suggestion(stack: SandboxStack) -> None:
+    answer = stack.slack.slash_command("UANA", "CACME", "histroy").json or {}
+    shown = json.dumps(answer["blocks"])
+    assert "histroy" in shown and "/grievance history" in shown
+
+
+def test_forged_signature_is_refused_and_changes_nothing(stack: SandboxStack) -> None:
+    body = _command_body("this should never be filed")
+    status, _ = _post(
+        stack.events_url,
+        body.encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": str(int(time.time())),
+            "X-Slack-Signature": "v0=" + "0" * 64,
+        },
+    )
+    assert status == 401
+    assert stack.workspace.ephemerals == []
+
+
+def test_unsigned_request_is_refused(stack: SandboxStack) -> None:
+    status, _ = _post(
+        stack.events_url,
+        _command_body("help").encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 401
+
+
+def test_stale_timestamp_is_refused_even_when_correctly_signed(stack: SandboxStack) -> None:
+    body = _command_body("help")
+    stale = str(int(time.time()) - 6 * 60)
+    status, _ = _post(
+        stack.events_url,
+        body.encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stale,
+            "X-Slack-Signature": stack.slack.sign(stale, body),
+        },
+    )
+    assert status == 401
+
+
+def test_retried_event_is_acknowledged_and_recorded_once(stack: SandboxStack) -> None:
+    event = {
+        "type": "app_home_opened",
+        "user": "UANA",
+        "channel": "DANA",
+        "tab": "home",
+        "event_ts": f"{time.time():.6f}",
+    }
+    first, event_id = stack.slack.deliver_event(event)
+    stack.settle()
+    retry, _ = stack.slack.deliver_event(event, event_id=event_id, retry_num=1)
+    stack.settle()
+    assert (first.status, retry.status) == (200, 200)
+    with stack.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+    assert len(stack.workspace.calls_to("views.publish")) == 1
+
+
+def test_healthz_reports_the_database(stack: SandboxStack, tmp_path: Path) -> None:
+    with urllib.request.urlopen(stack.url + "/healthz", timeout=5) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"status": "ok"}
+    unreachable = Database.from_url(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    server = make_server(SlackWsgiApp(stack.app, unreachable), host="127.0.0.1", port=0)
+    serve_in_thread(server)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{bound_port(server)}/healthz", timeout=5)
+        assert refused.value.code == 503
+    finally:
+        server.close()
+
+
+def test_body_over_one_megabyte_is_refused_before_parsing(stack: SandboxStack) -> None:
+    status, _ = _post(
+        stack.events_url, b"x" * 1_100_000, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert status == 413

@@ -1,0 +1,554 @@
+"""``grievance-bot export`` writes the whole case history, and nothing confidential by default.
+
+The tests build a real SQLite file with the ORM, run the real CLI, and read its output
+back: JSON is checked column by column against the database (so a column added later
+without an export fails here), CSV and markdown for what their readers rely on.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from bot.cli import main
+from bot.export_formats import DELETED_MARK, EDITED_MARK, render_csv
+from bot.playbook.export import as_utc, build_export
+from storage.engine import Database
+from storage.migrate import upgrade
+from storage.models import (
+    Base,
+    Case,
+    CaseLead,
+    Category,
+    EntryRevision,
+    Grievance,
+    Person,
+    Side,
+    Stage,
+    Status,
+    TimelineEntry,
+    Workspace,
+)
+
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+MULTILINE = 'Line one, with "quotes" and a comma\nline two\n\nline four | with a pipe'
+DELETED_SECRET = "I should not have written this"
+CONFIDENTIAL_TEXT = "Dan keeps talking over our engineers in standups"
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A database with two cases, and the facts the tests check against."""
+
+    url: str
+    path: Path
+    acme_entries: int
+    acme_confidential_entries: int
+    globex_entries: int
+
+
+def _at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def _seed(session: Session) -> tuple[int, int, int]:
+    """A realistic history; returns (acme entries, of which confidential, globex entries)."""
+    ws = Workspace(team_id="T0ACME", url="https://acme-agency.slack.com/", created_at=_at(0))
+    session.add(ws)
+    session.flush()
+
+    def person(slack: str | None, name: str, side: Side, role: str | None = None) -> Person:
+        p = Person(
+            workspace_id=ws.id,
+            slack_user_id=slack,
+            display_name=name,
+            side=side,
+            role=role,
+            timezone="Europe/Berlin" if side is Side.TEAM else None,
+            created_at=_at(1),
+        )
+        session.add(p)
+        return p
+
+    alice = person("U0ALICE", "Alice Lead", Side.TEAM, "delivery lead")
+    bob = person("U0BOB", "Bob Dev", Side.TEAM, "engineer")
+    carol = person("U0CAROL", "Carol Client", Side.CLIENT, "CTO")
+    dan = person("U0DAN", "Dan Client", Side.CLIENT)
+    session.flush()
+
+    acme = Case(
+        workspace_id=ws.id,
+        channel_id="C0ACME",
+        client_name="Acme Corp",
+        stage=Stage.REWORK,
+        named=True,
+        created_at=_at(2),
+        updated_at=_at(90),
+    )
+    globex = Case(
+        workspace_id=ws.id,
+        channel_id="C0GLOBEX",
+        client_name="Globex",
+        stage=Stage.STABILIZE,
+        created_at=_at(3),
+        updated_at=_at(4),
+    )
+    session.add_all([acme, globex])
+    session.flush()
+    session.add_all(
+        [
+            CaseLead(case_id=acme.id, person_id=alice.id, created_at=_at(5)),
+            CaseLead(case_id=globex.id, person_id=bob.id, added_by_id=alice.id, created_at=_at(6)),
+        ]
+    )
+
+    g1 = Grievance(
+        case_id=acme.id,
+        number=1,
+        reporter_id=alice.id,
+        raised_by_id=carol.id,
+        raised_by_name="Carol Client",
+        side=Side.CLIENT,
+        category=Category.QUALITY,
+        severity=3,
+        text="The weekly reports arrive late and are full of errors.\n" + "x" * 120,
+        status=Status.ADDRESSING,
+        cares_about="Board meeting numbers",
+        success_measure="Two clean reports in a row",
+        source_permalink="https://acme-agency.slack.com/archives/C0ACME/p1709283600000100",
+        slack_channel="C0ACME",
+        slack_ts="1709283600.000100",
+        created_at=_at(10),
+        updated_at=_at(40),
+    )
+    g2 = Grievance(
+        case_id=acme.id,
+        number=2,
+        raised_by_name="Erin (by email)",
+        side=Side.CLIENT,
+        category=Category.TIMELINE,
+        severity=1,
+        text="Launch slipped a week.",
+        status=Status.RESOLVED,
+        went_well="Daily updates during the slip",
+        created_at=_at(20),
+        updated_at=_at(60),
+    )
+    g3 = Grievance(
+        case_id=acme.id,
+        number=3,
+        reporter_id=bob.id,
+        raised_by_id=bob.id,
+        side=Side.TEAM,
+        category=Category.PEOPLE,
+        severity=2,
+        text=CONFIDENTIAL_TEXT,
+        confidential=True,
+        created_at=_at(30),
+        updated_at=_at(30),
+    )
+    gx = Grievance(
+        case_id=globex.id,
+        number=1,
+        raised_by_id=dan.id,
+        side=Side.CLIENT,
+        category=Category.COST,
+        text="Invoice doubled.",
+        created_at=_at(50),
+        updated_at=_at(50),
+    )
+    session.add_all([g1, g2, g3, gx])
+    session.flush()
+
+    def entry(case: Case, minute: int, kind: str, author: Person | None, text: str, **kw: Any):
+        e = TimelineEntry(
+            case_id=case.id,
+            kind=kind,
+            author_id=author.id if author else None,
+            text=text,
+            slack_channel=case.channel_id,
+            slack_ts=f"17092836{minute:02d}.000200",
+            created_at=_at(minute),
+            **kw,
+        )
+        session.add(e)
+        return e
+
+    entry(acme, 2, "case_opened", alice, "Case opened for Acme")
+    entry(acme, 5, "lead_added", alice, "Alice Lead leads this case")
+    entry(acme, 10, "grievance_filed", carol, g1.text, grievance_id=g1.id)
+    edited = entry(
+        acme,
+        12,
+        "reply",
+        bob,
+        "We moved the report job to Monday.",
+        grievance_id=g1.id,
+        edited=True,
+    )
+    deleted = entry(acme, 13, "reply", carol, "", grievance_id=g1.id, deleted=True, edited=True)
+    entry(acme, 14, "reply", carol, MULTILINE, grievance_id=g1.id)
+    entry(acme, 20, "grievance_filed", None, g2.text, grievance_id=g2.id)
+    entry(
+        acme, 30, "grievance_filed", bob, CONFIDENTIAL_TEXT, grievance_id=g3.id, confidential=True
+    )
+    entry(acme, 31, "reply", alice, "Let us talk 1:1.", grievance_id=g3.id, confidential=True)
+    entry(acme, 32, "status_changed", alice, "open → ack", grievance_id=g3.id, confidential=True)
+    entry(acme, 40, "status_changed", alice, "acknowledged → addressing", grievance_id=g1.id)
+    entry(acme, 60, "status_changed", alice, "addressing → resolved", grievance_id=g2.id)
+    entry(acme, 90, "case_renamed", alice, "Renamed to Acme Corp")
+    entry(globex, 3, "case_opened", bob, "Case opened for Globex")
+    entry(globex, 50, "grievance_filed", dan, gx.text, grievance_id=gx.id)
+    entry(globex, 51, "reply", bob, "Checking with finance.", grievance_id=gx.id)
+    session.flush()
+    session.add_all(
+        [
+            EntryRevision(entry_id=edited.id, text="We will look into it.", replaced_at=_at(12)),
+            EntryRevision(entry_id=deleted.id, text=DELETED_SECRET, replaced_at=_at(13)),
+        ]
+    )
+    return 13, 3, 3
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
+    path = tmp_path_factory.mktemp("export") / "history.db"
+    url = f"sqlite:///{path}"
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    with db.transaction() as session:
+        acme, confidential, globex = _seed(session)
+    db.dispose()
+    yield Fixture(url, path, acme, confidential, globex)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def _export(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    *args: str,
+) -> tuple[int, str, str]:
+    monkeypatch.setenv("DATABASE_URL", url)
+    status = main(["export", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    return value
+
+
+def _assert_exported(
+    session: Session,
+    people: dict[int, dict[str, Any]],
+    row: Base,
+    record: dict[str, Any],
+    *implicit: str,
+) -> None:
+    """Every column of ``row`` is in ``record``: by name, or a ``x_id`` as a nested ``x``.
+
+    ``implicit`` names the columns the JSON nesting already says (a grievance's case_id).
+    A nested person is a short reference whose full record is in the case's ``people``.
+    """
+    where = f"{type(row).__name__} {record.get('id')}"
+    for column in row.__table__.columns:  # type: ignore[attr-defined]
+        if column.name in implicit:
+            continue
+        value = getattr(row, column.key)
+        if column.name in record:
+            assert record[column.name] == _json(value), f"{where}.{column.name}"
+            continue
+        nested_key = column.name.removesuffix("_id")
+        assert nested_key != column.name and nested_key in record, (
+            f"{where}: column {column.name} is not exported"
+        )
+        nested = record[nested_key]
+        assert (nested["id"] if nested else None) == value, f"{where}.{column.name}"
+        if nested:
+            person = session.get(Person, value)
+            assert person is not None
+            assert nested == {
+                "id": person.id,
+                "display_name": person.display_name,
+                "slack_user_id": person.slack_user_id,
+                "side": person.side.value,
+            }
+            _assert_exported(session, people, person, people[person.id], "workspace_id")
+
+
+def _by_id(records: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    return {record["id"]: record for record in records}
+
+
+def test_json_is_lossless_against_the_database(
+    seeded: Fixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = _export(capsys, monkeypatch, seeded.url, "--include-confidential")
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["format_version"] == 1
+    assert doc["withheld_confidential"] == 0
+    assert datetime.fromisoformat(doc["exported_at"]).utcoffset() == timedelta(0)
+
+    db = Database.from_url(seeded.url)
+    with db.transaction() as session:
+        cases = list(session.scalars(select(Case).order_by(Case.id)))
+        assert [c["id"] for c in doc["cases"]] == [c.id for c in cases]
+        for case, exported in zip(cases, doc["cases"], strict=True):
+            people = _by_id(exported["people"])
+            _assert_exported(session, people, case, exported)
+            assert exported["team_id"] == "T0ACME"
+            assert exported["created_at"].endswith("+00:00")
+
+            leads = session.scalars(select(CaseLead).where(CaseLead.case_id == case.id)).all()
+            assert len(exported["leads"]) == len(leads)
+            for lead in leads:
+                _assert_exported(
+                    session, people, lead, _by_id(exported["leads"])[lead.id], "case_id"
+                )
+
+            grievances = session.scalars(select(Grievance).where(Grievance.case_id == case.id))
+            exported_grievances = _by_id(exported["grievances"])
+            entries = session.scalars(
+                select(TimelineEntry).where(TimelineEntry.case_id == case.id)
+            ).all()
+            for grievance in grievances:
+                record = exported_grievances.pop(grievance.id)
+                _assert_exported(session, people, grievance, record, "case_id")
+                replies = [
+                    e.id for e in entries if e.grievance_id == grievance.id and e.kind == "reply"
+                ]
+                assert [r["id"] for r in record["replies"]] == replies
+            assert exported_grievances == {}
+
+            assert [e["id"] for e in exported["timeline"]] == sorted(e.id for e in entries)
+            numbers = {g["id"]: g["number"] for g in exported["grievances"]}
+            for entry in entries:
+                record = _by_id(exported["timeline"])[entry.id]
+                _assert_exported(session, people, entry, record, "case_id")
+                assert record["grievance_number"] == numbers.get(entry.grievance_id)
+                revisions = session.scalars(
+                    select(EntryRevision).where(EntryRevision.entry_id == entry.id)
+                ).all()
+                if entry.deleted:
+                    assert record["revisions"] == []  # a deleted message stays deleted
+                    continue
+                assert len(record["revisions"]) == len(revisions)
+                for revision, exported_revision in zip(revisions, record["revisions"], strict=True):
+                    _assert_exported(session, people, revision, exported_revision, "entry_id")
+    db.dispose()
+
+    acme = doc["cases"][0]
+    assert len(acme["timeline"]) == seeded.acme_entries
+    deleted = [e for e in acme["timeline"] if e["deleted"]]
+    assert len(deleted) == 1
+    assert deleted[0]["text"] == ""
+    assert DELETED_SECRET not in out
+    assert MULTILINE in [e["text"] for e in acme["timeline"]]
+
+
+def test_confidential_is_withheld_by_default_and_counted(
+    seeded: Fixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, err = _export(capsys, monkeypatch, seeded.url)
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["withheld_confidential"] == 1
+    assert doc["withheld_confidential_entries"] == seeded.acme_confidential_entries
+    acme = doc["cases"][0]
+    assert [g["number"] for g in acme["grievances"]] == [1, 2]
+    assert len(acme["timeline"]) == seeded.acme_entries - seeded.acme_confidential_entries
+    assert not any(e["confidential"] for e in acme["timeline"])
+    assert CONFIDENTIAL_TEXT not in out
+    assert "Let us talk" not in out
+    assert "withheld 1 confidential grievance" in err
+
+    status, out, err = _export(capsys, monkeypatch, seeded.url, "--include-confidential")
+    doc = json.loads(out)
+    confidential = [g for g in doc["cases"][0]["grievances"] if g["confidential"]]
+    assert [g["number"] for g in confidential] == [3]
+    assert confidential[0]["text"] == CONFIDENTIAL_TEXT
+    assert [r["text"] for r in confidential[0]["replies"]] == ["Let us talk 1:1."]
+    assert "withheld" not in err
+
+
+@pytest.mark.parametrize(
+    ("case", "client"),
+    [("acme corp", "Acme Corp"), ("  ACME CORP ", "Acme Corp"), ("C0GLOBEX", "Globex")],
+)
+def test_case_is_chosen_by_client_name_or_channel_id(
+    seeded: Fixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+    client: str,
+) -> None:
+    status, out, _ = _export(capsys, monkeypatch, seeded.url, "--case", case)
+    assert status == 0
+    doc = json.loads(out)
+    assert [c["client_name"] for c in doc["cases"]] == [client]
+    assert doc["case_filter"] == case
+
+
+def test_unknown_case_exits_2_listing_the_known_cases(
+    seeded: Fixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "nope.json"
+    status, out, err = _export(
+        capsys, monkeypatch, seeded.url, "--case", "Initech", "--output", str(target)
+    )
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "no case matches 'Initech'" in err
+    assert "Acme Corp (C0ACME)" in err and "Globex (C0GLOBEX)" in err
+    assert not target.exists()
+
+
+def test_csv_is_one_row_per_entry_and_parses_back(
+    seeded: Fixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "history.csv"
+    status, out, err = _export(
+        capsys, monkeypatch, seeded.url, "--format", "csv", "--output", str(target)
+    )
+    assert status == 0
+    assert out == ""
+    assert str(target) in err
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    visible = seeded.acme_entries - seeded.acme_confidential_entries
+    assert len(rows) == visible + seeded.globex_entries
+    assert {"case", "grievance", "kind", "author", "side", "created_at", "text"} <= set(rows[0])
+    multiline = next(row for row in rows if row["text"] == MULTILINE)
+    assert (multiline["case"], multiline["grievance"], multiline["kind"]) == (
+        "Acme Corp",
+        "1",
+        "reply",
+    )
+    assert (multiline["author"], multiline["side"]) == ("Carol Client", "client")
+    assert datetime.fromisoformat(multiline["created_at"]) == _at(14)
+    deleted = next(row for row in rows if row["deleted"] == "true")
+    assert deleted["text"] == ""
+    anonymous = next(row for row in rows if row["kind"] == "grievance_filed" and not row["author"])
+    assert anonymous["grievance"] == "2"
+
+
+def test_markdown_report_has_table_discussion_and_marks(
+    seeded: Fixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = _export(capsys, monkeypatch, seeded.url, "--format", "markdown")
+    assert status == 0
+    assert "## Acme Corp" in out and "## Globex" in out
+    assert "- Alice Lead (U0ALICE), since 2024-03-01 09:05 UTC" in out
+    assert "| # | Status | Severity | Category | Side | Raised by | Summary |" in out
+    summary = "The weekly reports arrive late and are full of errors. " + "x" * 24 + "…"
+    assert len(summary) == 80
+    assert f"| 1 | addressing | 3 | quality | client | Carol Client | {summary} |" in out
+    assert (
+        "| 2 | resolved | 1 | timeline | client | Erin (by email) | Launch slipped a week. |" in out
+    )
+    assert "#### Grievance #1: quality, addressing" in out
+    assert "\n> The weekly reports arrive late and are full of errors.\n> xxx" in out
+    assert '09:14 UTC:\n  Line one, with "quotes" and a comma\n  line two\n\n  line four |' in out
+    assert f"- **Carol Client (U0CAROL)**, 2024-03-01 09:13 UTC: {DELETED_MARK}" in out
+    assert f"- **Bob Dev (U0BOB)**, 2024-03-01 09:12 UTC {EDITED_MARK}:" in out
+    assert "### Timeline" in out
+    assert "- 2024-03-01 09:20 UTC · grievance_filed #2: Launch slipped a week." in out
+    assert "2024-03-01 09:40 UTC · status_changed #1 · Alice Lead (U0ALICE)" in out
+    assert "1 confidential grievance(s)" in out and "--include-confidential" in out
+    assert CONFIDENTIAL_TEXT not in out
+    assert DELETED_SECRET not in out
+
+
+def test_fresh_database_is_migrated_and_exports_an_empty_document(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    status, out, err = _export(capsys, monkeypatch, url)
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["cases"] == []
+    assert doc["withheld_confidential"] == 0
+    assert err == ""
+
+    status, out, _ = _export(capsys, monkeypatch, url, "--format", "markdown")
+    assert status == 0 and "_No cases._" in out
+
+    status, _, err = _export(capsys, monkeypatch, url, "--case", "Acme")
+    assert status == 2 and "there are no cases yet" in err
+
+
+def test_export_reads_each_case_in_a_fixed_number_of_queries(seeded: Fixture) -> None:
+    """More entries, authors and revisions must not mean more queries (no N+1)."""
+    db = Database.from_url(seeded.url)
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    try:
+        with Session(db.engine) as session:  # rolled back: the module's data stays as seeded
+            session.execute(select(1))  # opens the transaction, so its BEGIN is not counted
+            before = len(statements)
+            small = build_export(session=session, include_confidential=True)
+            cost = len(statements) - before
+            globex = session.scalars(select(Case).where(Case.channel_id == "C0GLOBEX")).one()
+            for i in range(30):
+                extra = Person(
+                    workspace_id=globex.workspace_id,
+                    slack_user_id=f"U0X{i}",
+                    display_name=f"Extra {i}",
+                    side=Side.CLIENT,
+                )
+                session.add(extra)
+                session.flush()
+                reply = TimelineEntry(
+                    case_id=globex.id, kind="reply", author_id=extra.id, text=f"me too {i}"
+                )
+                session.add(reply)
+                session.flush()
+                session.add(EntryRevision(entry_id=reply.id, text="draft"))
+            session.flush()
+            before = len(statements)
+            large = build_export(session=session, include_confidential=True)
+            assert len(statements) - before == cost
+            assert large.entry_count == small.entry_count + 30
+            session.rollback()
+    finally:
+        db.dispose()
+
+
+def test_render_csv_keeps_newlines_inside_quoted_fields(seeded: Fixture) -> None:
+    db = Database.from_url(seeded.url)
+    try:
+        with db.transaction() as session:
+            document = build_export(session=session, case_filter="C0ACME")
+    finally:
+        db.dispose()
+    text = render_csv(document)
+    assert '"Line one, with ""quotes"" and a comma\nline two\n\nline four | with a pipe"' in text
