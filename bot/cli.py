@@ -31,7 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="run the bot: Slack when SLACK_BOT_TOKEN is set, else the local sandbox"
     )
-    commands.add_parser("sandbox", help="try the bot offline against a local Slack emulator")
+    sandbox = commands.add_parser(
+        "sandbox", help="try the bot offline against a local Slack emulator"
+    )
+    sandbox.add_argument(
+        "--demo", action="store_true", help="replay the guided tour instead of reading input"
+    )
     commands.add_parser("check", help="check settings, Slack token and scopes, and the database")
     db = commands.add_parser("db", help="database schema: upgrade or show the revision")
     db.add_argument("action", choices=["upgrade", "current"])
@@ -82,9 +87,12 @@ def _run(settings: Settings) -> int:
     return 0
 
 
-def _sandbox(settings: Settings) -> int:
-    from bot.sandbox.session import run_sandbox
+def _sandbox(settings: Settings, demo: bool = False) -> int:
+    from bot.sandbox.session import DEMO_SCRIPT, run_sandbox
 
+    if demo:
+        with DEMO_SCRIPT.open(encoding="utf-8") as script:
+            return run_sandbox(settings, script, sys.stdout)
     return run_sandbox(settings, sys.stdin, sys.stdout)
 
 
@@ -174,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return _run(settings)
         if args.command == "sandbox":
-            return _sandbox(settings)
+            return _sandbox(settings, demo=args.demo)
         if args.command == "check":
             return _check(settings)
         if args.command == "export":

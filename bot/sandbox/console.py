@@ -46,13 +46,19 @@ Lines starting with # are comments (handy in scripts)."""
 
 @dataclass
 class _Refs:
-    """Short names for what was shown, so people can type ``reply m3 ...``."""
+    """Short names for what was shown, so people can type ``reply m3 ...``.
+
+    Channel messages and DMs are ``m1, m2 …`` in the order they appear, ephemerals
+    ``e1, e2 …`` and views ``v1 …``: separate counters keep a script's references stable
+    even though an acknowledgement and the message posted after it may arrive either way.
+    """
 
     messages: dict[str, tuple[str, str]] = field(default_factory=dict)
     ephemerals: dict[str, Ephemeral] = field(default_factory=dict)
     views: dict[str, str] = field(default_factory=dict)
     by_ts: dict[tuple[str, str], str] = field(default_factory=dict)
     count: int = 0
+    ephemeral_count: int = 0
 
     def for_message(self, channel: str, ts: str) -> str:
         key = (channel, ts)
@@ -63,8 +69,8 @@ class _Refs:
         return self.by_ts[key]
 
     def for_ephemeral(self, ephemeral: Ephemeral) -> str:
-        self.count += 1
-        ref = f"m{self.count}"
+        self.ephemeral_count += 1
+        ref = f"e{self.ephemeral_count}"
         self.ephemerals[ref] = ephemeral
         return ref
 
@@ -218,13 +224,12 @@ class Console:
                     activity.channel, message.thread_ts or ""
                 )
             kind = "dm" if channel.is_im else activity.kind
-            return render_message(
-                data,
-                names,
-                ref=self.refs.for_message(*(activity.channel, activity.ts)),
-                channel_name=self._channel_name(channel.id),
-                kind=kind,
-            )
+            where = self._channel_name(channel.id)
+            if channel.is_im:
+                people = sorted(m for m in channel.members if m != self.ws.bot_user_id)
+                where = "to " + ", ".join(self._name(m) for m in people)
+            ref = self.refs.for_message(activity.channel, activity.ts)
+            return render_message(data, names, ref=ref, channel_name=where, kind=kind)
         if activity.kind == "ephemeral" and activity.ts:
             ephemeral = self.ws.find_ephemeral(activity.ts)
             if ephemeral is None:
@@ -260,7 +265,10 @@ class Console:
 
     def _message(self, ref: str) -> tuple[str, str]:
         if ref not in self.refs.messages:
-            raise ConsoleError(f"No channel message {ref!r}; use a ref shown as m<number>.")
+            raise ConsoleError(
+                f"No message {ref!r}; use a ref shown as m<number> (or e<number> "
+                "for buttons on a private message)."
+            )
         return self.refs.messages[ref]
 
     def _user_id(self, name: str) -> str:

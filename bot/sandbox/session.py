@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TextIO
 
 from bot.logs import configure_logging
-from bot.sandbox.console import HELP, Console
+from bot.sandbox.console import Console
 from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
+
+DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
 
 WELCOME = """\
 Welcome to the grievance-bot sandbox: a local Slack workspace with the real bot in it.
@@ -16,7 +19,7 @@ Nothing leaves this machine; the bot keeps its data in {database}.
 People: ana and ben (delivery team), carla (client, Slack Connect), dev (client guest).
 Channel #acme-recovery is shared with the client. Try:
   /grievance The last release broke the invoice export and nobody told us
-Type `help` for every command, `quit` to leave.
+Type `help` for every command, `quit` to leave; `grievance-bot sandbox --demo` takes a tour.
 """
 
 
@@ -30,6 +33,3 @@ def run_sandbox(settings: Settings, lines: TextIO, out: TextIO) -> int:
             out.write("(reading a script from standard input)\n")
         out.flush()
         return Console(stack, out).run(lines, interactive)
-
-
-__all__ = ["HELP", "run_sandbox"]

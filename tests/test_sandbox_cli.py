@@ -1,0 +1,73 @@
+"""The sandbox as a newcomer meets it: the CLI process replaying a script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = """\
+as carla
+/grievance The nightly build has been red for a week and nobody answers
+as ana
+click m1 grievance_set_status:acknowledged
+reply m1 We're on it, Carla. Sorry for the silence.
+as carla
+reply m1 Thanks. Please keep us posted daily.
+as ana
+click m1 grievance_set_status:resolved
+/grievance lead me
+click m1 grievance_set_status:resolved
+/grievance history 1
+quit
+"""
+
+
+def _run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+
+
+def test_run_without_tokens_starts_the_sandbox_and_replays_a_script(tmp_path: Path) -> None:
+    result = _run(tmp_path, "run", stdin=SCRIPT)
+    assert result.returncode == 0, result.stderr
+    first_line = result.stdout.splitlines()[0]
+    assert "sandbox" in first_line and "SLACK_BOT_TOKEN" in first_line
+    out = result.stdout
+    assert "filed this as *grievance #1*" in out  # the reporter's acknowledgement
+    assert "Grievance #1" in out and "(click m1 grievance_set_status:acknowledged)" in out
+    assert "*Acknowledged*" in out and "*Resolved*" in out
+    refused, _, after = out.partition("/grievance lead me")
+    assert "Only the person who raised grievance #1 or a case lead" in refused
+    assert "to carla" in after and "marked resolved by ana" in after  # the raiser is told
+    assert "Please keep us posted daily." in out.split("/grievance history 1", 1)[1]
+    assert "Traceback" not in result.stderr
+
+    exported = _run(tmp_path, "export")
+    assert exported.returncode == 0, exported.stderr
+    case = json.loads(exported.stdout)["cases"][0]
+    assert case["grievances"][0]["status"] == "resolved"
+    replies = [r["text"] for r in case["grievances"][0]["replies"]]
+    assert replies == [
+        "We're on it, Carla. Sorry for the silence.",
+        "Thanks. Please keep us posted daily.",
+    ]
+
+
+def test_demo_tour_runs_clean(tmp_path: Path) -> None:
+    result = _run(tmp_path, "sandbox", "--demo")
+    assert result.returncode == 0, result.stderr
+    assert "  ! " not in result.stdout  # no step of the tour was refused
+    assert "What they truly care about" in result.stdout
+    assert "predictable releases" in result.stdout
