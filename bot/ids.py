@@ -33,6 +33,7 @@ class Callback(enum.StrEnum):
 class Field(enum.StrEnum):
     """``block_id`` of the grievance modal's inputs (each input's action_id is the same)."""
 
+    CASE = "case"
     TEXT = "text"
     RAISED_BY_USER = "raised_by_user"
     RAISED_BY_NAME = "raised_by_name"

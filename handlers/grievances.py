@@ -25,6 +25,7 @@ from bot.blocks.modal import ModalContext, ModalDefaults, full_text_modal, griev
 from bot.blocks.text import plain_escape
 from bot.ids import Action, Callback, Field
 from bot.playbook import cases, grievances, people
+from bot.playbook import history as playbook_history
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, file
@@ -42,11 +43,7 @@ def file_from_text(call: CommandCall) -> None:
     """``/grievance <text>``: file at once, acknowledge, then post the grievance message."""
     where = call.where
     if is_direct_message(where.channel_id, where.channel_name):
-        call.ack(
-            text="Grievances belong to a client's case, and each case lives in a "
-            "channel. Please type it again in the client's channel, where I can "
-            "keep its thread:\n>" + plain_escape(call.parsed.args[:2500])
-        )
+        _ask_which_case(call, text=call.parsed.args)
         return
     access = channel_access(call.client, where.channel_id)
     if not access.ok:
@@ -135,10 +132,7 @@ def open_new_modal(call: CommandCall) -> None:
     """``/grievance`` or ``/grievance new``: open the full form."""
     where = call.where
     if is_direct_message(where.channel_id, where.channel_name):
-        call.ack(
-            text="Open the form from the client's channel (type `/grievance` there): "
-            "each case lives in a channel, where I keep its grievances' threads."
-        )
+        _ask_which_case(call, text="")
         return
     access = channel_access(call.client, where.channel_id)
     if not access.ok:
@@ -152,6 +146,37 @@ def open_new_modal(call: CommandCall) -> None:
     call.client.views_open(
         trigger_id=call.body["trigger_id"],
         view=grievance_modal(context, _defaults_for_new(call.deps, where, reporter)),
+    )
+
+
+def _ask_which_case(call: CommandCall, *, text: str) -> None:
+    """In a DM there is no channel to file on: open the form with a choice of case.
+
+    Only the cases the person already takes part in are offered, so a client never
+    learns the names of the bot's other clients.
+    """
+    reporter = profile_of(call.client, call.user_id, call.team_id)
+    with call.deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
+        person = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
+        mine = playbook_history.cases_for(session=session, person=person) if person else []
+        choices = [(case.client_name, case.channel_id) for case in mine]
+        side = person.side if person else reporter.default_side
+    if not choices:
+        keep = (
+            f"\nWhat you wrote, so nothing is lost:\n>{plain_escape(text[:2500])}" if text else ""
+        )
+        call.ack(
+            text="Grievances belong to a client's case, and each case lives in the "
+            "client's channel. Please type it there (`/grievance <what happened>`), "
+            "where I can keep its thread." + keep
+        )
+        return
+    call.ack()
+    context = ModalContext(team_id=call.team_id, channel_id=call.where.channel_id)
+    defaults = ModalDefaults(text=text[:3000], side=side, case_choices=choices)
+    call.client.views_open(
+        trigger_id=call.body["trigger_id"], view=grievance_modal(context, defaults)
     )
 
 
@@ -187,7 +212,9 @@ def register(app: App, deps: Deps) -> None:
             if isinstance(raised_by_id, str) and raised_by_id != user_id
             else None
         )
-        where = Where(context.team_id, context.channel_id, context.channel_name)
+        chosen_case = values.get(Field.CASE)
+        channel_id = chosen_case if isinstance(chosen_case, str) else context.channel_id
+        where = Where(context.team_id, channel_id, context.channel_name)
         if context.grievance_id is not None:
             _save_detail(ack, client, deps, context, reporter, draft, raised_by)
             return

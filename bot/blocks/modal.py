@@ -49,6 +49,8 @@ class ModalDefaults(BaseModel):
     confidential: bool = False
     client_name: str | None = None
     ask_client_name: bool = False
+    #: ``(client name, channel id)`` to choose from when filing from a DM.
+    case_choices: list[tuple[str, str]] = []
 
 
 def _option(text: str, value: str) -> Option:
@@ -87,7 +89,22 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
     categories = [_option(c.value.capitalize(), c.value) for c in Category]
     severities = [_option(f"{n} · {label}", str(n)) for n, label in SEVERITY_LABELS.items()]
     confidential = _option("Keep confidential (only case leads will see it)", CONFIDENTIAL_OPTION)
+    case_picker: list[Block] = []
+    if defaults.case_choices:
+        options = [_option(name[:75], channel) for name, channel in defaults.case_choices[:100]]
+        case_picker.append(
+            InputBlock(
+                block_id=Field.CASE,
+                label="Which client is this about?",
+                element=StaticSelectElement(
+                    action_id=Field.CASE,
+                    options=options,
+                    initial_option=options[0] if len(options) == 1 else None,
+                ),
+            )
+        )
     blocks: list[Block] = [
+        *case_picker,
         SectionBlock(
             text=MarkdownTextObject(
                 text=(

@@ -104,6 +104,8 @@ class EmulatorServer:
                     answer = {"ok": True, **handler(ws, Args(params, self.root_url))}
             except SlackError as error:
                 answer = {"ok": False, "error": error.code, **error.extra}
+        if answer["ok"]:
+            headers["x-oauth-scopes"] = ",".join(ws.granted_scopes)
         with ws.lock:
             ws.calls.append(ApiCall(method, params, answer["ok"], answer.get("error")))
         return status, headers, answer

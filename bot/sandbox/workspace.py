@@ -20,6 +20,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.sandbox.blockkit_limits import message_block_errors
+from bot.surface import BOT_SCOPES
 
 JSON = dict[str, Any]
 TRIGGER_TTL = 3.0  # seconds, as on Slack
@@ -276,6 +277,8 @@ class Workspace:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.bot_token = bot_token
+        #: Scopes reported in ``x-oauth-scopes``, as Slack does for the installed app.
+        self.granted_scopes: tuple[str, ...] = BOT_SCOPES
         self.app_id = app_id
         self.lock = threading.RLock()
         self.users: dict[str, User] = {}
