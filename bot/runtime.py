@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import FrameType
 
@@ -11,7 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
-from bot.server import make_server
+from bot.server import make_server, serve_in_thread
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.web import EVENTS_PATH, SlackWsgiApp
@@ -19,6 +21,9 @@ from storage.engine import Database
 from storage.migrate import upgrade
 
 logger = logging.getLogger("grievance_bot")
+
+#: How long in-flight requests get to finish after SIGTERM.
+SHUTDOWN_GRACE_SECONDS = 20
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Runtime:
     settings: Settings
     db: Database
     app: App
+    executor: ThreadPoolExecutor
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -36,27 +42,39 @@ def build_runtime(settings: Settings) -> Runtime:
     db = Database.from_url(settings.database_url)
     upgrade(db.engine)
     client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    return Runtime(settings=settings, db=db, app=build_app(settings, db, client))
+    executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener")
+    app = build_app(settings, db, client, executor=executor)
+    return Runtime(settings=settings, db=db, app=app, executor=executor)
 
 
 def serve_http(runtime: Runtime, host: str = "0.0.0.0") -> None:
-    """Serve ``/slack/events`` and ``/healthz`` until SIGTERM or Ctrl-C."""
+    """Serve ``/slack/events`` and ``/healthz`` until SIGTERM or Ctrl-C.
+
+    Waitress runs in its own thread while the main thread waits for a signal. Then the
+    server stops accepting, in-flight requests finish, and the listeners still working
+    after their acknowledgement are waited for, so nothing a user was told about is cut
+    off half-way. (Raising out of waitress's select loop from a signal handler can leave
+    it selecting on closed sockets.)
+    """
     server = make_server(
         SlackWsgiApp(runtime.app, runtime.db), host=host, port=runtime.settings.port
     )
+    stop = threading.Event()
 
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        logger.info("shutting down")
-        server.close()
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    serve_in_thread(server)
     logger.info("serving", extra={"port": runtime.settings.port, "path": EVENTS_PATH})
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        server.close()
-    finally:
-        runtime.db.dispose()
+    stop.wait()
+    logger.info("shutting down: finishing in-flight requests")
+    server.accepting = False
+    server.task_dispatcher.shutdown(cancel_pending=False, timeout=SHUTDOWN_GRACE_SECONDS)
+    runtime.executor.shutdown(wait=True)
+    runtime.db.dispose()
+    logger.info("stopped")
 
 
 def serve_socket_mode(runtime: Runtime) -> None:

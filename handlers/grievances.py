@@ -21,7 +21,13 @@ from bot.blocks.grievance import (
     grievance_message,
     resolved_notice,
 )
-from bot.blocks.modal import ModalContext, ModalDefaults, full_text_modal, grievance_modal
+from bot.blocks.modal import (
+    MODAL_TEXT_LIMIT,
+    ModalContext,
+    ModalDefaults,
+    full_text_modal,
+    grievance_modal,
+)
 from bot.blocks.text import plain_escape
 from bot.ids import Action, Callback, Field
 from bot.playbook import cases, grievances, people
@@ -174,7 +180,7 @@ def _ask_which_case(call: CommandCall, *, text: str) -> None:
         return
     call.ack()
     context = ModalContext(team_id=call.team_id, channel_id=call.where.channel_id)
-    defaults = ModalDefaults(text=text[:3000], side=side, case_choices=choices)
+    defaults = ModalDefaults(text=text[:MODAL_TEXT_LIMIT], side=side, case_choices=choices)
     call.client.views_open(
         trigger_id=call.body["trigger_id"], view=grievance_modal(context, defaults)
     )
@@ -200,6 +206,8 @@ def register(app: App, deps: Deps) -> None:
         context = ModalContext.model_validate_json(view.get("private_metadata") or "{}")
         user_id = body["user"]["id"]
         values = flatten(view)
+        if context.keep_text and context.grievance_id is not None:
+            values[Field.TEXT] = _stored_text(deps, context.grievance_id)
         try:
             draft = GrievanceDraft.parse(**draft_fields(values, context.source_permalink))
         except DraftError as exc:
@@ -246,7 +254,7 @@ def register(app: App, deps: Deps) -> None:
             deps,
             where,
             profile or reporter,
-            text=(message.get("text") or "")[:3000],
+            text=(message.get("text") or "")[:MODAL_TEXT_LIMIT],
             raised_by_user=author,
         )
         context = ModalContext(
@@ -268,7 +276,10 @@ def register(app: App, deps: Deps) -> None:
             if grievance is None:
                 raise PlaybookError("That grievance no longer exists.")
             context = ModalContext(
-                team_id=team_id, channel_id=grievance.case.channel_id, grievance_id=grievance.id
+                team_id=team_id,
+                channel_id=grievance.case.channel_id,
+                grievance_id=grievance.id,
+                keep_text=len(grievance.text) > MODAL_TEXT_LIMIT,
             )
             defaults = ModalDefaults(
                 text=grievance.text,
@@ -368,6 +379,12 @@ def _tell_blocks(client: WebClient, channel: str, user: str, text: str, blocks: 
         client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
     except SlackApiError:
         client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+
+def _stored_text(deps: Deps, grievance_id: int) -> str:
+    with deps.db.transaction() as session:
+        grievance = session.get(Grievance, grievance_id)
+        return grievance.text if grievance else ""
 
 
 def _field_errors(error: DraftError) -> dict[str, str]:

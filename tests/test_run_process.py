@@ -71,7 +71,7 @@ def test_http_mode_serves_signed_requests_and_stops_on_sigterm(tmp_path: Path) -
         finally:
             if process.poll() is None:
                 process.kill()
-    assert process.returncode == 0
+    assert process.returncode == 0, stderr[-3000:]
     assert stdout.splitlines()[0].startswith("grievance-bot: connecting to Slack over HTTP")
     assert workspace.bot_token not in stderr and SECRET not in stderr
     assert '"type": "slash_command"' in stderr  # the structured access log line

@@ -22,6 +22,9 @@ from bot.ids import CONFIDENTIAL_OPTION, Callback, Field
 from bot.playbook.grievances import MAX_NOTE, SEVERITY_LABELS
 from storage.models import Category, Side
 
+#: Slack caps a plain_text_input at 3,000 characters.
+MODAL_TEXT_LIMIT = 3000
+
 
 class ModalContext(BaseModel):
     """What the modal must remember between opening and submission (``private_metadata``)."""
@@ -31,7 +34,8 @@ class ModalContext(BaseModel):
     channel_name: str = ""
     grievance_id: int | None = None
     source_permalink: str | None = None
-    response_url: str | None = None
+    #: Editing a grievance whose text is too long for the form: keep the stored text.
+    keep_text: bool = False
 
 
 class ModalDefaults(BaseModel):
@@ -83,6 +87,30 @@ def _text_input(
     )
 
 
+def _what_happened(text: str, *, keep: bool) -> list[Block]:
+    """The text input, or, for a text too long for one, a note that it is kept unchanged."""
+    if keep:
+        return [
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"_The grievance text ({len(text):,} characters) is longer than a "
+                    "form can hold, so it is kept exactly as it is._"
+                )
+            )
+        ]
+    return [
+        _text_input(
+            Field.TEXT,
+            "What happened?",
+            initial=text,
+            multiline=True,
+            optional=False,
+            max_length=MODAL_TEXT_LIMIT,
+            placeholder="In your own words: what happened, and how did it land?",
+        ),
+    ]
+
+
 def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
     """The modal to file (or add detail to) a grievance."""
     sides = [_option("Client", Side.CLIENT.value), _option("Team", Side.TEAM.value)]
@@ -113,15 +141,7 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
                 )
             )
         ),
-        _text_input(
-            Field.TEXT,
-            "What happened?",
-            initial=defaults.text,
-            multiline=True,
-            optional=False,
-            max_length=3000,
-            placeholder="In your own words: what happened, and how did it land?",
-        ),
+        *_what_happened(defaults.text, keep=context.keep_text),
         InputBlock(
             block_id=Field.RAISED_BY_USER,
             label="Raised by",
