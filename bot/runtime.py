@@ -13,7 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
-from bot.server import make_server, serve_in_thread
+from bot.server import drain, make_server, serve_in_thread
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.web import EVENTS_PATH, SlackWsgiApp
@@ -70,8 +70,7 @@ def serve_http(runtime: Runtime, host: str = "0.0.0.0") -> None:
     logger.info("serving", extra={"port": runtime.settings.port, "path": EVENTS_PATH})
     stop.wait()
     logger.info("shutting down: finishing in-flight requests")
-    server.accepting = False
-    server.task_dispatcher.shutdown(cancel_pending=False, timeout=SHUTDOWN_GRACE_SECONDS)
+    drain(server, SHUTDOWN_GRACE_SECONDS)
     runtime.executor.shutdown(wait=True)
     runtime.db.dispose()
     logger.info("stopped")

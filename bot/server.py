@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from waitress import create_server
+from waitress import create_server, wasyncore
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.web import MAX_BODY_BYTES
@@ -37,7 +37,23 @@ def bound_port(server: WsgiServer) -> int:
 
 
 def serve_in_thread(server: WsgiServer) -> threading.Thread:
-    """Run ``server`` in a daemon thread (the sandbox and tests do this)."""
+    """Run ``server`` in a daemon thread (``run``, the sandbox and tests do this)."""
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     return thread
+
+
+def drain(server: WsgiServer, grace_seconds: float) -> None:
+    """Stop accepting connections and let the requests in flight finish."""
+    server.accepting = False
+    server.task_dispatcher.shutdown(cancel_pending=False, timeout=grace_seconds)
+
+
+def stop_server(server: WsgiServer, thread: threading.Thread, grace_seconds: float = 5) -> None:
+    """Drain, then close every socket from the server's own loop thread.
+
+    Closing them from another thread races the loop's ``select`` and ends in EBADF.
+    """
+    drain(server, grace_seconds)
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(grace_seconds)

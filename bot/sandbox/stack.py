@@ -7,6 +7,7 @@ tries and what the tests check is the same code path Slack would drive.
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
@@ -19,7 +20,7 @@ from bot.sandbox.idle import IdleTrackingExecutor
 from bot.sandbox.slack_side import SlackSide
 from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Workspace
-from bot.server import WsgiServer, bound_port, make_server, serve_in_thread
+from bot.server import WsgiServer, bound_port, make_server, serve_in_thread, stop_server
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.web import EVENTS_PATH, SlackWsgiApp
@@ -39,6 +40,7 @@ class SandboxStack:
     slack: SlackSide = field(init=False)
     executor: IdleTrackingExecutor = field(init=False)
     _server: WsgiServer = field(init=False)
+    _thread: threading.Thread = field(init=False)
 
     def start(self) -> Self:
         """Start the emulator, migrate the database, and serve the bot on a free port."""
@@ -58,7 +60,7 @@ class SandboxStack:
         self.executor = IdleTrackingExecutor()
         self.app = build_app(self.settings, self.db, client, executor=self.executor)
         self._server = make_server(SlackWsgiApp(self.app, self.db), host="127.0.0.1", port=0)
-        serve_in_thread(self._server)
+        self._thread = serve_in_thread(self._server)
         self.slack = SlackSide(self.workspace, self.emulator, self.events_url, secret)
         return self
 
@@ -78,7 +80,7 @@ class SandboxStack:
 
     def stop(self) -> None:
         """Stop serving and release everything."""
-        self._server.close()
+        stop_server(self._server, self._thread)
         self.executor.shutdown(wait=True)
         self.emulator.stop()
         self.db.dispose()

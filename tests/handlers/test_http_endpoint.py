@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.sandbox.stack import SandboxStack
-from bot.server import bound_port, make_server, serve_in_thread
+from bot.server import bound_port, make_server, serve_in_thread, stop_server
 from bot.web import SlackWsgiApp
 from storage.engine import Database
 from storage.models import ProcessedEvent
@@ -127,13 +127,13 @@ def test_healthz_reports_the_database(stack: SandboxStack, tmp_path: Path) -> No
         assert json.loads(response.read()) == {"status": "ok"}
     unreachable = Database.from_url(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     server = make_server(SlackWsgiApp(stack.app, unreachable), host="127.0.0.1", port=0)
-    serve_in_thread(server)
+    thread = serve_in_thread(server)
     try:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{bound_port(server)}/healthz", timeout=5)
         assert refused.value.code == 503
     finally:
-        server.close()
+        stop_server(server, thread)
 
 
 def test_body_over_one_megabyte_is_refused_before_parsing(stack: SandboxStack) -> None:
