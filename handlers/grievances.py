@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.grievance import (
     acknowledgement,
     acknowledgement_text,
+    confidential_placeholder,
     grievance_fallback,
     grievance_message,
     resolved_notice,
@@ -39,8 +42,9 @@ from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.lookup import channel_access, is_direct_message, profile_of
 from handlers.modal_input import draft_fields
+from handlers.refusals import answer_refusals
 from handlers.view_state import flatten
-from storage.models import Grievance, Status
+from storage.models import Grievance, Side, Status
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +63,7 @@ def file_from_text(call: CommandCall) -> None:
             + plain_escape(call.parsed.args[:2500])
         )
         return
+    where = replace(where, channel_name=access.name or where.channel_name)
     try:
         draft = GrievanceDraft.parse(text=call.parsed.args)
     except DraftError as exc:
@@ -121,10 +126,9 @@ def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
 
 def ask_team_to_lead(client: WebClient, channel: str, team_id: str) -> None:
     """Privately ask each team-side member of the channel to claim the new case."""
-    members = client.conversations_members(channel=channel).get("members", [])
-    for member in members:
+    for member in _members(client, channel):
         profile = profile_of(client, member, team_id)
-        if profile.external or member == client.auth_test().get("user_id"):
+        if profile.external or profile.is_bot:
             continue
         client.chat_postEphemeral(
             channel=channel,
@@ -132,6 +136,18 @@ def ask_team_to_lead(client: WebClient, channel: str, team_id: str) -> None:
             text="A client just opened a case in this channel and it has no lead yet. "
             "If you can look after it, type `/grievance lead me`.",
         )
+
+
+def _members(client: WebClient, channel: str) -> list[str]:
+    """Every member of ``channel``, following Slack's cursor pagination."""
+    members: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = client.conversations_members(channel=channel, cursor=cursor, limit=200)
+        members.extend(page.get("members", []))
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return members
 
 
 def open_new_modal(call: CommandCall) -> None:
@@ -145,6 +161,7 @@ def open_new_modal(call: CommandCall) -> None:
         call.ack(text=access.problem)
         return
     call.ack()
+    where = replace(where, channel_name=access.name or where.channel_name)
     reporter = profile_of(call.client, call.user_id, call.team_id)
     context = ModalContext(
         team_id=where.team_id, channel_id=where.channel_id, channel_name=where.channel_name
@@ -189,13 +206,27 @@ def _ask_which_case(call: CommandCall, *, text: str) -> None:
 def _defaults_for_new(
     deps: Deps, where: Where, reporter: people.Profile, **overrides: Any
 ) -> ModalDefaults:
+    """Prefill for a new grievance; only the team is asked to name the client."""
     with deps.db.transaction() as session:
         workspace = people.ensure_workspace(session=session, team_id=where.team_id)
         known = people.find_person(session=session, workspace=workspace, user_id=reporter.user_id)
         case = cases.find_case(session=session, workspace=workspace, channel_id=where.channel_id)
         side = known.side if known else reporter.default_side
-        ask_name = case is None or not case.named
-    return ModalDefaults(side=side, ask_client_name=ask_name, **overrides)
+        ask_name = (case is None or not case.named) and side is Side.TEAM
+    return ModalDefaults(ask_client_name=ask_name, **overrides)
+
+
+def _team_of(body: dict[str, Any]) -> str:
+    return str((body.get("team") or {}).get("id", ""))
+
+
+def _source_text(client: WebClient, context: ModalContext) -> str:
+    """The whole text of the message a shortcut filed (the form holds only 3,000 chars)."""
+    replies = client.conversations_replies(
+        channel=context.source_channel, ts=context.source_ts, limit=1
+    )
+    messages = replies.get("messages") or [{}]
+    return str(messages[0].get("text") or "")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -206,8 +237,12 @@ def register(app: App, deps: Deps) -> None:
         context = ModalContext.model_validate_json(view.get("private_metadata") or "{}")
         user_id = body["user"]["id"]
         values = flatten(view)
-        if context.keep_text and context.grievance_id is not None:
-            values[Field.TEXT] = _stored_text(deps, context.grievance_id)
+        if context.keep_text:
+            values[Field.TEXT] = (
+                _stored_text(deps, context.grievance_id)
+                if context.grievance_id is not None
+                else _source_text(client, context)
+            )
         try:
             draft = GrievanceDraft.parse(**draft_fields(values, context.source_permalink))
         except DraftError as exc:
@@ -220,63 +255,68 @@ def register(app: App, deps: Deps) -> None:
             if isinstance(raised_by_id, str) and raised_by_id != user_id
             else None
         )
-        chosen_case = values.get(Field.CASE)
-        channel_id = chosen_case if isinstance(chosen_case, str) else context.channel_id
-        where = Where(context.team_id, channel_id, context.channel_name)
         if context.grievance_id is not None:
             _save_detail(ack, client, deps, context, reporter, draft, raised_by)
             return
+        chosen_case = values.get(Field.CASE)
+        channel_id = chosen_case if isinstance(chosen_case, str) else context.channel_id
+        where = Where(context.team_id, channel_id, context.channel_name)
         with deps.db.transaction() as session:
             intake = file(
                 session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
             )
-            blocks, text = (
-                acknowledgement(intake.grievance, posted=True),
-                acknowledgement_text(intake.grievance),
-            )
+            blocks = acknowledgement(intake.grievance, posted=True)
+            text = acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
         _tell_blocks(client, where.channel_id, user_id, text, blocks)
         _after_filing(client, deps, intake, where, user_id)
 
     @app.shortcut({"type": "message_action", "callback_id": Callback.FILE_AS_GRIEVANCE})
-    def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    @answer_refusals
+    def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         message, channel = body.get("message") or {}, body.get("channel") or {}
-        team_id = (body.get("team") or {}).get("id", "")
+        team_id = _team_of(body)
+        access = channel_access(client, str(channel.get("id", "")))
+        if not access.ok:
+            raise PlaybookError(access.problem)
         author = message.get("user")
+        text = str(message.get("text") or "")
         link = client.chat_getPermalink(
             channel=channel.get("id"), message_ts=message.get("ts")
         ).get("permalink")
-        where = Where(team_id, channel.get("id", ""), channel.get("name", ""))
-        profile = profile_of(client, author, team_id) if author else None
+        where = Where(team_id, str(channel.get("id", "")), access.name)
+        author_profile = profile_of(client, author, team_id) if author else None
         reporter = profile_of(client, body["user"]["id"], team_id)
         defaults = _defaults_for_new(
             deps,
             where,
-            profile or reporter,
-            text=(message.get("text") or "")[:MODAL_TEXT_LIMIT],
+            reporter,
+            text=text[:MODAL_TEXT_LIMIT],
             raised_by_user=author,
+            side=author_profile.default_side if author_profile else None,
         )
         context = ModalContext(
             team_id=team_id,
             channel_id=where.channel_id,
             channel_name=where.channel_name,
             source_permalink=link,
+            keep_text=len(text) > MODAL_TEXT_LIMIT,
+            source_channel=where.channel_id,
+            source_ts=message.get("ts"),
         )
         client.views_open(trigger_id=body["trigger_id"], view=grievance_modal(context, defaults))
 
     @app.action(Action.ADD_DETAIL)
+    @answer_refusals
     def on_add_detail(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        team_id = (body.get("team") or {}).get("id", "")
         with deps.db.transaction() as session:
-            grievance = session.get(Grievance, int(action.get("value") or 0))
-            if grievance is None:
-                raise PlaybookError("That grievance no longer exists.")
+            grievance = _grievance(session, action)
             context = ModalContext(
-                team_id=team_id,
+                team_id=_team_of(body),
                 channel_id=grievance.case.channel_id,
                 grievance_id=grievance.id,
                 keep_text=len(grievance.text) > MODAL_TEXT_LIMIT,
@@ -298,17 +338,16 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=grievance_modal(context, defaults))
 
     @app.action(re.compile(rf"^{Action.SET_STATUS}:"))
+    @answer_refusals
     def on_status(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        grievance_id, _, status = str(action.get("value", "")).partition(":")
-        team_id = (body.get("team") or {}).get("id", "")
+        _grievance_id, _, status = str(action.get("value", "")).partition(":")
+        team_id = _team_of(body)
         actor = profile_of(client, body["user"]["id"], team_id)
         with deps.db.transaction() as session:
-            grievance = session.get(Grievance, int(grievance_id or 0))
-            if grievance is None:
-                raise PlaybookError("That grievance no longer exists.")
+            grievance = _grievance(session, action)
             workspace = people.ensure_workspace(session=session, team_id=team_id)
             person = people.ensure_person(session=session, workspace=workspace, profile=actor)
             change = grievances.change_status(
@@ -318,22 +357,32 @@ def register(app: App, deps: Deps) -> None:
             where = (grievance.slack_channel, grievance.slack_ts)
             raiser = grievance.raised_by.slack_user_id if grievance.raised_by else None
             notice = resolved_notice(grievance, person.display_name)
-        if where[0] and where[1]:
+        if where[0] and where[1] and not grievance.confidential:
             client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=text)
         if change.new is Status.RESOLVED and raiser and raiser != actor.user_id:
             client.chat_postMessage(channel=raiser, text=notice)
 
     @app.action(Action.READ_ALL)
+    @answer_refusals
     def on_read_all(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
         with deps.db.transaction() as session:
-            grievance = session.get(Grievance, int(action.get("value") or 0))
-            if grievance is None or grievance.confidential:
-                raise PlaybookError("That grievance is not available to you.")
-            view = full_text_modal(grievance.number, plain_escape(grievance.text))
+            grievance = _grievance(session, action)
+            if grievance.confidential:
+                raise PlaybookError("That grievance is confidential now.")
+            view = full_text_modal(grievance.number, grievance.text)
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _grievance(session: Any, action: dict[str, Any]) -> Grievance:
+    """The grievance a button is about (its id leads the button's value)."""
+    raw = str(action.get("value", "")).partition(":")[0]
+    grievance = session.get(Grievance, int(raw)) if raw.isdigit() else None
+    if grievance is None:
+        raise PlaybookError("That grievance no longer exists.")
+    return grievance
 
 
 def _save_detail(
@@ -345,7 +394,7 @@ def _save_detail(
     draft: GrievanceDraft,
     raised_by: people.Profile | None,
 ) -> None:
-    """The "add detail" submission: update the grievance and its message in place."""
+    """The "add detail" submission: update the grievance, and its message to match."""
     with deps.db.transaction() as session:
         grievance = session.get_one(Grievance, context.grievance_id)
         workspace = people.ensure_workspace(session=session, team_id=context.team_id)
@@ -356,22 +405,27 @@ def _save_detail(
             else None
         )
         try:
-            grievances.update_details(
+            change = grievances.update_details(
                 session=session, grievance=grievance, actor=actor, draft=draft, raised_by=who
             )
         except PlaybookError as exc:
             ack(response_action="errors", errors={Field.TEXT: str(exc)})
             session.rollback()
             return
-        if draft.client_name and draft.client_name != grievance.case.client_name:
+        renamed = draft.client_name and draft.client_name != grievance.case.client_name
+        if renamed and cases.may_rename(session=session, case=grievance.case, person=actor):
             cases.rename_case(
-                session=session, case=grievance.case, actor=actor, name=draft.client_name
+                session=session, case=grievance.case, actor=actor, name=draft.client_name or ""
             )
         blocks, text = grievance_message(grievance), grievance_fallback(grievance)
+        hidden = confidential_placeholder(grievance)
         where = (grievance.slack_channel, grievance.slack_ts)
     ack()
-    if where[0] and where[1]:
-        client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=text)
+    if change.became_public and not where[1]:
+        post_grievance(client, deps, grievance.id, reporter.user_id)
+    elif where[0] and where[1]:
+        shown = hidden if grievance.confidential else blocks
+        client.chat_update(channel=where[0], ts=where[1], blocks=shown, text=text)
 
 
 def _tell_blocks(client: WebClient, channel: str, user: str, text: str, blocks: list[Any]) -> None:

@@ -21,6 +21,7 @@ from bot.playbook.grievances import find_by_number
 from handlers.cases import NO_CASE
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.refusals import answer_refusals
 from storage.models import Case, Grievance, Person
 
 _HISTORY_FALLBACK = "Case history"
@@ -129,6 +130,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for history paging and the App Home."""
 
     @app.action(re.compile(r"^history_page:"))
+    @answer_refusals
     def on_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         case_id, direction, cursor = ([*str(action.get("value", "")).split(":"), "", "", ""])[:3]

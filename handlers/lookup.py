@@ -29,7 +29,13 @@ def profile_of(client: WebClient, user_id: str, team_id: str) -> Profile:
         or user.get("is_stranger")
         or (user.get("team_id") and user.get("team_id") != team_id)
     )
-    return Profile(user_id=user_id, display_name=name, external=external, timezone=user.get("tz"))
+    return Profile(
+        user_id=user_id,
+        display_name=name,
+        external=external,
+        timezone=user.get("tz"),
+        is_bot=bool(user.get("is_bot")),
+    )
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class ChannelAccess:
 
     ok: bool
     problem: str = ""
+    #: The channel's real name (slash commands say "privategroup" for private channels).
+    name: str = ""
 
 
 def channel_access(client: WebClient, channel_id: str) -> ChannelAccess:
@@ -64,7 +72,7 @@ def channel_access(client: WebClient, channel_id: str) -> ChannelAccess:
             "discussion. Invite me with `/invite @grievance-bot`, then try "
             "again.",
         )
-    return ChannelAccess(True)
+    return ChannelAccess(True, name=str(channel.get("name") or ""))
 
 
 def is_direct_message(channel_id: str, channel_name: str | None = None) -> bool:

@@ -24,7 +24,6 @@ _IGNORED_SUBTYPES = {
     "channel_topic",
     "channel_purpose",
     "channel_name",
-    "thread_broadcast",
 }
 
 

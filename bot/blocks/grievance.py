@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.text import plain_escape, shorten
+from bot.blocks.text import fit, plain_escape, trim
 from bot.ids import Action
 from bot.playbook.grievances import SEVERITY_LABELS, raiser_name
 from storage.models import Grievance, Status
@@ -59,7 +59,7 @@ def text_section(grievance: Grievance) -> list[Block]:
         return [SectionBlock(text=MarkdownTextObject(text=text))]
     return [
         SectionBlock(
-            text=MarkdownTextObject(text=shorten(text, SHOWN_TEXT)),
+            text=MarkdownTextObject(text=trim(text, SHOWN_TEXT)),
             accessory=ButtonElement(
                 text="Read it all", action_id=Action.READ_ALL, value=str(grievance.id)
             ),
@@ -114,9 +114,21 @@ def grievance_message(grievance: Grievance) -> list[Block]:
     return blocks
 
 
+def confidential_placeholder(grievance: Grievance) -> list[Block]:
+    """What stays in the channel when a posted grievance is made confidential."""
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":lock: *Grievance #{grievance.number}* was made confidential; "
+                "only the case leads can see it now."
+            )
+        )
+    ]
+
+
 def grievance_fallback(grievance: Grievance) -> str:
     """Notification text for the grievance message."""
-    return f"Grievance #{grievance.number}: {shorten(plain_escape(grievance.text), 150)}"
+    return f"Grievance #{grievance.number}: {fit(grievance.text, 150)}"
 
 
 def acknowledgement(grievance: Grievance, *, posted: bool) -> list[Block]:
@@ -156,7 +168,7 @@ def acknowledgement_text(grievance: Grievance) -> str:
 
 def resolved_notice(grievance: Grievance, by: str) -> str:
     """The DM to the person who raised a grievance when it is resolved."""
-    quoted = shorten(plain_escape(grievance.text), 120)
+    quoted = fit(grievance.text, 120)
     return (
         f'Good news: grievance #{grievance.number} ("{quoted}") '
         f"was marked resolved by {plain_escape(by)}. If it doesn't feel resolved to you, "

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.grievance import summary_line, text_section
 from bot.blocks.links import permalink
-from bot.blocks.text import plain_escape, shorten
+from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.ids import Action
 from bot.playbook.history import Page
 from bot.playbook.insights import InsightItem, Insights
@@ -43,9 +43,7 @@ def entry_line(
     if entry.deleted:
         body = "_(deleted)_"
     else:
-        body = plain_escape(shorten(entry.text, ENTRY_TEXT)) + (
-            " _(edited)_" if entry.edited else ""
-        )
+        body = fit(entry.text, ENTRY_TEXT) + (" _(edited)_" if entry.edited else "")
     number = f" #{grievance.number}" if grievance else ""
     link = permalink(
         base_url, entry.slack_channel, entry.slack_ts, grievance.slack_ts if grievance else None
@@ -118,9 +116,7 @@ def grievance_detail(
         ("Used to go well", grievance.went_well),
     ]
     fields = [
-        MarkdownTextObject(text=f"*{label}*\n{plain_escape(shorten(value, 1900))}")
-        for label, value in notes
-        if value
+        MarkdownTextObject(text=f"*{label}*\n{fit(value, 1900)}") for label, value in notes if value
     ]
     if fields:
         blocks.append(SectionBlock(fields=fields))
@@ -153,10 +149,8 @@ def _items(title: str, items: list[InsightItem]) -> Block:
     lines = []
     for item in items:
         numbers = ", ".join(f"#{n}" for n in item.grievances[:8])
-        lines.append(f"• {plain_escape(shorten(item.text, 150))} — ×{item.count} ({numbers})")
-    return SectionBlock(
-        text=MarkdownTextObject(text=shorten(f"*{title}*\n" + "\n".join(lines), 3000))
-    )
+        lines.append(f"• {fit(item.text, 150)} — ×{item.count} ({numbers})")
+    return SectionBlock(text=MarkdownTextObject(text=trim(f"*{title}*\n" + "\n".join(lines), 3000)))
 
 
 def insights_blocks(case: Case, insights: Insights) -> list[Block]:

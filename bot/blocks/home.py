@@ -16,7 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.grievance import STATUS_LABELS, severity_label
 from bot.blocks.history import entry_line
-from bot.blocks.text import plain_escape, shorten
+from bot.blocks.text import fit, shorten, trim
 from bot.playbook.insights import Insights
 from storage.models import Case, Grievance, TimelineEntry
 
@@ -52,7 +52,7 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
         ),
     ]
     lines = [
-        f"• *#{g.number}* {'🔒 ' if g.confidential else ''}{plain_escape(shorten(g.text, 90))} "
+        f"• *#{g.number}* {'🔒 ' if g.confidential else ''}{fit(g.text, 90)} "
         f"— {severity_label(g.severity)}, {STATUS_LABELS[g.status].lower()}"
         for g in summary.open_grievances[:8]
     ]
@@ -60,14 +60,11 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=shorten("*Open grievances, most severe first*\n" + "\n".join(lines), 3000)
+                    text=trim("*Open grievances, most severe first*\n" + "\n".join(lines), 3000)
                 )
             )
         )
-    cares = [
-        f"• {plain_escape(shorten(i.text, 80))} (×{i.count})"
-        for i in summary.insights.cares_about[:5]
-    ]
+    cares = [f"• {fit(i.text, 80)} (×{i.count})" for i in summary.insights.cares_about[:5]]
     if cares:
         blocks.append(
             SectionBlock(
@@ -77,9 +74,7 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
     newest = [entry_line(e, base_url=base_url) for e in summary.newest[:5]]
     if newest:
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=shorten("*Latest*\n" + "\n".join(newest), 3000))
-            )
+            SectionBlock(text=MarkdownTextObject(text=trim("*Latest*\n" + "\n".join(newest), 3000)))
         )
     blocks.append(DividerBlock())
     return blocks

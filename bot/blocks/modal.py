@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.text import split_escaped
 from bot.ids import CONFIDENTIAL_OPTION, Callback, Field
 from bot.playbook.grievances import MAX_NOTE, SEVERITY_LABELS
 from storage.models import Category, Side
@@ -34,8 +35,11 @@ class ModalContext(BaseModel):
     channel_name: str = ""
     grievance_id: int | None = None
     source_permalink: str | None = None
-    #: Editing a grievance whose text is too long for the form: keep the stored text.
+    #: The text is too long for the form: keep the stored (or source message's) text.
     keep_text: bool = False
+    #: The message a shortcut filed, to read its whole text back when it is too long.
+    source_channel: str | None = None
+    source_ts: str | None = None
 
 
 class ModalDefaults(BaseModel):
@@ -44,7 +48,8 @@ class ModalDefaults(BaseModel):
     text: str = ""
     raised_by_user: str | None = None
     raised_by_name: str | None = None
-    side: Side = Side.TEAM
+    #: None: leave it to whoever raised it (a client-side user or guest makes it client).
+    side: Side | None = None
     category: Category = Category.OTHER
     severity: int = 2
     cares_about: str | None = None
@@ -162,10 +167,12 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
         InputBlock(
             block_id=Field.SIDE,
             label="Side",
+            optional=defaults.side is None,
+            hint=None if defaults.side else "Leave empty to use the side of whoever raised it.",
             element=RadioButtonsElement(
                 action_id=Field.SIDE,
                 options=sides,
-                initial_option=sides[0] if defaults.side is Side.CLIENT else sides[1],
+                initial_option=next((o for o in sides if o.value == defaults.side), None),
             ),
         ),
         InputBlock(
@@ -259,7 +266,7 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
 
 def full_text_modal(number: int, text: str) -> View:
     """A read-only modal with a long grievance text split into section-sized parts."""
-    parts = [text[i : i + 2900] for i in range(0, len(text), 2900)][:95] or [""]
+    parts = split_escaped(text, 2900)[:95]
     return View(
         type="modal",
         callback_id=Callback.FULL_TEXT,

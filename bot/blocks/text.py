@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_BROADCAST = re.compile(r"(?i)<!(channel|here|everyone)(\|[^>]*)?>|@(channel|here|everyone)\b")
+_BROADCAST = re.compile(
+    r"(?i)<!(channel|here|everyone)(\|[^>]*)?>|(?<![\w.])@(channel|here|everyone)\b"
+)
+_PARTIAL_ENTITY = re.compile(r"&[a-z]*$")
 
 
 def plain_escape(text: str) -> str:
@@ -24,3 +27,32 @@ def shorten(text: str, limit: int) -> str:
     if space > limit * 0.8:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+def trim(escaped: str, limit: int) -> str:
+    """Shorten already-escaped mrkdwn to ``limit`` without cutting an ``&…;`` entity."""
+    if len(escaped) <= limit:
+        return escaped
+    cut = _PARTIAL_ENTITY.sub("", shorten(escaped, limit).removesuffix("…"))
+    return cut.rstrip() + "…"
+
+
+def fit(text: str, limit: int) -> str:
+    """Escape user text for mrkdwn, then shorten it to ``limit``.
+
+    Escaping lengthens text (``&`` becomes ``&amp;``), so it must come before measuring.
+    """
+    return trim(plain_escape(text), limit)
+
+
+def split_escaped(text: str, size: int) -> list[str]:
+    """Escape ``text`` and split it into parts of at most ``size``, never inside an entity."""
+    escaped, parts = plain_escape(text), []
+    while escaped:
+        part = escaped[:size]
+        partial = _PARTIAL_ENTITY.search(part) if len(escaped) > size else None
+        if partial:
+            part = part[: partial.start()]
+        parts.append(part)
+        escaped = escaped[len(part) :]
+    return parts or [""]

@@ -124,12 +124,17 @@ def claim_lead(*, session: Session, case: Case, actor: Person) -> bool:
     return True
 
 
+def may_rename(*, session: Session, case: Case, person: Person) -> bool:
+    """Anyone on the team side may name the client, since the channel name is a guess."""
+    return person.side is Side.TEAM or is_lead(session=session, case=case, person=person)
+
+
 def rename_case(*, session: Session, case: Case, actor: Person, name: str) -> None:
-    """Name the client; anyone on the team side may, since the channel name is a guess."""
+    """Name the client of ``case``."""
     cleaned = " ".join(name.split())[:MAX_CLIENT_NAME]
     if not cleaned:
         raise PlaybookError("Give the client's name, e.g. `/grievance case rename Acme Corp`.")
-    if actor.side is Side.CLIENT and not is_lead(session=session, case=case, person=actor):
+    if not may_rename(session=session, case=case, person=actor):
         raise PlaybookError("Only the delivery team can rename the case.")
     old = case.client_name
     case.client_name = cleaned

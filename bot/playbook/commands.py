@@ -48,6 +48,19 @@ NEW = "new"
 HELP = "help"
 _WORDS = {usage.name for usage in SUBCOMMANDS} - {FILE}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MENTIONS_ONLY = re.compile(r"(\s*<@[UW][A-Z0-9]+(\|[^>]*)?>\s*)+")
+
+#: What each subcommand's arguments look like. Text that starts with a subcommand word
+#: but goes on in words that do not fit ("new release broke checkout") is a grievance; a
+#: single ill-fitting word ("history abc") is a slip, answered with that command's usage.
+_ARGUMENTS: dict[str, re.Pattern[str]] = {
+    "new": re.compile(r""),
+    "help": re.compile(r""),
+    "insights": re.compile(r""),
+    "history": re.compile(r"(#?\d{1,9})?"),
+    "lead": re.compile(r"me|" + _MENTIONS_ONLY.pattern, re.IGNORECASE),
+    "case": re.compile(r"rename(\s.*)?", re.IGNORECASE | re.DOTALL),
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,10 @@ def parse(text: str | None) -> ParsedCommand:
     word, _, rest = cleaned.partition(" ")
     name = word.lower()
     if name in _WORDS:
-        return ParsedCommand(name, rest.strip())
+        args = rest.strip()
+        if _ARGUMENTS[name].fullmatch(args) or len(args.split()) <= 1:
+            return ParsedCommand(name, args)
+        return ParsedCommand(FILE, cleaned)
     if " " not in cleaned and len(cleaned) <= 24:
         close = difflib.get_close_matches(name, sorted(_WORDS), n=1, cutoff=0.7)
         if close or name.startswith("-"):

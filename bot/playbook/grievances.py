@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.playbook.cases import is_lead
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
-from storage.models import Case, Category, Grievance, Person, Side, Status
+from storage.models import Case, Category, Grievance, Person, Side, Status, TimelineEntry
 
 MAX_TEXT = 20_000
 MAX_NOTE = 3_000
@@ -143,6 +143,14 @@ def file_grievance(
     return grievance
 
 
+@dataclass(frozen=True)
+class DetailChange:
+    """What an edit changed that Slack must reflect: confidentiality either way."""
+
+    became_confidential: bool
+    became_public: bool
+
+
 def update_details(
     *,
     session: Session,
@@ -150,8 +158,12 @@ def update_details(
     actor: Person,
     draft: GrievanceDraft,
     raised_by: Person | None = None,
-) -> None:
-    """Replace a grievance's details (the "add detail" modal); who filed it or a lead may."""
+) -> DetailChange:
+    """Replace a grievance's details (the "add detail" modal); who filed it or a lead may.
+
+    Making it confidential hides its whole discussion from non-leads too, entries
+    already written included.
+    """
     if not _may_manage(session=session, grievance=grievance, actor=actor):
         raise PlaybookError("Only the person who filed this grievance or a case lead can edit it.")
     grievance.text = draft.text
@@ -164,7 +176,17 @@ def update_details(
     grievance.cares_about = draft.cares_about
     grievance.success_measure = draft.success_measure
     grievance.went_well = draft.went_well
+    change = DetailChange(
+        became_confidential=draft.confidential and not grievance.confidential,
+        became_public=grievance.confidential and not draft.confidential,
+    )
     grievance.confidential = draft.confidential
+    if change.became_confidential or change.became_public:
+        session.execute(
+            update(TimelineEntry)
+            .where(TimelineEntry.grievance_id == grievance.id)
+            .values(confidential=draft.confidential)
+        )
     record(
         session=session,
         case=grievance.case,
@@ -173,12 +195,29 @@ def update_details(
         text=draft.text,
         grievance=grievance,
     )
+    return change
 
 
 def _may_manage(*, session: Session, grievance: Grievance, actor: Person) -> bool:
+    """Edit details: whoever filed it, whoever raised it, or a lead."""
     return actor.id in {grievance.reporter_id, grievance.raised_by_id} or is_lead(
         session=session, case=grievance.case, person=actor
     )
+
+
+def _may_close(*, session: Session, grievance: Grievance, actor: Person) -> bool:
+    """Resolve or withdraw: whoever raised it, or a lead.
+
+    When the raiser is not in Slack (a typed name), the person who filed it on their
+    behalf stands in for them.
+    """
+    raiser = grievance.raised_by
+    speaks_for_raiser = (
+        actor.id == grievance.raised_by_id
+        if raiser is not None and raiser.slack_user_id
+        else actor.id == grievance.reporter_id
+    )
+    return speaks_for_raiser or is_lead(session=session, case=grievance.case, person=actor)
 
 
 @dataclass(frozen=True)
@@ -206,7 +245,7 @@ def change_status(
     ):
         raise PlaybookError(f"Grievance #{grievance.number} is already past {new.value}.")
     if new in FINAL:
-        if not _may_manage(session=session, grievance=grievance, actor=actor):
+        if not _may_close(session=session, grievance=grievance, actor=actor):
             raise PlaybookError(
                 f"Only the person who raised grievance #{grievance.number} or a case lead "
                 f"can mark it {new.value}."

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from storage.models import Case, Grievance
 
 _SPLIT = re.compile(r"[\n;•]+|\s+-\s+")
+_APOSTROPHES = re.compile(r"['’`]")
 _NOISE = re.compile(r"[^\w\s]")
 _STOPWORDS = frozenset({"a", "an", "the", "our", "their", "we", "they", "to", "of", "and"})
 MAX_ITEMS = 10
@@ -47,7 +48,7 @@ class Insights:
 
 def normalise(item: str) -> str:
     """The de-duplication key: lower case, no punctuation, no filler words."""
-    words = _NOISE.sub(" ", item.lower()).split()
+    words = _NOISE.sub(" ", _APOSTROPHES.sub("", item.lower())).split()
     return " ".join(w for w in words if w not in _STOPWORDS)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.playbook.cases import find_case, open_case, rename_case
+from bot.playbook.cases import find_case, may_rename, open_case, rename_case
 from bot.playbook.grievances import GrievanceDraft, file_grievance
 from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
 from storage.models import Case, Grievance, Person, Side
@@ -61,7 +61,11 @@ def file(
             channel_name=where.channel_name,
             opener=person,
         )
-    if draft.client_name and not case.named:
+    if (
+        draft.client_name
+        and not case.named
+        and may_rename(session=session, case=case, person=person)
+    ):
         rename_case(session=session, case=case, actor=person, name=draft.client_name)
     who: Person | None = None
     if raised_by is not None:

@@ -23,6 +23,7 @@ class Profile:
     display_name: str
     external: bool = False
     timezone: str | None = None
+    is_bot: bool = False
 
     @property
     def default_side(self) -> Side:
