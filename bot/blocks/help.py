@@ -26,6 +26,8 @@ def help_blocks(parsed: ParsedCommand | None = None) -> list[Block]:
         note = f"I don't know `{plain_escape(parsed.unknown)}`."
         if parsed.suggestion:
             note += f" Did you mean `/grievance {parsed.suggestion}`?"
+        else:
+            note += " To file a grievance, describe what happened in a sentence."
         blocks.append(SectionBlock(text=MarkdownTextObject(text=note)))
     blocks.append(HeaderBlock(text="How to use /grievance"))
     blocks.append(SectionBlock(text=MarkdownTextObject(text=INTRO)))

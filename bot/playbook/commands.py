@@ -2,8 +2,8 @@
 
 Slack hands the bot one free-text string; this module is the only place that decides
 what a user meant by it, so help text and routing can never disagree. Text that is not
-a subcommand is a grievance, except a lone word that looks like a misspelt subcommand,
-which gets help instead of being filed by mistake.
+a subcommand is a grievance, except a lone unknown word, which is far likelier a command
+someone mistyped than a grievance: it gets help (with the word echoed back) instead.
 """
 
 from __future__ import annotations
@@ -85,10 +85,9 @@ def parse(text: str | None) -> ParsedCommand:
         if _ARGUMENTS[name].fullmatch(args) or len(args.split()) <= 1:
             return ParsedCommand(name, args)
         return ParsedCommand(FILE, cleaned)
-    if " " not in cleaned and len(cleaned) <= 24:
+    if len(cleaned.split()) == 1:
         close = difflib.get_close_matches(name, sorted(_WORDS), n=1, cutoff=0.7)
-        if close or name.startswith("-"):
-            return ParsedCommand(HELP, unknown=word, suggestion=close[0] if close else None)
+        return ParsedCommand(HELP, unknown=word[:40], suggestion=close[0] if close else None)
     return ParsedCommand(FILE, cleaned)
 
 

@@ -97,7 +97,7 @@ def test_no_text_opens_the_form(text: str | None) -> None:
         ("case rename Acme Corp", "case", "rename Acme Corp"),
         ("new", "new", ""),
         ("The build is red", "file", "The build is red"),
-        ("broken", "file", "broken"),
+        ("broken again", "file", "broken again"),
         ("  The build\x07 is\x1b red  ", "file", "The build is red"),
     ],
 )
@@ -107,6 +107,11 @@ def test_parse_routes_subcommands_and_files_everything_else(
     parsed = parse(text)
     assert (parsed.name, parsed.args) == (name, args)
     assert parsed.unknown is None
+
+
+def test_a_lone_unknown_word_gets_help_not_a_grievance() -> None:
+    parsed = parse("status")
+    assert (parsed.name, parsed.unknown) == ("help", "status")
 
 
 @pytest.mark.parametrize(
