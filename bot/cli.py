@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -28,8 +29,22 @@ def _parser() -> argparse.ArgumentParser:
         description="A Slack app that helps a delivery team win back an unhappy client.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser(
+    run = commands.add_parser(
         "run", help="run the bot: Slack when SLACK_BOT_TOKEN is set, else the local sandbox"
+    )
+    run.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run due work in this process (use `grievance-bot tick` from cron)",
+    )
+    tick = commands.add_parser(
+        "tick", help="run everything due (reminders, check-ins) once and exit; for cron"
+    )
+    tick.add_argument(
+        "--at",
+        metavar="ISO_TIME",
+        type=_iso_time,
+        help="act as if it were this time (default: now), e.g. 2026-12-01T09:30:00+00:00",
     )
     sandbox = commands.add_parser(
         "sandbox", help="try the bot offline against a local Slack emulator"
@@ -63,11 +78,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _iso_time(text: str) -> datetime:
+    """An ISO 8601 time; a time without an offset is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO time like 2026-12-01T09:30:00+00:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _settings() -> Settings:
     return load_settings()
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, scheduler: bool = True) -> int:
     from bot.logs import configure_logging
     from bot.runtime import build_runtime, serve_http, serve_socket_mode
 
@@ -79,12 +105,37 @@ def _run(settings: Settings) -> int:
     template = MODE_SLACK_SOCKET if socket_mode else MODE_SLACK_HTTP
     print(template.format(port=settings.port, url=settings.slack_api_url), flush=True)
     configure_logging(settings.log_level_number, settings.secrets())
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, scheduler=scheduler)
     if socket_mode:
         serve_socket_mode(runtime)
     else:
         serve_http(runtime)
     return 0
+
+
+def _tick(settings: Settings, at: datetime | None) -> int:
+    from bot.jobs import run_due
+    from bot.logs import configure_logging
+    from bot.slack_client import make_web_client
+    from storage.engine import Database
+    from storage.migrate import upgrade
+
+    if settings.slack_bot_token is None:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is missing: tick posts to Slack, so it needs the bot token (xoxb-...)"
+        )
+    configure_logging(settings.log_level_number, settings.secrets())
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade(db.engine)
+        client = make_web_client(
+            settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+        )
+        done = run_due(db, client, at or datetime.now(UTC))
+    finally:
+        db.dispose()
+    print(", ".join(f"{name}: {count}" for name, count in done.items()))
+    return 1 if any(count < 0 for count in done.values()) else 0
 
 
 def _sandbox(settings: Settings, demo: bool = False) -> int:
@@ -180,7 +231,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _settings()
         if args.command == "run":
-            return _run(settings)
+            return _run(settings, scheduler=not args.no_scheduler)
+        if args.command == "tick":
+            return _tick(settings, args.at)
         if args.command == "sandbox":
             return _sandbox(settings, demo=args.demo)
         if args.command == "check":

@@ -5,6 +5,10 @@ Each format has a pure ``render_*`` (document -> str) for tests and small export
 never held twice in memory as one giant string. The three formats serve different
 readers: JSON is the lossless archive a program can read back, CSV is one row per
 timeline entry for a spreadsheet, markdown is the report a person reads.
+
+Stakeholders, interviews and strategies are in the JSON and the markdown but not the CSV:
+they are not timeline entries, and the timeline already carries a row for each change to
+them (role_changed, interview_*, strategy_proposed, vote_cast, ...).
 """
 
 from __future__ import annotations
@@ -17,20 +21,34 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from bot.playbook.export import (
+    ActionRecord,
+    AnswerRecord,
     CaseRecord,
     EntryRecord,
     ExportDocument,
     GrievanceRecord,
+    InterviewRecord,
     LeadRecord,
+    MemberRecord,
     PersonRecord,
+    QuestionSetRecord,
     RevisionRecord,
+    StrategyRecord,
+    VoteRecord,
 )
+from storage.models import Role, VoteKind
 
 #: How markdown marks a reply its author deleted (its text is not exported).
 DELETED_MARK = "_(deleted)_"
 
 #: How markdown marks a reply that was edited after it was posted.
 EDITED_MARK = "_(edited)_"
+
+#: How markdown marks an anonymous interview: its answers must not be quoted by name.
+ANONYMOUS_MARK = "_(anonymous)_"
+
+#: How markdown shows a question its interviewee left blank.
+NO_ANSWER_MARK = "_(no answer)_"
 
 #: Characters of a grievance's text shown in the markdown summary table.
 SUMMARY_CHARS = 80
@@ -131,6 +149,94 @@ def _grievance(grievance: GrievanceRecord) -> dict[str, Any]:
     }
 
 
+def _member(member: MemberRecord) -> dict[str, Any]:
+    """A stakeholder; ``created_at`` is when they joined, ``updated_at`` their last role change."""
+    return {
+        "id": member.id,
+        "person": _person_ref(member.person),
+        "role": member.role,
+        "created_at": _iso(member.created_at),
+        "updated_at": _iso(member.updated_at),
+    }
+
+
+def _question_set(question_set: QuestionSetRecord) -> dict[str, Any]:
+    return {
+        "id": question_set.id,
+        "side": question_set.side,
+        "questions": list(question_set.questions),
+    }
+
+
+def _answer(answer: AnswerRecord) -> dict[str, Any]:
+    return {
+        "id": answer.id,
+        "position": answer.position,
+        "question": answer.question,
+        "answer": answer.answer,
+        "updated_at": _iso(answer.updated_at),
+    }
+
+
+def _interview(interview: InterviewRecord) -> dict[str, Any]:
+    return {
+        "id": interview.id,
+        "person": _person_ref(interview.person),
+        "anonymous": interview.anonymous,
+        "invited_by": _person_ref(interview.invited_by),
+        "status": interview.status,
+        "invited_at": _iso(interview.invited_at),
+        "answered_at": _iso(interview.answered_at),
+        "reminded_at": _iso(interview.reminded_at),
+        "dm_channel": interview.dm_channel,
+        "dm_ts": interview.dm_ts,
+        "answers": [_answer(answer) for answer in interview.answers],
+    }
+
+
+def _action(action: ActionRecord) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "position": action.position,
+        "text": action.text,
+        "owner_user_id": action.owner_user_id,
+        "owner_name": action.owner_name,
+        "due": None if action.due is None else action.due.isoformat(),
+        "done_at": _iso(action.done_at),
+    }
+
+
+def _vote(vote: VoteRecord) -> dict[str, Any]:
+    return {
+        "id": vote.id,
+        "person": _person_ref(vote.person),
+        "kind": vote.kind,
+        "reaction": vote.reaction,
+        "updated_at": _iso(vote.updated_at),
+    }
+
+
+def _strategy(strategy: StrategyRecord) -> dict[str, Any]:
+    return {
+        "id": strategy.id,
+        "version": strategy.version,
+        "author": _person_ref(strategy.author),
+        "summary": strategy.summary,
+        "success_measures": list(strategy.success_measures),
+        "previous_id": strategy.previous_id,
+        "previous_version": strategy.previous_version,
+        "status": strategy.status,
+        "slack_channel": strategy.slack_channel,
+        "slack_ts": strategy.slack_ts,
+        "created_at": _iso(strategy.created_at),
+        "approved_at": _iso(strategy.approved_at),
+        "actions": [_action(action) for action in strategy.actions],
+        "addressed": list(strategy.addressed),
+        "withheld_addressed": strategy.withheld_addressed,
+        "votes": [_vote(vote) for vote in strategy.votes],
+    }
+
+
 def _lead(lead: LeadRecord) -> dict[str, Any]:
     return {
         "id": lead.id,
@@ -150,6 +256,8 @@ def _case_fields(case: CaseRecord) -> dict[str, Any]:
         "client_name": case.client_name,
         "stage": case.stage,
         "named": case.named,
+        "buyin_rule": case.buyin_rule,
+        "interview_reminder_hours": case.interview_reminder_hours,
         "created_at": _iso(case.created_at),
         "updated_at": _iso(case.updated_at),
         "withheld_confidential": case.withheld_confidential,
@@ -163,7 +271,11 @@ def case_to_json(case: CaseRecord) -> dict[str, Any]:
         **_case_fields(case),
         "people": [_person(person) for person in case.people],
         "leads": [_lead(lead) for lead in case.leads],
+        "stakeholders": [_member(member) for member in case.stakeholders],
+        "interview_questions": [_question_set(q) for q in case.interview_questions],
+        "interviews": [_interview(interview) for interview in case.interviews],
         "grievances": [_grievance(g) for g in case.grievances],
+        "strategies": [_strategy(strategy) for strategy in case.strategies],
         "timeline": [_entry(entry) for entry in case.timeline],
     }
 
@@ -212,7 +324,13 @@ def iter_json(document: ExportDocument) -> Iterator[str]:
         pad = " " * 6
         yield from _iter_array("people", map(_person, case.people), pad, last=False)
         yield from _iter_array("leads", map(_lead, case.leads), pad, last=False)
+        yield from _iter_array("stakeholders", map(_member, case.stakeholders), pad, last=False)
+        yield from _iter_array(
+            "interview_questions", map(_question_set, case.interview_questions), pad, last=False
+        )
+        yield from _iter_array("interviews", map(_interview, case.interviews), pad, last=False)
         yield from _iter_array("grievances", map(_grievance, case.grievances), pad, last=False)
+        yield from _iter_array("strategies", map(_strategy, case.strategies), pad, last=False)
         yield from _iter_array("timeline", map(_entry, case.timeline), pad, last=True)
         yield "    },\n" if index < len(document.cases) - 1 else "    }\n"
     yield "  ]\n}\n"
@@ -392,22 +510,158 @@ def _md_timeline(case: CaseRecord) -> Iterator[str]:
     yield "\n"
 
 
+#: Roles in the order the stakeholder section lists them, leaders first on each side.
+ROLE_ORDER: tuple[str, ...] = tuple(role.value for role in Role)
+
+#: Vote kinds in the order a strategy's votes are listed.
+VOTE_ORDER: tuple[str, ...] = tuple(kind.value for kind in VoteKind)
+
+
+def _label(value: str) -> str:
+    """An enum value as a reader would say it: ``client_leader`` -> ``Client leader``."""
+    return value.replace("_", " ").capitalize()
+
+
+def _ranked(value: str, order: tuple[str, ...]) -> int:
+    """Position of ``value`` in ``order``; values the order does not know go last."""
+    return order.index(value) if value in order else len(order)
+
+
+def _md_stakeholders(case: CaseRecord) -> Iterator[str]:
+    yield "### Stakeholders\n\n"
+    if not case.stakeholders:
+        yield "_No stakeholders._\n\n"
+        return
+    members = sorted(case.stakeholders, key=lambda m: (_ranked(m.role, ROLE_ORDER), m.id))
+    for member in members:
+        yield f"- {_label(member.role)}: {_who(member.person)}, since {_when(member.created_at)}\n"
+    yield "\n"
+
+
+def _md_answer(answer: AnswerRecord) -> str:
+    """A numbered question with its answer quoted under it, indented into the list item."""
+    question = " ".join(answer.question.split())
+    head = f"  {answer.position}. {question}\n"
+    if not answer.answer.strip():
+        return f"{head}     {NO_ANSWER_MARK}\n"
+    return f"{head}     {_indented(_quoted(answer.answer), '     ')}\n"
+
+
+def _md_interview(interview: InterviewRecord) -> Iterator[str]:
+    mark = f" {ANONYMOUS_MARK}" if interview.anonymous else ""
+    times = [f"invited {_when(interview.invited_at)}"]
+    if interview.reminded_at is not None:
+        times.append(f"reminded {_when(interview.reminded_at)}")
+    if interview.answered_at is not None:
+        times.append(f"answered {_when(interview.answered_at)}")
+    status = _label(interview.status).lower()
+    yield f"- **{_who(interview.person)}**{mark}: {status} ({', '.join(times)})\n"
+    if any(answer.answer.strip() for answer in interview.answers):
+        for answer in interview.answers:
+            yield _md_answer(answer)
+
+
+def _md_interviews(case: CaseRecord) -> Iterator[str]:
+    yield "### Interviews\n\n"
+    for question_set in case.interview_questions:
+        yield f"Custom questions for the {question_set.side} side:\n\n"
+        for number, question in enumerate(question_set.questions, start=1):
+            yield f"{number}. {_cell(question)}\n"
+        yield "\n"
+    if not case.interviews:
+        yield "_No interviews._\n\n"
+        return
+    for interview in case.interviews:
+        yield from _md_interview(interview)
+    yield "\n"
+
+
+def _md_action(action: ActionRecord) -> str:
+    details: list[str] = []
+    if action.owner_name and action.owner_user_id:
+        details.append(f"owner {action.owner_name} ({action.owner_user_id})")
+    elif action.owner_name or action.owner_user_id:
+        details.append(f"owner {action.owner_name or action.owner_user_id}")
+    if action.due is not None:
+        details.append(f"due {action.due.isoformat()}")
+    if action.done_at is not None:
+        details.append(f"done {_when(action.done_at)}")
+    suffix = f" ({'; '.join(details)})" if details else ""
+    return f"{action.position}. {_indented(action.text, '   ')}{suffix}\n"
+
+
+def _md_votes(strategy: StrategyRecord) -> Iterator[str]:
+    kinds = sorted({vote.kind for vote in strategy.votes}, key=lambda k: _ranked(k, VOTE_ORDER))
+    if not kinds:
+        yield "- Votes: none\n"
+        return
+    for kind in kinds:
+        voters = [v for v in strategy.votes if v.kind == kind]
+        names = ", ".join(f"{_who(v.person)} :{v.reaction}:" for v in voters)
+        yield f"- Votes to {kind} ({len(voters)}): {names}\n"
+
+
+def _md_strategy(strategy: StrategyRecord) -> Iterator[str]:
+    yield f"#### Strategy v{strategy.version}: {strategy.status}\n\n"
+    yield f"- Proposed by {_who(strategy.author)}, {_when(strategy.created_at)}\n"
+    if strategy.approved_at is not None:
+        yield f"- Approved {_when(strategy.approved_at)}\n"
+    if strategy.previous_version is not None:
+        yield f"- Revises v{strategy.previous_version}\n"
+    numbers = ", ".join(f"#{number}" for number in strategy.addressed)
+    if strategy.withheld_addressed:
+        withheld = f"{strategy.withheld_addressed} confidential grievance(s) withheld"
+        numbers = f"{numbers} and {withheld}" if numbers else withheld
+    yield f"- Addresses: {numbers or 'no grievances'}\n"
+    yield from _md_votes(strategy)
+    if strategy.success_measures:
+        yield "- Success measures:\n"
+        for measure in strategy.success_measures:
+            yield f"  - {measure}\n"
+    yield "\n" + _quoted(strategy.summary) + "\n\n"
+    yield "**Actions**\n\n"
+    if not strategy.actions:
+        yield "_No actions._\n\n"
+        return
+    for action in strategy.actions:
+        yield _md_action(action)
+    yield "\n"
+
+
+def _md_strategies(case: CaseRecord) -> Iterator[str]:
+    yield "### Strategies\n\n"
+    if not case.strategies:
+        yield "_No strategies._\n\n"
+        return
+    for strategy in case.strategies:
+        yield from _md_strategy(strategy)
+
+
 def iter_markdown(document: ExportDocument) -> Iterator[str]:
-    """The markdown report in pieces: a section per case, grievances before the timeline."""
+    """The markdown report in pieces: a section per case, the timeline last.
+
+    People come first (leads, stakeholders, interviews), then the grievances, then the
+    strategies that answer them, so the report reads in the order the playbook works.
+    """
     yield from _md_header(document)
     for case in document.cases:
         yield f"\n## {case.client_name}\n\n"
         yield (
             f"- Channel {case.channel_id} in workspace {case.team_id}, stage {case.stage}\n"
             f"- Opened {_when(case.created_at)}, last updated {_when(case.updated_at)}\n"
+            f"- Buy-in rule {case.buyin_rule}; interview reminders after "
+            f"{case.interview_reminder_hours} hours\n"
         )
         if case.withheld_confidential:
             yield f"- {case.withheld_confidential} confidential grievance(s) withheld\n"
         yield "\n"
         yield from _md_leads(case)
+        yield from _md_stakeholders(case)
+        yield from _md_interviews(case)
         yield from _md_table(case)
         for grievance in case.grievances:
             yield from _md_grievance(grievance)
+        yield from _md_strategies(case)
         yield from _md_timeline(case)
 
 

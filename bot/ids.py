@@ -20,6 +20,15 @@ class Action(enum.StrEnum):
     READ_ALL = "grievance_read_all"
     HISTORY_PAGE = "history_page"
     PICK_CASE = "pick_case"
+    # interviews
+    INTERVIEW_OPEN = "interview_open"
+    #: Prefix of each answer input: ``interview_answer:<position>`` (block and action id).
+    INTERVIEW_ANSWER = "interview_answer"
+    INTERVIEW_ANONYMOUS = "interview_anonymous"
+    INTERVIEW_FINISH = "interview_finish"
+    INTERVIEW_CLIENT_QUESTIONS = "interview_client_questions"
+    INTERVIEW_TEAM_QUESTIONS = "interview_team_questions"
+    INTERVIEW_REMINDER_HOURS = "interview_reminder_hours"
 
 
 class Callback(enum.StrEnum):
@@ -28,6 +37,12 @@ class Callback(enum.StrEnum):
     GRIEVANCE_MODAL = "grievance_modal"
     FILE_AS_GRIEVANCE = "file_as_grievance"
     FULL_TEXT = "grievance_full_text"
+    PEOPLE_MODAL = "people_modal"
+    # interviews
+    INTERVIEW_MODAL = "interview_modal"
+    INTERVIEW_QUESTIONS = "interview_questions"
+    # strategy
+    STRATEGY_MODAL = "strategy_modal"
 
 
 class Field(enum.StrEnum):
@@ -45,3 +60,13 @@ class Field(enum.StrEnum):
     WENT_WELL = "went_well"
     CLIENT_NAME = "client_name"
     CONFIDENTIAL = "confidential"
+
+
+# strategy
+class StrategyField(enum.StrEnum):
+    """``block_id`` of the strategy modal's inputs (each input's action_id is the same)."""
+
+    SUMMARY = "strategy_summary"
+    ACTIONS = "strategy_actions"
+    GRIEVANCES = "strategy_grievances"
+    MEASURES = "strategy_measures"

@@ -9,10 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import FrameType
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
+from bot.scheduler import start_scheduler
 from bot.server import drain, make_server, serve_in_thread
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -34,17 +36,26 @@ class Runtime:
     db: Database
     app: App
     executor: ThreadPoolExecutor
+    scheduler: BackgroundScheduler | None = None
+
+    def stop(self) -> None:
+        """Stop the scheduler, wait for listeners still at work, close the database."""
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+        self.executor.shutdown(wait=True)
+        self.db.dispose()
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Migrate the database and build the app against ``settings.slack_api_url``."""
+def build_runtime(settings: Settings, *, scheduler: bool = True) -> Runtime:
+    """Migrate the database, build the app, and start the scheduler unless told not to."""
     assert settings.slack_bot_token is not None
     db = Database.from_url(settings.database_url)
     upgrade(db.engine)
     client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener")
     app = build_app(settings, db, client, executor=executor)
-    return Runtime(settings=settings, db=db, app=app, executor=executor)
+    jobs = start_scheduler(db, client) if scheduler else None
+    return Runtime(settings=settings, db=db, app=app, executor=executor, scheduler=jobs)
 
 
 def serve_http(runtime: Runtime, host: str = "0.0.0.0") -> None:
@@ -59,20 +70,12 @@ def serve_http(runtime: Runtime, host: str = "0.0.0.0") -> None:
     server = make_server(
         SlackWsgiApp(runtime.app, runtime.db), host=host, port=runtime.settings.port
     )
-    stop = threading.Event()
-
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     serve_in_thread(server)
     logger.info("serving", extra={"port": runtime.settings.port, "path": EVENTS_PATH})
-    stop.wait()
+    _wait_for_signal()
     logger.info("shutting down: finishing in-flight requests")
     drain(server, SHUTDOWN_GRACE_SECONDS)
-    runtime.executor.shutdown(wait=True)
-    runtime.db.dispose()
+    runtime.stop()
     logger.info("stopped")
 
 
@@ -81,4 +84,21 @@ def serve_socket_mode(runtime: Runtime) -> None:
     assert runtime.settings.slack_app_token is not None
     handler = SocketModeHandler(runtime.app, runtime.settings.slack_app_token.get_secret_value())
     logger.info("connecting in socket mode")
-    handler.start()
+    handler.connect()
+    _wait_for_signal()
+    logger.info("shutting down: closing the socket")
+    handler.close()
+    runtime.stop()
+    logger.info("stopped")
+
+
+def _wait_for_signal() -> None:
+    """Block the main thread until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    stop.wait()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, fallback, grievances, history, middleware, threads
+from handlers import (
+    commands,
+    fallback,
+    grievances,
+    history,
+    interviews,
+    middleware,
+    people,
+    strategy,
+    threads,
+)
 from handlers.deps import Deps
 
 
@@ -15,4 +25,7 @@ def register_all(app: App, deps: Deps) -> None:
     grievances.register(app, deps)
     history.register(app, deps)
     threads.register(app, deps)
+    people.register(app, deps)
+    interviews.register(app, deps)
+    strategy.register(app, deps)
     fallback.register(app, deps)  # last: it matches every event

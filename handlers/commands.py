@@ -17,7 +17,7 @@ from bot.blocks.help import help_blocks, help_text
 from bot.playbook.commands import parse
 from bot.playbook.errors import PlaybookError
 from bot.surface import SLASH_COMMAND
-from handlers import cases, grievances, history
+from handlers import cases, findings, grievances, history, interviews, people, strategy
 from handlers.context import CommandCall
 from handlers.deps import Deps
 
@@ -36,6 +36,10 @@ ROUTES: dict[str, Subcommand] = {
     "insights": history.insights,
     "lead": cases.lead,
     "case": cases.case,
+    "people": people.people_command,
+    "interview": interviews.interview,
+    "findings": findings.findings_command,
+    "strategy": strategy.strategy,
     "help": _help,
 }
 

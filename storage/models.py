@@ -8,9 +8,10 @@ Alembic's batch mode on SQLite can find and alter them.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -67,6 +68,15 @@ class Stage(enum.StrEnum):
     RECOVERED = "recovered"
 
 
+class BuyInRule(enum.StrEnum):
+    """When a strategy counts as agreed."""
+
+    #: At least one client leader and one team lead approve, and no client leader objects.
+    DEFAULT = "default"
+    #: More than half of the client leadership approves, and at least one team lead.
+    CLIENT_MAJORITY = "client_majority"
+
+
 class Workspace(Base):
     """A Slack workspace (team) the bot is installed in."""
 
@@ -108,6 +118,10 @@ class Case(Base):
     client_name: Mapped[str] = mapped_column(String(120))
     stage: Mapped[Stage] = mapped_column(_str_enum(Stage), default=Stage.STABILIZE)
     named: Mapped[bool] = mapped_column(default=False)
+    buyin_rule: Mapped[BuyInRule] = mapped_column(
+        _str_enum(BuyInRule), default=BuyInRule.DEFAULT, server_default=BuyInRule.DEFAULT.value
+    )
+    interview_reminder_hours: Mapped[int] = mapped_column(default=48, server_default="48")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -238,3 +252,197 @@ class EntryRevision(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Role(enum.StrEnum):
+    """A stakeholder's role in a case."""
+
+    CLIENT_LEADER = "client_leader"
+    CLIENT_MEMBER = "client_member"
+    TEAM_LEAD = "team_lead"
+    TEAM_MEMBER = "team_member"
+
+    @property
+    def side(self) -> Side:
+        """The side this role speaks for."""
+        return Side.CLIENT if self.value.startswith("client") else Side.TEAM
+
+
+class CaseMember(Base):
+    """A stakeholder of a case, with their role (which also gives their side)."""
+
+    __tablename__ = "case_member"
+    __table_args__ = (UniqueConstraint("case_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(_str_enum(Role))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    person: Mapped[Person] = relationship()
+
+
+class InterviewStatus(enum.StrEnum):
+    """Where an interview stands."""
+
+    INVITED = "invited"
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+
+
+class Interview(Base):
+    """A structured interview of one stakeholder, invited by DM, answered in a modal."""
+
+    __tablename__ = "interview"
+    __table_args__ = (UniqueConstraint("case_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    status: Mapped[InterviewStatus] = mapped_column(
+        _str_enum(InterviewStatus), default=InterviewStatus.INVITED
+    )
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    dm_ts: Mapped[str | None] = mapped_column(String(32))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    case: Mapped[Case] = relationship()
+    answers: Mapped[list[InterviewAnswer]] = relationship(
+        back_populates="interview", order_by="InterviewAnswer.position"
+    )
+
+
+class InterviewAnswer(Base):
+    """One answer of an interview; the question text is kept as it was asked."""
+
+    __tablename__ = "interview_answer"
+    __table_args__ = (UniqueConstraint("interview_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    interview: Mapped[Interview] = relationship(back_populates="answers")
+
+
+class InterviewQuestions(Base):
+    """A case's own question set for one side, replacing the playbook's default."""
+
+    __tablename__ = "interview_questions"
+    __table_args__ = (UniqueConstraint("case_id", "side"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    side: Mapped[Side] = mapped_column(_str_enum(Side))
+    #: One question per line.
+    questions: Mapped[str] = mapped_column(Text)
+
+
+class StrategyStatus(enum.StrEnum):
+    """Where a strategy version stands."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    SUPERSEDED = "superseded"
+
+
+class Strategy(Base):
+    """One version of a case's recovery strategy, tied to the grievances it addresses."""
+
+    __tablename__ = "strategy"
+    __table_args__ = (
+        UniqueConstraint("case_id", "version"),
+        Index("ix_strategy_slack_channel_slack_ts", "slack_channel", "slack_ts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    summary: Mapped[str] = mapped_column(Text)
+    #: The success measures it targets, one per line.
+    success_measures: Mapped[str] = mapped_column(Text, default="")
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("strategy.id", ondelete="SET NULL"))
+    status: Mapped[StrategyStatus] = mapped_column(
+        _str_enum(StrategyStatus), default=StrategyStatus.PROPOSED
+    )
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[Case] = relationship()
+    actions: Mapped[list[StrategyAction]] = relationship(
+        back_populates="strategy", order_by="StrategyAction.position"
+    )
+    addressed: Mapped[list[Grievance]] = relationship(secondary="strategy_grievance")
+
+
+class StrategyAction(Base):
+    """One action of a strategy, with its owner and due date where given."""
+
+    __tablename__ = "strategy_action"
+    __table_args__ = (UniqueConstraint("strategy_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategy.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    owner_user_id: Mapped[str | None] = mapped_column(String(32))
+    owner_name: Mapped[str | None] = mapped_column(String(120))
+    due: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    strategy: Mapped[Strategy] = relationship(back_populates="actions")
+
+
+class StrategyGrievance(Base):
+    """Which grievances a strategy version addresses."""
+
+    __tablename__ = "strategy_grievance"
+
+    strategy_id: Mapped[int] = mapped_column(
+        ForeignKey("strategy.id", ondelete="CASCADE"), primary_key=True
+    )
+    grievance_id: Mapped[int] = mapped_column(
+        ForeignKey("grievance.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class VoteKind(enum.StrEnum):
+    """What a reaction on a strategy means."""
+
+    APPROVE = "approve"
+    OBJECT = "object"
+
+
+class Vote(Base):
+    """A stakeholder's current vote on a strategy version (their latest reaction wins)."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("strategy_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategy.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[VoteKind] = mapped_column(_str_enum(VoteKind))
+    reaction: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    person: Mapped[Person] = relationship()

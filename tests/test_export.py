@@ -12,7 +12,7 @@ import enum
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +21,35 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from bot.cli import main
-from bot.export_formats import DELETED_MARK, EDITED_MARK, render_csv
-from bot.playbook.export import as_utc, build_export
+from bot.export_formats import ANONYMOUS_MARK, DELETED_MARK, EDITED_MARK, render_csv
+from bot.playbook.export import ExportDocument, as_utc, build_export
 from storage.engine import Database
 from storage.migrate import upgrade
 from storage.models import (
     Base,
+    BuyInRule,
     Case,
     CaseLead,
+    CaseMember,
     Category,
     EntryRevision,
     Grievance,
+    Interview,
+    InterviewAnswer,
+    InterviewQuestions,
+    InterviewStatus,
     Person,
+    Role,
     Side,
     Stage,
     Status,
+    Strategy,
+    StrategyAction,
+    StrategyGrievance,
+    StrategyStatus,
     TimelineEntry,
+    Vote,
+    VoteKind,
     Workspace,
 )
 
@@ -44,6 +57,7 @@ T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 MULTILINE = 'Line one, with "quotes" and a comma\nline two\n\nline four | with a pipe'
 DELETED_SECRET = "I should not have written this"
 CONFIDENTIAL_TEXT = "Dan keeps talking over our engineers in standups"
+ANONYMOUS_ANSWER = "Nobody told us the launch moved.\nWe found out from a customer."
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,8 @@ def _seed(session: Session) -> tuple[int, int, int]:
         client_name="Acme Corp",
         stage=Stage.REWORK,
         named=True,
+        buyin_rule=BuyInRule.CLIENT_MAJORITY,
+        interview_reminder_hours=24,
         created_at=_at(2),
         updated_at=_at(90),
     )
@@ -217,7 +233,159 @@ def _seed(session: Session) -> tuple[int, int, int]:
             EntryRevision(entry_id=deleted.id, text=DELETED_SECRET, replaced_at=_at(13)),
         ]
     )
+    frank = person("U0FRANK", "Frank Client", Side.CLIENT)  # named only by the playbook rows
+    session.flush()
+    _seed_playbook(session, acme, (alice, bob, carol, dan, frank), (g1, g2, g3))
     return 13, 3, 3
+
+
+def _seed_playbook(
+    session: Session,
+    acme: Case,
+    people: tuple[Person, Person, Person, Person, Person],
+    grievances: tuple[Grievance, Grievance, Grievance],
+) -> None:
+    """Stakeholders, interviews and two strategy versions for Acme.
+
+    v1 (superseded) addresses #1; v2 (approved, revising v1) addresses #1 and the
+    confidential #3, so the export must withhold #3 unless asked.
+    """
+    alice, bob, carol, dan, frank = people
+    g1, _, g3 = grievances
+    session.add_all(
+        [
+            CaseMember(case_id=acme.id, person_id=alice.id, role=Role.TEAM_LEAD, created_at=_at(5)),
+            CaseMember(case_id=acme.id, person_id=bob.id, role=Role.TEAM_MEMBER, created_at=_at(6)),
+            CaseMember(
+                case_id=acme.id,
+                person_id=carol.id,
+                role=Role.CLIENT_LEADER,
+                created_at=_at(7),
+                updated_at=_at(8),
+            ),
+            CaseMember(
+                case_id=acme.id, person_id=frank.id, role=Role.CLIENT_MEMBER, created_at=_at(9)
+            ),
+            InterviewQuestions(
+                case_id=acme.id,
+                side=Side.CLIENT,
+                questions="What went wrong?\nWhat would good look like?",
+            ),
+        ]
+    )
+    answered = Interview(
+        case_id=acme.id,
+        person_id=frank.id,
+        invited_by_id=alice.id,
+        status=InterviewStatus.ANSWERED,
+        anonymous=True,
+        invited_at=_at(100),
+        reminded_at=_at(110),
+        answered_at=_at(120),
+        dm_channel="D0FRANK",
+        dm_ts="1709290000.000100",
+    )
+    waiting = Interview(
+        case_id=acme.id, person_id=dan.id, invited_by_id=alice.id, invited_at=_at(101)
+    )
+    session.add_all([answered, waiting])
+    session.flush()
+    session.add_all(
+        [
+            InterviewAnswer(
+                interview_id=answered.id,
+                position=1,
+                question="What went wrong?",
+                answer=ANONYMOUS_ANSWER,
+                updated_at=_at(119),
+            ),
+            InterviewAnswer(
+                interview_id=answered.id,
+                position=2,
+                question="What would good look like?",
+                answer="",
+                updated_at=_at(119),
+            ),
+            InterviewAnswer(
+                interview_id=waiting.id, position=1, question="What went wrong?", answer=""
+            ),
+        ]
+    )
+
+    v1 = Strategy(
+        case_id=acme.id,
+        version=1,
+        author_id=alice.id,
+        summary="Fix the report pipeline.",
+        success_measures="Two clean reports in a row",
+        status=StrategyStatus.SUPERSEDED,
+        slack_channel="C0ACME",
+        slack_ts="1709291000.000100",
+        created_at=_at(130),
+    )
+    session.add(v1)
+    session.flush()
+    v2 = Strategy(
+        case_id=acme.id,
+        version=2,
+        author_id=alice.id,
+        summary="Fix the report pipeline\nand pair Dan with our tech lead.",
+        success_measures="Two clean reports in a row\nNo escalations for a month",
+        previous_id=v1.id,
+        status=StrategyStatus.APPROVED,
+        slack_channel="C0ACME",
+        slack_ts="1709292000.000100",
+        created_at=_at(140),
+        approved_at=_at(150),
+    )
+    session.add(v2)
+    session.flush()
+    session.add_all(
+        [
+            StrategyAction(strategy_id=v1.id, position=1, text="Move the report job"),
+            StrategyAction(
+                strategy_id=v2.id,
+                position=1,
+                text="Move the report job to Monday",
+                owner_user_id="U0BOB",
+                owner_name="Bob Dev",
+                due=date(2024, 3, 15),
+                done_at=_at(160),
+            ),
+            StrategyAction(strategy_id=v2.id, position=2, text="Weekly check-in with Dan"),
+            StrategyGrievance(strategy_id=v1.id, grievance_id=g1.id),
+            StrategyGrievance(strategy_id=v2.id, grievance_id=g1.id),
+            StrategyGrievance(strategy_id=v2.id, grievance_id=g3.id),
+            Vote(
+                strategy_id=v1.id,
+                person_id=dan.id,
+                kind=VoteKind.OBJECT,
+                reaction="x",
+                updated_at=_at(135),
+            ),
+            Vote(
+                strategy_id=v2.id,
+                person_id=carol.id,
+                kind=VoteKind.APPROVE,
+                reaction="white_check_mark",
+                updated_at=_at(145),
+            ),
+            Vote(
+                strategy_id=v2.id,
+                person_id=bob.id,
+                kind=VoteKind.APPROVE,
+                reaction="+1",
+                updated_at=_at(146),
+            ),
+            Vote(
+                strategy_id=v2.id,
+                person_id=dan.id,
+                kind=VoteKind.OBJECT,
+                reaction="x",
+                updated_at=_at(147),
+            ),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +424,14 @@ def _json(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         return as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     return value
+
+
+def _joined(record: dict[str, Any], key: str) -> dict[str, Any]:
+    """``record`` with its one-per-line list column joined back as the database stores it."""
+    return {**record, key: "\n".join(record[key])}
 
 
 def _assert_exported(
@@ -301,6 +476,64 @@ def _by_id(records: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return {record["id"]: record for record in records}
 
 
+def _rows(session: Session, model: type[Base], *where: Any) -> list[Any]:
+    return list(session.scalars(select(model).where(*where)))
+
+
+def _assert_playbook_exported(
+    session: Session, people: dict[int, dict[str, Any]], case: Case, exported: dict[str, Any]
+) -> None:
+    """Stakeholders, interviews, question sets and strategies, every column of every row."""
+    members = _rows(session, CaseMember, CaseMember.case_id == case.id)
+    assert len(exported["stakeholders"]) == len(members)
+    for member in members:
+        record = _by_id(exported["stakeholders"])[member.id]
+        _assert_exported(session, people, member, record, "case_id")
+
+    question_sets = _rows(session, InterviewQuestions, InterviewQuestions.case_id == case.id)
+    assert len(exported["interview_questions"]) == len(question_sets)
+    for question_set in question_sets:
+        record = _by_id(exported["interview_questions"])[question_set.id]
+        assert record["questions"] == question_set.questions.split("\n")
+        _assert_exported(session, people, question_set, _joined(record, "questions"), "case_id")
+
+    interviews = _rows(session, Interview, Interview.case_id == case.id)
+    assert len(exported["interviews"]) == len(interviews)
+    for interview in interviews:
+        record = _by_id(exported["interviews"])[interview.id]
+        _assert_exported(session, people, interview, record, "case_id")
+        answers = _rows(session, InterviewAnswer, InterviewAnswer.interview_id == interview.id)
+        assert [a["position"] for a in record["answers"]] == sorted(a.position for a in answers)
+        for answer in answers:
+            exported_answer = _by_id(record["answers"])[answer.id]
+            _assert_exported(session, people, answer, exported_answer, "interview_id")
+
+    strategies = _rows(session, Strategy, Strategy.case_id == case.id)
+    assert len(exported["strategies"]) == len(strategies)
+    versions = {strategy.id: strategy.version for strategy in strategies}
+    for strategy in strategies:
+        record = _by_id(exported["strategies"])[strategy.id]
+        _assert_exported(session, people, strategy, _joined(record, "success_measures"), "case_id")
+        assert record["previous_version"] == versions.get(strategy.previous_id)
+        actions = _rows(session, StrategyAction, StrategyAction.strategy_id == strategy.id)
+        assert [a["position"] for a in record["actions"]] == sorted(a.position for a in actions)
+        for action in actions:
+            exported_action = _by_id(record["actions"])[action.id]
+            _assert_exported(session, people, action, exported_action, "strategy_id")
+        votes = _rows(session, Vote, Vote.strategy_id == strategy.id)
+        assert len(record["votes"]) == len(votes)
+        for vote in votes:
+            _assert_exported(session, people, vote, _by_id(record["votes"])[vote.id], "strategy_id")
+        addressed = session.scalars(
+            select(Grievance.number)
+            .join(StrategyGrievance, StrategyGrievance.grievance_id == Grievance.id)
+            .where(StrategyGrievance.strategy_id == strategy.id)
+        )
+        # StrategyGrievance's two columns: the strategy by nesting, the grievance by number.
+        assert record["addressed"] == sorted(addressed)
+        assert record["withheld_addressed"] == 0
+
+
 def test_json_is_lossless_against_the_database(
     seeded: Fixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -327,6 +560,8 @@ def test_json_is_lossless_against_the_database(
                 _assert_exported(
                     session, people, lead, _by_id(exported["leads"])[lead.id], "case_id"
                 )
+
+            _assert_playbook_exported(session, people, case, exported)
 
             grievances = session.scalars(select(Grievance).where(Grievance.case_id == case.id))
             exported_grievances = _by_id(exported["grievances"])
@@ -367,6 +602,39 @@ def test_json_is_lossless_against_the_database(
     assert DELETED_SECRET not in out
     assert MULTILINE in [e["text"] for e in acme["timeline"]]
 
+    assert (acme["buyin_rule"], acme["interview_reminder_hours"]) == ("client_majority", 24)
+    roles = {m["person"]["display_name"]: m["role"] for m in acme["stakeholders"]}
+    assert roles == {
+        "Alice Lead": "team_lead",
+        "Bob Dev": "team_member",
+        "Carol Client": "client_leader",
+        "Frank Client": "client_member",
+    }
+    assert acme["interview_questions"] == [
+        {
+            "id": acme["interview_questions"][0]["id"],
+            "side": "client",
+            "questions": ["What went wrong?", "What would good look like?"],
+        }
+    ]
+    anonymous = next(i for i in acme["interviews"] if i["anonymous"])
+    assert anonymous["person"]["display_name"] == "Frank Client"  # kept, for the leads
+    assert anonymous["status"] == "answered"
+    assert [a["answer"] for a in anonymous["answers"]] == [ANONYMOUS_ANSWER, ""]
+    v1, v2 = acme["strategies"]
+    assert (v1["version"], v1["status"], v1["previous_version"]) == (1, "superseded", None)
+    assert (v2["version"], v2["status"], v2["previous_version"]) == (2, "approved", 1)
+    assert v2["success_measures"] == ["Two clean reports in a row", "No escalations for a month"]
+    assert v2["actions"][0]["due"] == "2024-03-15"
+    assert v2["actions"][1]["owner_user_id"] is None and v2["actions"][1]["due"] is None
+    assert v2["addressed"] == [1, 3]
+    assert [(v["person"]["display_name"], v["kind"]) for v in v2["votes"]] == [
+        ("Carol Client", "approve"),
+        ("Bob Dev", "approve"),
+        ("Dan Client", "object"),
+    ]
+    assert doc["cases"][1]["stakeholders"] == [] and doc["cases"][1]["strategies"] == []
+
 
 def test_confidential_is_withheld_by_default_and_counted(
     seeded: Fixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -383,6 +651,9 @@ def test_confidential_is_withheld_by_default_and_counted(
     assert CONFIDENTIAL_TEXT not in out
     assert "Let us talk" not in out
     assert "withheld 1 confidential grievance" in err
+    v1, v2 = acme["strategies"]
+    assert (v1["addressed"], v1["withheld_addressed"]) == ([1], 0)
+    assert (v2["addressed"], v2["withheld_addressed"]) == ([1], 1)
 
     status, out, err = _export(capsys, monkeypatch, seeded.url, "--include-confidential")
     doc = json.loads(out)
@@ -391,6 +662,8 @@ def test_confidential_is_withheld_by_default_and_counted(
     assert confidential[0]["text"] == CONFIDENTIAL_TEXT
     assert [r["text"] for r in confidential[0]["replies"]] == ["Let us talk 1:1."]
     assert "withheld" not in err
+    v2 = doc["cases"][0]["strategies"][1]
+    assert (v2["addressed"], v2["withheld_addressed"]) == ([1, 3], 0)
 
 
 @pytest.mark.parametrize(
@@ -487,6 +760,41 @@ def test_markdown_report_has_table_discussion_and_marks(
     assert CONFIDENTIAL_TEXT not in out
     assert DELETED_SECRET not in out
 
+    assert "- Buy-in rule client_majority; interview reminders after 24 hours" in out
+    assert (
+        "### Stakeholders\n\n"
+        "- Client leader: Carol Client (U0CAROL), since 2024-03-01 09:07 UTC\n"
+        "- Client member: Frank Client (U0FRANK), since 2024-03-01 09:09 UTC\n"
+        "- Team lead: Alice Lead (U0ALICE), since 2024-03-01 09:05 UTC\n"
+        "- Team member: Bob Dev (U0BOB), since 2024-03-01 09:06 UTC\n"
+    ) in out
+    assert "Custom questions for the client side:\n\n1. What went wrong?\n" in out
+    assert (
+        f"- **Frank Client (U0FRANK)** {ANONYMOUS_MARK}: answered (invited 2024-03-01 10:40 UTC, "
+        "reminded 2024-03-01 10:50 UTC, answered 2024-03-01 11:00 UTC)\n"
+        "  1. What went wrong?\n"
+        "     > Nobody told us the launch moved.\n"
+        "     > We found out from a customer.\n"
+        "  2. What would good look like?\n"
+        "     _(no answer)_\n"
+    ) in out
+    assert "- **Dan Client (U0DAN)**: invited (invited 2024-03-01 10:41 UTC)\n\n" in out
+    assert "#### Strategy v1: superseded" in out
+    assert "#### Strategy v2: approved\n\n- Proposed by Alice Lead (U0ALICE)" in out
+    assert "- Revises v1\n" in out
+    assert "- Addresses: #1 and 1 confidential grievance(s) withheld\n" in out
+    assert (
+        "- Votes to approve (2): Carol Client (U0CAROL) :white_check_mark:, Bob Dev (U0BOB) :+1:\n"
+        "- Votes to object (1): Dan Client (U0DAN) :x:\n"
+    ) in out
+    assert "  - No escalations for a month\n" in out
+    assert (
+        "1. Move the report job to Monday "
+        "(owner Bob Dev (U0BOB); due 2024-03-15; done 2024-03-01 11:40 UTC)\n"
+        "2. Weekly check-in with Dan\n"
+    ) in out
+    assert "_No strategies._" in out  # Globex
+
 
 def test_fresh_database_is_migrated_and_exports_an_empty_document(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -506,16 +814,46 @@ def test_fresh_database_is_migrated_and_exports_an_empty_document(
     assert status == 2 and "there are no cases yet" in err
 
 
+def _add_playbook_rows(session: Session, case: Case, person: Person, *, version: int) -> None:
+    """One more stakeholder, interview with an answer, and voted strategy for ``person``."""
+    grievance = session.scalars(select(Grievance).where(Grievance.case_id == case.id)).first()
+    assert grievance is not None
+    interview = Interview(case_id=case.id, person_id=person.id, anonymous=version % 2 == 0)
+    strategy = Strategy(case_id=case.id, version=version, author_id=person.id, summary="Plan")
+    session.add_all(
+        [CaseMember(case_id=case.id, person_id=person.id, role=Role.CLIENT_MEMBER), interview]
+    )
+    session.add(strategy)
+    session.flush()
+    session.add_all(
+        [
+            InterviewAnswer(interview_id=interview.id, position=1, question="Q?", answer="A."),
+            StrategyAction(strategy_id=strategy.id, position=1, text="Do it", due=date.today()),
+            StrategyGrievance(strategy_id=strategy.id, grievance_id=grievance.id),
+            Vote(
+                strategy_id=strategy.id, person_id=person.id, kind=VoteKind.APPROVE, reaction="+1"
+            ),
+        ]
+    )
+
+
 def test_export_reads_each_case_in_a_fixed_number_of_queries(seeded: Fixture) -> None:
-    """More entries, authors and revisions must not mean more queries (no N+1)."""
+    """More entries, authors, revisions and playbook rows must not mean more queries."""
     db = Database.from_url(seeded.url)
     statements: list[str] = []
     event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     try:
         with Session(db.engine) as session:  # rolled back: the module's data stays as seeded
             session.execute(select(1))  # opens the transaction, so its BEGIN is not counted
+
+            def export_globex() -> ExportDocument:
+                # One case, so each run starts with no people cached from another case.
+                return build_export(
+                    session=session, case_filter="C0GLOBEX", include_confidential=True
+                )
+
             before = len(statements)
-            small = build_export(session=session, include_confidential=True)
+            small = export_globex()
             cost = len(statements) - before
             globex = session.scalars(select(Case).where(Case.channel_id == "C0GLOBEX")).one()
             for i in range(30):
@@ -533,11 +871,14 @@ def test_export_reads_each_case_in_a_fixed_number_of_queries(seeded: Fixture) ->
                 session.add(reply)
                 session.flush()
                 session.add(EntryRevision(entry_id=reply.id, text="draft"))
+                _add_playbook_rows(session, globex, extra, version=i + 1)
             session.flush()
             before = len(statements)
-            large = build_export(session=session, include_confidential=True)
+            large = export_globex()
             assert len(statements) - before == cost
             assert large.entry_count == small.entry_count + 30
+            [grown] = large.cases
+            assert len(grown.strategies) == len(grown.interviews) == len(grown.stakeholders) == 30
             session.rollback()
     finally:
         db.dispose()

@@ -30,6 +30,18 @@ KIND_LABELS = {
     "grievance_updated": "Grievance updated",
     "status_changed": "Status changed",
     "reply": "Reply",
+    "role_changed": "Role",
+    "interview_invited": "Interview invited",
+    "interview_reminded": "Interview reminder",
+    "interview_answered": "Interview answered",
+    "questions_changed": "Interview questions changed",
+    "findings_shared": "Findings shared",
+    "strategy_proposed": "Strategy proposed",
+    "vote_cast": "Vote",
+    "vote_withdrawn": "Vote withdrawn",
+    "buyin_reached": "Buy-in reached",
+    "buyin_rule_changed": "Buy-in rule changed",
+    "stage_changed": "Stage changed",
 }
 
 

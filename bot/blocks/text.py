@@ -9,11 +9,19 @@ _BROADCAST = re.compile(
     r"(?i)<!(channel|here|everyone)(\|[^>]*)?>|(?<![\w.])@(channel|here|everyone)\b"
 )
 _PARTIAL_ENTITY = re.compile(r"&[a-z]*$")
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 def plain_escape(text: str) -> str:
-    """Escape ``& < >`` as Slack asks, drop control characters, defuse broadcasts."""
+    """Escape ``& < >`` as Slack asks, drop control characters, defuse broadcasts.
+
+    Mentions Slack escaped (``<@U1|ana>``, ``<#C1|general>``) are shown as plain names:
+    echoing someone's grievance must not notify the people it names.
+    """
     text = _CONTROL.sub("", text)
+    text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
     text = _BROADCAST.sub(lambda m: "@\u200b" + (m.group(1) or m.group(3)).lower(), text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -40,6 +40,18 @@ SUBCOMMANDS: tuple[Usage, ...] = (
         "lead", "/grievance lead @someone | me", "Add a case lead, or claim a case nobody leads."
     ),
     Usage("case", "/grievance case rename <client name>", "Name the client of this case."),
+    Usage("people", "/grievance people", "Set the case's stakeholders and their roles (leads)."),
+    Usage(
+        "interview",
+        "/grievance interview @a @b | status | questions",
+        "Invite people to an interview by DM; see who has answered; edit the questions.",
+    ),
+    Usage("findings", "/grievance findings", "Share what was learnt with the channel."),
+    Usage(
+        "strategy",
+        "/grievance strategy [status | rule default|majority]",
+        "Propose a recovery strategy (leads); see its buy-in; set the buy-in rule.",
+    ),
     Usage("help", "/grievance help", "Show this help."),
 )
 
@@ -60,6 +72,10 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
     "history": re.compile(r"(#?\d{1,9})?"),
     "lead": re.compile(r"me|" + _MENTIONS_ONLY.pattern, re.IGNORECASE),
     "case": re.compile(r"rename(\s.*)?", re.IGNORECASE | re.DOTALL),
+    "people": re.compile(r""),
+    "interview": re.compile(r"status|questions|" + _MENTIONS_ONLY.pattern, re.IGNORECASE),
+    "findings": re.compile(r""),
+    "strategy": re.compile(r"status|rule(\s+\w+)?", re.IGNORECASE),
 }
 
 

@@ -11,18 +11,27 @@ Two rules are decided here rather than in each format, so every format agrees:
   caller asks for them, and the document counts what was withheld so a reader knows the
   history is partial;
 * a deleted Slack message is exported as deleted with empty text and no earlier revisions,
-  because its author removed it and an export must not bring it back.
+  because its author removed it and an export must not bring it back;
+* a strategy that addresses a withheld confidential grievance says only how many such
+  grievances it addresses, never their numbers, so the number cannot be matched back to
+  the grievance's Slack thread.
 
-Queries are a handful per case (never one per row): cases, leads, grievances, the people
-they mention, revisions, and the timeline streamed in id order with ``yield_per`` so a
-case with 100,000 entries does not load 100,000 ORM objects at once.
+Interview answers are exported in full, anonymous ones included: they are the words people
+gave the leads, and the export is for leads and operators. An anonymous interview keeps its
+person and carries ``anonymous`` so a reader knows not to quote it by name.
+
+Queries are a handful per case (never one per row): cases, leads, grievances, stakeholders,
+interviews and their answers, question sets, strategies with their actions, addressed
+grievances and votes, the people all of these mention, revisions, and the timeline streamed
+in id order with ``yield_per`` so a case with 100,000 entries does not load 100,000 ORM
+objects at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -32,10 +41,18 @@ from bot.playbook.errors import PlaybookError
 from storage.models import (
     Case,
     CaseLead,
+    CaseMember,
     EntryRevision,
     Grievance,
+    Interview,
+    InterviewAnswer,
+    InterviewQuestions,
     Person,
+    Strategy,
+    StrategyAction,
+    StrategyGrievance,
     TimelineEntry,
+    Vote,
     Workspace,
 )
 
@@ -57,6 +74,20 @@ class UnknownCaseError(PlaybookError):
         self.known = tuple(known)
         listing = "; ".join(self.known) if self.known else "there are no cases yet"
         super().__init__(f"no case matches {case_filter!r}; known cases: {listing}")
+
+
+def as_utc_or_none(value: datetime | None) -> datetime | None:
+    """:func:`as_utc` for the optional timestamps (answered, reminded, approved, done)."""
+    return None if value is None else as_utc(value)
+
+
+def split_lines(text: str | None) -> tuple[str, ...]:
+    """The items of a one-item-per-line column (questions, success measures).
+
+    The bot writes these as the cleaned items joined by newlines, so splitting gives the
+    items back exactly; blank lines carry nothing and are dropped.
+    """
+    return tuple(line for line in (text or "").splitlines() if line.strip())
 
 
 def as_utc(value: datetime) -> datetime:
@@ -155,11 +186,114 @@ class GrievanceRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberRecord:
+    """A stakeholder of the case and their role; ``created_at`` is when they joined."""
+
+    id: int
+    person: PersonRecord
+    role: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSetRecord:
+    """A case's own interview questions for one side, in the order they are asked."""
+
+    id: int
+    side: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """One answer of an interview, with its question as it was asked."""
+
+    id: int
+    position: int
+    question: str
+    answer: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewRecord:
+    """An interview of one stakeholder and what they answered.
+
+    ``anonymous`` interviews still name their person (the export is for leads); the flag
+    tells the reader not to quote the answers by name.
+    """
+
+    id: int
+    person: PersonRecord
+    invited_by: PersonRecord | None
+    status: str
+    anonymous: bool
+    invited_at: datetime
+    answered_at: datetime | None
+    reminded_at: datetime | None
+    dm_channel: str | None
+    dm_ts: str | None
+    answers: tuple[AnswerRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    """One action of a strategy; the owner is as typed (a Slack id, a name, or neither)."""
+
+    id: int
+    position: int
+    text: str
+    owner_user_id: str | None
+    owner_name: str | None
+    due: date | None
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRecord:
+    """Someone's current vote on a strategy version, and the reaction that cast it."""
+
+    id: int
+    person: PersonRecord
+    kind: str
+    reaction: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyRecord:
+    """One strategy version with its actions, addressed grievances and votes.
+
+    ``addressed`` holds grievance numbers the reader may see; ``withheld_addressed`` counts
+    the confidential ones left out, so the list is known to be partial.
+    """
+
+    id: int
+    version: int
+    author: PersonRecord | None
+    summary: str
+    success_measures: tuple[str, ...]
+    previous_id: int | None
+    previous_version: int | None
+    status: str
+    slack_channel: str | None
+    slack_ts: str | None
+    created_at: datetime
+    approved_at: datetime | None
+    actions: tuple[ActionRecord, ...] = ()
+    addressed: tuple[int, ...] = ()
+    withheld_addressed: int = 0
+    votes: tuple[VoteRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CaseRecord:
     """One case and its whole history, as much of it as the caller may see.
 
-    ``people`` is everyone the exported records name (leads, raisers, reporters, authors),
-    by id, so a format can list each person once and refer to them briefly elsewhere.
+    ``people`` is everyone the exported records name (leads, stakeholders, interviewees,
+    raisers, reporters, authors, voters), by id, so a format can list each person once and
+    refer to them briefly elsewhere.
     """
 
     id: int
@@ -170,6 +304,8 @@ class CaseRecord:
     client_name: str
     stage: str
     named: bool
+    buyin_rule: str
+    interview_reminder_hours: int
     created_at: datetime
     updated_at: datetime
     people: list[PersonRecord]
@@ -178,6 +314,10 @@ class CaseRecord:
     timeline: list[EntryRecord]
     withheld_confidential: int = 0
     withheld_confidential_entries: int = 0
+    stakeholders: list[MemberRecord] = field(default_factory=list)
+    interview_questions: list[QuestionSetRecord] = field(default_factory=list)
+    interviews: list[InterviewRecord] = field(default_factory=list)
+    strategies: list[StrategyRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +469,22 @@ def _build_case(
         .where(TimelineEntry.case_id == case.id, TimelineEntry.author_id.is_not(None))
         .distinct()
     )
+    members = list(
+        session.scalars(
+            select(CaseMember).where(CaseMember.case_id == case.id).order_by(CaseMember.id)
+        )
+    )
+    interviews = list(
+        session.scalars(
+            select(Interview).where(Interview.case_id == case.id).order_by(Interview.id)
+        )
+    )
+    strategies = list(
+        session.scalars(
+            select(Strategy).where(Strategy.case_id == case.id).order_by(Strategy.version)
+        )
+    )
+    votes = _votes(session, case.id)
     people.load(
         [
             *all_authors,
@@ -336,6 +492,11 @@ def _build_case(
             *(lead.added_by_id for lead in leads),
             *(g.raised_by_id for g in grievances),
             *(g.reporter_id for g in grievances),
+            *(member.person_id for member in members),
+            *(interview.person_id for interview in interviews),
+            *(interview.invited_by_id for interview in interviews),
+            *(strategy.author_id for strategy in strategies),
+            *(vote.person_id for rows in votes.values() for vote in rows),
         ]
     )
 
@@ -377,6 +538,16 @@ def _build_case(
             owner.replies.append(record)
 
     lead_records = [_lead_record(lead, people) for lead in leads]
+    member_records = [_member_record(member, people) for member in members]
+    interview_records = _interview_records(session, case.id, interviews, people)
+    strategy_records = _strategy_records(
+        session,
+        case.id,
+        strategies,
+        people,
+        votes=votes,
+        withheld_ids=withheld_ids,
+    )
     named = exported_authors | {
         person.id
         for person in (
@@ -384,6 +555,11 @@ def _build_case(
             *(lead.added_by for lead in lead_records),
             *(g.raised_by for g in grievance_records.values()),
             *(g.reporter for g in grievance_records.values()),
+            *(member.person for member in member_records),
+            *(interview.person for interview in interview_records),
+            *(interview.invited_by for interview in interview_records),
+            *(strategy.author for strategy in strategy_records),
+            *(vote.person for strategy in strategy_records for vote in strategy.votes),
         )
         if person is not None
     }
@@ -397,6 +573,8 @@ def _build_case(
         client_name=case.client_name,
         stage=case.stage.value,
         named=case.named,
+        buyin_rule=case.buyin_rule.value,
+        interview_reminder_hours=case.interview_reminder_hours,
         created_at=as_utc(case.created_at),
         updated_at=as_utc(case.updated_at),
         people=[p for p in map(people.get, sorted(named)) if p is not None],
@@ -405,6 +583,10 @@ def _build_case(
         timeline=timeline,
         withheld_confidential=len(withheld_ids),
         withheld_confidential_entries=withheld_entries,
+        stakeholders=member_records,
+        interview_questions=_question_sets(session, case.id),
+        interviews=interview_records,
+        strategies=strategy_records,
     )
 
 
@@ -442,6 +624,199 @@ def _grievance_record(grievance: Grievance, people: _People) -> GrievanceRecord:
         created_at=as_utc(grievance.created_at),
         updated_at=as_utc(grievance.updated_at),
     )
+
+
+def _required_person(people: _People, person_id: int, what: str) -> PersonRecord:
+    """The person a non-null foreign key names; missing means a broken database."""
+    person = people.get(person_id)
+    if person is None:  # the foreign keys cascade, so this cannot happen in a sound database
+        raise LookupError(f"{what} names missing person {person_id}")
+    return person
+
+
+def _member_record(member: CaseMember, people: _People) -> MemberRecord:
+    return MemberRecord(
+        id=member.id,
+        person=_required_person(people, member.person_id, f"case member {member.id}"),
+        role=member.role.value,
+        created_at=as_utc(member.created_at),
+        updated_at=as_utc(member.updated_at),
+    )
+
+
+def _question_sets(session: Session, case_id: int) -> list[QuestionSetRecord]:
+    """The case's own question sets, client side first; absent sides use the defaults."""
+    rows = session.execute(
+        select(InterviewQuestions.id, InterviewQuestions.side, InterviewQuestions.questions)
+        .where(InterviewQuestions.case_id == case_id)
+        .order_by(InterviewQuestions.side, InterviewQuestions.id)
+    )
+    return [
+        QuestionSetRecord(id=row.id, side=row.side.value, questions=split_lines(row.questions))
+        for row in rows
+    ]
+
+
+def _interview_records(
+    session: Session, case_id: int, interviews: Sequence[Interview], people: _People
+) -> list[InterviewRecord]:
+    """Interviews with their answers, all answers of the case read in one query."""
+    rows = session.execute(
+        select(
+            InterviewAnswer.id,
+            InterviewAnswer.interview_id,
+            InterviewAnswer.position,
+            InterviewAnswer.question,
+            InterviewAnswer.answer,
+            InterviewAnswer.updated_at,
+        )
+        .join(Interview, Interview.id == InterviewAnswer.interview_id)
+        .where(Interview.case_id == case_id)
+        .order_by(InterviewAnswer.interview_id, InterviewAnswer.position)
+    )
+    answers: dict[int, list[AnswerRecord]] = {}
+    for row in rows:
+        answers.setdefault(row.interview_id, []).append(
+            AnswerRecord(
+                id=row.id,
+                position=row.position,
+                question=row.question,
+                answer=row.answer,
+                updated_at=as_utc(row.updated_at),
+            )
+        )
+    return [
+        InterviewRecord(
+            id=interview.id,
+            person=_required_person(people, interview.person_id, f"interview {interview.id}"),
+            invited_by=people.get(interview.invited_by_id),
+            status=interview.status.value,
+            anonymous=interview.anonymous,
+            invited_at=as_utc(interview.invited_at),
+            answered_at=as_utc_or_none(interview.answered_at),
+            reminded_at=as_utc_or_none(interview.reminded_at),
+            dm_channel=interview.dm_channel,
+            dm_ts=interview.dm_ts,
+            answers=tuple(answers.get(interview.id, ())),
+        )
+        for interview in interviews
+    ]
+
+
+def _votes(session: Session, case_id: int) -> dict[int, list[Row[Any]]]:
+    """Every vote on the case's strategies, by strategy, in one query.
+
+    Read before the people are loaded, so voters join the one batched person lookup.
+    """
+    rows = session.execute(
+        select(
+            Vote.id,
+            Vote.strategy_id,
+            Vote.person_id,
+            Vote.kind,
+            Vote.reaction,
+            Vote.updated_at,
+        )
+        .join(Strategy, Strategy.id == Vote.strategy_id)
+        .where(Strategy.case_id == case_id)
+        .order_by(Vote.strategy_id, Vote.id)
+    )
+    grouped: dict[int, list[Row[Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row.strategy_id, []).append(row)
+    return grouped
+
+
+def _strategy_records(
+    session: Session,
+    case_id: int,
+    strategies: Sequence[Strategy],
+    people: _People,
+    *,
+    votes: dict[int, list[Row[Any]]],
+    withheld_ids: set[int],
+) -> list[StrategyRecord]:
+    """Strategy versions with actions and addressed grievances, two queries for the case.
+
+    A withheld confidential grievance is counted, not listed: its number alone would tell
+    a reader which thread to look for.
+    """
+    action_rows = session.execute(
+        select(
+            StrategyAction.id,
+            StrategyAction.strategy_id,
+            StrategyAction.position,
+            StrategyAction.text,
+            StrategyAction.owner_user_id,
+            StrategyAction.owner_name,
+            StrategyAction.due,
+            StrategyAction.done_at,
+        )
+        .join(Strategy, Strategy.id == StrategyAction.strategy_id)
+        .where(Strategy.case_id == case_id)
+        .order_by(StrategyAction.strategy_id, StrategyAction.position)
+    )
+    actions: dict[int, list[ActionRecord]] = {}
+    for row in action_rows:
+        actions.setdefault(row.strategy_id, []).append(
+            ActionRecord(
+                id=row.id,
+                position=row.position,
+                text=row.text,
+                owner_user_id=row.owner_user_id,
+                owner_name=row.owner_name,
+                due=row.due,
+                done_at=as_utc_or_none(row.done_at),
+            )
+        )
+    addressed_rows = session.execute(
+        select(StrategyGrievance.strategy_id, Grievance.id, Grievance.number)
+        .join(Grievance, Grievance.id == StrategyGrievance.grievance_id)
+        .join(Strategy, Strategy.id == StrategyGrievance.strategy_id)
+        .where(Strategy.case_id == case_id)
+        .order_by(StrategyGrievance.strategy_id, Grievance.number)
+    )
+    addressed: dict[int, list[int]] = {}
+    withheld: dict[int, int] = {}
+    for row in addressed_rows:
+        if row.id in withheld_ids:
+            withheld[row.strategy_id] = withheld.get(row.strategy_id, 0) + 1
+        else:
+            addressed.setdefault(row.strategy_id, []).append(row.number)
+
+    versions = {strategy.id: strategy.version for strategy in strategies}
+    return [
+        StrategyRecord(
+            id=strategy.id,
+            version=strategy.version,
+            author=people.get(strategy.author_id),
+            summary=strategy.summary,
+            success_measures=split_lines(strategy.success_measures),
+            previous_id=strategy.previous_id,
+            previous_version=versions.get(strategy.previous_id)
+            if strategy.previous_id is not None
+            else None,
+            status=strategy.status.value,
+            slack_channel=strategy.slack_channel,
+            slack_ts=strategy.slack_ts,
+            created_at=as_utc(strategy.created_at),
+            approved_at=as_utc_or_none(strategy.approved_at),
+            actions=tuple(actions.get(strategy.id, ())),
+            addressed=tuple(addressed.get(strategy.id, ())),
+            withheld_addressed=withheld.get(strategy.id, 0),
+            votes=tuple(
+                VoteRecord(
+                    id=row.id,
+                    person=_required_person(people, row.person_id, f"vote {row.id}"),
+                    kind=row.kind.value,
+                    reaction=row.reaction,
+                    updated_at=as_utc(row.updated_at),
+                )
+                for row in votes.get(strategy.id, ())
+            ),
+        )
+        for strategy in strategies
+    ]
 
 
 def _revisions(session: Session, case_id: int) -> dict[int, tuple[RevisionRecord, ...]]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.playbook.cases import find_case, may_rename, open_case, rename_case
 from bot.playbook.grievances import GrievanceDraft, file_grievance
 from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
+from bot.playbook.stakeholders import ensure_member
 from storage.models import Case, Grievance, Person, Side
 
 
@@ -80,4 +81,7 @@ def file(
     grievance = file_grievance(
         session=session, case=case, reporter=person, draft=draft, raised_by=who
     )
+    for stakeholder in (person, who):
+        if stakeholder is not None and stakeholder.slack_user_id:
+            ensure_member(session=session, case=case, person=stakeholder)
     return Intake(grievance=grievance, case=case, reporter=person, case_opened=opened)

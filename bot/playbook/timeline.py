@@ -19,6 +19,18 @@ class Kind(enum.StrEnum):
     GRIEVANCE_UPDATED = "grievance_updated"
     STATUS_CHANGED = "status_changed"
     REPLY = "reply"
+    ROLE_CHANGED = "role_changed"
+    INTERVIEW_INVITED = "interview_invited"
+    INTERVIEW_REMINDED = "interview_reminded"
+    INTERVIEW_ANSWERED = "interview_answered"
+    QUESTIONS_CHANGED = "questions_changed"
+    FINDINGS_SHARED = "findings_shared"
+    STRATEGY_PROPOSED = "strategy_proposed"
+    VOTE_CAST = "vote_cast"
+    VOTE_WITHDRAWN = "vote_withdrawn"
+    BUYIN_REACHED = "buyin_reached"
+    BUYIN_RULE_CHANGED = "buyin_rule_changed"
+    STAGE_CHANGED = "stage_changed"
 
 
 def record(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 import urllib.error
@@ -140,6 +141,9 @@ def _unanswered_required(view_payload: Mapping[str, Any], state: JSON) -> list[s
     return missing
 
 
+_MENTION = re.compile(r"(?<![\w<|])([@#])([\w.-]+)")
+
+
 class SlackSide:
     """Users' actions turned into signed HTTP requests to the bot at `bot_url`."""
 
@@ -266,7 +270,7 @@ class SlackSide:
             "user_id": user.id,
             "user_name": user.name,
             "command": command,
-            "text": text,
+            "text": self.escape_mentions(text),
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
             "response_url": self._response_url(channel.id, user.id),
@@ -278,6 +282,30 @@ class SlackSide:
             if answer.get("text") or answer.get("blocks"):
                 ws.respond(ResponseTarget(channel.id, user.id), answer)
         return delivery
+
+    def escape_mentions(self, text: str) -> str:
+        """What Slack sends for a command with ``should_escape``: ``@ana`` → ``<@UANA|ana>``.
+
+        Also ``#channel`` → ``<#C…|channel>`` and ``@here``/``@channel``/``@everyone`` →
+        ``<!here>`` etc.; names that match nobody are left as typed.
+        """
+        ws = self.workspace
+        users = {u.name.lower(): u for u in ws.users.values()}
+        channels = {c.name.lower(): c for c in ws.channels.values() if not c.is_im}
+
+        def mention(match: re.Match[str]) -> str:
+            sigil, name = match.group(1), match.group(2)
+            if sigil == "@" and name.lower() in {"here", "channel", "everyone"}:
+                return f"<!{name.lower()}>"
+            if sigil == "@" and name.lower() in users:
+                user = users[name.lower()]
+                return f"<@{user.id}|{user.name}>"
+            if sigil == "#" and name.lower() in channels:
+                channel = channels[name.lower()]
+                return f"<#{channel.id}|{channel.name}>"
+            return match.group(0)
+
+        return _MENTION.sub(mention, text)
 
     # ---- events ----------------------------------------------------------------------
 

@@ -447,7 +447,7 @@ def test_adding_detail_to_a_long_grievance_keeps_its_whole_text(stack: SandboxSt
 )
 def test_broadcasts_in_user_text_never_ping(stack: SandboxStack, text: str) -> None:
     grievance = _file(stack, "UCARLA", "CACME", text)
-    assert grievance.text == text  # stored as written
+    assert grievance.text == stack.slack.escape_mentions(text)  # stored as Slack sent it
     [post] = _posts(stack, "CACME")
     for shown in (_shown(post), *(_shown(e) for e in stack.workspace.ephemerals)):
         assert not _UNDEFUSED_BROADCAST.search(shown), shown

@@ -219,7 +219,7 @@ def test_external_users_and_guests_default_to_the_client_side() -> None:
         ("<!here|here> now", "@\u200bhere now"),
         ("<!everyone>", "@\u200beveryone"),
         ("ping @Channel and @HERE", "ping @\u200bchannel and @\u200bhere"),
-        ("<@UBEN|ben>", "&lt;@UBEN|ben&gt;"),
+        ("<@UBEN|ben>", "@ben"),
         ("<https://x.example|click>", "&lt;https://x.example|click&gt;"),
         ("line\x00one\x07\nline\ttwo\r", "lineone\nline\ttwo"),
         ("*bold* stays", "*bold* stays"),

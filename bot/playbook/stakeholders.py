@@ -1,0 +1,135 @@
+"""A case's stakeholders and their roles: client leadership and members, team leads and members.
+
+Roles decide whose voice counts where: interviews are planned per side and role, buy-in
+needs client leaders and team leads, and findings report how much of the client's
+leadership has been heard. People who take part (file a grievance, answer an interview
+or a check-in) join with a default from their Slack profile; a lead sets roles properly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from bot.playbook.cases import is_lead
+from bot.playbook.errors import PlaybookError
+from bot.playbook.timeline import Kind, record
+from storage.models import Case, CaseMember, Person, Role, Side
+
+ROLE_LABELS = {
+    Role.CLIENT_LEADER: "client leader",
+    Role.CLIENT_MEMBER: "client member",
+    Role.TEAM_LEAD: "team lead",
+    Role.TEAM_MEMBER: "team member",
+}
+
+
+def default_role(*, session: Session, case: Case, person: Person) -> Role:
+    """Client member for the client side; team lead for a case lead; else team member."""
+    if person.side is Side.CLIENT:
+        return Role.CLIENT_MEMBER
+    return (
+        Role.TEAM_LEAD if is_lead(session=session, case=case, person=person) else (Role.TEAM_MEMBER)
+    )
+
+
+def membership(*, session: Session, case: Case, person: Person) -> CaseMember | None:
+    """The person's membership of the case, if they are a stakeholder."""
+    return session.scalar(
+        select(CaseMember).where(CaseMember.case_id == case.id, CaseMember.person_id == person.id)
+    )
+
+
+def ensure_member(*, session: Session, case: Case, person: Person) -> CaseMember:
+    """Make ``person`` a stakeholder with a default role, unless they already are one.
+
+    Joining by taking part is not a decision anyone made, so it is not on the timeline;
+    a lead's role changes are.
+    """
+    member = membership(session=session, case=case, person=person)
+    if member is None:
+        role = default_role(session=session, case=case, person=person)
+        member = CaseMember(case_id=case.id, person_id=person.id, role=role)
+        session.add(member)
+        session.flush()
+    return member
+
+
+def set_role(*, session: Session, case: Case, actor: Person, person: Person, role: Role) -> bool:
+    """A lead sets someone's role; the side follows the role. False when nothing changed."""
+    if not is_lead(session=session, case=case, person=actor):
+        raise PlaybookError("Only a lead of this case can set people's roles.")
+    member = membership(session=session, case=case, person=person)
+    if member is not None and member.role is role:
+        return False
+    old = member.role if member else None
+    if member is None:
+        member = CaseMember(case_id=case.id, person_id=person.id, role=role)
+        session.add(member)
+    member.role = role
+    person.side = role.side
+    session.flush()
+    change = f"from {ROLE_LABELS[old]} " if old else ""
+    record(
+        session=session,
+        case=case,
+        kind=Kind.ROLE_CHANGED,
+        author=actor,
+        text=f"{person.display_name}: {change}to {ROLE_LABELS[role]}",
+    )
+    return True
+
+
+def members(*, session: Session, case: Case) -> list[CaseMember]:
+    """Every stakeholder of the case with their person, in the order they joined."""
+    return list(
+        session.scalars(
+            select(CaseMember)
+            .options(joinedload(CaseMember.person))
+            .where(CaseMember.case_id == case.id)
+            .order_by(CaseMember.id)
+        )
+    )
+
+
+def by_role(*, session: Session, case: Case) -> dict[Role, list[Person]]:
+    """Stakeholders grouped by role (every role present, possibly empty)."""
+    grouped: dict[Role, list[Person]] = {role: [] for role in Role}
+    for member in members(session=session, case=case):
+        grouped[member.role].append(member.person)
+    return grouped
+
+
+def assign_roles(
+    *, session: Session, case: Case, actor: Person, roles: dict[Role, list[Person]]
+) -> int:
+    """Set every stakeholder's role at once (the people form); returns how many changed.
+
+    Someone in two roles is refused; someone no longer in any role stops being a
+    stakeholder (their words stay in the history).
+    """
+    if not is_lead(session=session, case=case, person=actor):
+        raise PlaybookError("Only a lead of this case can set people's roles.")
+    seen: dict[int, Role] = {}
+    for role, people in roles.items():
+        for person in people:
+            if person.id in seen and seen[person.id] is not role:
+                raise PlaybookError(f"{person.display_name} is in two roles; keep them in one.")
+            seen[person.id] = role
+    changed = 0
+    for member in members(session=session, case=case):
+        if member.person_id not in seen:
+            session.delete(member)
+            record(
+                session=session,
+                case=case,
+                kind=Kind.ROLE_CHANGED,
+                author=actor,
+                text=f"{member.person.display_name} is no longer a stakeholder",
+            )
+            changed += 1
+    session.flush()
+    for role, people in roles.items():
+        for person in people:
+            changed += set_role(session=session, case=case, actor=actor, person=person, role=role)
+    return changed

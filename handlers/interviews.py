@@ -1,0 +1,362 @@
+"""``/grievance interview``: invite people by DM, answer in a modal, see coverage, edit questions.
+
+Invitations are committed before anything is sent: the command is acknowledged at once
+(Slack's 3 seconds do not cover a users.info and two DM calls per person), then each
+person is looked up, invited and messaged, and the lead gets one private summary that
+names whoever could not be invited or reached.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.blocks.interview import (
+    ANONYMOUS_OPTION,
+    FINISH_SAVE,
+    InterviewModalContext,
+    InviteReport,
+    QuestionsContext,
+    SentInvitation,
+    answer_position,
+    interview_modal,
+    invitation_blocks,
+    invitation_text,
+    invite_report_text,
+    questions_modal,
+    status_blocks,
+    status_text,
+)
+from bot.blocks.text import fit, plain_escape
+from bot.ids import Action, Callback
+from bot.playbook import cases, people
+from bot.playbook import interviews as playbook
+from bot.playbook.errors import PlaybookError
+from bot.playbook.people import Profile
+from handlers.cases import NO_CASE
+from handlers.context import CommandCall
+from handlers.deps import Deps
+from handlers.lookup import profile_of
+from handlers.refusals import answer_refusals
+from handlers.view_state import flatten
+from storage.models import Case, Person, Side
+
+logger = logging.getLogger(__name__)
+
+USAGE = (
+    "Use `/grievance interview @someone @someone-else` to invite people to an interview "
+    "by DM (leads), `/grievance interview status` to see who has answered, or "
+    "`/grievance interview questions` to edit the questions (leads)."
+)
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_QUESTION_BLOCKS = {
+    Side.CLIENT.value: Action.INTERVIEW_CLIENT_QUESTIONS.value,
+    Side.TEAM.value: Action.INTERVIEW_TEAM_QUESTIONS.value,
+    "hours": Action.INTERVIEW_REMINDER_HOURS.value,
+}
+_NOT_BOTS = frozenset({"USLACKBOT"})
+
+
+def interview(call: CommandCall) -> None:
+    """Route ``/grievance interview status | questions | @a @b …``; anything else: usage."""
+    args = call.parsed.args.strip()
+    if args.lower() == "status":
+        _status(call)
+    elif args.lower() == "questions":
+        _open_questions(call)
+    elif mentions := _mentions(args):
+        _invite(call, mentions)
+    else:
+        call.ack(text=USAGE)
+
+
+def _mentions(args: str) -> list[tuple[str, str | None]]:
+    """``(user id, name as typed)`` for each distinct mention, in order."""
+    found: dict[str, str | None] = {}
+    for user_id, label in _MENTION.findall(args):
+        found.setdefault(user_id, label or None)
+    return list(found.items())
+
+
+def _case_of(session: Session, call: CommandCall) -> tuple[Case, Person | None]:
+    """This channel's case (or the no-case refusal) and the caller, if the bot knows them."""
+    workspace = people.ensure_workspace(session=session, team_id=call.team_id)
+    case = cases.find_case(session=session, workspace=workspace, channel_id=call.where.channel_id)
+    if case is None:
+        raise PlaybookError(NO_CASE)
+    return case, people.find_person(session=session, workspace=workspace, user_id=call.user_id)
+
+
+# ---- inviting ------------------------------------------------------------------------
+
+
+def _invite(call: CommandCall, mentions: list[tuple[str, str | None]]) -> None:
+    """Refuse non-leads at once; otherwise acknowledge, then invite and report privately."""
+    with call.deps.db.transaction() as session:
+        case, actor = _case_of(session, call)
+        playbook.require_lead(
+            session=session, case=case, person=actor, doing="invite people to interviews"
+        )
+        case_id = case.id
+    call.ack()
+    try:
+        report = _invite_and_send(call, case_id, mentions)
+    except PlaybookError as refusal:  # e.g. no longer a lead by the time we got here
+        call.respond(text=str(refusal), response_type="ephemeral")
+        return
+    call.respond(text=invite_report_text(report), response_type="ephemeral")
+
+
+def _invitee(client: WebClient, user_id: str, label: str | None, team_id: str) -> Profile | str:
+    """The person's profile, or a sentence naming them and why they can't be invited.
+
+    ``profile_of`` hides users.info failures behind a bare profile, so the cases that
+    matter here (unknown, deactivated, bot) are checked first.
+    """
+    shown = f"*@{fit(label, 80)}*" if label else f"`{plain_escape(user_id)}`"
+    try:
+        user: dict[str, Any] = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        error = str(exc.response.get("error"))
+        if error in {"user_not_found", "users_not_found"}:
+            return f"I can't find {shown} in this workspace, so I didn't invite them."
+        return f"I couldn't look up {shown} (Slack said `{plain_escape(error)}`); not invited."
+    name = (user.get("profile") or {}).get("display_name") or user.get("real_name") or label
+    named = f"*{fit(str(name), 80)}*" if name else shown
+    if user.get("deleted"):
+        return f"{named}'s account is deactivated, so I didn't invite them."
+    if user.get("is_bot") or user.get("is_app_user") or user_id in _NOT_BOTS:
+        return f"{named} is a bot: there is nobody to interview."
+    return profile_of(client, user_id, team_id)
+
+
+def _invite_and_send(
+    call: CommandCall, case_id: int, mentions: list[tuple[str, str | None]]
+) -> InviteReport:
+    report = InviteReport()
+    profiles: list[Profile] = []
+    for user_id, label in mentions:
+        found = _invitee(call.client, user_id, label, call.team_id)
+        if isinstance(found, str):
+            report.refused.append(found)
+        else:
+            profiles.append(found)
+    if not profiles:
+        return report
+    with call.deps.db.transaction() as session:
+        case = session.get_one(Case, case_id)
+        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
+        actor = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
+        invitees = [
+            people.ensure_person(session=session, workspace=workspace, profile=p) for p in profiles
+        ]
+        if actor is None:
+            raise PlaybookError("Only a lead of this case can invite people to interviews.")
+        outcome = playbook.invite(session=session, case=case, actor=actor, invitees=invitees)
+        report.already.extend(outcome.already)
+        to_send = [
+            (invitation, playbook.card(session=session, interview_id=invitation.interview_id))
+            for invitation in outcome.to_send
+        ]
+    # Committed: the interviews exist whatever happens to the DMs below.
+    for invitation, card in to_send:
+        error: str | None = None
+        try:
+            channel, ts = _send_dm(
+                call.client,
+                invitation.user_id or "",
+                text=invitation_text(card),
+                blocks=invitation_blocks(card),
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "unknown_error")
+            logger.warning(
+                "interview invitation not delivered",
+                extra={"interview_id": invitation.interview_id, "error": error},
+            )
+        else:
+            with call.deps.db.transaction() as session:
+                playbook.remember_dm(
+                    session=session, interview_id=invitation.interview_id, channel=channel, ts=ts
+                )
+        report.sent.append(
+            SentInvitation(invitation.name, invitation.side, invitation.again, error)
+        )
+    return report
+
+
+def _send_dm(client: WebClient, user_id: str, *, text: str, blocks: list[Any]) -> tuple[str, str]:
+    """Open the DM with ``user_id`` and post there; (channel, ts) of the message."""
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    posted = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+    return str(posted["channel"]), str(posted["ts"])
+
+
+# ---- status and questions ------------------------------------------------------------
+
+
+def _status(call: CommandCall) -> None:
+    """Coverage of the case's interviews, privately; leads also see who asked anonymity."""
+    with call.deps.db.transaction() as session:
+        case, viewer = _case_of(session, call)
+        found = playbook.coverage(session=session, case=case)
+        lead = viewer is not None and cases.is_lead(session=session, case=case, person=viewer)
+        blocks = status_blocks(case.client_name, found, show_anonymous=lead)
+        text = status_text(found)
+    call.ack(text=text, blocks=blocks)
+
+
+def _open_questions(call: CommandCall) -> None:
+    """Open the question editor for a lead, prefilled with the case's current sets."""
+    with call.deps.db.transaction() as session:
+        case, actor = _case_of(session, call)
+        playbook.require_lead(
+            session=session, case=case, person=actor, doing="change the interview questions"
+        )
+        current = {
+            side: playbook.questions_for(session=session, case=case, side=side) for side in Side
+        }
+        context = QuestionsContext(
+            team_id=call.team_id, channel_id=call.where.channel_id, case_id=case.id
+        )
+        hours = case.interview_reminder_hours
+    call.ack()
+    call.client.views_open(
+        trigger_id=call.body["trigger_id"],
+        view=questions_modal(
+            context, client=current[Side.CLIENT], team=current[Side.TEAM], hours=hours
+        ),
+    )
+
+
+# ---- listeners -----------------------------------------------------------------------
+
+
+def _answers(values: dict[str, object]) -> list[str]:
+    """The answer inputs' texts ordered by question position (gaps left blank)."""
+    by_position = {
+        position: value if isinstance(value, str) else ""
+        for block_id, value in values.items()
+        if (position := answer_position(block_id)) is not None
+    }
+    return [by_position.get(n, "") for n in range(1, max(by_position, default=0) + 1)]
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the DM's button, the answer modal and the question editor."""
+
+    @app.action(Action.INTERVIEW_OPEN)
+    @answer_refusals
+    def on_open(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        value = str(action.get("value", ""))
+        if not value.isdigit():
+            raise PlaybookError("That interview is no longer available.")
+        with deps.db.transaction() as session:
+            card = playbook.card_for(
+                session=session, interview_id=int(value), user_id=body["user"]["id"]
+            )
+        client.views_open(trigger_id=body["trigger_id"], view=interview_modal(card))
+
+    @app.view(Callback.INTERVIEW_MODAL)
+    def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        context = InterviewModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        values = flatten(view)
+        anonymous = values.get(Action.INTERVIEW_ANONYMOUS) or []
+        try:
+            with deps.db.transaction() as session:
+                outcome = playbook.save_answers(
+                    session=session,
+                    interview_id=context.interview_id,
+                    user_id=body["user"]["id"],
+                    answers=_answers(values),
+                    anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
+                    finish=values.get(Action.INTERVIEW_FINISH) != FINISH_SAVE,
+                )
+        except PlaybookError as refusal:
+            ack(response_action="errors", errors={Action.INTERVIEW_FINISH.value: str(refusal)})
+            return
+        ack()  # committed: close the modal, then show the new state in the DM
+        card = outcome.card
+        if card.dm_channel and card.dm_ts:
+            try:
+                client.chat_update(
+                    channel=card.dm_channel,
+                    ts=card.dm_ts,
+                    text=invitation_text(card),
+                    blocks=invitation_blocks(card),
+                )
+            except SlackApiError as exc:
+                logger.warning(
+                    "interview DM not updated",
+                    extra={"interview_id": card.interview_id, "error": exc.response.get("error")},
+                )
+
+    @app.view(Callback.INTERVIEW_QUESTIONS)
+    def on_questions(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        context = QuestionsContext.model_validate_json(view.get("private_metadata") or "{}")
+        values = flatten(view)
+        user_id = body["user"]["id"]
+        try:
+            with deps.db.transaction() as session:
+                case = session.get(Case, context.case_id)
+                if case is None:
+                    raise PlaybookError("This case no longer exists.")
+                workspace = people.ensure_workspace(session=session, team_id=context.team_id)
+                actor = people.find_person(session=session, workspace=workspace, user_id=user_id)
+                if actor is None:
+                    raise PlaybookError("Only a lead of this case can change the questions.")
+                changed = playbook.set_questions(
+                    session=session,
+                    case=case,
+                    actor=actor,
+                    client=_text(values.get(Action.INTERVIEW_CLIENT_QUESTIONS)),
+                    team=_text(values.get(Action.INTERVIEW_TEAM_QUESTIONS)),
+                    reminder_hours=values.get(Action.INTERVIEW_REMINDER_HOURS),
+                )
+                counts = {
+                    side: len(playbook.questions_for(session=session, case=case, side=side))
+                    for side in Side
+                }
+                hours = case.interview_reminder_hours
+        except playbook.QuestionsError as invalid:
+            ack(
+                response_action="errors",
+                errors={_QUESTION_BLOCKS[key]: message for key, message in invalid.fields.items()},
+            )
+            return
+        except PlaybookError as refusal:
+            ack(
+                response_action="errors",
+                errors={Action.INTERVIEW_CLIENT_QUESTIONS.value: str(refusal)},
+            )
+            return
+        ack()
+        text = (
+            f"Saved the interview questions: {counts[Side.CLIENT]} for the client, "
+            f"{counts[Side.TEAM]} for the team; reminders after {hours} hours. "
+            "Interviews already sent keep their questions."
+            if changed
+            else "Nothing changed in the interview questions."
+        )
+        try:
+            client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+        except SlackApiError as exc:
+            logger.warning(
+                "questions confirmation not shown", extra={"error": exc.response.get("error")}
+            )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,97 @@
+"""``/grievance people``: a lead sets the case's stakeholders and their roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.people import PeopleContext, people_modal
+from bot.ids import Callback
+from bot.playbook import cases, people, stakeholders
+from bot.playbook.errors import PlaybookError
+from handlers.cases import NO_CASE
+from handlers.context import CommandCall
+from handlers.deps import Deps
+from handlers.lookup import profile_of
+from handlers.view_state import flatten
+from storage.models import Role
+
+
+def people_command(call: CommandCall) -> None:
+    """Open the stakeholders form for a lead of this channel's case."""
+    actor = profile_of(call.client, call.user_id, call.team_id)
+    with call.deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
+        case = cases.find_case(
+            session=session, workspace=workspace, channel_id=call.where.channel_id
+        )
+        if case is None:
+            raise PlaybookError(NO_CASE)
+        person = people.ensure_person(session=session, workspace=workspace, profile=actor)
+        if not cases.is_lead(session=session, case=case, person=person):
+            raise PlaybookError(
+                "Only a lead of this case can set its stakeholders. "
+                "`/grievance lead me` claims a case nobody leads."
+            )
+        current = {
+            role: [p.slack_user_id for p in found if p.slack_user_id]
+            for role, found in stakeholders.by_role(session=session, case=case).items()
+        }
+    call.ack()
+    context = PeopleContext(team_id=call.team_id, channel_id=call.where.channel_id)
+    call.client.views_open(trigger_id=call.body["trigger_id"], view=people_modal(context, current))
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the stakeholders form."""
+
+    @app.view(Callback.PEOPLE_MODAL)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        context = PeopleContext.model_validate_json(view.get("private_metadata") or "{}")
+        values = flatten(view)
+        chosen = {
+            role: [u for u in values.get(role.value) or [] if isinstance(u, str)] for role in Role
+        }
+        profiles = {
+            uid: profile_of(client, uid, context.team_id)
+            for uids in chosen.values()
+            for uid in uids
+        }
+        bots = [p.display_name for p in profiles.values() if p.is_bot]
+        if bots:
+            ack(
+                response_action="errors",
+                errors={
+                    role.value: f"{', '.join(bots)} is a bot, not a stakeholder."
+                    for role, uids in chosen.items()
+                    if any(profiles[u].is_bot for u in uids)
+                },
+            )
+            return
+        actor = profile_of(client, body["user"]["id"], context.team_id)
+        with deps.db.transaction() as session:
+            workspace = people.ensure_workspace(session=session, team_id=context.team_id)
+            case = cases.find_case(
+                session=session, workspace=workspace, channel_id=context.channel_id
+            )
+            person = people.ensure_person(session=session, workspace=workspace, profile=actor)
+            roles = {
+                role: [
+                    people.ensure_person(
+                        session=session, workspace=workspace, profile=profiles[uid]
+                    )
+                    for uid in uids
+                ]
+                for role, uids in chosen.items()
+            }
+            try:
+                if case is None:
+                    raise PlaybookError(NO_CASE)
+                stakeholders.assign_roles(session=session, case=case, actor=person, roles=roles)
+            except PlaybookError as refusal:
+                session.rollback()
+                ack(response_action="errors", errors={Role.CLIENT_LEADER.value: str(refusal)})
+                return
+        ack()

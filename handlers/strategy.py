@@ -1,0 +1,397 @@
+"""``/grievance strategy``: propose a version (modal), see buy-in, set the rule; votes by reaction.
+
+Slack I/O only: the rules live in ``bot.playbook.strategy`` and ``bot.playbook.buyin``.
+A proposal is committed before the modal closes, then posted; a reaction's vote, the
+"reached?" check and the flip to approved share one transaction, and only the reaction
+whose transaction flipped the version announces it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.blocks.links import permalink
+from bot.blocks.strategy import (
+    StrategyModalContext,
+    buyin_announcement,
+    new_version_notice,
+    status_blocks,
+    status_text,
+    strategy_fallback,
+    strategy_message,
+    strategy_modal,
+)
+from bot.blocks.text import plain_escape
+from bot.ids import Callback, StrategyField
+from bot.playbook import buyin, cases, people
+from bot.playbook import strategy as playbook
+from bot.playbook.errors import PlaybookError
+from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
+from handlers.cases import NO_CASE
+from handlers.context import CommandCall
+from handlers.deps import Deps
+from handlers.view_state import flatten
+from storage.models import BuyInRule, Case, Person, Stage, Strategy
+
+logger = logging.getLogger(__name__)
+
+USAGE = (
+    "Use `/grievance strategy` to propose the recovery strategy (case leads), "
+    "`/grievance strategy status` to see where buy-in stands, or "
+    "`/grievance strategy rule default|majority` to set when it counts as agreed (leads)."
+)
+RULE_USAGE = (
+    f"Use `/grievance strategy rule default` ({buyin.RULE_LABELS[BuyInRule.DEFAULT]}) or "
+    f"`/grievance strategy rule majority` ({buyin.RULE_LABELS[BuyInRule.CLIENT_MAJORITY]})."
+)
+#: Draft fields → the modal's block ids.
+_BLOCKS = {
+    playbook.SUMMARY: StrategyField.SUMMARY,
+    playbook.ACTIONS: StrategyField.ACTIONS,
+    playbook.GRIEVANCES: StrategyField.GRIEVANCES,
+    playbook.MEASURES: StrategyField.MEASURES,
+}
+
+
+# ---- the slash command --------------------------------------------------------------------
+
+
+def strategy(call: CommandCall) -> None:
+    """Route ``strategy``, ``strategy status`` and ``strategy rule <word>``."""
+    word, _, rest = call.parsed.args.strip().partition(" ")
+    word = word.lower()
+    if not word:
+        _open_modal(call)
+    elif word == "status":
+        _status(call)
+    elif word == "rule":
+        _rule(call, rest)
+    else:
+        call.ack(text=USAGE)
+
+
+def _case_here(session: Session, call: CommandCall) -> tuple[Case, Person | None]:
+    """The channel's case and the caller (None if the bot has never met them)."""
+    workspace = people.ensure_workspace(session=session, team_id=call.team_id)
+    case = cases.find_case(session=session, workspace=workspace, channel_id=call.where.channel_id)
+    if case is None:
+        raise PlaybookError(NO_CASE)
+    person = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
+    return case, person
+
+
+def _require_lead(session: Session, case: Case, person: Person | None, doing: str) -> Person:
+    """Refuse anyone but a case lead, naming the leads to ask."""
+    if person is not None and cases.is_lead(session=session, case=case, person=person):
+        return person
+    leads = [plain_escape(p.display_name) for p in cases.leads_of(session=session, case=case)]
+    ask = f" Ask {', '.join(leads)}." if leads else " This case has no lead yet."
+    raise PlaybookError(
+        f"Only a lead of this case can {doing}.{ask} "
+        "Anyone can follow buy-in with `/grievance strategy status`."
+    )
+
+
+def _open_modal(call: CommandCall) -> None:
+    """Open the proposal form for a lead, prefilled from the current version or insights."""
+    with call.deps.db.transaction() as session:
+        case, person = _case_here(session, call)
+        _require_lead(session, case, person, "propose a strategy")
+        prefill = playbook.prefill(session=session, case=case)
+        context = StrategyModalContext(
+            team_id=call.team_id,
+            channel_id=case.channel_id,
+            case_id=case.id,
+            version=prefill.version,
+        )
+        view = strategy_modal(
+            context,
+            prefill,
+            client_name=case.client_name,
+            grievances=playbook.addressable(session=session, case=case),
+            open_total=playbook.open_count(session=session, case=case),
+        )
+    call.ack()
+    call.client.views_open(trigger_id=call.body["trigger_id"], view=view)
+
+
+def _status(call: CommandCall) -> None:
+    """Where buy-in stands on the current version (for anyone in the channel)."""
+    with call.deps.db.transaction() as session:
+        case, _person = _case_here(session, call)
+        current = playbook.latest(session=session, case=case)
+        if current is None:
+            call.ack(
+                text="No strategy has been proposed for this case yet. A case lead proposes "
+                "one with `/grievance strategy`."
+            )
+            return
+        snap = playbook.snapshot(session=session, strategy=current)
+    link = _permalink(call.client, call.deps, snap.channel, snap.ts)
+    call.ack(text=status_text(snap), blocks=status_blocks(snap, link=link))
+
+
+def _rule(call: CommandCall, word: str) -> None:
+    """A lead sets the buy-in rule; the current version is re-checked under the new rule."""
+    rule = buyin.parse_rule(word)
+    if rule is None:
+        call.ack(text=RULE_USAGE)
+        return
+    with call.deps.db.transaction() as session:
+        case, person = _case_here(session, call)
+        actor = _require_lead(session, case, person, "change the buy-in rule")
+        changed = buyin.set_rule(session=session, case=case, actor=actor, rule=rule)
+        current = playbook.latest(session=session, case=case)
+        flipped = False
+        if changed and current is not None:
+            state = buyin.state_of(session=session, strategy=current)
+            flipped = buyin.settle(session=session, strategy=current, state=state)
+        strategy_id = current.id if current else None
+    name = buyin.RULE_NAMES[rule]
+    message = (
+        f"The buy-in rule is now *{name}*: {buyin.RULE_LABELS[rule]}."
+        if changed
+        else f"The buy-in rule already is *{name}*: {buyin.RULE_LABELS[rule]}."
+    )
+    call.ack(text=message)
+    if strategy_id is not None and changed:
+        _after_vote(call.client, call.deps, strategy_id, announce=flipped)
+
+
+# ---- Slack helpers ------------------------------------------------------------------------
+
+
+def _permalink(client: WebClient, deps: Deps, channel: str | None, ts: str | None) -> str | None:
+    """Build the link from the workspace URL; ask Slack only when that is unknown."""
+    if not (channel and ts):
+        return None
+    link = permalink(deps.slack_url, channel, ts)
+    if link is not None:
+        return link
+    try:
+        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+    except SlackApiError:
+        return None
+
+
+def _render(client: WebClient, deps: Deps, snap: StrategySnapshot) -> tuple[list[Any], str]:
+    previous = snap.previous
+    newer = snap.superseded_by
+    blocks = strategy_message(
+        snap,
+        previous_link=_permalink(client, deps, previous.channel, previous.ts) if previous else None,
+        next_link=_permalink(client, deps, newer.channel, newer.ts) if newer else None,
+    )
+    return blocks, strategy_fallback(snap)
+
+
+def _snapshot(deps: Deps, strategy_id: int) -> tuple[StrategySnapshot, Stage]:
+    with deps.db.transaction() as session:
+        found = session.get_one(Strategy, strategy_id)
+        return playbook.snapshot(session=session, strategy=found), found.case.stage
+
+
+class _MessageLocks:
+    """One lock per strategy message, so updates land in order within this process.
+
+    Each updater reads the votes *after* taking the lock, so whichever update Slack sees
+    last shows every vote committed before it; without this, two votes arriving together
+    could leave the message showing only the first.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[int, threading.Lock] = {}
+
+    def __call__(self, strategy_id: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(strategy_id, threading.Lock())
+
+
+_locks = _MessageLocks()
+
+
+def _refresh_message(
+    client: WebClient, deps: Deps, strategy_id: int
+) -> tuple[StrategySnapshot, Stage]:
+    """Re-render the strategy's message from the database and update it in place."""
+    with _locks(strategy_id):
+        snap, stage = _snapshot(deps, strategy_id)
+        if snap.channel and snap.ts:
+            blocks, text = _render(client, deps, snap)
+            try:
+                client.chat_update(channel=snap.channel, ts=snap.ts, blocks=blocks, text=text)
+            except SlackApiError as exc:
+                logger.warning(
+                    "could not update strategy message",
+                    extra={"error": exc.response.get("error"), "strategy_id": strategy_id},
+                )
+    return snap, stage
+
+
+def _after_vote(client: WebClient, deps: Deps, strategy_id: int, *, announce: bool) -> None:
+    """Show the votes on the message; announce buy-in if this change reached it."""
+    snap, stage = _refresh_message(client, deps, strategy_id)
+    if not announce or not (snap.channel and snap.ts):
+        return
+    client.chat_postMessage(
+        channel=snap.channel,
+        thread_ts=snap.ts,
+        reply_broadcast=True,
+        text=buyin_announcement(snap, stage),
+    )
+
+
+def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
+    """A private note: ephemeral in the channel, else a DM."""
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except SlackApiError:
+        client.chat_postMessage(channel=user, text=text)
+
+
+def _field_errors(error: StrategyDraftError) -> dict[str, str]:
+    return {
+        _BLOCKS.get(name, StrategyField.SUMMARY).value: message
+        for name, message in error.fields.items()
+    }
+
+
+@dataclass(frozen=True)
+class _Proposed:
+    """What the submission committed, carried past the transaction to post it."""
+
+    strategy_id: int
+    entry_id: int
+    previous_id: int | None
+    channel: str
+    author: str
+    approvers: list[str]
+
+
+def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
+    """Post the new version, mark the old one superseded in place, tell its approvers."""
+    snap, _stage = _snapshot(deps, proposed.strategy_id)
+    blocks, text = _render(client, deps, snap)
+    try:
+        posted = client.chat_postMessage(channel=proposed.channel, blocks=blocks, text=text)
+    except SlackApiError as exc:
+        logger.warning("could not post strategy", extra={"error": exc.response.get("error")})
+        _tell(
+            client,
+            proposed.channel,
+            proposed.author,
+            f"Strategy v{snap.version} is saved, but I couldn't post it in the channel "
+            f"(Slack said `{exc.response.get('error')}`), so nobody can vote on it yet.",
+        )
+        return
+    with deps.db.transaction() as session:
+        playbook.mark_posted(
+            session=session,
+            strategy=session.get_one(Strategy, proposed.strategy_id),
+            channel=posted["channel"],
+            ts=posted["ts"],
+            entry_id=proposed.entry_id,
+        )
+    if proposed.previous_id is not None:
+        _refresh_message(client, deps, proposed.previous_id)
+    if proposed.approvers:
+        link = _permalink(client, deps, posted["channel"], posted["ts"])
+        notice = new_version_notice(snap, link)
+        for approver in proposed.approvers:
+            try:
+                client.chat_postMessage(channel=approver, text=notice)
+            except SlackApiError as exc:
+                logger.warning(
+                    "could not tell an approver", extra={"error": exc.response.get("error")}
+                )
+
+
+# ---- listeners ----------------------------------------------------------------------------
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the proposal modal and for reactions on strategy messages."""
+
+    @app.view(Callback.STRATEGY_MODAL)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        context = StrategyModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        values = flatten(view)
+        user_id = body["user"]["id"]
+        grievance_ids = values.get(StrategyField.GRIEVANCES)
+        try:
+            with deps.db.transaction() as session:
+                case = session.get(Case, context.case_id)
+                if case is None:
+                    raise PlaybookError("This case no longer exists.")
+                draft = playbook.parse_draft(
+                    summary=_text(values.get(StrategyField.SUMMARY)),
+                    actions=_text(values.get(StrategyField.ACTIONS)),
+                    grievance_ids=grievance_ids if isinstance(grievance_ids, list) else [],
+                    measures=_text(values.get(StrategyField.MEASURES)),
+                    directory=playbook.stakeholder_directory(session=session, case=case),
+                )
+                author = people.find_person(
+                    session=session, workspace=case.workspace, user_id=user_id
+                )
+                if author is None:
+                    raise PlaybookError("Only a lead of this case can propose a strategy.")
+                proposal = playbook.propose(session=session, case=case, author=author, draft=draft)
+                proposed = _Proposed(
+                    strategy_id=proposal.strategy.id,
+                    entry_id=proposal.entry.id,
+                    previous_id=proposal.previous.id if proposal.previous else None,
+                    channel=case.channel_id,
+                    author=user_id,
+                    approvers=proposal.previous_approvers,
+                )
+        except StrategyDraftError as exc:
+            ack(response_action="errors", errors=_field_errors(exc))
+            return
+        except PlaybookError as exc:
+            ack(response_action="errors", errors={StrategyField.SUMMARY.value: str(exc)})
+            return
+        ack()  # committed: close the modal
+        _publish(client, deps, proposed)
+
+    def on_reaction(event: dict[str, Any], client: WebClient, *, added: bool) -> None:
+        item = event.get("item") or {}
+        reaction = str(event.get("reaction") or "")
+        if item.get("type") != "message" or buyin.kind_of(reaction) is None:
+            return
+        channel, ts, user_id = str(item.get("channel")), str(item.get("ts")), event.get("user")
+        with deps.db.transaction() as session:
+            found = buyin.find_by_message(session=session, channel=channel, ts=ts)
+            if found is None or not user_id:
+                return
+            voter = people.find_person(
+                session=session, workspace=found.case.workspace, user_id=str(user_id)
+            )
+            if voter is None:  # never met: cannot be a stakeholder
+                return
+            outcome = buyin.react(
+                session=session, strategy=found, person=voter, reaction=reaction, added=added
+            )
+            strategy_id = found.id
+        if outcome.changed:
+            _after_vote(client, deps, strategy_id, announce=outcome.reached_now)
+
+    @app.event("reaction_added")
+    def on_reaction_added(event: dict[str, Any], client: WebClient) -> None:
+        on_reaction(event, client, added=True)
+
+    @app.event("reaction_removed")
+    def on_reaction_removed(event: dict[str, Any], client: WebClient) -> None:
+        on_reaction(event, client, added=False)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
