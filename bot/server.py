@@ -55,5 +55,8 @@ def stop_server(server: WsgiServer, thread: threading.Thread, grace_seconds: flo
     Closing them from another thread races the loop's ``select`` and ends in EBADF.
     """
     drain(server, grace_seconds)
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    try:
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    except OSError:  # the loop already closed its trigger while shutting channels down
+        return
     thread.join(grace_seconds)

@@ -51,9 +51,6 @@ RULE_LABELS = {
     BuyInRule.CLIENT_MAJORITY: "more than half of the client leadership and a team lead approve",
 }
 RULE_NAMES = {BuyInRule.DEFAULT: "default", BuyInRule.CLIENT_MAJORITY: "majority"}
-#: How a voter's role is named next to their vote ("Carla (client leadership) approves v2"):
-#: the voice that counts is the client's leadership, whatever the people list calls it.
-VOTER_LABELS = {**ROLE_LABELS, Role.CLIENT_LEADER: "client leadership"}
 
 
 def normalise_reaction(name: str) -> str:
@@ -97,8 +94,8 @@ class Ballot:
 
     @property
     def label(self) -> str:
-        """``Carla (client leadership)``: how votes are named everywhere."""
-        return f"{self.name} ({VOTER_LABELS[self.role]})"
+        """``Carla (client leader)``: how votes are named everywhere."""
+        return f"{self.name} ({ROLE_LABELS[self.role]})"
 
 
 @dataclass(frozen=True)
@@ -253,7 +250,7 @@ def react(
     if member is None:
         return _IGNORED
     name = normalise_reaction(reaction)
-    label = f"{person.display_name} ({VOTER_LABELS[member.role]})"
+    label = f"{person.display_name} ({ROLE_LABELS[member.role]})"
     vote = session.scalar(
         select(Vote).where(Vote.strategy_id == strategy.id, Vote.person_id == person.id)
     )

@@ -381,13 +381,13 @@ def test_reactions_are_one_vote_per_stakeholder_and_the_latest_wins(
 
     _react(stack, "UCARLA", post, "white_check_mark")
     assert _votes(stack) == {"UCARLA": VoteKind.APPROVE}
-    assert ":white_check_mark: carla (client leadership)" in _shown(_current(stack, post))
+    assert ":white_check_mark: carla (client leader)" in _shown(_current(stack, post))
 
     _react(stack, "UCARLA", post, "x")  # the latest reaction wins
     assert _votes(stack) == {"UCARLA": VoteKind.OBJECT}
     shown = _shown(_current(stack, post))
-    assert ":x: carla (client leadership)" in shown
-    assert "carla (client leadership) objects" in shown
+    assert ":x: carla (client leader)" in shown
+    assert "carla (client leader) objects" in shown
 
     _react(stack, "UCARLA", post, "white_check_mark", add=False)  # not the counted one
     assert _votes(stack) == {"UCARLA": VoteKind.OBJECT}
@@ -405,12 +405,12 @@ def test_reactions_are_one_vote_per_stakeholder_and_the_latest_wins(
     assert len(_kinds(stack)) == entries_before
 
     assert _entries(stack, "vote_cast") == [
-        "carla (client leadership) approves v1",
-        "carla (client leadership) objects to v1",
+        "carla (client leader) approves v1",
+        "carla (client leader) objects to v1",
         "ben (team member) approves v1",
     ]
     assert _entries(stack, "vote_withdrawn") == [
-        "carla (client leadership) withdraws their objection to v1"
+        "carla (client leader) withdraws their objection to v1"
     ]
     assert len(stack.workspace.calls_to("chat.update")) - updates_before == 4
     assert _announcements(stack) == []
@@ -430,7 +430,7 @@ def test_default_rule_buyin_announces_approves_and_moves_the_case_to_rework(
 
     [announcement] = _announcements(stack)
     assert announcement.thread_ts == post.ts and announcement.subtype == "thread_broadcast"
-    assert "carla (client leadership), ana (team lead)" in announcement.text
+    assert "carla (client leader), ana (team lead)" in announcement.text
     assert "*stabilize* to *rework*" in announcement.text
     strategy = _strategy(stack)
     assert strategy.status is StrategyStatus.APPROVED and strategy.approved_at is not None
@@ -458,7 +458,7 @@ def test_a_client_leader_objection_blocks_the_default_rule(stack: SandboxStack) 
 
     assert _announcements(stack) == []
     assert _strategy(stack).status is StrategyStatus.PROPOSED
-    assert "Still needed: dana (client leadership) objects" in _status(stack)
+    assert "Still needed: dana (client leader) objects" in _status(stack)
 
     _react(stack, "UDEV", post, "x", add=False)
     assert len(_announcements(stack)) == 1
@@ -477,7 +477,7 @@ def test_majority_rule_lets_most_client_leaders_carry_it(stack: SandboxStack) ->
     for user, name in (("UEVE", "-1"), ("UANA", "+1"), ("UCARLA", "+1"), ("UDEV", "+1")):
         _react(stack, user, post, name)
     assert _announcements(stack) == []
-    assert "eve (client leadership) objects" in _status(stack)
+    assert "eve (client leader) objects" in _status(stack)
 
     changed = stack.slack.slash_command("UANA", CHANNEL, "strategy rule majority")
     assert "now *majority*" in changed.body
@@ -549,4 +549,4 @@ def test_two_approvals_at_once_announce_buyin_exactly_once(stack: SandboxStack) 
     assert _kinds(stack).count("buyin_reached") == 1
     assert _votes(stack) == {"UCARLA": VoteKind.APPROVE, "UANA": VoteKind.APPROVE}
     shown = _shown(_current(stack, post))
-    assert "carla (client leadership)" in shown and "ana (team lead)" in shown
+    assert "carla (client leader)" in shown and "ana (team lead)" in shown

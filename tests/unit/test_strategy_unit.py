@@ -207,13 +207,13 @@ def test_default_needs_a_client_leader_and_a_team_lead() -> None:
     assert state.missing == ["an approval from a team lead"]
     state = _tally(BuyInRule.DEFAULT, {"Carla": YES, "Ana": YES}, **ROLES)
     assert state.reached and state.missing == []
-    assert [b.label for b in state.approvers()] == ["Carla (client leadership)", "Ana (team lead)"]
+    assert [b.label for b in state.approvers()] == ["Carla (client leader)", "Ana (team lead)"]
 
 
 def test_default_is_blocked_by_any_client_leader_objection_only() -> None:
     state = _tally(BuyInRule.DEFAULT, {"Carla": YES, "Ana": YES, "Dana": NO}, **ROLES)
     assert not state.reached
-    assert state.missing == ["Dana (client leadership) objects"]
+    assert state.missing == ["Dana (client leader) objects"]
     state = _tally(BuyInRule.DEFAULT, {"Carla": YES, "Ana": YES, "Dev": NO, "Ben": NO}, **ROLES)
     assert state.reached
     assert [b.name for b in state.objections[Side.CLIENT]] == ["Dev"]
@@ -316,7 +316,7 @@ def test_the_strategy_message_fits_slack_and_never_pings(status: StrategyStatus)
     assert message_block_errors(blocks) == []
     shown = str(blocks)
     assert "<!channel>" not in shown and "<ship>" not in shown
-    assert "Dana (client leadership)" in shown
+    assert "Dana (client leader)" in shown
 
 
 def test_grievance_options_fit_75_characters() -> None:
