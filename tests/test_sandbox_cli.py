@@ -65,9 +65,18 @@ def test_run_without_tokens_starts_the_sandbox_and_replays_a_script(tmp_path: Pa
     ]
 
 
-def test_demo_tour_runs_clean(tmp_path: Path) -> None:
+def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> None:
     result = _run(tmp_path, "sandbox", "--demo")
     assert result.returncode == 0, result.stderr
-    assert "  ! " not in result.stdout  # no step of the tour was refused
-    assert "What they truly care about" in result.stdout
-    assert "predictable releases" in result.stdout
+    out = result.stdout
+    assert "  ! " not in out  # no step of the tour was refused
+    assert "What they truly care about" in out and "predictable releases" in out
+    assert "What we learnt · acme-recovery" in out  # findings shared with the channel
+    assert "— a team member (team side)" in out  # ben asked to be quoted anonymously
+    assert "Buy-in reached on strategy v1" in out
+    case = json.loads(_run(tmp_path, "export").stdout)["cases"][0]
+    assert case["stage"] == "rework"
+    assert [i["status"] for i in case["interviews"]] == ["answered", "answered"]
+    [strategy] = case["strategies"]
+    assert strategy["status"] == "approved"
+    assert sorted(v["kind"] for v in strategy["votes"]) == ["approve", "approve"]

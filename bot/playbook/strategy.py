@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, selectinload
 from bot.playbook.buyin import BuyInState, state_of
 from bot.playbook.cases import is_lead
 from bot.playbook.errors import PlaybookError
+from bot.playbook.findings import gather
 from bot.playbook.history import OPEN_STATUSES
-from bot.playbook.insights import collect
 from bot.playbook.stakeholders import members
 from bot.playbook.timeline import Kind, record
 from storage.models import (
@@ -423,15 +423,16 @@ class Prefill:
 
 
 def prefill(*, session: Session, case: Case) -> Prefill:
-    """Start from the current version so an update is an edit; else from the insights.
+    """Start from the current version so an update is an edit; else from the findings.
 
-    Insights come from non-confidential grievances only: the strategy is posted in the
-    channel, and a confidential grievance's words must not leak into it.
+    The findings' success measures come from non-confidential grievances and the
+    interviews: the strategy is posted in the channel, and a confidential grievance's
+    words must not leak into it.
     """
     current = latest(session=session, case=case)
     if current is None:
-        found = collect(session=session, case=case, include_confidential=False)
-        return Prefill(version=1, measures="\n".join(i.text for i in found.success_measures))
+        measures = gather(session=session, case=case).success_measures
+        return Prefill(version=1, measures="\n".join(i.text for i in measures))
     still_open = {g.id for g in addressable(session=session, case=case)}
     return Prefill(
         version=current.version + 1,
