@@ -21,6 +21,7 @@ class Action(enum.StrEnum):
     HISTORY_PAGE = "history_page"
     PICK_CASE = "pick_case"
     # interviews
+    INTERVIEW_INVITEES = "interview_invitees"
     INTERVIEW_OPEN = "interview_open"
     #: Prefix of each answer input: ``interview_answer:<position>`` (block and action id).
     INTERVIEW_ANSWER = "interview_answer"
@@ -39,6 +40,7 @@ class Callback(enum.StrEnum):
     FULL_TEXT = "grievance_full_text"
     PEOPLE_MODAL = "people_modal"
     # interviews
+    INTERVIEW_INVITE = "interview_invite"
     INTERVIEW_MODAL = "interview_modal"
     INTERVIEW_QUESTIONS = "interview_questions"
     # strategy

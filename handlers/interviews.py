@@ -22,6 +22,7 @@ from bot.blocks.interview import (
     ANONYMOUS_OPTION,
     FINISH_SAVE,
     InterviewModalContext,
+    InviteContext,
     InviteReport,
     QuestionsContext,
     SentInvitation,
@@ -29,6 +30,7 @@ from bot.blocks.interview import (
     interview_modal,
     invitation_blocks,
     invitation_text,
+    invite_modal,
     invite_report_text,
     questions_modal,
     status_blocks,
@@ -73,6 +75,8 @@ def interview(call: CommandCall) -> None:
         _open_questions(call)
     elif mentions := _mentions(args):
         _invite(call, mentions)
+    elif not args:
+        _open_invite_form(call)
     else:
         call.ack(text=USAGE)
 
@@ -107,7 +111,9 @@ def _invite(call: CommandCall, mentions: list[tuple[str, str | None]]) -> None:
         case_id = case.id
     call.ack()
     try:
-        report = _invite_and_send(call, case_id, mentions)
+        report = _invite_and_send(
+            call.client, call.deps, call.team_id, call.user_id, case_id, mentions
+        )
     except PlaybookError as refusal:  # e.g. no longer a lead by the time we got here
         call.respond(text=str(refusal), response_type="ephemeral")
         return
@@ -137,23 +143,44 @@ def _invitee(client: WebClient, user_id: str, label: str | None, team_id: str) -
     return profile_of(client, user_id, team_id)
 
 
+def _open_invite_form(call: CommandCall) -> None:
+    """``/grievance interview`` alone: a lead picks whom to interview in a form."""
+    with call.deps.db.transaction() as session:
+        case, actor = _case_of(session, call)
+        playbook.require_lead(
+            session=session, case=case, person=actor, doing="invite people to interviews"
+        )
+        suggested = playbook.not_yet_invited(session=session, case=case)
+    call.ack()
+    context = InviteContext(team_id=call.team_id, channel_id=call.where.channel_id)
+    call.client.views_open(
+        trigger_id=call.body["trigger_id"], view=invite_modal(context.model_dump_json(), suggested)
+    )
+
+
 def _invite_and_send(
-    call: CommandCall, case_id: int, mentions: list[tuple[str, str | None]]
+    client: WebClient,
+    deps: Deps,
+    team_id: str,
+    lead_id: str,
+    case_id: int,
+    mentions: list[tuple[str, str | None]],
 ) -> InviteReport:
+    """Look the invitees up, commit their interviews, then DM each of them."""
     report = InviteReport()
     profiles: list[Profile] = []
     for user_id, label in mentions:
-        found = _invitee(call.client, user_id, label, call.team_id)
+        found = _invitee(client, user_id, label, team_id)
         if isinstance(found, str):
             report.refused.append(found)
         else:
             profiles.append(found)
     if not profiles:
         return report
-    with call.deps.db.transaction() as session:
+    with deps.db.transaction() as session:
         case = session.get_one(Case, case_id)
-        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-        actor = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
+        workspace = people.ensure_workspace(session=session, team_id=team_id)
+        actor = people.find_person(session=session, workspace=workspace, user_id=lead_id)
         invitees = [
             people.ensure_person(session=session, workspace=workspace, profile=p) for p in profiles
         ]
@@ -170,7 +197,7 @@ def _invite_and_send(
         error: str | None = None
         try:
             channel, ts = _send_dm(
-                call.client,
+                client,
                 invitation.user_id or "",
                 text=invitation_text(card),
                 blocks=invitation_blocks(card),
@@ -182,7 +209,7 @@ def _invite_and_send(
                 extra={"interview_id": invitation.interview_id, "error": error},
             )
         else:
-            with call.deps.db.transaction() as session:
+            with deps.db.transaction() as session:
                 playbook.remember_dm(
                     session=session, interview_id=invitation.interview_id, channel=channel, ts=ts
                 )
@@ -251,6 +278,30 @@ def _answers(values: dict[str, object]) -> list[str]:
 
 def register(app: App, deps: Deps) -> None:
     """Listen for the DM's button, the answer modal and the question editor."""
+
+    @app.view(Callback.INTERVIEW_INVITE)
+    def on_invite(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        context = InviteContext.model_validate_json(view.get("private_metadata") or "{}")
+        chosen = flatten(view).get(Action.INTERVIEW_INVITEES) or []
+        lead_id = body["user"]["id"]
+        with deps.db.transaction() as session:
+            workspace = people.ensure_workspace(session=session, team_id=context.team_id)
+            case = cases.find_case(
+                session=session, workspace=workspace, channel_id=context.channel_id
+            )
+            case_id = case.id if case else None
+        if case_id is None or not isinstance(chosen, list) or not chosen:
+            ack(response_action="errors", errors={Action.INTERVIEW_INVITEES: "Pick someone."})
+            return
+        ack()
+        try:
+            report = _invite_and_send(
+                client, deps, context.team_id, lead_id, case_id, [(u, None) for u in chosen]
+            )
+            text = invite_report_text(report)
+        except PlaybookError as refusal:
+            text = str(refusal)
+        client.chat_postEphemeral(channel=context.channel_id, user=lead_id, text=text)
 
     @app.action(Action.INTERVIEW_OPEN)
     @answer_refusals

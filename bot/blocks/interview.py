@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     RadioButtonsElement,
     SectionBlock,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -439,3 +440,39 @@ def invite_report_text(report: InviteReport) -> str:
     if not lines:
         lines.append("Nobody was invited.")
     return trim("\n".join(lines), SECTION_LIMIT)
+
+
+class InviteContext(BaseModel):
+    """What the invite form remembers (``private_metadata``)."""
+
+    team_id: str
+    channel_id: str
+
+
+def invite_modal(private_metadata: str, suggested: list[str]) -> View:
+    """Pick whom to interview; stakeholders not yet invited are preselected."""
+    return View(
+        type="modal",
+        callback_id=Callback.INTERVIEW_INVITE,
+        title="Invite to interview",
+        submit="Invite",
+        close="Cancel",
+        private_metadata=private_metadata,
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="Each person gets a DM with the questions for their side and answers "
+                    "in a form. Client leadership first: buy-in depends on them."
+                )
+            ),
+            InputBlock(
+                block_id=Action.INTERVIEW_INVITEES,
+                label="Who should we interview?",
+                element=UserMultiSelectElement(
+                    action_id=Action.INTERVIEW_INVITEES,
+                    initial_users=suggested[:100] or None,
+                    max_selected_items=30,
+                ),
+            ),
+        ],
+    )

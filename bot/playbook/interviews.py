@@ -695,6 +695,18 @@ def coverage(*, session: Session, case: Case) -> Coverage:
     return Coverage(groups)
 
 
+def not_yet_invited(*, session: Session, case: Case) -> list[str]:
+    """Slack ids of stakeholders with no interview yet, client leadership first.
+
+    The invite form starts from them: the people whose voice the playbook needs most.
+    """
+    invited = set(session.scalars(select(Interview.person_id).where(Interview.case_id == case.id)))
+    order = {Role.CLIENT_LEADER: 0, Role.TEAM_LEAD: 1, Role.CLIENT_MEMBER: 2, Role.TEAM_MEMBER: 3}
+    waiting = [m for m in members(session=session, case=case) if m.person_id not in invited]
+    waiting.sort(key=lambda m: order[m.role])
+    return [m.person.slack_user_id for m in waiting if m.person.slack_user_id]
+
+
 # ---- for findings --------------------------------------------------------------------
 
 

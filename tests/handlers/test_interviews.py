@@ -169,8 +169,7 @@ def test_only_leads_invite_and_usage_without_anyone(stack: SandboxStack) -> None
     assert "Only a lead of this case can invite people" in refused
     assert _interviews(stack) == {} and _dms(stack, "UCARLA") == []
 
-    for text in ("interview", "interview someone"):
-        assert "/grievance interview @someone" in _command(stack, "UANA", text)
+    assert "/grievance interview @someone" in _command(stack, "UANA", "interview someone")
     assert _interviews(stack) == {}
 
 
@@ -503,3 +502,31 @@ def test_status_shows_coverage_per_role_and_client_leadership_heard(
     seen_by_ben = _command(stack, "UBEN", "interview status")
     assert "1 of 2 client leaders heard (50%)" in seen_by_ben
     assert "(anonymous)" not in seen_by_ben
+
+
+def test_interview_alone_opens_a_form_preselecting_stakeholders_not_yet_invited(
+    stack: SandboxStack,
+) -> None:
+    stack.slack.slash_command("UANA", "CACME", "Releases keep surprising the client")
+    stack.slack.slash_command("UCARLA", "CACME", "We learn about changes from our users")
+    stack.settle()
+    stack.slack.slash_command("UANA", "CACME", "interview")
+    stack.settle()
+    [form] = stack.workspace.modal_stack("UANA")
+    picker = next(b for b in form.payload["blocks"] if b.get("type") == "input")
+    assert picker["element"]["initial_users"] == ["UANA", "UCARLA"]
+    stack.slack.submit_view("UANA", form.id, {"interview_invitees": ["UCARLA", "UBEN"]})
+    stack.settle()
+    dms = {m.channel for m in stack.workspace.messages if m.channel.startswith("D")}
+    assert dms == {stack.workspace.dm_channel_for(u).id for u in ("UCARLA", "UBEN")}
+    report = stack.workspace.ephemerals[-1]
+    assert report.user == "UANA" and "carla" in report.text.lower()
+
+
+def test_only_a_lead_opens_the_invite_form(stack: SandboxStack) -> None:
+    stack.slack.slash_command("UANA", "CACME", "Releases keep surprising the client")
+    stack.settle()
+    answer = stack.slack.slash_command("UBEN", "CACME", "interview")
+    stack.settle()
+    assert stack.workspace.modal_stack("UBEN") == []
+    assert "lead" in answer.body.lower()
