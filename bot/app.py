@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor
+from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot import health_hooks
 from bot.errors import register_error_handler
 from bot.settings import Settings
 from handlers import register_all
 from handlers.deps import Deps
 from handlers.lookup import workspace_url
 from storage.engine import Database
+from storage.models import utcnow
 
 logger = logging.getLogger("grievance_bot")
 
 
 def build_app(
-    settings: Settings, db: Database, client: WebClient, executor: Executor | None = None
+    settings: Settings,
+    db: Database,
+    client: WebClient,
+    executor: Executor | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> App:
     """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
 
@@ -38,6 +46,7 @@ def build_app(
         listener_executor=executor,
     )
     slack_url = workspace_url(client)
-    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url))
+    health_hooks.install(db)  # case health follows every grievance, vote and answer
+    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url, clock=clock))
     register_error_handler(app)
     return app

@@ -6,9 +6,12 @@ never held twice in memory as one giant string. The three formats serve differen
 readers: JSON is the lossless archive a program can read back, CSV is one row per
 timeline entry for a spreadsheet, markdown is the report a person reads.
 
-Stakeholders, interviews and strategies are in the JSON and the markdown but not the CSV:
-they are not timeline entries, and the timeline already carries a row for each change to
-them (role_changed, interview_*, strategy_proposed, vote_cast, ...).
+Stakeholders, interviews, strategies, check-ins, progress updates, health, digests and
+final ratings are in the JSON and the markdown but not the CSV: they are not timeline
+entries, and the timeline already carries a row for each change to them (role_changed,
+interview_*, strategy_proposed, vote_cast, ...). Notices and the individual digest runs
+are bookkeeping a person reading the report does not need, so only the JSON (the archive)
+lists them; the markdown gives the digest schedule and how many digests went out.
 """
 
 from __future__ import annotations
@@ -17,25 +20,35 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TextIO
 
 from bot.playbook.export import (
     ActionRecord,
     AnswerRecord,
     CaseRecord,
+    CheckinAnswerRecord,
+    CheckinScheduleRecord,
+    DigestRecord,
     EntryRecord,
     ExportDocument,
+    FinalRatingRecord,
     GrievanceRecord,
+    HealthRecord,
     InterviewRecord,
     LeadRecord,
     MemberRecord,
+    NoticeRecord,
+    NudgeRecord,
+    OccurrenceRecord,
     PersonRecord,
+    ProgressUpdateRecord,
     QuestionSetRecord,
     RevisionRecord,
     StrategyRecord,
     VoteRecord,
 )
+from bot.playbook.schedules import DAY_NAMES, describe
 from storage.models import Role, VoteKind
 
 #: How markdown marks a reply its author deleted (its text is not exported).
@@ -52,6 +65,9 @@ NO_ANSWER_MARK = "_(no answer)_"
 
 #: Characters of a grievance's text shown in the markdown summary table.
 SUMMARY_CHARS = 80
+
+#: Health scores shown in the markdown series; older ones are elided, the JSON has them all.
+HEALTH_SERIES_POINTS = 24
 
 #: The CSV header, one row per timeline entry.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -237,6 +253,124 @@ def _strategy(strategy: StrategyRecord) -> dict[str, Any]:
     }
 
 
+def _checkin_answer(answer: CheckinAnswerRecord) -> dict[str, Any]:
+    return {
+        "id": answer.id,
+        "person": _person_ref(answer.person),
+        "question_index": answer.question_index,
+        "rating": answer.rating,
+        "text": answer.text,
+        "slack_ts": answer.slack_ts,
+        "created_at": _iso(answer.created_at),
+        "updated_at": _iso(answer.updated_at),
+    }
+
+
+def _nudge(nudge: NudgeRecord) -> dict[str, Any]:
+    return {"id": nudge.id, "person": _person_ref(nudge.person), "sent_at": _iso(nudge.sent_at)}
+
+
+def _occurrence(occurrence: OccurrenceRecord) -> dict[str, Any]:
+    return {
+        "id": occurrence.id,
+        "due_at": _iso(occurrence.due_at),
+        "status": occurrence.status,
+        "late": occurrence.late,
+        "claimed_at": _iso(occurrence.claimed_at),
+        "posted_at": _iso(occurrence.posted_at),
+        "slack_channel": occurrence.slack_channel,
+        "slack_ts": occurrence.slack_ts,
+        "error": occurrence.error,
+        "answers": [_checkin_answer(answer) for answer in occurrence.answers],
+        "nudges": [_nudge(nudge) for nudge in occurrence.nudges],
+    }
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _checkin_schedule(schedule: CheckinScheduleRecord) -> dict[str, Any]:
+    return {
+        "id": schedule.id,
+        "created_by": _person_ref(schedule.created_by),
+        "channel_id": schedule.channel_id,
+        "days": schedule.days,
+        "interval_weeks": schedule.interval_weeks,
+        "anchor": _date(schedule.anchor),
+        "time_of_day": schedule.time_of_day,
+        "timezone": schedule.timezone,
+        "audience": schedule.audience,
+        "questions": schedule.questions,
+        "open_tally": schedule.open_tally,
+        "paused": schedule.paused,
+        "paused_reason": schedule.paused_reason,
+        "pause_from": _date(schedule.pause_from),
+        "pause_until": _date(schedule.pause_until),
+        "holidays": list(schedule.holidays),
+        "grace_minutes": schedule.grace_minutes,
+        "nudge_after_minutes": schedule.nudge_after_minutes,
+        "checked_until": _iso(schedule.checked_until),
+        "created_at": _iso(schedule.created_at),
+        "occurrences": [_occurrence(occurrence) for occurrence in schedule.occurrences],
+    }
+
+
+def _progress_update(update: ProgressUpdateRecord) -> dict[str, Any]:
+    return {
+        "id": update.id,
+        "author": _person_ref(update.author),
+        "strategy_id": update.strategy_id,
+        "strategy_version": update.strategy_version,
+        "text": update.text,
+        "slack_channel": update.slack_channel,
+        "slack_ts": update.slack_ts,
+        "created_at": _iso(update.created_at),
+        "addressed": list(update.addressed),
+        "withheld_addressed": update.withheld_addressed,
+    }
+
+
+def _health(snapshot: HealthRecord) -> dict[str, Any]:
+    return {
+        "id": snapshot.id,
+        "score": snapshot.score,
+        "components": snapshot.components,
+        "computed_at": _iso(snapshot.computed_at),
+    }
+
+
+def _notice(notice: NoticeRecord) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "kind": notice.kind,
+        "key": notice.key,
+        "created_at": _iso(notice.created_at),
+    }
+
+
+def _digest(digest: DigestRecord) -> dict[str, Any]:
+    return {
+        "id": digest.id,
+        "due_at": _iso(digest.due_at),
+        "status": digest.status,
+        "posted_at": _iso(digest.posted_at),
+    }
+
+
+def _final_rating(rating: FinalRatingRecord) -> dict[str, Any]:
+    """An anonymous rating keeps its person: the export is for operators, as interviews are."""
+    return {
+        "id": rating.id,
+        "person": _person_ref(rating.person),
+        "anonymous": rating.anonymous,
+        "rating": rating.rating,
+        "comment": rating.comment,
+        "requested_at": _iso(rating.requested_at),
+        "answered_at": _iso(rating.answered_at),
+    }
+
+
 def _lead(lead: LeadRecord) -> dict[str, Any]:
     return {
         "id": lead.id,
@@ -258,6 +392,10 @@ def _case_fields(case: CaseRecord) -> dict[str, Any]:
         "named": case.named,
         "buyin_rule": case.buyin_rule,
         "interview_reminder_hours": case.interview_reminder_hours,
+        "digest_weekday": case.digest_weekday,
+        "digest_time": case.digest_time,
+        "digest_timezone": case.digest_timezone,
+        "closed_at": _iso(case.closed_at),
         "created_at": _iso(case.created_at),
         "updated_at": _iso(case.updated_at),
         "withheld_confidential": case.withheld_confidential,
@@ -276,6 +414,12 @@ def case_to_json(case: CaseRecord) -> dict[str, Any]:
         "interviews": [_interview(interview) for interview in case.interviews],
         "grievances": [_grievance(g) for g in case.grievances],
         "strategies": [_strategy(strategy) for strategy in case.strategies],
+        "progress_updates": [_progress_update(update) for update in case.progress_updates],
+        "checkin_schedules": [_checkin_schedule(s) for s in case.checkin_schedules],
+        "health": [_health(snapshot) for snapshot in case.health],
+        "digests": [_digest(digest) for digest in case.digests],
+        "final_ratings": [_final_rating(rating) for rating in case.final_ratings],
+        "notices": [_notice(notice) for notice in case.notices],
         "timeline": [_entry(entry) for entry in case.timeline],
     }
 
@@ -331,6 +475,18 @@ def iter_json(document: ExportDocument) -> Iterator[str]:
         yield from _iter_array("interviews", map(_interview, case.interviews), pad, last=False)
         yield from _iter_array("grievances", map(_grievance, case.grievances), pad, last=False)
         yield from _iter_array("strategies", map(_strategy, case.strategies), pad, last=False)
+        yield from _iter_array(
+            "progress_updates", map(_progress_update, case.progress_updates), pad, last=False
+        )
+        yield from _iter_array(
+            "checkin_schedules", map(_checkin_schedule, case.checkin_schedules), pad, last=False
+        )
+        yield from _iter_array("health", map(_health, case.health), pad, last=False)
+        yield from _iter_array("digests", map(_digest, case.digests), pad, last=False)
+        yield from _iter_array(
+            "final_ratings", map(_final_rating, case.final_ratings), pad, last=False
+        )
+        yield from _iter_array("notices", map(_notice, case.notices), pad, last=False)
         yield from _iter_array("timeline", map(_entry, case.timeline), pad, last=True)
         yield "    },\n" if index < len(document.cases) - 1 else "    }\n"
     yield "  ]\n}\n"
@@ -637,11 +793,192 @@ def _md_strategies(case: CaseRecord) -> Iterator[str]:
         yield from _md_strategy(strategy)
 
 
+def _average(value: float) -> str:
+    """A mean rating as the check-in tally shows it: one decimal."""
+    return f"{value:.1f}"
+
+
+def _schedule_questions(schedule: CheckinScheduleRecord) -> list[tuple[int, str, str]]:
+    """``(number, kind, text)`` of each readable question, numbered by stored position.
+
+    Numbered from the stored list, not from what is readable, so "Q2" in an occurrence's
+    averages is the second stored question (``question_index`` 1) even if one is malformed.
+    """
+    items = schedule.questions if isinstance(schedule.questions, list) else []
+    return [
+        (index + 1, str(item.get("kind", "")), str(item.get("text", "")))
+        for index, item in enumerate(items)
+        if isinstance(item, dict)
+    ]
+
+
+def _md_occurrence(occurrence: OccurrenceRecord) -> str:
+    """One line: when it was due, what became of it, how many answered and the averages."""
+    status = f"{occurrence.status} late" if occurrence.late else occurrence.status
+    parts = [_when(occurrence.due_at), status]
+    if occurrence.error:
+        parts[-1] += f": {_cell(occurrence.error)}"
+    if occurrence.status == "posted" or occurrence.answers:
+        parts.append(f"{occurrence.respondents} response(s)")
+    averages = occurrence.average_ratings()
+    if len(averages) == 1:
+        parts.append(f"average {_average(next(iter(averages.values())))}")
+    elif averages:
+        parts.append(
+            "averages "
+            + ", ".join(f"{_average(mean)} (Q{index + 1})" for index, mean in averages.items())
+        )
+    if occurrence.nudges:
+        parts.append(f"{len(occurrence.nudges)} nudged")
+    return "- " + " · ".join(parts) + "\n"
+
+
+def _md_schedule(number: int, schedule: CheckinScheduleRecord) -> Iterator[str]:
+    cadence = describe(
+        schedule.days, schedule.interval_weeks, schedule.time_of_day, schedule.timezone
+    )
+    yield f"#### Check-in {number}: {cadence}\n\n"
+    owner = f"; set up by {_who(schedule.created_by)}" if schedule.created_by else ""
+    yield (
+        f"- In {schedule.channel_id}, asking {schedule.audience}{owner}, "
+        f"{_when(schedule.created_at)}\n"
+    )
+    if schedule.open_tally:
+        yield "- Tally open: everyone sees who rated what\n"
+    if schedule.paused:
+        reason = f": {_cell(schedule.paused_reason)}" if schedule.paused_reason else ""
+        yield f"- **Paused**{reason}\n"
+    if schedule.pause_from is not None or schedule.pause_until is not None:
+        start = schedule.pause_from.isoformat() if schedule.pause_from else "now"
+        until = schedule.pause_until.isoformat() if schedule.pause_until else "further notice"
+        yield f"- No check-ins from {start} until {until}\n"
+    if schedule.holidays:
+        yield f"- Holidays: {', '.join(schedule.holidays)}\n"
+    questions = _schedule_questions(schedule)
+    if questions:
+        yield "- Questions:\n"
+        for position, kind, text in questions:
+            yield f"  {position}. {_cell(text)} ({kind})\n"
+    yield "\n"
+    if not schedule.occurrences:
+        yield "_No check-ins posted yet._\n\n"
+        return
+    for occurrence in schedule.occurrences:
+        yield _md_occurrence(occurrence)
+    yield "\n"
+
+
+def _md_checkins(case: CaseRecord) -> Iterator[str]:
+    yield "### Check-ins\n\n"
+    if not case.checkin_schedules:
+        yield "_No check-ins._\n\n"
+        return
+    for number, schedule in enumerate(case.checkin_schedules, start=1):
+        yield from _md_schedule(number, schedule)
+
+
+def _addressed(numbers: tuple[int, ...], withheld: int) -> str:
+    """``#1, #2 and 1 confidential grievance(s) withheld``, as strategies say it."""
+    listed = ", ".join(f"#{number}" for number in numbers)
+    if withheld:
+        hidden = f"{withheld} confidential grievance(s) withheld"
+        listed = f"{listed} and {hidden}" if listed else hidden
+    return listed
+
+
+def _md_progress(case: CaseRecord) -> Iterator[str]:
+    yield "### Progress updates\n\n"
+    if not case.progress_updates:
+        yield "_No progress updates._\n\n"
+        return
+    for update in case.progress_updates:
+        details = [_when(update.created_at)]
+        if update.strategy_version is not None:
+            details.append(f"on strategy v{update.strategy_version}")
+        addressed = _addressed(update.addressed, update.withheld_addressed)
+        if addressed:
+            details.append(f"addresses {addressed}")
+        yield f"- **{_who(update.author)}**, {', '.join(details)}:\n  {_indented(update.text)}\n"
+    yield "\n"
+
+
+def _points(components: Any) -> str:
+    """``checkins 20, silence -10`` from a snapshot's components, or "" if unreadable.
+
+    The health module stores ``{"points": {name: points}, "reasons": [...]}``; a plain
+    ``{name: points}`` is read too, and anything else is left to the JSON.
+    """
+    if not isinstance(components, dict):
+        return ""
+    points = components.get("points", components)
+    if not isinstance(points, dict):
+        return ""
+    return ", ".join(
+        f"{name} {value:g}"
+        for name, value in points.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    )
+
+
+def _md_health(case: CaseRecord) -> Iterator[str]:
+    yield "### Health\n\n"
+    if not case.health:
+        yield "_Health was never computed._\n\n"
+        return
+    latest = case.health[-1]
+    points = _points(latest.components)
+    detail = f" ({points})" if points else ""
+    yield f"- Latest score {latest.score}/100, {_when(latest.computed_at)}{detail}\n"
+    if len(case.health) > 1:
+        first = case.health[0].computed_at.date().isoformat()
+        last = latest.computed_at.date().isoformat()
+        shown = [str(snapshot.score) for snapshot in case.health[-HEALTH_SERIES_POINTS:]]
+        if len(case.health) > HEALTH_SERIES_POINTS:
+            shown.insert(0, "…")
+        span = f"{len(case.health)} snapshots, {first} to {last}"
+        yield f"- Series ({span}): {' → '.join(shown)}\n"
+    yield "\n"
+
+
+def _md_final_ratings(case: CaseRecord) -> Iterator[str]:
+    yield "### Final ratings\n\n"
+    if not case.final_ratings:
+        yield "_No final ratings._\n\n"
+        return
+    scores = [r.rating for r in case.final_ratings if r.rating is not None]
+    if scores:
+        yield f"Average {_average(sum(scores) / len(scores))} from {len(scores)} rating(s).\n\n"
+    for rating in case.final_ratings:
+        mark = f" {ANONYMOUS_MARK}" if rating.anonymous else ""
+        if rating.answered_at is None:
+            yield (
+                f"- {_who(rating.person)}{mark}: not answered "
+                f"(asked {_when(rating.requested_at)})\n"
+            )
+            continue
+        score = f"{rating.rating}/5" if rating.rating is not None else "no rating"
+        yield f"- {_who(rating.person)}{mark}: {score}, {_when(rating.answered_at)}\n"
+        if rating.comment and rating.comment.strip():
+            yield f"  {_indented(_quoted(rating.comment))}\n"
+    yield "\n"
+
+
+def _md_digest(case: CaseRecord) -> str:
+    """The case's digest schedule and how many digests went out, for the case header."""
+    weekday = case.digest_weekday
+    day = f"{DAY_NAMES[weekday]}s" if 0 <= weekday < len(DAY_NAMES) else f"weekday {weekday}"
+    posted = sum(1 for digest in case.digests if digest.status == "posted")
+    return (
+        f"- Weekly digest {day} at {case.digest_time} ({case.digest_timezone}); {posted} posted\n"
+    )
+
+
 def iter_markdown(document: ExportDocument) -> Iterator[str]:
     """The markdown report in pieces: a section per case, the timeline last.
 
     People come first (leads, stakeholders, interviews), then the grievances, then the
-    strategies that answer them, so the report reads in the order the playbook works.
+    strategies that answer them, then how the recovery went (check-ins, progress updates,
+    health, final ratings), so the report reads in the order the playbook works.
     """
     yield from _md_header(document)
     for case in document.cases:
@@ -652,6 +989,9 @@ def iter_markdown(document: ExportDocument) -> Iterator[str]:
             f"- Buy-in rule {case.buyin_rule}; interview reminders after "
             f"{case.interview_reminder_hours} hours\n"
         )
+        yield _md_digest(case)
+        if case.closed_at is not None:
+            yield f"- Closed {_when(case.closed_at)}\n"
         if case.withheld_confidential:
             yield f"- {case.withheld_confidential} confidential grievance(s) withheld\n"
         yield "\n"
@@ -662,6 +1002,10 @@ def iter_markdown(document: ExportDocument) -> Iterator[str]:
         for grievance in case.grievances:
             yield from _md_grievance(grievance)
         yield from _md_strategies(case)
+        yield from _md_checkins(case)
+        yield from _md_progress(case)
+        yield from _md_health(case)
+        yield from _md_final_ratings(case)
         yield from _md_timeline(case)
 
 

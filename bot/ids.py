@@ -30,6 +30,12 @@ class Action(enum.StrEnum):
     INTERVIEW_CLIENT_QUESTIONS = "interview_client_questions"
     INTERVIEW_TEAM_QUESTIONS = "interview_team_questions"
     INTERVIEW_REMINDER_HOURS = "interview_reminder_hours"
+    # check-ins: schedules (the answers part listens to CHECKIN_RATE)
+    #: Prefix of a rating button: ``checkin_rate:<question_index>:<rating>``; its value is
+    #: ``<occurrence_id>:<question_index>:<rating>``.
+    CHECKIN_RATE = "checkin_rate"
+    # progress, digest and closing
+    FINAL_RATING_OPEN = "final_rating_open"
 
 
 class Callback(enum.StrEnum):
@@ -45,6 +51,11 @@ class Callback(enum.StrEnum):
     INTERVIEW_QUESTIONS = "interview_questions"
     # strategy
     STRATEGY_MODAL = "strategy_modal"
+    # check-ins: schedules
+    CHECKIN_SCHEDULE = "checkin_schedule"
+    # progress, digest and closing
+    PROGRESS_MODAL = "progress_modal"
+    FINAL_RATING_MODAL = "final_rating_modal"
 
 
 class Field(enum.StrEnum):
@@ -72,3 +83,39 @@ class StrategyField(enum.StrEnum):
     ACTIONS = "strategy_actions"
     GRIEVANCES = "strategy_grievances"
     MEASURES = "strategy_measures"
+
+
+# progress, digest and closing
+class ProgressField(enum.StrEnum):
+    """``block_id`` of the progress update modal's inputs (each input's action_id is the same).
+
+    Actions are ticked in checkbox groups of at most ten (Slack's limit), so their block
+    ids are ``progress_actions:<group>``.
+    """
+
+    ACTIONS = "progress_actions"
+    TEXT = "progress_text"
+    GRIEVANCES = "progress_grievances"
+
+
+class RatingField(enum.StrEnum):
+    """``block_id`` of the final rating modal's inputs (each input's action_id is the same)."""
+
+    SCORE = "final_rating_score"
+    COMMENT = "final_rating_comment"
+    ANONYMOUS = "final_rating_anonymous"
+
+
+# check-ins: schedules
+class CheckinField(enum.StrEnum):
+    """``block_id`` of the check-in schedule modal's inputs (each action_id is the same)."""
+
+    CADENCE = "checkin_cadence"
+    DAYS = "checkin_days"
+    TIME = "checkin_time"
+    TIMEZONE = "checkin_timezone"
+    AUDIENCE = "checkin_audience"
+    RATING_QUESTIONS = "checkin_rating_questions"
+    OPEN_QUESTIONS = "checkin_open_questions"
+    HOLIDAYS = "checkin_holidays"
+    OPEN_TALLY = "checkin_open_tally"

@@ -5,13 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import (
+    checkins,
     commands,
+    digests,
     fallback,
     grievances,
+    health,
     history,
     interviews,
     middleware,
     people,
+    progress,
     strategy,
     threads,
 )
@@ -28,4 +32,8 @@ def register_all(app: App, deps: Deps) -> None:
     people.register(app, deps)
     interviews.register(app, deps)
     strategy.register(app, deps)
+    checkins.register(app, deps)
+    progress.register(app, deps)
+    health.register(app, deps)
+    digests.register(app, deps)
     fallback.register(app, deps)  # last: it matches every event

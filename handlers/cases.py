@@ -1,18 +1,15 @@
-"""``/grievance lead`` and ``/grievance case rename``: who leads a case, and its name."""
+"""``/grievance lead`` and ``/grievance case``: who leads a case, its name, closing it."""
 
 from __future__ import annotations
 
 from bot.blocks.text import plain_escape
 from bot.playbook import cases, people
 from bot.playbook.commands import split_mentions
-from bot.playbook.errors import PlaybookError
+from handlers import closing
 from handlers.context import CommandCall
 from handlers.lookup import profile_of
 
-NO_CASE = (
-    "There's no case in this channel yet. It opens with the first grievance: "
-    "`/grievance <what happened>`."
-)
+CLOSING = {"close": closing.close, "reopen": closing.reopen}
 
 
 def lead(call: CommandCall) -> None:
@@ -25,28 +22,25 @@ def lead(call: CommandCall) -> None:
             "`/grievance lead @someone` to add a lead."
         )
         return
-    actor_profile = profile_of(call.client, call.user_id, call.team_id)
     targets = [profile_of(call.client, uid, call.team_id) for uid in mentioned]
+    caller = call.caller()
     with call.deps.db.transaction() as session:
-        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-        case = cases.find_case(
-            session=session, workspace=workspace, channel_id=call.where.channel_id
-        )
-        if case is None:
-            raise PlaybookError(NO_CASE)
-        actor = people.ensure_person(session=session, workspace=workspace, profile=actor_profile)
+        found = call.case_and_actor(session, caller)
         if not targets:
-            added = cases.claim_lead(session=session, case=case, actor=actor)
+            added = cases.claim_lead(session=session, case=found.case, actor=found.person)
             message = (
                 "You now lead this case: you'll see its confidential grievances."
                 if added
                 else "You already lead this case."
             )
         else:
+            workspace = found.case.workspace
             names = []
             for profile in targets:
                 person = people.ensure_person(session=session, workspace=workspace, profile=profile)
-                if cases.add_lead(session=session, case=case, actor=actor, person=person):
+                if cases.add_lead(
+                    session=session, case=found.case, actor=found.person, person=person
+                ):
                     names.append(person.display_name)
             message = (
                 f"{', '.join(plain_escape(n) for n in names)} now lead this case."
@@ -57,20 +51,20 @@ def lead(call: CommandCall) -> None:
 
 
 def case(call: CommandCall) -> None:
-    """``/grievance case rename <client name>``."""
+    """``/grievance case rename <client name> | close | reopen``."""
     action, _, name = call.parsed.args.partition(" ")
-    if action.lower() != "rename":
-        call.ack(text="Use `/grievance case rename <client name>`.")
+    if action.lower() in CLOSING:
+        CLOSING[action.lower()](call)
         return
-    actor_profile = profile_of(call.client, call.user_id, call.team_id)
-    with call.deps.db.transaction() as session:
-        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-        found = cases.find_case(
-            session=session, workspace=workspace, channel_id=call.where.channel_id
+    if action.lower() != "rename":
+        call.ack(
+            text="Use `/grievance case rename <client name>`, `/grievance case close` or "
+            "`/grievance case reopen`."
         )
-        if found is None:
-            raise PlaybookError(NO_CASE)
-        actor = people.ensure_person(session=session, workspace=workspace, profile=actor_profile)
-        cases.rename_case(session=session, case=found, actor=actor, name=name)
-        new_name = found.client_name
+        return
+    caller = call.caller()
+    with call.deps.db.transaction() as session:
+        found = call.case_and_actor(session, caller)
+        cases.rename_case(session=session, case=found.case, actor=found.person, name=name)
+        new_name = found.case.client_name
     call.ack(text=f"This case is now about *{plain_escape(new_name)}*.")

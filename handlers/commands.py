@@ -17,7 +17,19 @@ from bot.blocks.help import help_blocks, help_text
 from bot.playbook.commands import parse
 from bot.playbook.errors import PlaybookError
 from bot.surface import SLASH_COMMAND
-from handlers import cases, findings, grievances, history, interviews, people, strategy
+from handlers import (
+    cases,
+    checkins,
+    digests,
+    findings,
+    grievances,
+    health,
+    history,
+    interviews,
+    people,
+    progress,
+    strategy,
+)
 from handlers.context import CommandCall
 from handlers.deps import Deps
 
@@ -40,6 +52,10 @@ ROUTES: dict[str, Subcommand] = {
     "interview": interviews.interview,
     "findings": findings.findings_command,
     "strategy": strategy.strategy,
+    "checkin": checkins.checkin,
+    "update": progress.update,
+    "status": health.status,
+    "digest": digests.digest,
     "help": _help,
 }
 

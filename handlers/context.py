@@ -8,10 +8,29 @@ from typing import Any
 from slack_bolt import Ack
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
+from bot.playbook import cases, people
 from bot.playbook.commands import ParsedCommand
+from bot.playbook.errors import PlaybookError
 from bot.playbook.intake import Where
+from bot.playbook.people import Profile
 from handlers.deps import Deps
+from handlers.lookup import profile_of
+from storage.models import Case, Person
+
+NO_CASE = (
+    "There's no case in this channel yet. It opens with the first grievance: "
+    "`/grievance <what happened>`."
+)
+
+
+@dataclass(frozen=True)
+class CaseActor:
+    """This channel's case and the person who typed the command."""
+
+    case: Case
+    person: Person
 
 
 @dataclass(frozen=True)
@@ -43,3 +62,19 @@ class CommandCall:
             channel_id=str(self.body.get("channel_id", "")),
             channel_name=str(self.body.get("channel_name", "")),
         )
+
+    def caller(self) -> Profile:
+        """The caller's Slack profile; look it up *before* opening a write transaction."""
+        return profile_of(self.client, self.user_id, self.team_id)
+
+    def case_and_actor(self, session: Session, caller: Profile) -> CaseActor:
+        """The channel's case (or the "no case yet" refusal) and the caller as a person."""
+        profile = caller
+        workspace = people.ensure_workspace(session=session, team_id=self.team_id)
+        case = cases.find_case(
+            session=session, workspace=workspace, channel_id=self.where.channel_id
+        )
+        if case is None:
+            raise PlaybookError(NO_CASE)
+        person = people.ensure_person(session=session, workspace=workspace, profile=profile)
+        return CaseActor(case=case, person=person)

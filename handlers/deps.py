@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.settings import Settings
 from storage.engine import Database
+from storage.models import utcnow
 
 
 @dataclass(frozen=True)
@@ -16,3 +19,9 @@ class Deps:
     settings: Settings
     #: The workspace's base URL from ``auth.test``, for building permalinks.
     slack_url: str | None = None
+    #: What time it is; the sandbox moves it on to show scheduled work.
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        return self.clock()

@@ -3,35 +3,27 @@
 from __future__ import annotations
 
 from bot.blocks.findings import findings_blocks
-from bot.playbook import cases, findings, people
+from bot.playbook import cases, findings
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
-from handlers.cases import NO_CASE
 from handlers.context import CommandCall
-from handlers.lookup import profile_of
 
 FALLBACK = "What we learnt so far"
 
 
 def findings_command(call: CommandCall) -> None:
     """Post the findings to the case channel (leads only; confidential items never appear)."""
-    actor = profile_of(call.client, call.user_id, call.team_id)
+    caller = call.caller()
     with call.deps.db.transaction() as session:
-        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-        case = cases.find_case(
-            session=session, workspace=workspace, channel_id=call.where.channel_id
-        )
-        if case is None:
-            raise PlaybookError(NO_CASE)
-        person = people.ensure_person(session=session, workspace=workspace, profile=actor)
-        if not cases.is_lead(session=session, case=case, person=person):
+        found = call.case_and_actor(session, caller)
+        if not cases.is_lead(session=session, case=found.case, person=found.person):
             raise PlaybookError("Only a lead of this case shares the findings.")
-        blocks = findings_blocks(case, findings.gather(session=session, case=case))
+        blocks = findings_blocks(found.case, findings.gather(session=session, case=found.case))
         record(
             session=session,
-            case=case,
+            case=found.case,
             kind=Kind.FINDINGS_SHARED,
-            author=person,
+            author=found.person,
             text="Findings shared with the channel",
         )
     call.ack(text="Sharing the findings in this channel.")

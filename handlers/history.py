@@ -12,14 +12,13 @@ from sqlalchemy import select
 
 from bot.blocks.history import grievance_detail, history_page, insights_blocks
 from bot.blocks.home import CaseSummary, home_view
-from bot.playbook import cases, people
+from bot.playbook import cases, health, people
 from bot.playbook import history as playbook_history
 from bot.playbook import insights as playbook_insights
 from bot.playbook.commands import parse_number
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import find_by_number
-from handlers.cases import NO_CASE
-from handlers.context import CommandCall
+from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.refusals import answer_refusals
 from storage.models import Case, Grievance, Person
@@ -121,6 +120,7 @@ def _home(deps: Deps, team_id: str, user_id: str) -> Any:
                     insights=playbook_insights.collect(
                         session=session, case=case, include_confidential=lead
                     ),
+                    health=health.report(session=session, case=case, now=deps.now()),
                 )
             )
         return home_view(summaries, deps.slack_url)

@@ -42,8 +42,7 @@ from bot.playbook import cases, people
 from bot.playbook import interviews as playbook
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
-from handlers.cases import NO_CASE
-from handlers.context import CommandCall
+from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
 from handlers.refusals import answer_refusals

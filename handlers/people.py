@@ -11,8 +11,7 @@ from bot.blocks.people import PeopleContext, people_modal
 from bot.ids import Callback
 from bot.playbook import cases, people, stakeholders
 from bot.playbook.errors import PlaybookError
-from handlers.cases import NO_CASE
-from handlers.context import CommandCall
+from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
 from handlers.view_state import flatten
@@ -21,23 +20,19 @@ from storage.models import Role
 
 def people_command(call: CommandCall) -> None:
     """Open the stakeholders form for a lead of this channel's case."""
-    actor = profile_of(call.client, call.user_id, call.team_id)
+    caller = call.caller()
     with call.deps.db.transaction() as session:
-        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-        case = cases.find_case(
-            session=session, workspace=workspace, channel_id=call.where.channel_id
-        )
-        if case is None:
-            raise PlaybookError(NO_CASE)
-        person = people.ensure_person(session=session, workspace=workspace, profile=actor)
-        if not cases.is_lead(session=session, case=case, person=person):
+        found = call.case_and_actor(session, caller)
+        if not cases.is_lead(session=session, case=found.case, person=found.person):
             raise PlaybookError(
                 "Only a lead of this case can set its stakeholders. "
                 "`/grievance lead me` claims a case nobody leads."
             )
         current = {
-            role: [p.slack_user_id for p in found if p.slack_user_id]
-            for role, found in stakeholders.by_role(session=session, case=case).items()
+            role: [p.slack_user_id for p in people_in_role if p.slack_user_id]
+            for role, people_in_role in stakeholders.by_role(
+                session=session, case=found.case
+            ).items()
         }
     call.ack()
     context = PeopleContext(team_id=call.team_id, channel_id=call.where.channel_id)

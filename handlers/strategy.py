@@ -35,8 +35,7 @@ from bot.playbook import buyin, cases, people
 from bot.playbook import strategy as playbook
 from bot.playbook.errors import PlaybookError
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
-from handlers.cases import NO_CASE
-from handlers.context import CommandCall
+from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.view_state import flatten
 from storage.models import BuyInRule, Case, Person, Stage, Strategy

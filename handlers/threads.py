@@ -1,8 +1,9 @@
-"""Keep every reply in a grievance's thread, with its edits and deletions.
+"""Keep every reply in a grievance's thread, with its edits and deletions; a reply in a
+check-in's thread is an answer to that check-in.
 
 Bolt's ``app.message`` skips the ``message_changed`` and ``message_deleted`` subtypes, so
 all message events come through ``app.event("message")`` and are sorted here. Messages
-outside grievance threads and the bot's own messages are not stored.
+outside grievance and check-in threads and the bot's own messages are not stored.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.playbook import people, threads
+from bot.playbook import answers, health, people, threads
 from bot.playbook.grievances import find_by_message
 from handlers.deps import Deps
 from handlers.lookup import profile_of
@@ -50,12 +51,19 @@ def register(app: App, deps: Deps) -> None:
                         ts=message["ts"],
                         text=str(message.get("text") or ""),
                     )
+                    answers.record_edit(
+                        session=session,
+                        channel=channel,
+                        ts=message["ts"],
+                        text=str(message.get("text") or ""),
+                    )
             return
         if subtype == "message_deleted":
             deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
             if deleted_ts:
                 with deps.db.transaction() as session:
                     threads.record_deletion(session=session, channel=channel, ts=deleted_ts)
+                    answers.record_deletion(session=session, channel=channel, ts=deleted_ts)
             return
         if subtype in _IGNORED_SUBTYPES or _is_bot(event):
             return
@@ -75,11 +83,14 @@ def _store_reply(
     user: str,
     text: str,
 ) -> None:
-    """Store the reply if its thread is a grievance's; look the author up only then."""
+    """Store the reply if its thread is a grievance's or a check-in's; look the author up
+    only then."""
     team_id = str(body.get("team_id") or "")
     with deps.db.transaction() as session:
         if find_by_message(session=session, channel=channel, ts=thread_ts) is None:
-            return
+            occurrence = answers.find_by_message(session=session, channel=channel, ts=thread_ts)
+            if occurrence is None:
+                return
         workspace = people.ensure_workspace(session=session, team_id=team_id)
         author = people.find_person(session=session, workspace=workspace, user_id=user)
     profile = None if author else profile_of(client, user, team_id)
@@ -90,6 +101,21 @@ def _store_reply(
             if profile
             else people.find_person(session=session, workspace=workspace, user_id=user)
         )
-        threads.record_reply(
-            session=session, channel=channel, thread_ts=thread_ts, ts=ts, author=person, text=text
+        occurrence = answers.find_by_message(session=session, channel=channel, ts=thread_ts)
+        if occurrence is None:
+            threads.record_reply(
+                session=session,
+                channel=channel,
+                thread_ts=thread_ts,
+                ts=ts,
+                author=person,
+                text=text,
+            )
+            return
+        if person is None:
+            return
+        now = deps.now()
+        answers.record_reply(
+            session=session, occurrence=occurrence, person=person, ts=ts, text=text, now=now
         )
+        health.recompute(session=session, case=occurrence.schedule.case, now=now)

@@ -57,7 +57,8 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        #: The session factory; hooks that must see every transaction listen on it.
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -67,7 +68,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        with self._sessions.begin() as session:
+        with self.sessions.begin() as session:
             yield session
 
     def is_reachable(self) -> bool:

@@ -122,6 +122,11 @@ class Case(Base):
         _str_enum(BuyInRule), default=BuyInRule.DEFAULT, server_default=BuyInRule.DEFAULT.value
     )
     interview_reminder_hours: Mapped[int] = mapped_column(default=48, server_default="48")
+    #: Weekly digest: weekday (0 = Monday), local "HH:MM" and time zone.
+    digest_weekday: Mapped[int] = mapped_column(default=4, server_default="4")
+    digest_time: Mapped[str] = mapped_column(String(5), default="16:00", server_default="16:00")
+    digest_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -446,3 +451,201 @@ class Vote(Base):
     )
 
     person: Mapped[Person] = relationship()
+
+
+class Audience(enum.StrEnum):
+    """Who a check-in asks."""
+
+    EVERYONE = "everyone"
+    CLIENT = "client"
+    TEAM = "team"
+
+
+class OccurrenceStatus(enum.StrEnum):
+    """What became of one due time of a schedule."""
+
+    CLAIMED = "claimed"
+    POSTED = "posted"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class CheckinSchedule(Base):
+    """A recurring check-in posted to a case channel, in the schedule's own time zone."""
+
+    __tablename__ = "checkin_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    #: Days of the week as cron names, e.g. "mon-fri" or "mon,thu".
+    days: Mapped[str] = mapped_column(String(40))
+    #: 1 for every week, 2 for every other week (counted from ``anchor``).
+    interval_weeks: Mapped[int] = mapped_column(default=1)
+    anchor: Mapped[date] = mapped_column(Date)
+    #: Local time "HH:MM" in ``timezone``.
+    time_of_day: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    audience: Mapped[Audience] = mapped_column(_str_enum(Audience), default=Audience.EVERYONE)
+    #: JSON list of {"kind": "rating" | "text", "text": "..."}.
+    questions: Mapped[str] = mapped_column(Text)
+    open_tally: Mapped[bool] = mapped_column(default=False)
+    paused: Mapped[bool] = mapped_column(default=False)
+    paused_reason: Mapped[str | None] = mapped_column(String(200))
+    pause_from: Mapped[date | None] = mapped_column(Date)
+    pause_until: Mapped[date | None] = mapped_column(Date)
+    #: Comma-separated ISO dates on which nothing is posted.
+    holidays: Mapped[str] = mapped_column(Text, default="")
+    grace_minutes: Mapped[int] = mapped_column(default=60)
+    nudge_after_minutes: Mapped[int] = mapped_column(default=240)
+    #: Occurrences before this instant have been dealt with (posted, skipped or failed).
+    checked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class CheckinOccurrence(Base):
+    """One due time of a schedule, claimed before anything is posted (exactly once)."""
+
+    __tablename__ = "checkin_occurrence"
+    __table_args__ = (UniqueConstraint("schedule_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("checkin_schedule.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[OccurrenceStatus] = mapped_column(_str_enum(OccurrenceStatus))
+    late: Mapped[bool] = mapped_column(default=False)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    schedule: Mapped[CheckinSchedule] = relationship()
+
+
+class CheckinAnswer(Base):
+    """A rating (by button) or a reply (in the check-in's thread) to one occurrence."""
+
+    __tablename__ = "checkin_answer"
+    __table_args__ = (
+        Index("ix_checkin_answer_occurrence_id_person_id", "occurrence_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_occurrence.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    question_index: Mapped[int]
+    rating: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    person: Mapped[Person] = relationship()
+
+
+class CheckinNudge(Base):
+    """A reminder DM sent to someone who had not answered an occurrence (at most one)."""
+
+    __tablename__ = "checkin_nudge"
+    __table_args__ = (UniqueConstraint("occurrence_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_occurrence.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProgressUpdate(Base):
+    """A progress update posted to the case channel, tied to a strategy version."""
+
+    __tablename__ = "progress_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    strategy_id: Mapped[int | None] = mapped_column(ForeignKey("strategy.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    addressed: Mapped[list[Grievance]] = relationship(secondary="progress_update_grievance")
+
+
+class ProgressUpdateGrievance(Base):
+    """Which grievances a progress update addressed."""
+
+    __tablename__ = "progress_update_grievance"
+
+    update_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_update.id", ondelete="CASCADE"), primary_key=True
+    )
+    grievance_id: Mapped[int] = mapped_column(
+        ForeignKey("grievance.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class HealthSnapshot(Base):
+    """A case's health score (0–100) when it was recomputed, for its trend and the chart."""
+
+    __tablename__ = "health_snapshot"
+    __table_args__ = (Index("ix_health_snapshot_case_id_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    score: Mapped[int]
+    #: JSON: the components behind the score, so it can be explained.
+    components: Mapped[str] = mapped_column(Text, default="{}")
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Notice(Base):
+    """Something the bot must say only once (a silence alert, a paused schedule...)."""
+
+    __tablename__ = "notice"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DigestRun(Base):
+    """A weekly digest due time of a case, claimed before posting (exactly once)."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("case_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[OccurrenceStatus] = mapped_column(_str_enum(OccurrenceStatus))
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FinalRating(Base):
+    """A stakeholder's closing 1–5 rating and comment when a case is closed."""
+
+    __tablename__ = "final_rating"
+    __table_args__ = (UniqueConstraint("case_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    rating: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -26,19 +26,31 @@ from bot.playbook.export import ExportDocument, as_utc, build_export
 from storage.engine import Database
 from storage.migrate import upgrade
 from storage.models import (
+    Audience,
     Base,
     BuyInRule,
     Case,
     CaseLead,
     CaseMember,
     Category,
+    CheckinAnswer,
+    CheckinNudge,
+    CheckinOccurrence,
+    CheckinSchedule,
+    DigestRun,
     EntryRevision,
+    FinalRating,
     Grievance,
+    HealthSnapshot,
     Interview,
     InterviewAnswer,
     InterviewQuestions,
     InterviewStatus,
+    Notice,
+    OccurrenceStatus,
     Person,
+    ProgressUpdate,
+    ProgressUpdateGrievance,
     Role,
     Side,
     Stage,
@@ -58,6 +70,25 @@ MULTILINE = 'Line one, with "quotes" and a comma\nline two\n\nline four | with a
 DELETED_SECRET = "I should not have written this"
 CONFIDENTIAL_TEXT = "Dan keeps talking over our engineers in standups"
 ANONYMOUS_ANSWER = "Nobody told us the launch moved.\nWe found out from a customer."
+CHECKIN_QUESTIONS = [
+    {"kind": "rating", "text": "How are we doing on reports?"},
+    {"kind": "rating", "text": "How is communication?"},
+    {"kind": "text", "text": "Anything we should know?"},
+]
+#: A stored value that is not JSON: the export must keep it, not drop it.
+NOT_JSON = "rating: How are we doing?"
+HEALTH_COMPONENTS = {
+    "points": {"checkins": 20.0, "strategy": 25, "silence": -10.0},
+    "reasons": ["Dan Client has not answered the last two check-ins"],
+}
+
+#: Tables that are not case history: the workspace is exported as the case's team id and
+#: URL, processed events only de-duplicate Slack's retries.
+NOT_CASE_HISTORY = frozenset({"workspace", "processed_event"})
+#: Link tables, exported as the grievance numbers in their owner's ``addressed``.
+ADDRESSED_LINKS = frozenset({"strategy_grievance", "progress_update_grievance"})
+#: Tables whose rows ``_assert_exported`` has checked, so a new table cannot go unexported.
+CHECKED_TABLES: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -108,6 +139,10 @@ def _seed(session: Session) -> tuple[int, int, int]:
         named=True,
         buyin_rule=BuyInRule.CLIENT_MAJORITY,
         interview_reminder_hours=24,
+        digest_weekday=0,
+        digest_time="09:00",
+        digest_timezone="Europe/Berlin",
+        closed_at=_at(500),
         created_at=_at(2),
         updated_at=_at(90),
     )
@@ -236,6 +271,7 @@ def _seed(session: Session) -> tuple[int, int, int]:
     frank = person("U0FRANK", "Frank Client", Side.CLIENT)  # named only by the playbook rows
     session.flush()
     _seed_playbook(session, acme, (alice, bob, carol, dan, frank), (g1, g2, g3))
+    _seed_recovery(session, acme, (alice, bob, carol, dan, frank), (g1, g3))
     return 13, 3, 3
 
 
@@ -388,6 +424,175 @@ def _seed_playbook(
     )
 
 
+def _seed_recovery(
+    session: Session,
+    acme: Case,
+    people: tuple[Person, Person, Person, Person, Person],
+    grievances: tuple[Grievance, Grievance],
+) -> None:
+    """Check-ins, progress updates, health, notices, digests and final ratings for Acme.
+
+    Check-in 1 has three occurrences: one answered (Carol's rating pressed twice, so only
+    her latest counts), one late and nudged, one failed. Check-in 2 is paused and its
+    questions are not JSON. The first progress update addresses #1 and the confidential #3.
+    """
+    alice, bob, carol, dan, frank = people
+    g1, g3 = grievances
+    v2 = session.scalars(
+        select(Strategy).where(Strategy.case_id == acme.id, Strategy.version == 2)
+    ).one()
+    weekday = CheckinSchedule(
+        case_id=acme.id,
+        created_by_id=alice.id,
+        channel_id="C0ACME",
+        days="mon-fri",
+        interval_weeks=1,
+        anchor=date(2024, 3, 4),
+        time_of_day="09:30",
+        timezone="Europe/Berlin",
+        audience=Audience.EVERYONE,
+        questions=json.dumps(CHECKIN_QUESTIONS),
+        open_tally=True,
+        holidays="2024-03-29,2024-04-01",
+        grace_minutes=30,
+        nudge_after_minutes=120,
+        checked_until=_at(3000),
+        created_at=_at(200),
+    )
+    paused = CheckinSchedule(
+        case_id=acme.id,
+        channel_id="C0ACMEOLD",
+        days="fri",
+        interval_weeks=2,
+        anchor=date(2024, 3, 8),
+        time_of_day="11:00",
+        timezone="America/New_York",
+        audience=Audience.CLIENT,
+        questions=NOT_JSON,
+        paused=True,
+        paused_reason="channel_not_found",
+        pause_from=date(2024, 4, 1),
+        pause_until=date(2024, 4, 15),
+        checked_until=_at(210),
+        created_at=_at(210),
+    )
+    session.add_all([weekday, paused])
+    session.flush()
+    answered = CheckinOccurrence(
+        schedule_id=weekday.id,
+        due_at=_at(300),
+        status=OccurrenceStatus.POSTED,
+        claimed_at=_at(300),
+        posted_at=_at(301),
+        slack_channel="C0ACME",
+        slack_ts="1709301600.000100",
+    )
+    late = CheckinOccurrence(
+        schedule_id=weekday.id,
+        due_at=_at(1740),
+        status=OccurrenceStatus.POSTED,
+        late=True,
+        claimed_at=_at(1800),
+        posted_at=_at(1801),
+        slack_channel="C0ACME",
+        slack_ts="1709387000.000100",
+    )
+    failed = CheckinOccurrence(
+        schedule_id=weekday.id,
+        due_at=_at(3180),
+        status=OccurrenceStatus.FAILED,
+        claimed_at=_at(3180),
+        error="channel_not_found",
+    )
+    update = ProgressUpdate(
+        case_id=acme.id,
+        author_id=alice.id,
+        strategy_id=v2.id,
+        text="Report job moved.\nPairing starts Monday.",
+        slack_channel="C0ACME",
+        slack_ts="1709310000.000100",
+        created_at=_at(400),
+    )
+    quiet = ProgressUpdate(case_id=acme.id, text="Weekly report shipped.", created_at=_at(450))
+    session.add_all([answered, late, failed, update, quiet])
+    session.flush()
+
+    def answer(occurrence: CheckinOccurrence, who: Person, index: int, **kw: Any) -> None:
+        session.add(
+            CheckinAnswer(
+                occurrence_id=occurrence.id,
+                person_id=who.id,
+                question_index=index,
+                created_at=_at(310),
+                updated_at=_at(311),
+                **kw,
+            )
+        )
+        session.flush()  # ids in insertion order: the latest press has the higher id
+
+    answer(answered, carol, 0, rating=2)
+    answer(answered, carol, 0, rating=4)
+    answer(answered, dan, 0, rating=3)
+    answer(answered, carol, 1, rating=5)
+    answer(answered, bob, 2, text="Reports are on time now.", slack_ts="1709301700.000100")
+    answer(answered, dan, 2, text="", slack_ts="1709301800.000100")  # deleted reply, blanked
+    answer(late, frank, 0, rating=1)
+    session.add_all(
+        [
+            CheckinNudge(occurrence_id=late.id, person_id=dan.id, sent_at=_at(1920)),
+            CheckinNudge(occurrence_id=late.id, person_id=carol.id, sent_at=_at(1921)),
+            ProgressUpdateGrievance(update_id=update.id, grievance_id=g1.id),
+            ProgressUpdateGrievance(update_id=update.id, grievance_id=g3.id),
+            HealthSnapshot(case_id=acme.id, score=55, components="{}", computed_at=_at(320)),
+            HealthSnapshot(
+                case_id=acme.id,
+                score=62,
+                components=json.dumps({"points": {"checkins": 12.5}}),
+                computed_at=_at(1500),
+            ),
+            HealthSnapshot(
+                case_id=acme.id,
+                score=70,
+                components=json.dumps(HEALTH_COMPONENTS),
+                computed_at=_at(1900),
+            ),
+            Notice(
+                case_id=acme.id, kind="silence", key=f"{dan.id}:{late.id}", created_at=_at(1950)
+            ),
+            Notice(
+                case_id=acme.id, kind="schedule_paused", key=str(paused.id), created_at=_at(220)
+            ),
+            DigestRun(
+                case_id=acme.id,
+                due_at=_at(420),
+                status=OccurrenceStatus.POSTED,
+                posted_at=_at(421),
+            ),
+            DigestRun(
+                case_id=acme.id, due_at=_at(420 + 7 * 24 * 60), status=OccurrenceStatus.SKIPPED
+            ),
+            FinalRating(
+                case_id=acme.id,
+                person_id=carol.id,
+                rating=4,
+                comment="Much better now.\nThanks.",
+                requested_at=_at(500),
+                answered_at=_at(510),
+            ),
+            FinalRating(
+                case_id=acme.id,
+                person_id=frank.id,
+                rating=2,
+                comment="Still slow.",
+                anonymous=True,
+                requested_at=_at(500),
+                answered_at=_at(520),
+            ),
+            FinalRating(case_id=acme.id, person_id=dan.id, requested_at=_at(500)),
+        ]
+    )
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
     path = tmp_path_factory.mktemp("export") / "history.db"
@@ -447,6 +652,7 @@ def _assert_exported(
     A nested person is a short reference whose full record is in the case's ``people``.
     """
     where = f"{type(row).__name__} {record.get('id')}"
+    CHECKED_TABLES.add(row.__table__.name)  # type: ignore[attr-defined]
     for column in row.__table__.columns:  # type: ignore[attr-defined]
         if column.name in implicit:
             continue
@@ -470,6 +676,14 @@ def _assert_exported(
                 "side": person.side.value,
             }
             _assert_exported(session, people, person, people[person.id], "workspace_id")
+
+
+def _stored_json(text: str) -> Any:
+    """What the export makes of a JSON text column: the value, or the text if not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _by_id(records: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -534,9 +748,82 @@ def _assert_playbook_exported(
         assert record["withheld_addressed"] == 0
 
 
+def _assert_checkins_exported(
+    session: Session, people: dict[int, dict[str, Any]], case: Case, exported: dict[str, Any]
+) -> None:
+    """Check-in schedules, their occurrences, answers and nudges, every column of every row."""
+    schedules = _rows(session, CheckinSchedule, CheckinSchedule.case_id == case.id)
+    assert [s["id"] for s in exported["checkin_schedules"]] == sorted(s.id for s in schedules)
+    for schedule in schedules:
+        record = _by_id(exported["checkin_schedules"])[schedule.id]
+        assert record["questions"] == _stored_json(schedule.questions)
+        stored = {
+            **record,
+            "questions": schedule.questions,
+            "holidays": ",".join(record["holidays"]),
+        }
+        _assert_exported(session, people, schedule, stored, "case_id")
+        occurrences = _rows(
+            session, CheckinOccurrence, CheckinOccurrence.schedule_id == schedule.id
+        )
+        by_due = sorted(occurrences, key=lambda o: as_utc(o.due_at))
+        assert [o["id"] for o in record["occurrences"]] == [o.id for o in by_due]
+        for occurrence in occurrences:
+            exported_occurrence = _by_id(record["occurrences"])[occurrence.id]
+            _assert_exported(session, people, occurrence, exported_occurrence, "schedule_id")
+            answers = _rows(session, CheckinAnswer, CheckinAnswer.occurrence_id == occurrence.id)
+            assert len(exported_occurrence["answers"]) == len(answers)
+            for answer in answers:
+                exported_answer = _by_id(exported_occurrence["answers"])[answer.id]
+                _assert_exported(session, people, answer, exported_answer, "occurrence_id")
+            nudges = _rows(session, CheckinNudge, CheckinNudge.occurrence_id == occurrence.id)
+            assert len(exported_occurrence["nudges"]) == len(nudges)
+            for nudge in nudges:
+                exported_nudge = _by_id(exported_occurrence["nudges"])[nudge.id]
+                _assert_exported(session, people, nudge, exported_nudge, "occurrence_id")
+
+
+def _assert_recovery_exported(
+    session: Session, people: dict[int, dict[str, Any]], case: Case, exported: dict[str, Any]
+) -> None:
+    """Progress updates, health, notices, digests and final ratings, every column."""
+    _assert_checkins_exported(session, people, case, exported)
+
+    updates = _rows(session, ProgressUpdate, ProgressUpdate.case_id == case.id)
+    assert [u["id"] for u in exported["progress_updates"]] == sorted(u.id for u in updates)
+    versions = {s.id: s.version for s in _rows(session, Strategy, Strategy.case_id == case.id)}
+    for update in updates:
+        record = _by_id(exported["progress_updates"])[update.id]
+        _assert_exported(session, people, update, record, "case_id")
+        assert record["strategy_version"] == versions.get(update.strategy_id)
+        addressed = session.scalars(
+            select(Grievance.number)
+            .join(ProgressUpdateGrievance, ProgressUpdateGrievance.grievance_id == Grievance.id)
+            .where(ProgressUpdateGrievance.update_id == update.id)
+        )
+        # The link table's two columns: the update by nesting, the grievance by number.
+        assert record["addressed"] == sorted(addressed)
+        assert record["withheld_addressed"] == 0
+
+    snapshots = _rows(session, HealthSnapshot, HealthSnapshot.case_id == case.id)
+    assert [h["id"] for h in exported["health"]] == sorted(h.id for h in snapshots)
+    for snapshot in snapshots:
+        record = _by_id(exported["health"])[snapshot.id]
+        assert record["components"] == _stored_json(snapshot.components)
+        stored = {**record, "components": snapshot.components}
+        _assert_exported(session, people, snapshot, stored, "case_id")
+
+    for model, key in ((Notice, "notices"), (DigestRun, "digests"), (FinalRating, "final_ratings")):
+        rows = _rows(session, model, model.case_id == case.id)  # type: ignore[attr-defined]
+        assert len(exported[key]) == len(rows), key
+        for row in rows:
+            _assert_exported(session, people, row, _by_id(exported[key])[row.id], "case_id")
+
+
 def test_json_is_lossless_against_the_database(
     seeded: Fixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    CHECKED_TABLES.clear()
     status, out, _ = _export(capsys, monkeypatch, seeded.url, "--include-confidential")
     assert status == 0
     doc = json.loads(out)
@@ -562,6 +849,7 @@ def test_json_is_lossless_against_the_database(
                 )
 
             _assert_playbook_exported(session, people, case, exported)
+            _assert_recovery_exported(session, people, case, exported)
 
             grievances = session.scalars(select(Grievance).where(Grievance.case_id == case.id))
             exported_grievances = _by_id(exported["grievances"])
@@ -593,6 +881,8 @@ def test_json_is_lossless_against_the_database(
                 for revision, exported_revision in zip(revisions, record["revisions"], strict=True):
                     _assert_exported(session, people, revision, exported_revision, "entry_id")
     db.dispose()
+    # Every table is checked row by row, or knowingly exported another way.
+    assert set(Base.metadata.tables) == CHECKED_TABLES | NOT_CASE_HISTORY | ADDRESSED_LINKS
 
     acme = doc["cases"][0]
     assert len(acme["timeline"]) == seeded.acme_entries
@@ -635,6 +925,38 @@ def test_json_is_lossless_against_the_database(
     ]
     assert doc["cases"][1]["stakeholders"] == [] and doc["cases"][1]["strategies"] == []
 
+    assert (acme["digest_weekday"], acme["digest_time"]) == (0, "09:00")
+    assert acme["closed_at"] == _at(500).isoformat()
+    weekday, paused = acme["checkin_schedules"]
+    assert weekday["questions"] == CHECKIN_QUESTIONS
+    assert weekday["holidays"] == ["2024-03-29", "2024-04-01"]
+    assert weekday["anchor"] == "2024-03-04"
+    assert paused["questions"] == NOT_JSON  # kept verbatim, not dropped
+    assert (paused["paused"], paused["pause_until"]) == (True, "2024-04-15")
+    assert [o["status"] for o in weekday["occurrences"]] == ["posted", "posted", "failed"]
+    first = weekday["occurrences"][0]
+    assert [(a["person"]["display_name"], a["rating"]) for a in first["answers"][:2]] == [
+        ("Carol Client", 2),
+        ("Carol Client", 4),
+    ]
+    assert [n["person"]["display_name"] for n in weekday["occurrences"][1]["nudges"]] == [
+        "Dan Client",
+        "Carol Client",
+    ]
+    assert [u["addressed"] for u in acme["progress_updates"]] == [[1, 3], []]
+    assert acme["progress_updates"][0]["strategy_version"] == 2
+    assert [h["score"] for h in acme["health"]] == [55, 62, 70]
+    assert acme["health"][-1]["components"] == HEALTH_COMPONENTS
+    assert [n["kind"] for n in acme["notices"]] == ["silence", "schedule_paused"]
+    assert [d["status"] for d in acme["digests"]] == ["posted", "skipped"]
+    anonymous_rating = next(r for r in acme["final_ratings"] if r["anonymous"])
+    assert anonymous_rating["person"]["display_name"] == "Frank Client"  # kept, for operators
+    assert anonymous_rating["comment"] == "Still slow."
+    globex = doc["cases"][1]
+    for key in ("checkin_schedules", "progress_updates", "health", "notices", "digests"):
+        assert globex[key] == [], key
+    assert globex["final_ratings"] == [] and globex["closed_at"] is None
+
 
 def test_confidential_is_withheld_by_default_and_counted(
     seeded: Fixture, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -654,6 +976,10 @@ def test_confidential_is_withheld_by_default_and_counted(
     v1, v2 = acme["strategies"]
     assert (v1["addressed"], v1["withheld_addressed"]) == ([1], 0)
     assert (v2["addressed"], v2["withheld_addressed"]) == ([1], 1)
+    update, quiet = acme["progress_updates"]
+    assert (update["addressed"], update["withheld_addressed"]) == ([1], 1)
+    assert update["text"] == "Report job moved.\nPairing starts Monday."  # public in the channel
+    assert (quiet["addressed"], quiet["withheld_addressed"]) == ([], 0)
 
     status, out, err = _export(capsys, monkeypatch, seeded.url, "--include-confidential")
     doc = json.loads(out)
@@ -664,6 +990,8 @@ def test_confidential_is_withheld_by_default_and_counted(
     assert "withheld" not in err
     v2 = doc["cases"][0]["strategies"][1]
     assert (v2["addressed"], v2["withheld_addressed"]) == ([1, 3], 0)
+    update = doc["cases"][0]["progress_updates"][0]
+    assert (update["addressed"], update["withheld_addressed"]) == ([1, 3], 0)
 
 
 @pytest.mark.parametrize(
@@ -795,6 +1123,59 @@ def test_markdown_report_has_table_discussion_and_marks(
     ) in out
     assert "_No strategies._" in out  # Globex
 
+    assert "- Weekly digest Mondays at 09:00 (Europe/Berlin); 1 posted\n" in out
+    assert "- Closed 2024-03-01 17:20 UTC\n" in out
+    assert (
+        "### Check-ins\n\n"
+        "#### Check-in 1: every weekday at 09:30 (Europe/Berlin)\n\n"
+        "- In C0ACME, asking everyone; set up by Alice Lead (U0ALICE), 2024-03-01 12:20 UTC\n"
+        "- Tally open: everyone sees who rated what\n"
+        "- Holidays: 2024-03-29, 2024-04-01\n"
+        "- Questions:\n"
+        "  1. How are we doing on reports? (rating)\n"
+        "  2. How is communication? (rating)\n"
+        "  3. Anything we should know? (text)\n\n"
+        # Carol pressed 2 then 4: only her latest counts, so Q1 is (4 + 3) / 2.
+        "- 2024-03-01 14:00 UTC · posted · 3 response(s) · averages 3.5 (Q1), 5.0 (Q2)\n"
+        "- 2024-03-02 14:00 UTC · posted late · 1 response(s) · average 1.0 · 2 nudged\n"
+        "- 2024-03-03 14:00 UTC · failed: channel_not_found\n\n"
+        "#### Check-in 2: every 2 weeks on Friday at 11:00 (America/New_York)\n\n"
+        "- In C0ACMEOLD, asking client, 2024-03-01 12:30 UTC\n"
+        "- **Paused**: channel_not_found\n"
+        "- No check-ins from 2024-04-01 until 2024-04-15\n\n"
+        "_No check-ins posted yet._\n\n"
+    ) in out
+    assert (
+        "### Progress updates\n\n"
+        "- **Alice Lead (U0ALICE)**, 2024-03-01 15:40 UTC, on strategy v2, "
+        "addresses #1 and 1 confidential grievance(s) withheld:\n"
+        "  Report job moved.\n  Pairing starts Monday.\n"
+        "- **someone**, 2024-03-01 16:30 UTC:\n  Weekly report shipped.\n\n"
+    ) in out
+    assert (
+        "### Health\n\n"
+        "- Latest score 70/100, 2024-03-02 16:40 UTC (checkins 20, strategy 25, silence -10)\n"
+        "- Series (3 snapshots, 2024-03-01 to 2024-03-02): 55 → 62 → 70\n\n"
+    ) in out
+    assert (
+        "### Final ratings\n\n"
+        "Average 3.0 from 2 rating(s).\n\n"
+        "- Carol Client (U0CAROL): 4/5, 2024-03-01 17:30 UTC\n"
+        "  > Much better now.\n  > Thanks.\n"
+        f"- Frank Client (U0FRANK) {ANONYMOUS_MARK}: 2/5, 2024-03-01 17:40 UTC\n"
+        "  > Still slow.\n"
+        "- Dan Client (U0DAN): not answered (asked 2024-03-01 17:20 UTC)\n\n"
+    ) in out
+    globex = out[out.index("## Globex") :]
+    for empty in (
+        "_No check-ins._",
+        "_No progress updates._",
+        "_Health was never computed._",
+        "_No final ratings._",
+    ):
+        assert empty in globex
+    assert NOT_JSON not in out and "schedule_paused" not in out  # JSON-only bookkeeping
+
 
 def test_fresh_database_is_migrated_and_exports_an_empty_document(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -815,7 +1196,11 @@ def test_fresh_database_is_migrated_and_exports_an_empty_document(
 
 
 def _add_playbook_rows(session: Session, case: Case, person: Person, *, version: int) -> None:
-    """One more stakeholder, interview with an answer, and voted strategy for ``person``."""
+    """One more stakeholder, interview, voted strategy and recovery rows for ``person``.
+
+    Recovery rows: a check-in schedule with an answered, nudged occurrence, a progress
+    update addressing a grievance, a health snapshot, a notice, a digest run and a rating.
+    """
     grievance = session.scalars(select(Grievance).where(Grievance.case_id == case.id)).first()
     assert grievance is not None
     interview = Interview(case_id=case.id, person_id=person.id, anonymous=version % 2 == 0)
@@ -833,6 +1218,39 @@ def _add_playbook_rows(session: Session, case: Case, person: Person, *, version:
             Vote(
                 strategy_id=strategy.id, person_id=person.id, kind=VoteKind.APPROVE, reaction="+1"
             ),
+        ]
+    )
+    schedule = CheckinSchedule(
+        case_id=case.id,
+        created_by_id=person.id,
+        channel_id=case.channel_id,
+        days="mon",
+        anchor=date(2024, 3, 4),
+        time_of_day="09:30",
+        timezone="UTC",
+        questions=json.dumps(CHECKIN_QUESTIONS),
+    )
+    update = ProgressUpdate(
+        case_id=case.id, author_id=person.id, strategy_id=strategy.id, text="Done"
+    )
+    session.add_all([schedule, update])
+    session.flush()
+    occurrence = CheckinOccurrence(
+        schedule_id=schedule.id, due_at=_at(version), status=OccurrenceStatus.POSTED
+    )
+    session.add(occurrence)
+    session.flush()
+    session.add_all(
+        [
+            CheckinAnswer(
+                occurrence_id=occurrence.id, person_id=person.id, question_index=0, rating=3
+            ),
+            CheckinNudge(occurrence_id=occurrence.id, person_id=person.id),
+            ProgressUpdateGrievance(update_id=update.id, grievance_id=grievance.id),
+            HealthSnapshot(case_id=case.id, score=version, components="{}"),
+            Notice(case_id=case.id, kind="silence", key=str(person.id)),
+            DigestRun(case_id=case.id, due_at=_at(version), status=OccurrenceStatus.POSTED),
+            FinalRating(case_id=case.id, person_id=person.id, rating=5),
         ]
     )
 
@@ -879,6 +1297,15 @@ def test_export_reads_each_case_in_a_fixed_number_of_queries(seeded: Fixture) ->
             assert large.entry_count == small.entry_count + 30
             [grown] = large.cases
             assert len(grown.strategies) == len(grown.interviews) == len(grown.stakeholders) == 30
+            recovery = (
+                grown.checkin_schedules,
+                grown.progress_updates,
+                grown.health,
+                grown.notices,
+                grown.digests,
+                grown.final_ratings,
+            )
+            assert [len(rows) for rows in recovery] == [30] * 6
             session.rollback()
     finally:
         db.dispose()

@@ -74,6 +74,12 @@ def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> Non
     assert "What we learnt · acme-recovery" in out  # findings shared with the channel
     assert "— a team member (team side)" in out  # ben asked to be quoted anonymously
     assert "Buy-in reached on strategy v1" in out
+    checkin = out.split("Part three", 1)[1]
+    assert "Check-in · acme-recovery" in checkin
+    assert "3 ratings · average 3.3" in checkin  # answered by both sides, tallied in place
+    assert "to dev" in checkin and "gentle nudge" in checkin  # the one who did not answer
+    assert "*Progress update* from *ana*" in checkin
+    assert "Weekly digest · acme-recovery" in checkin and "[file uploaded: digest.png]" in checkin
     case = json.loads(_run(tmp_path, "export").stdout)["cases"][0]
     assert case["stage"] == "rework"
     assert [i["status"] for i in case["interviews"]] == ["answered", "answered"]

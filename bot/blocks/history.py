@@ -42,6 +42,21 @@ KIND_LABELS = {
     "buyin_reached": "Buy-in reached",
     "buyin_rule_changed": "Buy-in rule changed",
     "stage_changed": "Stage changed",
+    # check-ins: answers, nudges and health
+    "checkin_nudged": "Check-in nudges",
+    "silence_noticed": "Silence noticed",
+    # check-ins: schedules
+    "checkin_scheduled": "Check-in scheduled",
+    "checkin_changed": "Check-in schedule changed",
+    "checkin_paused": "Check-in paused",
+    "checkin_resumed": "Check-in resumed",
+    "checkin_deleted": "Check-in schedule deleted",
+    "checkin_posted": "Check-in posted",
+    # progress, digest and closing
+    "progress_update": "Progress update",
+    "digest_posted": "Digest posted",
+    "digest_scheduled": "Digest schedule changed",
+    "final_rating": "Final rating",
 }
 
 

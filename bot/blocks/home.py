@@ -15,8 +15,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.grievance import STATUS_LABELS, severity_label
+from bot.blocks.health import health_line
 from bot.blocks.history import entry_line
 from bot.blocks.text import fit, shorten, trim
+from bot.playbook.health import HealthReport
 from bot.playbook.insights import Insights
 from storage.models import Case, Grievance, TimelineEntry
 
@@ -31,6 +33,8 @@ class CaseSummary:
     open_grievances: list[Grievance]
     newest: list[TimelineEntry]
     insights: Insights
+    #: The case's health score and trend (None: not computed).
+    health: HealthReport | None = None
 
 
 def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
@@ -43,13 +47,14 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
         )
         or "none open"
     )
+    facts = [MarkdownTextObject(text=f"<#{case.channel_id}>{role} · open grievances: {counts}")]
+    if summary.health:
+        facts.append(
+            MarkdownTextObject(text=health_line(summary.health.score.value, summary.health.trend))
+        )
     blocks: list[Block] = [
         HeaderBlock(text=shorten(f"{case.client_name} · {case.stage.value}", 150)),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(text=f"<#{case.channel_id}>{role} · open grievances: {counts}")
-            ]
-        ),
+        ContextBlock(elements=facts),
     ]
     lines = [
         f"• *#{g.number}* {'🔒 ' if g.confidential else ''}{fit(g.text, 90)} "

@@ -20,13 +20,13 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     NumberInputElement,
     Option,
-    PlainTextInputElement,
     RadioButtonsElement,
     SectionBlock,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.inputs import text_input
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.ids import Action, Callback
 from bot.playbook.interviews import (
@@ -211,16 +211,8 @@ def interview_modal(card: InterviewCard) -> View:
         answer = card.answers[position - 1] if position - 1 < len(card.answers) else ""
         block_id = answer_block_id(position)
         blocks.append(
-            InputBlock(
-                block_id=block_id,
-                label=shorten(question, 2000),
-                optional=True,
-                element=PlainTextInputElement(
-                    action_id=block_id,
-                    multiline=True,
-                    initial_value=answer[:MAX_ANSWER_LENGTH] or None,
-                    max_length=MAX_ANSWER_LENGTH,
-                ),
+            text_input(
+                block_id, shorten(question, 2000), initial=answer, max_length=MAX_ANSWER_LENGTH
             )
         )
     anonymous = Option(
@@ -271,16 +263,13 @@ def questions_modal(
     """Edit both sides' questions (one per line) and the reminder delay."""
 
     def questions_input(action: Action, label: str, current: list[str], hint: str) -> InputBlock:
-        return InputBlock(
-            block_id=action,
-            label=label,
+        return text_input(
+            action,
+            label,
+            initial="\n".join(current),
+            optional=False,
             hint=hint,
-            element=PlainTextInputElement(
-                action_id=action,
-                multiline=True,
-                initial_value="\n".join(current)[:QUESTIONS_INPUT_LIMIT] or None,
-                max_length=QUESTIONS_INPUT_LIMIT,
-            ),
+            max_length=QUESTIONS_INPUT_LIMIT,
         )
 
     return View(

@@ -10,7 +10,6 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     RadioButtonsElement,
     SectionBlock,
     StaticSelectElement,
@@ -18,13 +17,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.inputs import TEXT_INPUT_LIMIT, text_input
 from bot.blocks.text import split_escaped
 from bot.ids import CONFIDENTIAL_OPTION, Callback, Field
-from bot.playbook.grievances import MAX_NOTE, SEVERITY_LABELS
+from bot.playbook.grievances import SEVERITY_LABELS
 from storage.models import Category, Side
 
-#: Slack caps a plain_text_input at 3,000 characters.
-MODAL_TEXT_LIMIT = 3000
+MODAL_TEXT_LIMIT = TEXT_INPUT_LIMIT
 
 
 class ModalContext(BaseModel):
@@ -66,32 +65,6 @@ def _option(text: str, value: str) -> Option:
     return Option(text=text, value=value)
 
 
-def _text_input(
-    field: Field,
-    label: str,
-    *,
-    initial: str | None,
-    multiline: bool,
-    optional: bool,
-    hint: str | None = None,
-    placeholder: str | None = None,
-    max_length: int = MAX_NOTE,
-) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=field,
-            multiline=multiline,
-            initial_value=(initial or "")[:max_length] or None,
-            max_length=max_length,
-            placeholder=placeholder,
-        ),
-    )
-
-
 def _what_happened(text: str, *, keep: bool) -> list[Block]:
     """The text input, or, for a text too long for one, a note that it is kept unchanged."""
     if keep:
@@ -104,7 +77,7 @@ def _what_happened(text: str, *, keep: bool) -> list[Block]:
             )
         ]
     return [
-        _text_input(
+        text_input(
             Field.TEXT,
             "What happened?",
             initial=text,
@@ -156,7 +129,7 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
                 action_id=Field.RAISED_BY_USER, initial_user=defaults.raised_by_user
             ),
         ),
-        _text_input(
+        text_input(
             Field.RAISED_BY_NAME,
             "…or their name, if they are not in Slack",
             initial=defaults.raised_by_name,
@@ -193,7 +166,7 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
                 initial_option=severities[min(max(defaults.severity, 1), 4) - 1],
             ),
         ),
-        _text_input(
+        text_input(
             Field.CARES_ABOUT,
             "What do they truly care about?",
             initial=defaults.cares_about,
@@ -201,7 +174,7 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
             optional=True,
             hint="One thing per line, e.g. 'predictable releases'.",
         ),
-        _text_input(
+        text_input(
             Field.SUCCESS_MEASURE,
             "How do they measure success?",
             initial=defaults.success_measure,
@@ -209,7 +182,7 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
             optional=True,
             hint="e.g. 'no P1 bugs in production for a month'.",
         ),
-        _text_input(
+        text_input(
             Field.WENT_WELL,
             "What used to go well?",
             initial=defaults.went_well,
@@ -220,7 +193,7 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
     ]
     if defaults.ask_client_name:
         blocks.append(
-            _text_input(
+            text_input(
                 Field.CLIENT_NAME,
                 "Client name",
                 initial=defaults.client_name,

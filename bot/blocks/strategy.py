@@ -17,12 +17,12 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     SectionBlock,
     StaticMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.inputs import text_input
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.ids import Callback, StrategyField
 from bot.playbook.buyin import RULE_LABELS, RULE_NAMES, Ballot, BuyInState
@@ -38,7 +38,6 @@ from storage.models import Grievance, Side, Stage, StrategyStatus
 #: Slack's limits: option text 75, section text 3,000, plain-text input 3,000.
 OPTION_TEXT = 75
 SECTION_TEXT = 3000
-INPUT_TEXT = 3000
 #: How many addressed grievances the post lists before "and N more".
 LISTED_GRIEVANCES = 15
 HOW_TO_VOTE = (
@@ -66,31 +65,6 @@ def grievance_option_text(number: int, severity: int, text: str) -> str:
     return head + shorten(" ".join(text.split()), OPTION_TEXT - len(head))
 
 
-def _input(
-    field: StrategyField,
-    label: str,
-    *,
-    initial: str,
-    optional: bool,
-    hint: str | None = None,
-    placeholder: str | None = None,
-    max_length: int = INPUT_TEXT,
-) -> InputBlock:
-    return InputBlock(
-        block_id=field,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=field,
-            multiline=True,
-            initial_value=initial[:max_length] or None,
-            max_length=max_length,
-            placeholder=placeholder,
-        ),
-    )
-
-
 def strategy_modal(
     context: StrategyModalContext,
     prefill: Prefill,
@@ -113,7 +87,7 @@ def strategy_modal(
         )
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=intro)),
-        _input(
+        text_input(
             StrategyField.SUMMARY,
             "Summary",
             initial=prefill.summary,
@@ -121,7 +95,7 @@ def strategy_modal(
             max_length=MAX_SUMMARY,
             placeholder="What will we do differently, and why will it win the client back?",
         ),
-        _input(
+        text_input(
             StrategyField.ACTIONS,
             "Actions",
             initial=prefill.actions,
@@ -165,7 +139,7 @@ def strategy_modal(
             )
         )
     blocks.append(
-        _input(
+        text_input(
             StrategyField.MEASURES,
             "Success measures it targets",
             initial=prefill.measures,

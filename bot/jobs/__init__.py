@@ -15,7 +15,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.jobs import interview_reminders
+from bot.jobs import checkins, digests, interview_reminders, nudges
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot.jobs")
@@ -29,7 +29,12 @@ class Job:
     run: Callable[[Database, WebClient, datetime], int]
 
 
-JOBS: tuple[Job, ...] = (Job("interview reminders", interview_reminders.run),)
+JOBS: tuple[Job, ...] = (
+    Job("check-ins", checkins.run),
+    Job("nudges", nudges.run),
+    Job("digests", digests.run),
+    Job("interview reminders", interview_reminders.run),
+)
 
 
 def run_due(db: Database, client: WebClient, now: datetime) -> dict[str, int]:

@@ -39,7 +39,12 @@ SUBCOMMANDS: tuple[Usage, ...] = (
     Usage(
         "lead", "/grievance lead @someone | me", "Add a case lead, or claim a case nobody leads."
     ),
-    Usage("case", "/grievance case rename <client name>", "Name the client of this case."),
+    Usage(
+        "case",
+        "/grievance case rename <client name> | close | reopen",
+        "Name the client of this case; close it when the relationship has recovered "
+        "(leads), or reopen it.",
+    ),
     Usage("people", "/grievance people", "Set the case's stakeholders and their roles (leads)."),
     Usage(
         "interview",
@@ -51,6 +56,23 @@ SUBCOMMANDS: tuple[Usage, ...] = (
         "strategy",
         "/grievance strategy [status | rule default|majority]",
         "Propose a recovery strategy (leads); see its buy-in; set the buy-in rule.",
+    ),
+    Usage(
+        "checkin",
+        "/grievance checkin [every weekday at 9:30 | list | pause n | resume n "
+        "| edit n | delete n]",
+        "Schedule recurring check-ins in this channel (leads); manage them.",
+    ),
+    Usage(
+        "update",
+        "/grievance update [what moved forward]",
+        "Post a progress update tied to the current strategy; tick off its actions.",
+    ),
+    Usage("status", "/grievance status", "The case's health score, its trend and why."),
+    Usage(
+        "digest",
+        "/grievance digest [every friday at 16:00 Europe/Berlin]",
+        "Post the weekly digest now, with its chart; or set when it is posted (leads).",
     ),
     Usage("help", "/grievance help", "Show this help."),
 )
@@ -71,11 +93,19 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
     "insights": re.compile(r""),
     "history": re.compile(r"(#?\d{1,9})?"),
     "lead": re.compile(r"me|" + _MENTIONS_ONLY.pattern, re.IGNORECASE),
-    "case": re.compile(r"rename(\s.*)?", re.IGNORECASE | re.DOTALL),
+    "case": re.compile(r"rename(\s.*)?|close|reopen", re.IGNORECASE | re.DOTALL),
     "people": re.compile(r""),
     "interview": re.compile(r"status|questions|" + _MENTIONS_ONLY.pattern, re.IGNORECASE),
     "findings": re.compile(r""),
     "strategy": re.compile(r"status|rule(\s+\w+)?", re.IGNORECASE),
+    "checkin": re.compile(
+        r"(every|weekdays?|daily|weekly|fortnightly|(mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b.*"
+        r"|list|(pause|resume|edit|delete)\s+#?\d+|pause\s+#?\d+\s.*",
+        re.IGNORECASE | re.DOTALL,
+    ),
+    "update": re.compile(r".*", re.DOTALL),
+    "status": re.compile(r""),
+    "digest": re.compile(r"(every\s.*)?", re.IGNORECASE | re.DOTALL),
 }
 
 

@@ -12,23 +12,33 @@ Two rules are decided here rather than in each format, so every format agrees:
   history is partial;
 * a deleted Slack message is exported as deleted with empty text and no earlier revisions,
   because its author removed it and an export must not bring it back;
-* a strategy that addresses a withheld confidential grievance says only how many such
-  grievances it addresses, never their numbers, so the number cannot be matched back to
-  the grievance's Slack thread.
+* a strategy or progress update that addresses a withheld confidential grievance says
+  only how many such grievances it addresses, never their numbers, so the number cannot be
+  matched back to the grievance's Slack thread.
 
-Interview answers are exported in full, anonymous ones included: they are the words people
-gave the leads, and the export is for leads and operators. An anonymous interview keeps its
-person and carries ``anonymous`` so a reader knows not to quote it by name.
+Interview answers, check-in answers and final ratings are exported in full, anonymous ones
+included: they are the words and scores people gave the leads, and the export is for leads
+and operators. An anonymous interview or final rating keeps its person and carries
+``anonymous`` so a reader knows not to quote it by name.
 
-Queries are a handful per case (never one per row): cases, leads, grievances, stakeholders,
-interviews and their answers, question sets, strategies with their actions, addressed
-grievances and votes, the people all of these mention, revisions, and the timeline streamed
-in id order with ``yield_per`` so a case with 100,000 entries does not load 100,000 ORM
-objects at once.
+Notices (the bot's say-once markers) are internal bookkeeping, but they are also the only
+record of what the bot told whom and when (a silence alert, a paused schedule), so they are
+exported too. Columns that hold JSON (check-in questions, health components) are parsed,
+so a reader does not decode JSON inside JSON; text that is not valid JSON is kept verbatim
+rather than dropped, since the export is the archive.
+
+Queries are a fixed handful per case (never one per row): cases, leads, grievances,
+stakeholders, interviews and their answers, question sets, strategies with their actions,
+addressed grievances and votes, check-in schedules with their occurrences, answers and
+nudges, progress updates and what they addressed, health snapshots, notices, digest runs,
+final ratings, the people all of these mention (batched), revisions, and the timeline
+streamed in id order with ``yield_per`` so a case with 100,000 entries does not load
+100,000 ORM objects at once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -42,12 +52,22 @@ from storage.models import (
     Case,
     CaseLead,
     CaseMember,
+    CheckinAnswer,
+    CheckinNudge,
+    CheckinOccurrence,
+    CheckinSchedule,
+    DigestRun,
     EntryRevision,
+    FinalRating,
     Grievance,
+    HealthSnapshot,
     Interview,
     InterviewAnswer,
     InterviewQuestions,
+    Notice,
     Person,
+    ProgressUpdate,
+    ProgressUpdateGrievance,
     Strategy,
     StrategyAction,
     StrategyGrievance,
@@ -88,6 +108,29 @@ def split_lines(text: str | None) -> tuple[str, ...]:
     items back exactly; blank lines carry nothing and are dropped.
     """
     return tuple(line for line in (text or "").splitlines() if line.strip())
+
+
+def split_commas(text: str | None) -> tuple[str, ...]:
+    """The items of a comma-separated column (a check-in schedule's holidays).
+
+    The bot stores these as ISO dates joined by commas, so splitting gives them back;
+    stray spaces and empty items carry nothing and are dropped.
+    """
+    return tuple(item.strip() for item in (text or "").split(",") if item.strip())
+
+
+def parse_json_column(text: str | None) -> Any:
+    """The value a JSON text column holds, or the text itself when it is not JSON.
+
+    Parsed so the export nests the value instead of a string a reader must decode again;
+    an unreadable value is kept as stored, because dropping it would make the archive lossy.
+    """
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def as_utc(value: datetime) -> datetime:
@@ -288,12 +331,175 @@ class StrategyRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckinAnswerRecord:
+    """One answer to a check-in: a rating (1-5, by button) or a thread reply's text.
+
+    ``question_index`` is the position in the schedule's ``questions`` (0-based), or -1 for
+    a reply to a check-in that has no text question.
+    """
+
+    id: int
+    person: PersonRecord
+    question_index: int
+    rating: int | None
+    text: str | None
+    slack_ts: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRecord:
+    """The reminder DM someone got for a check-in they had not answered."""
+
+    id: int
+    person: PersonRecord
+    sent_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRecord:
+    """One due time of a check-in schedule, what became of it, and who answered."""
+
+    id: int
+    due_at: datetime
+    status: str
+    late: bool
+    claimed_at: datetime
+    posted_at: datetime | None
+    slack_channel: str | None
+    slack_ts: str | None
+    error: str | None
+    answers: tuple[CheckinAnswerRecord, ...] = ()
+    nudges: tuple[NudgeRecord, ...] = ()
+
+    @property
+    def respondents(self) -> int:
+        """People who answered anything: a rating, or a reply that was not blanked."""
+        return len(
+            {a.person.id for a in self.answers if a.rating is not None or (a.text or "").strip()}
+        )
+
+    def average_ratings(self) -> dict[int, float]:
+        """The mean rating per question index, counting each person's latest rating once.
+
+        The same rule as the check-in's own tally (``bot.playbook.answers.latest_ratings``):
+        two presses that raced past each other must not count one person twice.
+        """
+        latest: dict[tuple[int, int], tuple[int, int]] = {}
+        for answer in self.answers:
+            if answer.rating is None:
+                continue
+            key = (answer.person.id, answer.question_index)
+            if key not in latest or answer.id > latest[key][0]:
+                latest[key] = (answer.id, answer.rating)
+        ratings: dict[int, list[int]] = {}
+        for (_person, index), (_id, rating) in latest.items():
+            ratings.setdefault(index, []).append(rating)
+        return {index: sum(values) / len(values) for index, values in sorted(ratings.items())}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinScheduleRecord:
+    """A recurring check-in with every stored setting and all its occurrences, oldest first.
+
+    ``questions`` is the stored JSON list parsed (see :func:`parse_json_column`);
+    ``holidays`` the stored ISO dates.
+    """
+
+    id: int
+    created_by: PersonRecord | None
+    channel_id: str
+    days: str
+    interval_weeks: int
+    anchor: date
+    time_of_day: str
+    timezone: str
+    audience: str
+    questions: Any
+    open_tally: bool
+    paused: bool
+    paused_reason: str | None
+    pause_from: date | None
+    pause_until: date | None
+    holidays: tuple[str, ...]
+    grace_minutes: int
+    nudge_after_minutes: int
+    checked_until: datetime
+    created_at: datetime
+    occurrences: tuple[OccurrenceRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressUpdateRecord:
+    """A progress update posted to the case channel and the grievances it addressed.
+
+    As with strategies, ``addressed`` holds the numbers the reader may see and
+    ``withheld_addressed`` counts the confidential ones left out.
+    """
+
+    id: int
+    author: PersonRecord | None
+    strategy_id: int | None
+    strategy_version: int | None
+    text: str
+    slack_channel: str | None
+    slack_ts: str | None
+    created_at: datetime
+    addressed: tuple[int, ...] = ()
+    withheld_addressed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HealthRecord:
+    """A health score as it was computed, with the components that explain it."""
+
+    id: int
+    score: int
+    components: Any
+    computed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRecord:
+    """A say-once marker: the bot said ``kind`` about ``key`` at ``created_at``."""
+
+    id: int
+    kind: str
+    key: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    """One due time of the weekly digest and what became of it."""
+
+    id: int
+    due_at: datetime
+    status: str
+    posted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FinalRatingRecord:
+    """A stakeholder's closing rating; ``anonymous`` ones keep their person, as interviews do."""
+
+    id: int
+    person: PersonRecord
+    rating: int | None
+    comment: str | None
+    anonymous: bool
+    requested_at: datetime
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class CaseRecord:
     """One case and its whole history, as much of it as the caller may see.
 
     ``people`` is everyone the exported records name (leads, stakeholders, interviewees,
-    raisers, reporters, authors, voters), by id, so a format can list each person once and
-    refer to them briefly elsewhere.
+    raisers, reporters, authors, voters, check-in answerers, raters), by id, so a format
+    can list each person once and refer to them briefly elsewhere.
     """
 
     id: int
@@ -306,6 +512,10 @@ class CaseRecord:
     named: bool
     buyin_rule: str
     interview_reminder_hours: int
+    digest_weekday: int
+    digest_time: str
+    digest_timezone: str
+    closed_at: datetime | None
     created_at: datetime
     updated_at: datetime
     people: list[PersonRecord]
@@ -318,6 +528,12 @@ class CaseRecord:
     interview_questions: list[QuestionSetRecord] = field(default_factory=list)
     interviews: list[InterviewRecord] = field(default_factory=list)
     strategies: list[StrategyRecord] = field(default_factory=list)
+    checkin_schedules: list[CheckinScheduleRecord] = field(default_factory=list)
+    progress_updates: list[ProgressUpdateRecord] = field(default_factory=list)
+    health: list[HealthRecord] = field(default_factory=list)
+    notices: list[NoticeRecord] = field(default_factory=list)
+    digests: list[DigestRecord] = field(default_factory=list)
+    final_ratings: list[FinalRatingRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +701,19 @@ def _build_case(
         )
     )
     votes = _votes(session, case.id)
+    checkins = _checkin_rows(session, case.id)
+    progress = list(
+        session.scalars(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.case_id == case.id)
+            .order_by(ProgressUpdate.id)
+        )
+    )
+    ratings = list(
+        session.scalars(
+            select(FinalRating).where(FinalRating.case_id == case.id).order_by(FinalRating.id)
+        )
+    )
     people.load(
         [
             *all_authors,
@@ -497,6 +726,9 @@ def _build_case(
             *(interview.invited_by_id for interview in interviews),
             *(strategy.author_id for strategy in strategies),
             *(vote.person_id for rows in votes.values() for vote in rows),
+            *checkins.person_ids(),
+            *(update.author_id for update in progress),
+            *(rating.person_id for rating in ratings),
         ]
     )
 
@@ -548,6 +780,16 @@ def _build_case(
         votes=votes,
         withheld_ids=withheld_ids,
     )
+    checkin_records = _checkin_records(checkins, people)
+    progress_records = _progress_records(
+        session,
+        case.id,
+        progress,
+        people,
+        versions={strategy.id: strategy.version for strategy in strategies},
+        withheld_ids=withheld_ids,
+    )
+    rating_records = [_final_rating_record(rating, people) for rating in ratings]
     named = exported_authors | {
         person.id
         for person in (
@@ -560,6 +802,21 @@ def _build_case(
             *(interview.invited_by for interview in interview_records),
             *(strategy.author for strategy in strategy_records),
             *(vote.person for strategy in strategy_records for vote in strategy.votes),
+            *(schedule.created_by for schedule in checkin_records),
+            *(
+                answer.person
+                for schedule in checkin_records
+                for occurrence in schedule.occurrences
+                for answer in occurrence.answers
+            ),
+            *(
+                nudge.person
+                for schedule in checkin_records
+                for occurrence in schedule.occurrences
+                for nudge in occurrence.nudges
+            ),
+            *(update.author for update in progress_records),
+            *(rating.person for rating in rating_records),
         )
         if person is not None
     }
@@ -575,6 +832,10 @@ def _build_case(
         named=case.named,
         buyin_rule=case.buyin_rule.value,
         interview_reminder_hours=case.interview_reminder_hours,
+        digest_weekday=case.digest_weekday,
+        digest_time=case.digest_time,
+        digest_timezone=case.digest_timezone,
+        closed_at=as_utc_or_none(case.closed_at),
         created_at=as_utc(case.created_at),
         updated_at=as_utc(case.updated_at),
         people=[p for p in map(people.get, sorted(named)) if p is not None],
@@ -587,6 +848,12 @@ def _build_case(
         interview_questions=_question_sets(session, case.id),
         interviews=interview_records,
         strategies=strategy_records,
+        checkin_schedules=checkin_records,
+        progress_updates=progress_records,
+        health=_health_records(session, case.id),
+        notices=_notice_records(session, case.id),
+        digests=_digest_records(session, case.id),
+        final_ratings=rating_records,
     )
 
 
@@ -817,6 +1084,280 @@ def _strategy_records(
         )
         for strategy in strategies
     ]
+
+
+def _grouped(rows: Iterable[Row[Any]], key: str) -> dict[int, list[Row[Any]]]:
+    """Rows by the value of their column ``key``, each group in the order read."""
+    grouped: dict[int, list[Row[Any]]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckinRows:
+    """A case's check-in rows, read before the people so answerers join the one lookup."""
+
+    schedules: list[CheckinSchedule]
+    #: Occurrence rows by schedule id, answer and nudge rows by occurrence id.
+    occurrences: dict[int, list[Row[Any]]]
+    answers: dict[int, list[Row[Any]]]
+    nudges: dict[int, list[Row[Any]]]
+
+    def person_ids(self) -> Iterator[int | None]:
+        """Everyone these rows name: schedule owners, answerers, nudged people."""
+        yield from (schedule.created_by_id for schedule in self.schedules)
+        for rows in (*self.answers.values(), *self.nudges.values()):
+            yield from (row.person_id for row in rows)
+
+
+def _checkin_rows(session: Session, case_id: int) -> _CheckinRows:
+    """Schedules, occurrences, answers and nudges of the case: four queries, any volume.
+
+    Occurrences, answers and nudges are plain column rows: a daily check-in answered by a
+    dozen people for a year is tens of thousands of rows, too many for the identity map.
+    """
+    schedules = list(
+        session.scalars(
+            select(CheckinSchedule)
+            .where(CheckinSchedule.case_id == case_id)
+            .order_by(CheckinSchedule.id)
+        )
+    )
+    occurrences = session.execute(
+        select(
+            CheckinOccurrence.id,
+            CheckinOccurrence.schedule_id,
+            CheckinOccurrence.due_at,
+            CheckinOccurrence.status,
+            CheckinOccurrence.late,
+            CheckinOccurrence.claimed_at,
+            CheckinOccurrence.posted_at,
+            CheckinOccurrence.slack_channel,
+            CheckinOccurrence.slack_ts,
+            CheckinOccurrence.error,
+        )
+        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+        .where(CheckinSchedule.case_id == case_id)
+        .order_by(CheckinOccurrence.schedule_id, CheckinOccurrence.due_at, CheckinOccurrence.id)
+    )
+    answers = session.execute(
+        select(
+            CheckinAnswer.id,
+            CheckinAnswer.occurrence_id,
+            CheckinAnswer.person_id,
+            CheckinAnswer.question_index,
+            CheckinAnswer.rating,
+            CheckinAnswer.text,
+            CheckinAnswer.slack_ts,
+            CheckinAnswer.created_at,
+            CheckinAnswer.updated_at,
+        )
+        .join(CheckinOccurrence, CheckinOccurrence.id == CheckinAnswer.occurrence_id)
+        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+        .where(CheckinSchedule.case_id == case_id)
+        .order_by(CheckinAnswer.occurrence_id, CheckinAnswer.question_index, CheckinAnswer.id)
+    )
+    nudges = session.execute(
+        select(
+            CheckinNudge.id,
+            CheckinNudge.occurrence_id,
+            CheckinNudge.person_id,
+            CheckinNudge.sent_at,
+        )
+        .join(CheckinOccurrence, CheckinOccurrence.id == CheckinNudge.occurrence_id)
+        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+        .where(CheckinSchedule.case_id == case_id)
+        .order_by(CheckinNudge.occurrence_id, CheckinNudge.id)
+    )
+    return _CheckinRows(
+        schedules=schedules,
+        occurrences=_grouped(occurrences, "schedule_id"),
+        answers=_grouped(answers, "occurrence_id"),
+        nudges=_grouped(nudges, "occurrence_id"),
+    )
+
+
+def _occurrence_record(row: Row[Any], rows: _CheckinRows, people: _People) -> OccurrenceRecord:
+    return OccurrenceRecord(
+        id=row.id,
+        due_at=as_utc(row.due_at),
+        status=row.status.value,
+        late=row.late,
+        claimed_at=as_utc(row.claimed_at),
+        posted_at=as_utc_or_none(row.posted_at),
+        slack_channel=row.slack_channel,
+        slack_ts=row.slack_ts,
+        error=row.error,
+        answers=tuple(
+            CheckinAnswerRecord(
+                id=answer.id,
+                person=_required_person(people, answer.person_id, f"check-in answer {answer.id}"),
+                question_index=answer.question_index,
+                rating=answer.rating,
+                text=answer.text,
+                slack_ts=answer.slack_ts,
+                created_at=as_utc(answer.created_at),
+                updated_at=as_utc(answer.updated_at),
+            )
+            for answer in rows.answers.get(row.id, ())
+        ),
+        nudges=tuple(
+            NudgeRecord(
+                id=nudge.id,
+                person=_required_person(people, nudge.person_id, f"check-in nudge {nudge.id}"),
+                sent_at=as_utc(nudge.sent_at),
+            )
+            for nudge in rows.nudges.get(row.id, ())
+        ),
+    )
+
+
+def _checkin_records(rows: _CheckinRows, people: _People) -> list[CheckinScheduleRecord]:
+    """Each schedule with every stored setting and its occurrences, oldest due first."""
+    return [
+        CheckinScheduleRecord(
+            id=schedule.id,
+            created_by=people.get(schedule.created_by_id),
+            channel_id=schedule.channel_id,
+            days=schedule.days,
+            interval_weeks=schedule.interval_weeks,
+            anchor=schedule.anchor,
+            time_of_day=schedule.time_of_day,
+            timezone=schedule.timezone,
+            audience=schedule.audience.value,
+            questions=parse_json_column(schedule.questions),
+            open_tally=schedule.open_tally,
+            paused=schedule.paused,
+            paused_reason=schedule.paused_reason,
+            pause_from=schedule.pause_from,
+            pause_until=schedule.pause_until,
+            holidays=split_commas(schedule.holidays),
+            grace_minutes=schedule.grace_minutes,
+            nudge_after_minutes=schedule.nudge_after_minutes,
+            checked_until=as_utc(schedule.checked_until),
+            created_at=as_utc(schedule.created_at),
+            occurrences=tuple(
+                _occurrence_record(row, rows, people)
+                for row in rows.occurrences.get(schedule.id, ())
+            ),
+        )
+        for schedule in rows.schedules
+    ]
+
+
+def _progress_records(
+    session: Session,
+    case_id: int,
+    updates: Sequence[ProgressUpdate],
+    people: _People,
+    *,
+    versions: dict[int, int],
+    withheld_ids: set[int],
+) -> list[ProgressUpdateRecord]:
+    """Progress updates with the grievances they addressed, one query for the case.
+
+    A withheld confidential grievance is counted, not listed, for the same reason as on a
+    strategy: the update itself is public in the channel, its number would point at the
+    grievance's thread.
+    """
+    rows = session.execute(
+        select(ProgressUpdateGrievance.update_id, Grievance.id, Grievance.number)
+        .join(Grievance, Grievance.id == ProgressUpdateGrievance.grievance_id)
+        .join(ProgressUpdate, ProgressUpdate.id == ProgressUpdateGrievance.update_id)
+        .where(ProgressUpdate.case_id == case_id)
+        .order_by(ProgressUpdateGrievance.update_id, Grievance.number)
+    )
+    addressed: dict[int, list[int]] = {}
+    withheld: dict[int, int] = {}
+    for row in rows:
+        if row.id in withheld_ids:
+            withheld[row.update_id] = withheld.get(row.update_id, 0) + 1
+        else:
+            addressed.setdefault(row.update_id, []).append(row.number)
+    return [
+        ProgressUpdateRecord(
+            id=update.id,
+            author=people.get(update.author_id),
+            strategy_id=update.strategy_id,
+            strategy_version=versions.get(update.strategy_id)
+            if update.strategy_id is not None
+            else None,
+            text=update.text,
+            slack_channel=update.slack_channel,
+            slack_ts=update.slack_ts,
+            created_at=as_utc(update.created_at),
+            addressed=tuple(addressed.get(update.id, ())),
+            withheld_addressed=withheld.get(update.id, 0),
+        )
+        for update in updates
+    ]
+
+
+def _health_records(session: Session, case_id: int) -> list[HealthRecord]:
+    """Every health snapshot of the case, oldest first, as column rows in one query."""
+    rows = session.execute(
+        select(
+            HealthSnapshot.id,
+            HealthSnapshot.score,
+            HealthSnapshot.components,
+            HealthSnapshot.computed_at,
+        )
+        .where(HealthSnapshot.case_id == case_id)
+        .order_by(HealthSnapshot.id)
+    )
+    return [
+        HealthRecord(
+            id=row.id,
+            score=row.score,
+            components=parse_json_column(row.components),
+            computed_at=as_utc(row.computed_at),
+        )
+        for row in rows
+    ]
+
+
+def _notice_records(session: Session, case_id: int) -> list[NoticeRecord]:
+    """The case's say-once markers, in the order they were claimed."""
+    rows = session.execute(
+        select(Notice.id, Notice.kind, Notice.key, Notice.created_at)
+        .where(Notice.case_id == case_id)
+        .order_by(Notice.id)
+    )
+    return [
+        NoticeRecord(id=row.id, kind=row.kind, key=row.key, created_at=as_utc(row.created_at))
+        for row in rows
+    ]
+
+
+def _digest_records(session: Session, case_id: int) -> list[DigestRecord]:
+    """The case's weekly digest runs, by due time."""
+    rows = session.execute(
+        select(DigestRun.id, DigestRun.due_at, DigestRun.status, DigestRun.posted_at)
+        .where(DigestRun.case_id == case_id)
+        .order_by(DigestRun.due_at, DigestRun.id)
+    )
+    return [
+        DigestRecord(
+            id=row.id,
+            due_at=as_utc(row.due_at),
+            status=row.status.value,
+            posted_at=as_utc_or_none(row.posted_at),
+        )
+        for row in rows
+    ]
+
+
+def _final_rating_record(rating: FinalRating, people: _People) -> FinalRatingRecord:
+    return FinalRatingRecord(
+        id=rating.id,
+        person=_required_person(people, rating.person_id, f"final rating {rating.id}"),
+        rating=rating.rating,
+        comment=rating.comment,
+        anonymous=rating.anonymous,
+        requested_at=as_utc(rating.requested_at),
+        answered_at=as_utc_or_none(rating.answered_at),
+    )
 
 
 def _revisions(session: Session, case_id: int) -> dict[int, tuple[RevisionRecord, ...]]:

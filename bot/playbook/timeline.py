@@ -31,6 +31,21 @@ class Kind(enum.StrEnum):
     BUYIN_REACHED = "buyin_reached"
     BUYIN_RULE_CHANGED = "buyin_rule_changed"
     STAGE_CHANGED = "stage_changed"
+    # check-ins: answers, nudges and health
+    CHECKIN_NUDGED = "checkin_nudged"
+    SILENCE_NOTICED = "silence_noticed"
+    # check-ins: schedules
+    CHECKIN_SCHEDULED = "checkin_scheduled"
+    CHECKIN_CHANGED = "checkin_changed"
+    CHECKIN_PAUSED = "checkin_paused"
+    CHECKIN_RESUMED = "checkin_resumed"
+    CHECKIN_DELETED = "checkin_deleted"
+    CHECKIN_POSTED = "checkin_posted"
+    # progress, digest and closing
+    PROGRESS_UPDATE = "progress_update"
+    DIGEST_POSTED = "digest_posted"
+    DIGEST_SCHEDULED = "digest_scheduled"
+    FINAL_RATING = "final_rating"
 
 
 def record(

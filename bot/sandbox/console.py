@@ -7,12 +7,15 @@ Lines come from a terminal or a script (``grievance-bot sandbox < demo.txt``).
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from bot.ids import Callback
+from bot.jobs import run_due
 from bot.sandbox.render import (
     describe_actions,
     describe_inputs,
@@ -38,6 +41,9 @@ You are a Slack user in a local sandbox workspace. Commands:
   set <field> <value>        fill a field of the open modal (multi-line: use \\n)
   submit | cancel            submit or close the open modal
   home                       open the bot's App Home tab
+  wait <30m|4h|2d>           move the sandbox clock on and run what falls due (check-ins,
+                             nudges, reminders, digests); also `wait until next monday 09:31`
+                             (UTC) or `wait until 2026-12-01T09:30Z`
   as <user> | in <channel>   switch who you are or where you are
   users | channels | whoami  list people and channels, or show where you are
   help | quit
@@ -115,6 +121,7 @@ class Console:
             "submit": self._submit,
             "cancel": self._cancel,
             "home": self._home,
+            "wait": self._wait,
             "as": self._as,
             "in": self._in,
             "users": self._users,
@@ -415,6 +422,50 @@ class Console:
         self._show_delivery(self.stack.slack.close_view(self.user, view_id))
         self._print("  (closed)")
 
+    def _wait(self, args: list[str], rest: str) -> None:
+        """Advance the sandbox clock and run the due work, as the scheduler would."""
+        if args[:2] == ["until", "next"] and len(args) == 4:
+            target = self._next_weekday_time(args[2], args[3])
+        elif len(args) == 2 and args[0] == "until":
+            try:
+                target = datetime.fromisoformat(args[1].replace("Z", "+00:00"))
+            except ValueError:
+                raise ConsoleError("Usage: wait until 2026-12-01T09:30Z") from None
+            target = target if target.tzinfo else target.replace(tzinfo=UTC)
+        else:
+            match = _DURATION.fullmatch(rest.strip())
+            if match is None:
+                raise ConsoleError("Usage: wait <number><m|h|d>, e.g. wait 4h")
+            amount, unit = int(match.group(1)), match.group(2)
+            target = self.now + timedelta(**{_UNITS[unit]: amount})
+        if target < self.now:
+            raise ConsoleError("The sandbox clock only moves forward.")
+        self.stack.advance(target)
+        done = run_due(self.stack.db, self.stack.app.client, self.now)
+        self.stack.settle()
+        happened = ", ".join(f"{count} {name}" for name, count in done.items() if count > 0)
+        self._print(
+            f"  (it is now {self.now:%a %d %b %H:%M} UTC{'; ' + happened if happened else ''})"
+        )
+
+    @property
+    def now(self) -> datetime:
+        """The sandbox clock."""
+        return self.stack.clock()
+
+    def _next_weekday_time(self, weekday: str, clock: str) -> datetime:
+        """``next monday 09:31`` (UTC), strictly after the sandbox clock: scripts stay
+        deterministic whatever day they are run on."""
+        days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", clock)
+        if weekday.lower() not in days or match is None:
+            raise ConsoleError("Usage: wait until next monday 09:31")
+        target = self.now.replace(
+            hour=int(match.group(1)), minute=int(match.group(2)), second=0, microsecond=0
+        )
+        target += timedelta(days=(days.index(weekday.lower()) - target.weekday()) % 7)
+        return target if target > self.now else target + timedelta(days=7)
+
     def _home(self, _args: list[str], _rest: str) -> None:
         self._show_delivery(self.stack.slack.open_home(self.user))
 
@@ -461,6 +512,10 @@ class Console:
     def _whoami(self, _args: list[str], _rest: str) -> None:
         user = self.ws.users[self.user]
         self._print(f"  You are {user.name} ({user.real_name}) in #{self._channel_name()}.")
+
+
+_DURATION = re.compile(r"(\d{1,4})\s*([mhd])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
 def _split(rest: str) -> list[str]:

@@ -110,8 +110,10 @@ def test_parse_routes_subcommands_and_files_everything_else(
 
 
 def test_a_lone_unknown_word_gets_help_not_a_grievance() -> None:
-    parsed = parse("status")
-    assert (parsed.name, parsed.unknown) == ("help", "status")
+    parsed = parse("statsu")
+    assert (parsed.name, parsed.unknown, parsed.suggestion) == ("help", "statsu", "status")
+    parsed = parse("frobnicate")
+    assert (parsed.name, parsed.unknown, parsed.suggestion) == ("help", "frobnicate", None)
 
 
 @pytest.mark.parametrize(

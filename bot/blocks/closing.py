@@ -1,0 +1,236 @@
+"""Closing a case: the before-and-after summary, the final rating DM and its modal.
+
+Pure builders over ``bot.playbook.closing`` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.inputs import text_input
+from bot.blocks.text import plain_escape, shorten, trim
+from bot.ids import Action, Callback, RatingField
+from bot.playbook.closing import MAX_COMMENT, ClosingSummary, Reopened, VersionLine
+from storage.models import Side, StrategyStatus
+
+SECTION_TEXT = 3000
+ANONYMOUS_OPTION = "anonymous"
+RATING_LABELS = {
+    5: "5 · It went very well",
+    4: "4 · Well",
+    3: "3 · Mixed",
+    2: "2 · Not well",
+    1: "1 · Badly",
+}
+_STATUS = {
+    StrategyStatus.PROPOSED: "proposed, no buy-in",
+    StrategyStatus.APPROVED: "approved",
+    StrategyStatus.SUPERSEDED: "superseded",
+}
+
+
+def _confidence(value: float | None) -> str:
+    return f"{value:.1f}/5" if value is not None else "—"
+
+
+def _health(value: int | None) -> str:
+    return f"{value}/100" if value is not None else "—"
+
+
+def _version_line(line: VersionLine, link: str | None) -> str:
+    label = f"<{link}|v{line.version}>" if link else f"v{line.version}"
+    status = _STATUS[line.status]
+    if line.approved_at is not None:
+        status = f"buy-in reached {line.approved_at:%Y-%m-%d}" + (
+            ", later superseded" if line.status is StrategyStatus.SUPERSEDED else ""
+        )
+    votes = f"approvals: client {line.approvals[Side.CLIENT]}, team {line.approvals[Side.TEAM]}"
+    objections = sum(line.objections.values())
+    if objections:
+        votes += f"; objections: {objections}"
+    return f"• {label} — {status} ({votes})"
+
+
+def closing_summary(
+    summary: ClosingSummary, *, links: Callable[[VersionLine], str | None] = lambda _v: None
+) -> list[Block]:
+    """The channel message that closes the case: the whole arc, before and after."""
+    grievances = (
+        f"*Grievances* {summary.raised} raised, {summary.resolved} resolved"
+        + (f", {summary.withdrawn} withdrawn" if summary.withdrawn else "")
+        + (f", {summary.still_open} still open" if summary.still_open else "")
+    )
+    arc = (
+        f"*Confidence* {_confidence(summary.confidence_start)} at the start → "
+        f"{_confidence(summary.confidence_now)} now\n"
+        f"*Health* {_health(summary.health_start)} at the start → "
+        f"{_health(summary.health_now)} now"
+    )
+    if summary.versions:
+        versions = "*Strategy*\n" + "\n".join(_version_line(v, links(v)) for v in summary.versions)
+    else:
+        versions = "*Strategy* none was proposed."
+    return [
+        HeaderBlock(text=shorten(f"Case closed · {summary.client_name}", 150)),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":handshake: The relationship with *{plain_escape(summary.client_name)}* "
+                f"has recovered. Opened {summary.opened_at:%Y-%m-%d}, closed "
+                f"{summary.closed_at:%Y-%m-%d} ({summary.days} days). Thank you, everyone."
+            )
+        ),
+        SectionBlock(text=MarkdownTextObject(text=grievances)),
+        SectionBlock(text=MarkdownTextObject(text=arc)),
+        SectionBlock(text=MarkdownTextObject(text=trim(versions, SECTION_TEXT))),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Check-ins have stopped. Every stakeholder gets a DM asking for a final "
+                    "rating. A lead can reopen the case with `/grievance case reopen`."
+                )
+            ]
+        ),
+    ]
+
+
+def closing_fallback(summary: ClosingSummary) -> str:
+    """Notification text of the summary."""
+    return (
+        f"Case closed: the relationship with {plain_escape(summary.client_name)} has recovered "
+        f"({summary.raised} grievances raised, {summary.resolved} resolved)."
+    )
+
+
+def closed_ack(asked: int, paused: int) -> str:
+    """What the lead sees at once."""
+    stopped = (
+        f" and stopped {paused} check-in schedule{'s' if paused != 1 else ''}" if paused else ""
+    )
+    return (
+        f"Closing the case: I'm posting the summary here, asking {asked} stakeholder"
+        f"{'s' if asked != 1 else ''} for a final rating by DM{stopped}."
+    )
+
+
+def reopened_text(outcome: Reopened, by: str) -> str:
+    """The channel notice when a case is reopened."""
+    resumed = (
+        f" {outcome.resumed} check-in schedule{'s' if outcome.resumed != 1 else ''} resumed."
+        if outcome.resumed
+        else ""
+    )
+    return (
+        f":arrows_counterclockwise: *{plain_escape(by)}* reopened the case: it is back in "
+        f"*{outcome.stage.value}*.{resumed}"
+    )
+
+
+# ---- the rating DM and modal --------------------------------------------------------------
+
+
+def rating_request(client_name: str, rating_id: int) -> list[Block]:
+    """The DM asking a stakeholder for their final rating, with the button that opens it."""
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"The *{plain_escape(client_name)}* case has been closed: the relationship "
+                "has recovered. Before we move on: how did the recovery go for you? "
+                "A rating from 1 to 5 and a word or two help us learn; you can stay anonymous."
+            )
+        ),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Rate the recovery",
+                    action_id=Action.FINAL_RATING_OPEN,
+                    value=str(rating_id),
+                    style="primary",
+                )
+            ]
+        ),
+    ]
+
+
+def rating_request_text(client_name: str) -> str:
+    """Fallback text of the DM."""
+    return f"The {plain_escape(client_name)} case is closed: how did the recovery go for you?"
+
+
+def rating_thanks(client_name: str, score: int, *, anonymous: bool) -> list[Block]:
+    """What the DM becomes once answered (no button left to press twice)."""
+    how = " anonymously" if anonymous else ""
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f":pray: Thank you: you rated the *{plain_escape(client_name)}* "
+                f"recovery *{score}/5*{how}."
+            )
+        )
+    ]
+
+
+class RatingModalContext(BaseModel):
+    """What the rating modal remembers (``private_metadata``): the rating and the DM."""
+
+    rating_id: int
+    dm_channel: str | None = None
+    dm_ts: str | None = None
+
+
+def rating_modal(context: RatingModalContext, client_name: str) -> View:
+    """1–5, a comment, and "anonymous"."""
+    options = [Option(text=label, value=str(score)) for score, label in RATING_LABELS.items()]
+    anonymous = Option(
+        text="Keep my rating anonymous (it is never shown with my name)", value=ANONYMOUS_OPTION
+    )
+    return View(
+        type="modal",
+        callback_id=Callback.FINAL_RATING_MODAL,
+        title="Final rating",
+        submit="Send",
+        close="Cancel",
+        private_metadata=context.model_dump_json(),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"How did the recovery with *{plain_escape(client_name)}* go for you?"
+                )
+            ),
+            InputBlock(
+                block_id=RatingField.SCORE,
+                label="Your rating",
+                element=StaticSelectElement(
+                    action_id=RatingField.SCORE, placeholder="1 to 5", options=options
+                ),
+            ),
+            text_input(
+                RatingField.COMMENT,
+                "Anything you'd like to say?",
+                optional=True,
+                max_length=MAX_COMMENT,
+                placeholder="What made the difference, and what should we keep doing?",
+            ),
+            InputBlock(
+                block_id=RatingField.ANONYMOUS,
+                label="Anonymity",
+                optional=True,
+                element=CheckboxesElement(action_id=RatingField.ANONYMOUS, options=[anonymous]),
+            ),
+        ],
+    )

@@ -1,0 +1,595 @@
+"""The weekly digest: when it is due, and what it says about the week and the case so far.
+
+A recovering client wants to see movement, every week, in one place: grievances raised and
+resolved, whether people answer the check-ins, how confidence moves per success measure,
+where the strategy and its buy-in stand, the health score, and when the next check-in is.
+
+Scheduling is pure arithmetic on the case's weekday, local time and time zone, so every
+process computes the same due instant; the job claims each ``(case, due_at)`` as a
+``DigestRun`` row (unique) before posting, so a digest goes out once however many
+instances tick. Counts leave confidential grievances out: the digest is posted in the
+channel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.playbook.buyin import state_of
+from bot.playbook.cases import is_lead
+from bot.playbook.checkins import Question, load_questions, rule_of
+from bot.playbook.errors import PlaybookError
+from bot.playbook.history import OPEN_STATUSES
+from bot.playbook.schedules import canonical_zone, next_due
+from bot.playbook.stakeholders import members
+from bot.playbook.strategy import latest
+from bot.playbook.timeline import Kind, record
+from storage.models import (
+    Audience,
+    Case,
+    CheckinAnswer,
+    CheckinOccurrence,
+    CheckinSchedule,
+    DigestRun,
+    Grievance,
+    HealthSnapshot,
+    OccurrenceStatus,
+    Person,
+    Side,
+    Stage,
+    Status,
+    StrategyStatus,
+    TimelineEntry,
+)
+
+#: A digest missed by more than this (the bot was down) is skipped, not posted late.
+GRACE = timedelta(hours=12)
+#: How many weeks of confidence and health the chart shows (the text lists the last four).
+TREND_WEEKS = 12
+WEEK = timedelta(days=7)
+#: Which sides a check-in's audience asks.
+AUDIENCE_SIDES: dict[Audience, tuple[Side, ...]] = {
+    Audience.EVERYONE: (Side.CLIENT, Side.TEAM),
+    Audience.CLIENT: (Side.CLIENT,),
+    Audience.TEAM: (Side.TEAM,),
+}
+
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAYS = {name: n for n, name in enumerate(DAY_NAMES)} | {
+    name[:3]: n for n, name in enumerate(DAY_NAMES)
+}
+_DAYS |= {"tues": 1, "thur": 3, "thurs": 3}
+_SCHEDULE = re.compile(
+    r"every\s+(?P<day>[a-z]+?)s?\.?(?:\s+at)?\s+(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
+    r"\s*(?P<ampm>am|pm)?(?:\s+(?P<tz>[A-Za-z][\w/+-]*))?",
+    re.IGNORECASE,
+)
+USAGE = (
+    "Say when the weekly digest should come, e.g. "
+    "`/grievance digest every friday at 16:00 Europe/Berlin` (the time zone is optional: "
+    "without it, yours is used)."
+)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every stored time is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# ---- the schedule -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """When a case's digest is due: a weekday (0 = Monday), a local "HH:MM", a time zone."""
+
+    weekday: int
+    time_of_day: str
+    timezone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The schedule's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_time(self) -> time:
+        """The local time of day it is due."""
+        hour, minute = self.time_of_day.split(":")
+        return time(int(hour), int(minute))
+
+    def describe(self) -> str:
+        """``Fridays at 16:00 (Europe/Berlin)``."""
+        return f"{DAY_NAMES[self.weekday].capitalize()}s at {self.time_of_day} ({self.timezone})"
+
+
+def zone_or_none(name: str | None) -> str | None:
+    """The IANA name of ``name`` (any case: "europe/berlin" works), or None if unknown."""
+    return canonical_zone(name)
+
+
+def parse_schedule(text: str, *, default_timezone: str) -> DigestSchedule:
+    """Read ``every friday at 16:00 Europe/Berlin`` (also ``every fri 4pm``)."""
+    match = _SCHEDULE.fullmatch(" ".join(text.split()))
+    if match is None:
+        raise PlaybookError(USAGE)
+    day = _DAYS.get(match["day"].lower())
+    if day is None:
+        raise PlaybookError(f"“{match['day']}” is not a day of the week. {USAGE}")
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            raise PlaybookError(f"{hour}{match['ampm']} is not a time. {USAGE}")
+        hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise PlaybookError(f"{match['hour']}:{match['minute'] or '00'} is not a time. {USAGE}")
+    typed = match["tz"] or default_timezone
+    zone = zone_or_none(typed)
+    if zone is None:
+        raise PlaybookError(
+            f"I don't know the time zone “{typed}”; use a name like Europe/Berlin or UTC."
+        )
+    return DigestSchedule(weekday=day, time_of_day=f"{hour:02d}:{minute:02d}", timezone=zone)
+
+
+def schedule_of(case: Case) -> DigestSchedule:
+    """The case's digest schedule (Friday 16:00 UTC unless a lead changed it)."""
+    zone = zone_or_none(case.digest_timezone) or "UTC"
+    return DigestSchedule(case.digest_weekday % 7, case.digest_time, zone)
+
+
+def due_at_or_before(schedule: DigestSchedule, moment: datetime) -> datetime:
+    """The latest due instant not after ``moment``, in UTC.
+
+    Computed on the local calendar, so "Friday 16:00 Europe/Berlin" stays 16:00 in
+    Berlin across daylight-saving changes.
+    """
+    zone = schedule.zone
+    local = as_utc(moment).astimezone(zone)
+    day = local.date() - timedelta(days=(local.weekday() - schedule.weekday) % 7)
+    due = datetime.combine(day, schedule.local_time, tzinfo=zone)
+    if due > local:
+        due = datetime.combine(day - WEEK, schedule.local_time, tzinfo=zone)
+    return due.astimezone(UTC)
+
+
+def next_due_after(schedule: DigestSchedule, moment: datetime) -> datetime:
+    """The first due instant after ``moment``, in UTC."""
+    last = due_at_or_before(schedule, moment).astimezone(schedule.zone)
+    following = datetime.combine(last.date() + WEEK, schedule.local_time, tzinfo=schedule.zone)
+    return following.astimezone(UTC)
+
+
+def set_schedule(*, session: Session, case: Case, actor: Person, schedule: DigestSchedule) -> bool:
+    """A lead moves the weekly digest; False when it already was ``schedule``."""
+    if not is_lead(session=session, case=case, person=actor):
+        raise PlaybookError("Only a lead of this case can change when the digest comes.")
+    if schedule == schedule_of(case):
+        return False
+    case.digest_weekday = schedule.weekday
+    case.digest_time = schedule.time_of_day
+    case.digest_timezone = schedule.timezone
+    session.flush()
+    record(
+        session=session,
+        case=case,
+        kind=Kind.DIGEST_SCHEDULED,
+        author=actor,
+        text=f"Weekly digest: {schedule.describe()}",
+    )
+    return True
+
+
+def may_post(*, session: Session, case: Case, person: Person) -> bool:
+    """Leads and team members post the digest on demand; it comes to everyone weekly."""
+    return person.side is Side.TEAM or is_lead(session=session, case=case, person=person)
+
+
+# ---- the weekly job's claims -------------------------------------------------------------
+
+
+def _schedule_changed_at(session: Session, case_id: int) -> datetime | None:
+    changed = session.scalar(
+        select(func.max(TimelineEntry.created_at)).where(
+            TimelineEntry.case_id == case_id, TimelineEntry.kind == Kind.DIGEST_SCHEDULED.value
+        )
+    )
+    return as_utc(changed) if changed else None
+
+
+def due_digests(*, session: Session, now: datetime) -> list[tuple[int, datetime]]:
+    """``(case id, due_at)`` of every digest due at ``now`` and not claimed yet.
+
+    A digest is due from its instant until ``GRACE`` after; never for a due instant
+    before the case opened or before its schedule last changed (moving the digest to a
+    time just past must not post one at once). Closed (recovered) cases get none.
+    """
+    open_cases = session.scalars(
+        select(Case).where(Case.stage != Stage.RECOVERED, Case.closed_at.is_(None))
+    )
+    due: list[tuple[int, datetime]] = []
+    for case in open_cases:
+        due_at = due_at_or_before(schedule_of(case), now)
+        if as_utc(now) - due_at > GRACE:
+            continue
+        since = [as_utc(case.created_at)]
+        changed = _schedule_changed_at(session, case.id)
+        if changed is not None:
+            since.append(changed)
+        if due_at < max(since):
+            continue
+        claimed = session.scalar(
+            select(exists().where(DigestRun.case_id == case.id, DigestRun.due_at == due_at))
+        )
+        if not claimed:
+            due.append((case.id, due_at))
+    return due
+
+
+def claim_run(*, session: Session, case_id: int, due_at: datetime) -> bool:
+    """Take one due digest; False when another run (thread, process) took it first.
+
+    The unique ``(case_id, due_at)`` row is the claim: of two inserts, one fails.
+    """
+    try:
+        with session.begin_nested():
+            session.add(DigestRun(case_id=case_id, due_at=due_at, status=OccurrenceStatus.CLAIMED))
+    except IntegrityError:
+        return False
+    return True
+
+
+def finish_run(
+    *, session: Session, case_id: int, due_at: datetime, posted: bool, now: datetime
+) -> None:
+    """Record how a claimed digest ended: posted, or failed (not retried)."""
+    run = session.scalars(
+        select(DigestRun).where(DigestRun.case_id == case_id, DigestRun.due_at == due_at)
+    ).one()
+    run.status = OccurrenceStatus.POSTED if posted else OccurrenceStatus.FAILED
+    run.posted_at = now if posted else None
+
+
+def note_posted(
+    *, session: Session, case: Case, channel: str, ts: str, scheduled: bool, author: Person | None
+) -> None:
+    """Leave the digest on the timeline, with a link to its message."""
+    record(
+        session=session,
+        case=case,
+        kind=Kind.DIGEST_POSTED,
+        author=author,
+        text="Weekly digest posted" if scheduled else "Digest posted on request",
+        channel=channel,
+        ts=ts,
+    )
+
+
+# ---- what the digest says ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrievanceCounts:
+    """Grievances raised and resolved this week and in total (confidential ones left out)."""
+
+    raised_week: int
+    resolved_week: int
+    raised_total: int
+    resolved_total: int
+    open_now: int
+
+
+@dataclass(frozen=True)
+class ResponseRate:
+    """How many of the people a week's check-ins asked on one side answered."""
+
+    side: Side
+    answered: int
+    asked: int
+
+    @property
+    def percent(self) -> int | None:
+        """Rounded; None when nobody on this side was asked."""
+        return round(100 * self.answered / self.asked) if self.asked else None
+
+
+@dataclass(frozen=True)
+class MeasureTrend:
+    """The average rating of one check-in question (a success measure), week by week."""
+
+    question: str
+    #: ``(start of the week, average rating 1–5)``, oldest first.
+    weeks: list[tuple[date, float]]
+
+    @property
+    def latest(self) -> float:
+        """The newest week's average."""
+        return self.weeks[-1][1]
+
+    @property
+    def change(self) -> float | None:
+        """Newest minus the week before, when there is one."""
+        return self.weeks[-1][1] - self.weeks[-2][1] if len(self.weeks) > 1 else None
+
+
+@dataclass(frozen=True)
+class StrategyLine:
+    """Where the current strategy version and its buy-in stand."""
+
+    version: int
+    status: StrategyStatus
+    approved_at: datetime | None
+    missing: list[str]
+    approvals: dict[Side, int]
+    actions_done: int
+    actions_total: int
+    channel: str | None
+    ts: str | None
+
+
+@dataclass(frozen=True)
+class DigestData:
+    """Everything a digest shows, read in one transaction."""
+
+    client_name: str
+    stage: Stage
+    period_start: datetime
+    period_end: datetime
+    timezone: str
+    counts: GrievanceCounts
+    rates: list[ResponseRate]
+    checkins_this_week: int
+    measures: list[MeasureTrend]
+    strategy: StrategyLine | None
+    health: int | None
+    health_before: int | None
+    health_series: list[tuple[datetime, int]]
+    next_checkin: datetime | None
+    next_checkin_timezone: str | None
+    schedule: DigestSchedule
+    confidence_series: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
+
+
+def _count(session: Session, *conditions: object) -> int:
+    query = select(func.count()).select_from(Grievance).where(*conditions)  # type: ignore[arg-type]
+    return int(session.scalar(query) or 0)
+
+
+def _resolved_ids_between(session: Session, case: Case, start: datetime, end: datetime) -> set[int]:
+    """Grievances whose move to resolved was recorded in ``[start, end)`` (still resolved)."""
+    rows = session.execute(
+        select(TimelineEntry.grievance_id, TimelineEntry.text).where(
+            TimelineEntry.case_id == case.id,
+            TimelineEntry.kind == Kind.STATUS_CHANGED.value,
+            TimelineEntry.grievance_id.is_not(None),
+            TimelineEntry.created_at >= start,
+            TimelineEntry.created_at < end,
+        )
+    ).all()
+    moved = {gid for gid, text in rows if text.endswith(f"→ {Status.RESOLVED.value}")}
+    if not moved:
+        return set()
+    return set(
+        session.scalars(
+            select(Grievance.id).where(
+                Grievance.id.in_(moved),
+                Grievance.status == Status.RESOLVED,
+                Grievance.confidential.is_(False),
+            )
+        )
+    )
+
+
+def grievance_counts(
+    *, session: Session, case: Case, start: datetime, end: datetime
+) -> GrievanceCounts:
+    """Raised and resolved in ``[start, end)`` and in total; open now."""
+    public = (Grievance.case_id == case.id, Grievance.confidential.is_(False))
+    return GrievanceCounts(
+        raised_week=_count(
+            session, *public, Grievance.created_at >= start, Grievance.created_at < end
+        ),
+        resolved_week=len(_resolved_ids_between(session, case, start, end)),
+        raised_total=_count(session, *public),
+        resolved_total=_count(session, *public, Grievance.status == Status.RESOLVED),
+        open_now=_count(session, *public, Grievance.status.in_(OPEN_STATUSES)),
+    )
+
+
+def response_rates(
+    *, session: Session, case: Case, start: datetime, end: datetime
+) -> tuple[list[ResponseRate], int]:
+    """Per side: stakeholders asked by the check-ins posted in ``[start, end)``, and answered.
+
+    Each occurrence asks the current stakeholders of its audience's sides; someone
+    answering counts once per occurrence, whatever they answered.
+    """
+    occurrences = session.execute(
+        select(CheckinOccurrence.id, CheckinSchedule.audience)
+        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+        .where(
+            CheckinSchedule.case_id == case.id,
+            CheckinOccurrence.status == OccurrenceStatus.POSTED,
+            CheckinOccurrence.due_at >= start,
+            CheckinOccurrence.due_at < end,
+        )
+    ).all()
+    by_side: dict[Side, set[int]] = {Side.CLIENT: set(), Side.TEAM: set()}
+    for member in members(session=session, case=case):
+        by_side[member.role.side].add(member.person_id)
+    answered_by: dict[int, set[int]] = defaultdict(set)
+    if occurrences:
+        for occurrence_id, person_id in session.execute(
+            select(CheckinAnswer.occurrence_id, CheckinAnswer.person_id).where(
+                CheckinAnswer.occurrence_id.in_([o.id for o in occurrences])
+            )
+        ):
+            answered_by[occurrence_id].add(person_id)
+    asked = {Side.CLIENT: 0, Side.TEAM: 0}
+    answered = {Side.CLIENT: 0, Side.TEAM: 0}
+    for occurrence_id, audience in occurrences:
+        for side in AUDIENCE_SIDES[audience]:
+            asked[side] += len(by_side[side])
+            answered[side] += len(by_side[side] & answered_by[occurrence_id])
+    rates = [ResponseRate(side, answered[side], asked[side]) for side in (Side.CLIENT, Side.TEAM)]
+    return rates, len(occurrences)
+
+
+def rating_rows(*, session: Session, case: Case) -> list[tuple[str, datetime, int]]:
+    """Every check-in rating of the case as ``(question text, when asked, rating)``.
+
+    Only each person's latest rating per question of a check-in counts (as in the
+    check-in's own tally). The question text is read from the schedule's questions at the
+    answer's index, so the same question asked by several schedules is grouped together.
+    """
+    rows = session.execute(
+        select(
+            CheckinAnswer.id,
+            CheckinAnswer.occurrence_id,
+            CheckinAnswer.person_id,
+            CheckinAnswer.question_index,
+            CheckinAnswer.rating,
+            CheckinOccurrence.due_at,
+            CheckinSchedule.questions,
+        )
+        .join(CheckinOccurrence, CheckinOccurrence.id == CheckinAnswer.occurrence_id)
+        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+        .where(CheckinSchedule.case_id == case.id, CheckinAnswer.rating.is_not(None))
+        .order_by(CheckinAnswer.id)
+    ).all()
+    latest_by_key: dict[tuple[int, int, int], tuple[str, datetime, int]] = {}
+    parsed: dict[str, list[Question]] = {}
+    for _id, occurrence_id, person_id, index, rating, due_at, raw in rows:
+        questions = parsed.setdefault(raw, load_questions(raw))
+        text = questions[index].text if 0 <= index < len(questions) else ""
+        key = (occurrence_id, person_id, index)
+        latest_by_key[key] = (
+            " ".join(text.split()) or f"Question {index + 1}",
+            as_utc(due_at),
+            int(rating),
+        )
+    return list(latest_by_key.values())
+
+
+def week_start(moment: datetime, zone: ZoneInfo) -> date:
+    """The Monday of ``moment``'s week, on the local calendar."""
+    local = as_utc(moment).astimezone(zone).date()
+    return local - timedelta(days=local.weekday())
+
+
+def weekly_averages(
+    rows: Iterable[tuple[str, datetime, int]], zone: ZoneInfo
+) -> dict[str, list[tuple[date, float]]]:
+    """Average rating per question per local week, oldest week first (pure)."""
+    sums: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for question, when, rating in rows:
+        sums[question][week_start(when, zone)].append(rating)
+    return {
+        question: [(week, sum(r) / len(r)) for week, r in sorted(weeks.items())]
+        for question, weeks in sums.items()
+    }
+
+
+def overall_weekly(
+    rows: Iterable[tuple[str, datetime, int]], zone: ZoneInfo
+) -> list[tuple[date, float]]:
+    """Average of every rating per local week, oldest first (the case's overall confidence)."""
+    return weekly_averages(((("all", when, rating) for _q, when, rating in rows)), zone).get(
+        "all", []
+    )
+
+
+def health_series(*, session: Session, case: Case) -> list[tuple[datetime, int]]:
+    """Every health score of the case, oldest first."""
+    rows = session.execute(
+        select(HealthSnapshot.computed_at, HealthSnapshot.score)
+        .where(HealthSnapshot.case_id == case.id)
+        .order_by(HealthSnapshot.computed_at, HealthSnapshot.id)
+    ).all()
+    return [(as_utc(at), int(score)) for at, score in rows]
+
+
+def _score_before(series: Sequence[tuple[datetime, int]], moment: datetime) -> int | None:
+    earlier = [score for at, score in series if at < moment]
+    return earlier[-1] if earlier else None
+
+
+def next_checkin(*, session: Session, case: Case, now: datetime) -> tuple[datetime, str] | None:
+    """The case's next check-in across its active schedules, with that schedule's zone.
+
+    Each schedule's rule (days, every-N-weeks, holidays, a dated pause) is the check-in
+    playbook's, so the digest promises exactly what the check-in job will do.
+    """
+    found: list[tuple[datetime, str]] = []
+    for schedule in session.scalars(
+        select(CheckinSchedule).where(
+            CheckinSchedule.case_id == case.id, CheckinSchedule.paused.is_(False)
+        )
+    ):
+        try:
+            when = next_due(rule_of(schedule), now)
+        except (ValueError, KeyError):  # an unreadable schedule promises nothing
+            continue
+        if when is not None:
+            found.append((as_utc(when), schedule.timezone))
+    return min(found) if found else None
+
+
+def strategy_line(*, session: Session, case: Case) -> StrategyLine | None:
+    """The current version, its buy-in and how many of its actions are done."""
+    current = latest(session=session, case=case)
+    if current is None:
+        return None
+    state = state_of(session=session, strategy=current)
+    actions = list(current.actions)
+    return StrategyLine(
+        version=current.version,
+        status=current.status,
+        approved_at=as_utc(current.approved_at) if current.approved_at else None,
+        missing=list(state.missing),
+        approvals={side: len(state.approvals.get(side, [])) for side in (Side.CLIENT, Side.TEAM)},
+        actions_done=sum(1 for a in actions if a.done_at is not None),
+        actions_total=len(actions),
+        channel=current.slack_channel,
+        ts=current.slack_ts,
+    )
+
+
+def gather(*, session: Session, case: Case, now: datetime) -> DigestData:
+    """Read the week ending ``now`` and the case so far into plain values."""
+    end = as_utc(now)
+    start = end - WEEK
+    schedule = schedule_of(case)
+    rates, checkins = response_rates(session=session, case=case, start=start, end=end)
+    trends = weekly_averages(rating_rows(session=session, case=case), schedule.zone)
+    recent = {q: weeks[-TREND_WEEKS:] for q, weeks in trends.items()}
+    series = health_series(session=session, case=case)
+    upcoming = next_checkin(session=session, case=case, now=end)
+    return DigestData(
+        client_name=case.client_name,
+        stage=case.stage,
+        period_start=start,
+        period_end=end,
+        timezone=schedule.timezone,
+        counts=grievance_counts(session=session, case=case, start=start, end=end),
+        rates=rates,
+        checkins_this_week=checkins,
+        measures=[MeasureTrend(q, weeks) for q, weeks in sorted(recent.items()) if weeks],
+        strategy=strategy_line(session=session, case=case),
+        health=series[-1][1] if series else None,
+        health_before=_score_before(series, start),
+        health_series=[(at, score) for at, score in series if at >= end - TREND_WEEKS * WEEK],
+        next_checkin=upcoming[0] if upcoming else None,
+        next_checkin_timezone=upcoming[1] if upcoming else None,
+        schedule=schedule,
+        confidence_series=recent,
+    )

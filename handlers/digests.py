@@ -1,0 +1,87 @@
+"""``/grievance digest``: post the digest now, or (leads) move the weekly one.
+
+Slack I/O only: the schedule rules and the digest's content live in
+``bot.playbook.digest``; posting (message, chart upload, timeline) is
+``bot.jobs.digests.publish``, shared with the weekly job. This module also registers the
+closing listeners (the final rating button and modal), which belong to the same part.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.digest import schedule_confirmation
+from bot.jobs import digests as digest_job
+from bot.playbook import digest as playbook
+from bot.playbook.errors import PlaybookError
+from handlers import closing
+from handlers.context import CommandCall
+from handlers.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+REFUSAL = (
+    "The delivery team posts the digest on demand; it comes to this channel every week "
+    "anyway, on {when}."
+)
+
+
+def digest(call: CommandCall) -> None:
+    """``/grievance digest`` posts one now; ``/grievance digest every …`` moves the weekly one."""
+    args = call.parsed.args.strip()
+    if args:
+        _schedule(call, args)
+    else:
+        _post_now(call)
+
+
+def _schedule(call: CommandCall, args: str) -> None:
+    now = call.deps.now()
+    caller = call.caller()
+    with call.deps.db.transaction() as session:
+        found = call.case_and_actor(session, caller)
+        default = (
+            playbook.zone_or_none(found.person.timezone)
+            or playbook.schedule_of(found.case).timezone
+        )
+        schedule = playbook.parse_schedule(args, default_timezone=default)
+        changed = playbook.set_schedule(
+            session=session, case=found.case, actor=found.person, schedule=schedule
+        )
+    next_due = playbook.next_due_after(schedule, now)
+    call.ack(text=schedule_confirmation(schedule, next_due, changed=changed))
+
+
+def _post_now(call: CommandCall) -> None:
+    caller = call.caller()
+    with call.deps.db.transaction() as session:
+        found = call.case_and_actor(session, caller)
+        if not playbook.may_post(session=session, case=found.case, person=found.person):
+            when = playbook.schedule_of(found.case).describe()
+            raise PlaybookError(REFUSAL.format(when=when))
+        case_id, channel = found.case.id, found.case.channel_id
+    call.ack()  # the digest and its chart take a moment; they are the answer
+    try:
+        digest_job.publish(
+            call.deps.db,
+            call.client,
+            case_id,
+            call.deps.now(),
+            requested_by=call.user_id,
+            slack_url=call.deps.slack_url,
+        )
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        logger.warning("digest not posted", extra={"case_id": case_id, "error": error})
+        call.respond(
+            text=f"I couldn't post the digest in <#{channel}> (Slack said `{error}`).",
+            response_type="ephemeral",
+        )
+
+
+def register(app: App, deps: Deps) -> None:
+    """The digest has no listeners of its own; closing's rating button and modal live here."""
+    closing.register(app, deps)
