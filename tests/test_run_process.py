@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -10,11 +11,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.sandbox.slack_side import SlackSide
 from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Workspace
+from storage.engine import Database
+from storage.migrate import upgrade
+from storage.models import Case, CheckinSchedule
+from storage.models import Workspace as WorkspaceRow
 
 SECRET = "0123456789abcdef0123456789abcdef"
 
@@ -75,3 +81,61 @@ def test_http_mode_serves_signed_requests_and_stops_on_sigterm(tmp_path: Path) -
     assert stdout.splitlines()[0].startswith("grievance-bot: connecting to Slack over HTTP")
     assert workspace.bot_token not in stderr and SECRET not in stderr
     assert '"type": "slash_command"' in stderr  # the structured access log line
+
+
+def _seed_weekday_checkin(database_url: str) -> None:
+    db = Database.from_url(database_url)
+    upgrade(db.engine)
+    with db.transaction() as session:
+        workspace = WorkspaceRow(team_id="T0SANDBOX")
+        session.add(workspace)
+        session.flush()
+        case = Case(workspace_id=workspace.id, channel_id="CACME", client_name="Acme")
+        session.add(case)
+        session.flush()
+        session.add(
+            CheckinSchedule(
+                case_id=case.id,
+                channel_id="CACME",
+                days="mon-fri",
+                anchor=date(2030, 1, 7),
+                time_of_day="09:30",
+                timezone="UTC",
+                questions=json.dumps([{"kind": "rating", "text": "How are we doing?"}]),
+                checked_until=datetime(2030, 1, 7, 9, 0, tzinfo=UTC),
+            )
+        )
+    db.dispose()
+
+
+def test_tick_posts_what_is_due_exactly_once_and_exits(tmp_path: Path) -> None:
+    workspace = Workspace.demo()
+    database_url = f"sqlite:///{tmp_path / 'tick.db'}"
+    _seed_weekday_checkin(database_url)
+    with EmulatorServer(workspace) as emulator:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+        env.update(
+            SLACK_BOT_TOKEN=workspace.bot_token,
+            SLACK_API_URL=emulator.base_url,
+            DATABASE_URL=database_url,
+        )
+
+        def tick(at: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "bot", "tick", "--at", at],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        first = tick("2030-01-07T09:31:00+00:00")
+        assert first.returncode == 0, first.stderr
+        assert "check-ins: 1" in first.stdout
+        again = tick("2030-01-07T09:32:00+00:00")
+        assert "check-ins: 0" in again.stdout
+        posted = [m for m in workspace.messages if m.channel == "CACME" and m.bot_id]
+        assert len(posted) == 1 and "How are we doing?" in json.dumps(posted[0].blocks)
+        bad = tick("yesterday")
+        assert bad.returncode == 2 and "ISO time" in bad.stderr
