@@ -28,8 +28,9 @@ def register_error_handler(app: App) -> None:
             error_id = uuid.uuid4().hex[:8]
             logger.exception("unhandled error", extra={"error_id": error_id}, exc_info=error)
             message = (
-                "Sorry, something went wrong on my side and nothing was changed. "
-                f"If it happens again, give your admin this reference: `{error_id}`."
+                "Sorry, something went wrong on my side. Check whether what you did shows up "
+                "before trying again; if it happens again, give your admin this reference: "
+                f"`{error_id}`."
             )
         if respond is not None and isinstance(body, dict) and body.get("response_url"):
             respond(text=message, response_type="ephemeral", replace_original=False)

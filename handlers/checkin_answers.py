@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -25,25 +24,14 @@ from bot.playbook import answers, checkins, health, people
 from bot.playbook.errors import PlaybookError
 from handlers.deps import Deps
 from handlers.lookup import profile_of
+from handlers.messaging import MessageLocks
 from handlers.refusals import answer_refusals
 from storage.models import CheckinOccurrence
 
 logger = logging.getLogger(__name__)
 
 
-class _MessageLocks:
-    """One lock per check-in message: updates land in order within this process."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: dict[int, threading.Lock] = {}
-
-    def __call__(self, occurrence_id: int) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(occurrence_id, threading.Lock())
-
-
-_locks = _MessageLocks()
+_locks = MessageLocks()
 
 
 def refresh_message(client: WebClient, deps: Deps, occurrence_id: int) -> None:

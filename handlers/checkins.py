@@ -15,7 +15,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.checkin import (
@@ -44,6 +43,7 @@ from bot.playbook.schedules import (
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
+from handlers.messaging import tell
 from handlers.view_state import flatten
 from storage.models import Case, CheckinSchedule, Person, Stage
 
@@ -288,19 +288,6 @@ def _draft(values: dict[str, object]) -> playbook.ScheduleDraft:
     )
 
 
-def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
-    """A private note: ephemeral in the channel, else a DM."""
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError:
-        try:
-            client.chat_postMessage(channel=user, text=text)
-        except SlackApiError as exc:
-            logger.warning(
-                "could not confirm a schedule", extra={"error": exc.response.get("error")}
-            )
-
-
 def register(app: App, deps: Deps) -> None:
     """Listen for the schedule form; the slash command is routed by ``handlers.commands``."""
 
@@ -342,4 +329,4 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()  # committed: close the form
         verb = "scheduled" if context.schedule_id is None else "updated"
-        _tell(client, context.channel_id, user_id, scheduled_text(item, verb=verb))
+        tell(client, context.channel_id, user_id, scheduled_text(item, verb=verb))

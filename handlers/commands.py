@@ -32,6 +32,7 @@ from handlers import (
 )
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.slack_text import from_slack
 
 Subcommand = Callable[[CommandCall], None]
 
@@ -68,7 +69,7 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         call = CommandCall(
-            parsed=parse(command.get("text")),
+            parsed=parse(from_slack(command.get("text"))),
             body=command,
             ack=ack,
             respond=respond,

@@ -41,8 +41,10 @@ from bot.playbook.intake import Intake, Where, file
 from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.lookup import channel_access, is_direct_message, profile_of
+from handlers.messaging import tell
 from handlers.modal_input import draft_fields
 from handlers.refusals import answer_refusals
+from handlers.slack_text import from_slack
 from handlers.view_state import flatten
 from storage.models import Grievance, Side, Status
 
@@ -69,7 +71,7 @@ def file_from_text(call: CommandCall) -> None:
     except DraftError as exc:
         call.ack(text=str(exc))
         return
-    reporter = profile_of(call.client, call.user_id, call.team_id)
+    reporter = call.caller()
     with call.deps.db.transaction() as session:
         intake = file(session=session, where=where, reporter=reporter, draft=draft)
         blocks, text = (
@@ -100,7 +102,7 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
         posted = client.chat_postMessage(channel=channel, blocks=blocks, text=text)
     except SlackApiError as exc:
         logger.warning("could not post grievance", extra={"error": exc.response.get("error")})
-        _tell(
+        tell(
             client,
             channel,
             reporter_id,
@@ -114,14 +116,6 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
             channel=posted["channel"],
             ts=posted["ts"],
         )
-
-
-def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
-    """A private note to ``user``: ephemeral in the channel, else a DM."""
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError:
-        client.chat_postMessage(channel=user, text=text)
 
 
 def ask_team_to_lead(client: WebClient, channel: str, team_id: str) -> None:
@@ -226,7 +220,7 @@ def _source_text(client: WebClient, context: ModalContext) -> str:
         channel=context.source_channel, ts=context.source_ts, limit=1
     )
     messages = replies.get("messages") or [{}]
-    return str(messages[0].get("text") or "")
+    return from_slack(messages[0].get("text"))
 
 
 def register(app: App, deps: Deps) -> None:
@@ -268,7 +262,7 @@ def register(app: App, deps: Deps) -> None:
             blocks = acknowledgement(intake.grievance, posted=True)
             text = acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
-        _tell_blocks(client, where.channel_id, user_id, text, blocks)
+        tell(client, where.channel_id, user_id, text, blocks)
         _after_filing(client, deps, intake, where, user_id)
 
     @app.shortcut({"type": "message_action", "callback_id": Callback.FILE_AS_GRIEVANCE})
@@ -281,7 +275,7 @@ def register(app: App, deps: Deps) -> None:
         if not access.ok:
             raise PlaybookError(access.problem)
         author = message.get("user")
-        text = str(message.get("text") or "")
+        text = from_slack(message.get("text"))
         link = client.chat_getPermalink(
             channel=channel.get("id"), message_ts=message.get("ts")
         ).get("permalink")
@@ -426,13 +420,6 @@ def _save_detail(
     elif where[0] and where[1]:
         shown = hidden if grievance.confidential else blocks
         client.chat_update(channel=where[0], ts=where[1], blocks=shown, text=text)
-
-
-def _tell_blocks(client: WebClient, channel: str, user: str, text: str, blocks: list[Any]) -> None:
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
-    except SlackApiError:
-        client.chat_postMessage(channel=user, text=text, blocks=blocks)
 
 
 def _stored_text(deps: Deps, grievance_id: int) -> str:

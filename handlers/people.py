@@ -11,6 +11,7 @@ from bot.blocks.people import PeopleContext, people_modal
 from bot.ids import Callback
 from bot.playbook import cases, people, stakeholders
 from bot.playbook.errors import PlaybookError
+from bot.playbook.people import Profile
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
@@ -44,28 +45,35 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(Callback.PEOPLE_MODAL)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        """Check the form by ids alone, acknowledge, then look people up and save.
+
+        Looking up sixty people one by one would not fit in Slack's 3 seconds; someone
+        in two roles is caught before acknowledging, anything found later is said privately.
+        """
         context = PeopleContext.model_validate_json(view.get("private_metadata") or "{}")
         values = flatten(view)
         chosen = {
             role: [u for u in values.get(role.value) or [] if isinstance(u, str)] for role in Role
         }
-        profiles = {
-            uid: profile_of(client, uid, context.team_id)
-            for uids in chosen.values()
-            for uid in uids
-        }
-        bots = [p.display_name for p in profiles.values() if p.is_bot]
-        if bots:
+        twice = stakeholders.in_two_roles(chosen)
+        if twice:
             ack(
                 response_action="errors",
                 errors={
-                    role.value: f"{', '.join(bots)} is a bot, not a stakeholder."
-                    for role, uids in chosen.items()
-                    if any(profiles[u].is_bot for u in uids)
+                    role.value: f"<@{twice[role]}> is in two roles; keep them in one."
+                    for role in twice
                 },
             )
             return
-        actor = profile_of(client, body["user"]["id"], context.team_id)
+        ack()
+        lead_id = body["user"]["id"]
+        profiles = {
+            uid: _profile(deps, client, context.team_id, uid)
+            for uids in chosen.values()
+            for uid in uids
+        }
+        bots = sorted(p.display_name for p in profiles.values() if p.is_bot)
+        actor = _profile(deps, client, context.team_id, lead_id)
         with deps.db.transaction() as session:
             workspace = people.ensure_workspace(session=session, team_id=context.team_id)
             case = cases.find_case(
@@ -78,15 +86,27 @@ def register(app: App, deps: Deps) -> None:
                         session=session, workspace=workspace, profile=profiles[uid]
                     )
                     for uid in uids
+                    if not profiles[uid].is_bot
                 ]
                 for role, uids in chosen.items()
             }
             try:
                 if case is None:
                     raise PlaybookError(NO_CASE)
-                stakeholders.assign_roles(session=session, case=case, actor=person, roles=roles)
+                changed = stakeholders.assign_roles(
+                    session=session, case=case, actor=person, roles=roles
+                )
+                report = f"Stakeholders saved ({changed} change{'s' if changed != 1 else ''})."
             except PlaybookError as refusal:
                 session.rollback()
-                ack(response_action="errors", errors={Role.CLIENT_LEADER.value: str(refusal)})
-                return
-        ack()
+                report = str(refusal)
+        if bots:
+            report += f" Left out, as bots are not stakeholders: {', '.join(bots)}."
+        client.chat_postEphemeral(channel=context.channel_id, user=lead_id, text=report)
+
+
+def _profile(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Profile:
+    """A known person's stored profile, else Slack's (bots are only ever met here)."""
+    with deps.db.transaction() as session:
+        known = people.known_profile(session=session, team_id=team_id, user_id=user_id)
+    return known or profile_of(client, user_id, team_id)

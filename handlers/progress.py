@@ -8,6 +8,7 @@ before the command (or the modal) is acknowledged, then posted; grievances it mo
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -15,7 +16,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.grievance import grievance_fallback, grievance_message
-from bot.blocks.links import permalink
 from bot.blocks.progress import (
     ProgressModalContext,
     action_block_id,
@@ -27,10 +27,13 @@ from bot.blocks.progress import (
 from bot.ids import Callback, ProgressField
 from bot.playbook import people
 from bot.playbook import progress as playbook
+from bot.playbook.commands import FILE, ParsedCommand
 from bot.playbook.errors import PlaybookError
 from bot.playbook.progress import Posted, ProgressDraftError
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.grievances import file_from_text
+from handlers.messaging import link_to, tell
 from handlers.view_state import flatten
 from storage.models import Case, Grievance
 
@@ -55,9 +58,22 @@ def _post_text(call: CommandCall, text: str) -> None:
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        posted = playbook.post_update(
-            session=session, case=found.case, author=found.person, draft=draft, now=call.deps.now()
-        )
+        may_post = playbook.may_post(session=session, case=found.case, person=found.person)
+        posted = None
+        if may_post:
+            posted = playbook.post_update(
+                session=session,
+                case=found.case,
+                author=found.person,
+                draft=draft,
+                now=call.deps.now(),
+            )
+    if posted is None:
+        # The client side does not post progress updates, so "update 4.2 broke checkout"
+        # from a client is a grievance that happens to start with that word.
+        as_text = ParsedCommand(FILE, str(call.body.get("text") or "").strip())
+        file_from_text(replace(call, parsed=as_text))
+        return
     call.ack()  # committed; the update itself is the answer, in the channel
     publish(call.client, call.deps, posted, author_id=call.user_id)
 
@@ -82,19 +98,6 @@ def _open_modal(call: CommandCall) -> None:
 # ---- Slack helpers ------------------------------------------------------------------------
 
 
-def link_to(client: WebClient, deps: Deps, channel: str | None, ts: str | None) -> str | None:
-    """A message's permalink from the workspace URL; ask Slack only when that is unknown."""
-    if not (channel and ts):
-        return None
-    link = permalink(deps.slack_url, channel, ts)
-    if link is not None:
-        return link
-    try:
-        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
-    except SlackApiError:
-        return None
-
-
 def publish(client: WebClient, deps: Deps, posted: Posted, *, author_id: str) -> None:
     """Post the committed update, remember its message, refresh the grievances it moved."""
     with deps.db.transaction() as session:
@@ -109,7 +112,7 @@ def publish(client: WebClient, deps: Deps, posted: Posted, *, author_id: str) ->
     except SlackApiError as exc:
         error = exc.response.get("error")
         logger.warning("could not post progress update", extra={"error": error})
-        _tell(
+        tell(
             client,
             posted.channel,
             author_id,
@@ -140,14 +143,6 @@ def _refresh_grievance(client: WebClient, deps: Deps, grievance_id: int) -> None
             "could not update grievance message",
             extra={"grievance_id": grievance_id, "error": exc.response.get("error")},
         )
-
-
-def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
-    """A private note: ephemeral in the channel, else a DM."""
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError:
-        client.chat_postMessage(channel=user, text=text)
 
 
 def _modal_errors(exc: ProgressDraftError, values: dict[str, object]) -> dict[str, str]:

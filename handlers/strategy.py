@@ -9,7 +9,6 @@ whose transaction flipped the version announces it.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.blocks.links import permalink
 from bot.blocks.strategy import (
     StrategyModalContext,
     buyin_announcement,
@@ -37,6 +35,7 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
+from handlers.messaging import MessageLocks, link_to, tell
 from handlers.view_state import flatten
 from storage.models import BuyInRule, Case, Person, Stage, Strategy
 
@@ -134,7 +133,7 @@ def _status(call: CommandCall) -> None:
             )
             return
         snap = playbook.snapshot(session=session, strategy=current)
-    link = _permalink(call.client, call.deps, snap.channel, snap.ts)
+    link = link_to(call.client, call.deps, snap.channel, snap.ts)
     call.ack(text=status_text(snap), blocks=status_blocks(snap, link=link))
 
 
@@ -168,26 +167,13 @@ def _rule(call: CommandCall, word: str) -> None:
 # ---- Slack helpers ------------------------------------------------------------------------
 
 
-def _permalink(client: WebClient, deps: Deps, channel: str | None, ts: str | None) -> str | None:
-    """Build the link from the workspace URL; ask Slack only when that is unknown."""
-    if not (channel and ts):
-        return None
-    link = permalink(deps.slack_url, channel, ts)
-    if link is not None:
-        return link
-    try:
-        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
-    except SlackApiError:
-        return None
-
-
 def _render(client: WebClient, deps: Deps, snap: StrategySnapshot) -> tuple[list[Any], str]:
     previous = snap.previous
     newer = snap.superseded_by
     blocks = strategy_message(
         snap,
-        previous_link=_permalink(client, deps, previous.channel, previous.ts) if previous else None,
-        next_link=_permalink(client, deps, newer.channel, newer.ts) if newer else None,
+        previous_link=link_to(client, deps, previous.channel, previous.ts) if previous else None,
+        next_link=link_to(client, deps, newer.channel, newer.ts) if newer else None,
     )
     return blocks, strategy_fallback(snap)
 
@@ -198,24 +184,7 @@ def _snapshot(deps: Deps, strategy_id: int) -> tuple[StrategySnapshot, Stage]:
         return playbook.snapshot(session=session, strategy=found), found.case.stage
 
 
-class _MessageLocks:
-    """One lock per strategy message, so updates land in order within this process.
-
-    Each updater reads the votes *after* taking the lock, so whichever update Slack sees
-    last shows every vote committed before it; without this, two votes arriving together
-    could leave the message showing only the first.
-    """
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: dict[int, threading.Lock] = {}
-
-    def __call__(self, strategy_id: int) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(strategy_id, threading.Lock())
-
-
-_locks = _MessageLocks()
+_locks = MessageLocks()
 
 
 def _refresh_message(
@@ -249,14 +218,6 @@ def _after_vote(client: WebClient, deps: Deps, strategy_id: int, *, announce: bo
     )
 
 
-def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
-    """A private note: ephemeral in the channel, else a DM."""
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError:
-        client.chat_postMessage(channel=user, text=text)
-
-
 def _field_errors(error: StrategyDraftError) -> dict[str, str]:
     return {
         _BLOCKS.get(name, StrategyField.SUMMARY).value: message
@@ -284,7 +245,7 @@ def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
         posted = client.chat_postMessage(channel=proposed.channel, blocks=blocks, text=text)
     except SlackApiError as exc:
         logger.warning("could not post strategy", extra={"error": exc.response.get("error")})
-        _tell(
+        tell(
             client,
             proposed.channel,
             proposed.author,
@@ -303,7 +264,7 @@ def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
     if proposed.previous_id is not None:
         _refresh_message(client, deps, proposed.previous_id)
     if proposed.approvers:
-        link = _permalink(client, deps, posted["channel"], posted["ts"])
+        link = link_to(client, deps, posted["channel"], posted["ts"])
         notice = new_version_notice(snap, link)
         for approver in proposed.approvers:
             try:

@@ -17,6 +17,7 @@ from bot.playbook import answers, health, people, threads
 from bot.playbook.grievances import find_by_message
 from handlers.deps import Deps
 from handlers.lookup import profile_of
+from handlers.slack_text import from_slack
 
 _IGNORED_SUBTYPES = {
     "bot_message",
@@ -49,13 +50,13 @@ def register(app: App, deps: Deps) -> None:
                         session=session,
                         channel=channel,
                         ts=message["ts"],
-                        text=str(message.get("text") or ""),
+                        text=from_slack(message.get("text")),
                     )
                     answers.record_edit(
                         session=session,
                         channel=channel,
                         ts=message["ts"],
-                        text=str(message.get("text") or ""),
+                        text=from_slack(message.get("text")),
                     )
             return
         if subtype == "message_deleted":
@@ -70,7 +71,9 @@ def register(app: App, deps: Deps) -> None:
         thread_ts, ts, user = event.get("thread_ts"), event.get("ts"), event.get("user")
         if not (thread_ts and ts and thread_ts != ts and isinstance(user, str)):
             return
-        _store_reply(deps, client, body, channel, thread_ts, ts, user, str(event.get("text") or ""))
+        _store_reply(
+            deps, client, body, channel, thread_ts, ts, user, from_slack(event.get("text"))
+        )
 
 
 def _store_reply(

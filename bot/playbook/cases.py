@@ -24,15 +24,6 @@ def find_case(*, session: Session, workspace: Workspace, channel_id: str) -> Cas
     )
 
 
-def cases_of(*, session: Session, workspace: Workspace) -> list[Case]:
-    """All cases of a workspace, newest first (for choosing one from a DM)."""
-    return list(
-        session.scalars(
-            select(Case).where(Case.workspace_id == workspace.id).order_by(Case.id.desc())
-        )
-    )
-
-
 def open_case(
     *, session: Session, workspace: Workspace, channel_id: str, channel_name: str, opener: Person
 ) -> Case:

@@ -100,6 +100,7 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
     "strategy": re.compile(r"status|rule(\s+\w+)?", re.IGNORECASE),
     "checkin": re.compile(
         r"(every|weekdays?|daily|weekly|fortnightly|(mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b.*"
+        r"\bat\b.*"
         r"|list|(pause|resume|edit|delete)\s+#?\d+|pause\s+#?\d+\s.*",
         re.IGNORECASE | re.DOTALL,
     ),

@@ -83,3 +83,20 @@ def named_person(*, session: Session, workspace: Workspace, name: str, side: Sid
         session.add(person)
         session.flush()
     return person
+
+
+def known_profile(*, session: Session, team_id: str, user_id: str) -> Profile | None:
+    """The profile of someone the bot has met, as stored (their side already settled)."""
+    person = session.scalar(
+        select(Person)
+        .join(Workspace, Workspace.id == Person.workspace_id)
+        .where(Workspace.team_id == team_id, Person.slack_user_id == user_id)
+    )
+    if person is None:
+        return None
+    return Profile(
+        user_id=user_id,
+        display_name=person.display_name,
+        external=person.side is Side.CLIENT,
+        timezone=person.timezone,
+    )

@@ -100,6 +100,18 @@ def by_role(*, session: Session, case: Case) -> dict[Role, list[Person]]:
     return grouped
 
 
+def in_two_roles(chosen: dict[Role, list[str]]) -> dict[Role, str]:
+    """For each role, a Slack id also chosen for an earlier role (the form refuses it)."""
+    seen: dict[str, Role] = {}
+    clashes: dict[Role, str] = {}
+    for role, user_ids in chosen.items():
+        for user_id in user_ids:
+            if user_id in seen and seen[user_id] is not role:
+                clashes.setdefault(role, user_id)
+            seen.setdefault(user_id, role)
+    return clashes
+
+
 def assign_roles(
     *, session: Session, case: Case, actor: Person, roles: dict[Role, list[Person]]
 ) -> int:

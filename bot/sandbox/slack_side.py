@@ -141,6 +141,11 @@ def _unanswered_required(view_payload: Mapping[str, Any], state: JSON) -> list[s
     return missing
 
 
+def slack_escape(text: str) -> str:
+    """Escape ``& < >`` in what a person typed, as Slack does before sending it to apps."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 _MENTION = re.compile(r"(?<![\w<|])([@#])([\w.-]+)")
 
 
@@ -270,7 +275,7 @@ class SlackSide:
             "user_id": user.id,
             "user_name": user.name,
             "command": command,
-            "text": self.escape_mentions(text),
+            "text": self.escape_mentions(slack_escape(text)),
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
             "response_url": self._response_url(channel.id, user.id),
@@ -364,7 +369,7 @@ class SlackSide:
             if parent is None:
                 raise SlackError("thread_not_found")
             thread_ts = parent.thread_ts or parent.ts
-        message = ws.post_user_message(user_id, channel.id, text, thread_ts)
+        message = ws.post_user_message(user_id, channel.id, slack_escape(text), thread_ts)
         event = ws.message_json(message) | {
             "channel": channel.id,
             "event_ts": message.ts,
@@ -379,7 +384,7 @@ class SlackSide:
         with ws.lock:
             message = ws.get_message(channel, ts)
             previous = ws.message_json(message)
-            message.text, message.edited = new_text, True
+            message.text, message.edited = slack_escape(new_text), True
             current = ws.message_json(message)
         event_ts = ws.new_ts()
         event = {

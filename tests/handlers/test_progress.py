@@ -214,15 +214,18 @@ def test_client_side_people_are_politely_refused(stack: SandboxStack) -> None:
     _file(stack, "UANA", "The invoice export broke")
     _role(stack, "UCARLA", Role.CLIENT_LEADER)
 
-    said = _command(stack, "UCARLA", "update Things look better from our side")
+    said = _command(stack, "UCARLA", "update 4.2 broke the checkout again")
     form = _command(stack, "UDEV", "update")
 
-    for body in (said, form):
-        assert "Progress updates come from the delivery team" in body
+    assert "Progress updates come from the delivery team" in form
     assert not stack.workspace.modal_stack("UDEV")
     assert not _updates(stack)
     with stack.db.transaction() as session:
         assert session.scalars(select(ProgressUpdate)).first() is None
+        # from the client side, text after "update" is a grievance, filed and acknowledged
+        texts = session.scalars(select(Grievance.text).order_by(Grievance.number)).all()
+    assert texts[-1] == "update 4.2 broke the checkout again"
+    assert "filed this as *grievance #2*" in said
 
 
 def test_an_update_without_a_strategy_stands_on_its_own(stack: SandboxStack) -> None:

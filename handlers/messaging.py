@@ -1,0 +1,65 @@
+"""Small Slack delivery helpers every feature shares.
+
+Private notes that fall back to a DM, permalinks that need no API call when the
+workspace URL is known, and per-message locks so in-place updates land in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.links import permalink
+from handlers.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+
+def tell(
+    client: WebClient, channel: str, user: str, text: str, blocks: list[Any] | None = None
+) -> None:
+    """A private note to ``user``: ephemeral in the channel, else a DM, else a log line.
+
+    An ephemeral fails when the person is not in the channel; the DM is the fallback, and
+    if even that fails the note is logged rather than raised into the user's request.
+    """
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+    except SlackApiError:
+        try:
+            client.chat_postMessage(channel=user, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            logger.warning("could not reach a person", extra={"error": exc.response.get("error")})
+
+
+def link_to(client: WebClient, deps: Deps, channel: str | None, ts: str | None) -> str | None:
+    """A message's permalink from the workspace URL; ask Slack only when that is unknown."""
+    if not (channel and ts):
+        return None
+    link = permalink(deps.slack_url, channel, ts)
+    if link is not None:
+        return link
+    try:
+        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+    except SlackApiError:
+        return None
+
+
+class MessageLocks:
+    """One lock per message, so in-place updates land in order within this process.
+
+    Each updater re-reads the database *after* taking the lock, so whichever update Slack
+    sees last shows everything committed before it.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[int, threading.Lock] = {}
+
+    def __call__(self, key: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
