@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from slack_sdk.errors import SlackApiError
 
@@ -95,6 +98,32 @@ def _database_findings(settings: Settings) -> list[Finding]:
     return [Finding(True, "Database schema", f"migrated ({head})")]
 
 
-def run_checks(settings: Settings) -> list[Finding]:
-    """Every check, in the order an operator would fix them."""
-    return _slack_findings(settings) + _database_findings(settings)
+def _env_file_findings(env_file: Path) -> list[Finding]:
+    """Warn when the ``.env`` holding the tokens is readable by anyone but its owner.
+
+    Whoever can read the file can act as the bot in every channel it is in, and the
+    signing secret lets them forge Slack's requests; ``chmod 600`` is the whole fix. No
+    finding when there is no file (the environment may hold the settings), and none on
+    Windows, where the mode bits do not describe who can read the file.
+    """
+    if os.name == "nt" or not env_file.is_file():
+        return []
+    mode = stat.S_IMODE(env_file.stat().st_mode)
+    if mode & 0o077:
+        return [
+            Finding(
+                False,
+                str(env_file),
+                f"readable or writable by group or others (mode {mode:04o}) and it holds the Slack "
+                f"secrets: run `chmod 600 {env_file}`",
+            )
+        ]
+    return [Finding(True, str(env_file), f"readable by its owner only (mode {mode:04o})")]
+
+
+def run_checks(settings: Settings, env_file: Path = Path(".env")) -> list[Finding]:
+    """Every check, in the order an operator would fix them.
+
+    ``env_file`` is the ``.env`` that settings are read from (the working directory's).
+    """
+    return _env_file_findings(env_file) + _slack_findings(settings) + _database_findings(settings)

@@ -75,6 +75,22 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include confidential grievances and their entries (withheld by default)",
     )
+    purge = commands.add_parser(
+        "purge",
+        help="erase one person's words (a data-subject request) or delete a whole case",
+    )
+    target = purge.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--user",
+        metavar="SLACK_USER_ID",
+        help="erase this person's words and name; counts, statuses and ratings stay",
+    )
+    target.add_argument(
+        "--case",
+        metavar="NAME_OR_CHANNEL",
+        help="delete the case with this client name or channel id, and everything in it",
+    )
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return parser
 
 
@@ -222,6 +238,88 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    """Erase a person's words (``--user``) or delete a case (``--case``), once confirmed.
+
+    What will change is read and printed first, in its own short transaction, and the
+    change is made in a second one: no write lock is held while a human reads and types,
+    since the bot may be serving from the same database. Refusing is the default: without
+    ``--yes`` only a typed "yes" goes ahead, and end of input (cron, a closed pipe) changes
+    nothing. What was done goes to the log as one structured line of counts and ids, never
+    the person's words, name or Slack id, so the log does not undo the erasure.
+    """
+    import logging
+
+    from bot.logs import configure_logging
+    from bot.playbook import purge
+    from bot.playbook.export import UnknownCaseError
+    from storage.engine import Database
+    from storage.migrate import upgrade
+
+    configure_logging(settings.log_level_number, settings.secrets())
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade(db.engine)
+        plan: purge.UserPurgeSummary | purge.CasePurgeSummary
+        with db.transaction() as session:
+            if args.user is not None:
+                plan = purge.plan_user_purge(session=session, slack_user_id=args.user)
+            else:
+                plan = purge.plan_case_purge(session=session, case_filter=args.case)
+        if isinstance(plan, purge.UserPurgeSummary):
+            print(
+                f"grievance-bot purge will erase the words and name of {args.user} "
+                f"({plan.people} person record(s)); counts, statuses, ratings, votes and "
+                "timestamps stay:"
+            )
+            counts = plan.counts()
+        else:
+            print(
+                f"grievance-bot purge will delete the case {plan.client_name} "
+                f"({plan.channel_id} in {plan.team_id}) and all {plan.total} of its rows:"
+            )
+            counts = plan.rows
+        for kind, count in counts.items():
+            print(f"  {kind}: {count}")
+        if not args.yes:
+            print('Type "yes" to go ahead: ', end="", flush=True)
+            answer = sys.stdin.readline() if sys.stdin is not None else ""
+            if answer.strip().lower() != "yes":
+                print("" if answer.endswith("\n") else "\n", end="")
+                print("grievance-bot: not confirmed; nothing changed", file=sys.stderr)
+                return 1
+        with db.transaction() as session:
+            if args.user is not None:
+                done = purge.purge_user(session=session, slack_user_id=args.user)
+                facts: dict[str, object] = {
+                    "purge": "user",
+                    "person_ids": list(done.person_ids),
+                    **done.counts(),
+                }
+                said = (
+                    f"erased the words of {args.user}; {done.people} person record(s) now "
+                    f"read {purge.ERASED_NAME!r} with no Slack id"
+                )
+            else:
+                gone = purge.purge_case(session=session, case_filter=args.case)
+                facts = {
+                    "purge": "case",
+                    "case_id": gone.case_id,
+                    "channel_id": gone.channel_id,
+                    "team_id": gone.team_id,
+                    "rows": gone.rows,
+                }
+                said = f"deleted the case {gone.client_name} and its {gone.total} rows"
+    except (purge.UnknownUserError, UnknownCaseError, purge.AmbiguousCaseError) as exc:
+        print(f"grievance-bot: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    logging.getLogger("grievance_bot.purge").info("purge done", extra=facts)
+    print(f"grievance-bot: {said}.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit status."""
     args = _parser().parse_args(argv)
@@ -240,6 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(settings)
         if args.command == "export":
             return _export(settings, args)
+        if args.command == "purge":
+            return _purge(settings, args)
         return _db(settings, args.action)
     except SettingsError as exc:
         print(f"grievance-bot: {exc}", file=sys.stderr)

@@ -16,7 +16,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-logger = logging.getLogger(__name__)
+#: A child of "slack_sdk", so the DEBUG cap in bot.logs (request bodies hold people's words)
+#: applies to it too.
+logger = logging.getLogger("slack_sdk.web.grievance_bot")
 
 
 def make_web_client(token: str, base_url: str, *, max_retries: int = 3) -> WebClient:

@@ -33,7 +33,10 @@ def _problems(settings: Settings) -> dict[str, str]:
     return {f.subject: f.detail for f in run_checks(settings) if not f.ok}
 
 
-def test_check_passes_on_a_good_setup(database_url: str) -> None:
+def test_check_passes_on_a_good_setup(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a developer's own .env must not decide this test
     workspace = Workspace.demo()
     with EmulatorServer(workspace) as emulator:
         upgrade(Database.from_url(database_url).engine)
