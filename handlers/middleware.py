@@ -1,7 +1,13 @@
-"""Global middleware: note request facts for the access log and drop duplicate events."""
+"""Global middleware: note request facts for the access log and drop duplicate events.
+
+It also refuses a slash command that does not say who typed it in which channel of which
+workspace, and an interaction that does not say who acted: no listener could attribute
+what it writes, so nothing may be written for it.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -11,21 +17,49 @@ from bot import request_log
 from bot.playbook.deliveries import first_delivery
 from handlers.deps import Deps
 
+#: What a slash command must carry before any listener may act on it.
+_COMMAND_FIELDS = ("user_id", "team_id", "channel_id")
+#: Interactions, which Slack always sends with the acting ``user`` as an object.
+_INTERACTIONS = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
+)
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _ref(value: object) -> str | None:
+    """An id sent either as a string or as an object with an ``id``."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
 
 def _facts(body: dict[str, Any]) -> dict[str, str | None]:
     """Type, team and channel of any Slack payload shape, for logging."""
     kind = body.get("type") or ("slash_command" if "command" in body else None)
-    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    event = _object(body.get("event"))
     if kind == "event_callback":
         kind = f"event:{event.get('type')}"
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    team = _ref(body.get("team_id")) or _ref(body.get("team"))
     channel = (
-        body.get("channel_id")
-        or event.get("channel")
-        or (event.get("item") or {}).get("channel")
-        or (body.get("channel") or {}).get("id")
+        _ref(body.get("channel_id"))
+        or _ref(event.get("channel"))
+        or _ref(_object(event.get("item")).get("channel"))
+        or _ref(body.get("channel"))
     )
-    return {"type": kind, "team": team, "channel": channel}
+    return {"type": str(kind) if kind else None, "team": team, "channel": channel}
+
+
+def _unattributed(body: dict[str, Any]) -> str | None:
+    """Why no listener could tell who acted (and where), or None."""
+    if "command" in body:
+        missing = [f for f in _COMMAND_FIELDS if not isinstance(body.get(f), str) or not body[f]]
+        return f"slash command without {', '.join(missing)}" if missing else None
+    if body.get("type") in _INTERACTIONS and not _ref(_object(body.get("user"))):
+        return f"{body['type']} without a user object"
+    return None
 
 
 def register(app: App, deps: Deps) -> None:
@@ -38,7 +72,11 @@ def register(app: App, deps: Deps) -> None:
         """Ack a repeated ``event_id`` without handling it again; otherwise carry on."""
         facts = _facts(body) if isinstance(body, dict) else {}
         request_log.note(**facts)
-        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            return next()
+        if (problem := _unattributed(body)) is not None:
+            return BoltResponse(status=400, body=json.dumps({"error": problem}))
+        event_id = body.get("event_id")
         is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
         if is_event and not first_delivery(deps.db, event_id=event_id, team_id=facts.get("team")):
             request_log.note(duplicate=True)

@@ -1,7 +1,9 @@
 """Flatten a submitted view's state into ``{block_id: value}``, whatever the element type.
 
 Slack nests answers as ``state.values[block_id][action_id]`` with a different shape per
-element; listeners read the flat dict instead of repeating that digging.
+element; listeners read the flat dict instead of repeating that digging. An answer of the
+wrong shape (a number where Slack sends text, a string where it sends an option) reads as
+no answer, so listeners only ever see strings, lists of strings, or None.
 """
 
 from __future__ import annotations
@@ -9,33 +11,47 @@ from __future__ import annotations
 from typing import Any
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _texts(values: object) -> list[str]:
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+
+def _option_value(option: object) -> str | None:
+    return _text(option.get("value")) if isinstance(option, dict) else None
+
+
 def _value(element: dict[str, Any]) -> object:
     kind = element.get("type")
     if kind in {"plain_text_input", "number_input", "email_text_input", "url_text_input"}:
-        return element.get("value")
+        return _text(element.get("value"))
     if kind in {"static_select", "radio_buttons", "external_select"}:
-        option = element.get("selected_option") or {}
-        return option.get("value")
+        return _option_value(element.get("selected_option"))
     if kind in {"checkboxes", "multi_static_select"}:
-        return [o.get("value") for o in element.get("selected_options") or []]
+        options = element.get("selected_options")
+        chosen = options if isinstance(options, list) else []
+        return [v for v in map(_option_value, chosen) if v is not None]
     if kind == "users_select":
-        return element.get("selected_user")
+        return _text(element.get("selected_user"))
     if kind == "multi_users_select":
-        return element.get("selected_users") or []
+        return _texts(element.get("selected_users"))
     if kind in {"conversations_select", "channels_select"}:
-        return element.get("selected_conversation") or element.get("selected_channel")
+        return _text(element.get("selected_conversation")) or _text(element.get("selected_channel"))
     if kind == "datepicker":
-        return element.get("selected_date")
+        return _text(element.get("selected_date"))
     if kind == "timepicker":
-        return element.get("selected_time")
-    return element.get("value")
+        return _text(element.get("selected_time"))
+    return _text(element.get("value"))
 
 
 def flatten(view: dict[str, Any]) -> dict[str, object]:
     """``{block_id: value}`` for every input in ``view``'s state."""
-    values = ((view.get("state") or {}).get("values")) or {}
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
     flat: dict[str, object] = {}
-    for block_id, actions in values.items():
+    for block_id, actions in (values if isinstance(values, dict) else {}).items():
         if isinstance(actions, dict):
             for element in actions.values():
                 if isinstance(element, dict):

@@ -82,7 +82,9 @@ NEW = "new"
 HELP = "help"
 _WORDS = {usage.name for usage in SUBCOMMANDS} - {FILE}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MENTIONS_ONLY = re.compile(r"(\s*<@[UW][A-Z0-9]+(\|[^>]*)?>\s*)+")
+#: One or more mentions and nothing else. Spaces between mentions belong to one ``\s*``
+#: only: with a ``\s*`` on both sides, a failing match backtracks exponentially.
+_MENTIONS_ONLY = re.compile(r"\s*(<@[UW][A-Z0-9]+(\|[^>]*)?>\s*)+")
 
 #: What each subcommand's arguments look like. Text that starts with a subcommand word
 #: but goes on in words that do not fit ("new release broke checkout") is a grievance; a

@@ -278,6 +278,8 @@ def _interval(tokens: _Tokens) -> int:
         tokens.position += 1
     if tokens.peek() == "on":
         tokens.position += 1
+        if tokens.peek() == "every" and tokens.peek(1) in _DAY_WORDS:
+            tokens.position += 1  # "every 2 weeks on every day", as ``describe`` says it
     return interval
 
 
