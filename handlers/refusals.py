@@ -28,7 +28,20 @@ def answer_refusals(listener: Listener) -> Listener:
         try:
             return listener(*args, **kwargs)
         except PlaybookError as refusal:
-            kwargs["respond"](text=str(refusal), response_type="ephemeral", replace_original=False)
+            _answer(kwargs, str(refusal))
             return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _answer(kwargs: dict[str, Any], text: str) -> None:
+    """Reply through the response URL; buttons in modals and on the Home tab have none,
+    so those refusals go to the person by DM instead."""
+    respond = kwargs["respond"]
+    if respond.response_url is not None:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    client, body = kwargs.get("client"), kwargs.get("body") or {}
+    user = (body.get("user") or {}).get("id") if isinstance(body, dict) else None
+    if client is not None and user:
+        client.chat_postMessage(channel=user, text=text)

@@ -6,6 +6,7 @@ session returned from here, then acknowledges. Nothing acknowledged is ever lost
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -18,6 +19,7 @@ from bot.playbook.timeline import Kind, record
 from storage.models import Case, Category, Grievance, Person, Side, Status, TimelineEntry
 
 MAX_TEXT = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NOTE = 3_000
 
 SEVERITY_LABELS = {1: "minor", 2: "moderate", 3: "serious", 4: "critical"}
@@ -70,7 +72,8 @@ class GrievanceDraft(BaseModel):
     @field_validator("text", mode="before")
     @classmethod
     def _strip_text(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
+        """Control characters are not words: a text of nothing else is an empty text."""
+        return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
 
     @classmethod
     def parse(cls, **fields: object) -> GrievanceDraft:

@@ -310,14 +310,6 @@ def test_full_text_modal_fits_a_view_for_any_stored_text(text: str) -> None:
     assert view_errors(view) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: GrievanceDraft accepts a text of control characters only (strip() keeps "
-        "them), plain_escape drops them, and grievance_message posts a section with empty "
-        "text, which Slack refuses (bot/playbook/grievances.py / bot/blocks/grievance.py)"
-    ),
-)
 @pytest.mark.parametrize("text", ["\x1b", "\x00\x07", " \x7f\x1b "])
 def test_a_control_character_grievance_is_refused_or_still_renders(text: str) -> None:
     stored = _stored_text(text)
