@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Bootstrap for a fresh machine: make ``.venv``, install the project, then run or test.
 
-    ./dev.py run      # install, then `grievance-bot run` (sandbox without tokens)
-    ./dev.py test     # install with dev extras, then the whole test suite
+    sh dev.sh run     # (or python3 dev.py run) install, then `grievance-bot run`
+    sh dev.sh test    # install with dev extras, then the whole test suite
 
 Only the standard library is used here, so nothing but Python 3.11+ is needed first. The
 install is skipped when ``pyproject.toml`` has not changed since the last one.
