@@ -44,7 +44,7 @@ from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
 from handlers.messaging import tell
-from handlers.view_state import flatten
+from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, CheckinSchedule, Person, Stage
 
 logger = logging.getLogger(__name__)
@@ -292,8 +292,9 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the schedule form; the slash command is routed by ``handlers.commands``."""
 
     @app.view(Callback.CHECKIN_SCHEDULE)
+    @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = CheckinModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(CheckinModalContext, view)
         user_id = body["user"]["id"]
         now = deps.now()
         try:

@@ -36,7 +36,7 @@ from bot.playbook.errors import PlaybookError
 from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.refusals import answer_refusals
-from handlers.view_state import flatten
+from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case
 
 logger = logging.getLogger(__name__)
@@ -141,8 +141,9 @@ def register(app: App, deps: Deps) -> None:
         )
 
     @app.view(Callback.FINAL_RATING_MODAL)
+    @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = RatingModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(RatingModalContext, view)
         values = flatten(view)
         comment = values.get(RatingField.COMMENT)
         anonymous = values.get(RatingField.ANONYMOUS) or []

@@ -45,7 +45,7 @@ from handlers.messaging import tell
 from handlers.modal_input import draft_fields
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
-from handlers.view_state import flatten
+from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Grievance, Side, Status
 
 logger = logging.getLogger(__name__)
@@ -227,8 +227,9 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the modal, the shortcut and the grievance message's buttons."""
 
     @app.view(Callback.GRIEVANCE_MODAL)
+    @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = ModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(ModalContext, view)
         user_id = body["user"]["id"]
         values = flatten(view)
         if context.keep_text:

@@ -46,7 +46,7 @@ from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
 from handlers.refusals import answer_refusals
-from handlers.view_state import flatten
+from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Person, Side
 
 logger = logging.getLogger(__name__)
@@ -279,8 +279,9 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the DM's button, the answer modal and the question editor."""
 
     @app.view(Callback.INTERVIEW_INVITE)
+    @answers_stale_forms
     def on_invite(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = InviteContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(InviteContext, view)
         chosen = flatten(view).get(Action.INTERVIEW_INVITEES) or []
         lead_id = body["user"]["id"]
         with deps.db.transaction() as session:
@@ -318,8 +319,9 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=interview_modal(card))
 
     @app.view(Callback.INTERVIEW_MODAL)
+    @answers_stale_forms
     def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = InterviewModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(InterviewModalContext, view)
         values = flatten(view)
         anonymous = values.get(Action.INTERVIEW_ANONYMOUS) or []
         try:
@@ -352,10 +354,11 @@ def register(app: App, deps: Deps) -> None:
                 )
 
     @app.view(Callback.INTERVIEW_QUESTIONS)
+    @answers_stale_forms
     def on_questions(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
-        context = QuestionsContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(QuestionsContext, view)
         values = flatten(view)
         user_id = body["user"]["id"]
         try:

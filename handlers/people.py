@@ -15,7 +15,7 @@ from bot.playbook.people import Profile
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
-from handlers.view_state import flatten
+from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Role
 
 
@@ -44,13 +44,14 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the stakeholders form."""
 
     @app.view(Callback.PEOPLE_MODAL)
+    @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         """Check the form by ids alone, acknowledge, then look people up and save.
 
         Looking up sixty people one by one would not fit in Slack's 3 seconds; someone
         in two roles is caught before acknowledging, anything found later is said privately.
         """
-        context = PeopleContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(PeopleContext, view)
         values = flatten(view)
         chosen = {
             role: [u for u in values.get(role.value) or [] if isinstance(u, str)] for role in Role

@@ -34,7 +34,7 @@ from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.grievances import file_from_text
 from handlers.messaging import link_to, tell
-from handlers.view_state import flatten
+from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Grievance
 
 logger = logging.getLogger(__name__)
@@ -179,8 +179,9 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the update modal's submission."""
 
     @app.view(Callback.PROGRESS_MODAL)
+    @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = ProgressModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(ProgressModalContext, view)
         values = flatten(view)
         user_id = body["user"]["id"]
         text = values.get(ProgressField.TEXT)

@@ -36,7 +36,7 @@ from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.messaging import MessageLocks, link_to, tell
-from handlers.view_state import flatten
+from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import BuyInRule, Case, Person, Stage, Strategy
 
 logger = logging.getLogger(__name__)
@@ -282,8 +282,9 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the proposal modal and for reactions on strategy messages."""
 
     @app.view(Callback.STRATEGY_MODAL)
+    @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = StrategyModalContext.model_validate_json(view.get("private_metadata") or "{}")
+        context = read_metadata(StrategyModalContext, view)
         values = flatten(view)
         user_id = body["user"]["id"]
         grievance_ids = values.get(StrategyField.GRIEVANCES)

@@ -8,7 +8,14 @@ no answer, so listeners only ever see strings, lists of strings, or None.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.blocks.notes import stale_form_view
 
 
 def _text(value: object) -> str | None:
@@ -57,3 +64,40 @@ def flatten(view: dict[str, Any]) -> dict[str, object]:
                 if isinstance(element, dict):
                     flat[block_id] = _value(element)
     return flat
+
+
+class StaleForm(Exception):
+    """A submitted form's ``private_metadata`` is missing or no longer readable."""
+
+
+Metadata = TypeVar("Metadata", bound=BaseModel)
+Listener = TypeVar("Listener", bound=Callable[..., Any])
+
+
+def read_metadata(model: type[Metadata], view: dict[str, Any]) -> Metadata:
+    """The form's remembered context; ``StaleForm`` when it cannot be read.
+
+    A form opened before a deploy changed its fields, or a tampered payload, must get an
+    answer rather than a crash.
+    """
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    try:
+        return model.model_validate_json(raw or "{}")
+    except ValidationError as exc:
+        raise StaleForm from exc
+
+
+def answers_stale_forms(listener: Listener) -> Listener:
+    """Wrap a view-submission listener: a stale form is replaced by a note to reopen it."""
+    if "ack" not in inspect.signature(listener).parameters:
+        raise TypeError(f"{listener.__name__} must take `ack` to answer stale forms")
+
+    @functools.wraps(listener)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return listener(*args, **kwargs)
+        except StaleForm:
+            kwargs["ack"](response_action="update", view=stale_form_view())
+            return None
+
+    return wrapper  # type: ignore[return-value]

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-import pytest
 from sqlalchemy import func, select, text
 
 from bot.ids import Action, Callback
@@ -710,15 +709,6 @@ def test_malformed_payloads_never_get_a_5xx_nor_leave_records(stack: SandboxStac
     _assert_still_serves_help(stack)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: every modal's view_submission listener reads private_metadata with "
-        "<Context>.model_validate_json before ack(); a missing, non-JSON or stale "
-        "private_metadata raises ValidationError and Bolt answers 500 (handlers/grievances.py, "
-        "people.py, interviews.py, strategy.py, checkins.py, progress.py, closing.py)"
-    ),
-)
 def test_view_submission_with_unreadable_private_metadata_gets_no_5xx(
     stack: SandboxStack,
 ) -> None:

@@ -543,3 +543,15 @@ def test_quick_capture_leaves_the_lead_with_the_team_opener(stack: SandboxStack)
         assert session.scalar(select(func.count()).select_from(Grievance)) == 1
     [person_id] = leads
     assert _grievances(stack)[0].reporter_id == person_id
+
+
+def test_a_form_the_bot_can_no_longer_read_asks_to_be_reopened(stack: SandboxStack) -> None:
+    stack.slack.slash_command("UANA", "CACME", "new")
+    stack.settle()
+    modal = _modal(stack, "UANA")
+    modal.payload["private_metadata"] = '{"from": "an older version"}'  # e.g. before a deploy
+    delivery = stack.slack.submit_view("UANA", modal.id, {"text": "The demo crashed again"})
+    stack.settle()
+    assert delivery.status == 200
+    assert _modal(stack, "UANA").payload["title"]["text"] == "Form out of date"
+    assert _grievances(stack) == []
