@@ -98,3 +98,10 @@ def test_handlers_register_exactly_the_manifests_surface(manifest: dict[str, Any
         manifest["features"]["slash_commands"][0]["url"],
     ]
     assert all(re.search(r"/slack/events$", url) for url in urls)
+
+
+def test_every_subcommand_in_the_help_has_a_listener_and_the_reverse() -> None:
+    from bot.playbook.commands import SUBCOMMANDS
+    from handlers.commands import ROUTES
+
+    assert {usage.name for usage in SUBCOMMANDS} == set(ROUTES)
