@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import datetime
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot import health_hooks
@@ -46,6 +46,16 @@ def build_app(
         listener_executor=executor,
     )
     slack_url = workspace_url(client)
+
+    @app.middleware
+    def use_the_one_client(
+        context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        """Listeners get ``client`` itself: Bolt would hand them a plain per-request copy,
+        without the repairs of ``bot.slack_client`` (the token is the same either way)."""
+        context["client"] = client
+        return next()
+
     health_hooks.install(db)  # case health follows every grievance, vote and answer
     register_all(app, Deps(db=db, settings=settings, slack_url=slack_url, clock=clock))
     register_error_handler(app)

@@ -119,3 +119,21 @@ class CheckinField(enum.StrEnum):
     OPEN_QUESTIONS = "checkin_open_questions"
     HOLIDAYS = "checkin_holidays"
     OPEN_TALLY = "checkin_open_tally"
+
+
+#: The largest id an INTEGER column holds on PostgreSQL (SQLite would take any size).
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(raw: object) -> int | None:
+    """The row id a button value, cursor or form option stands for, or None.
+
+    Slack hands back whatever a client sent; a value that is not a plausible id must read
+    as "no such row" rather than reach the database, where PostgreSQL refuses integers
+    out of its column's range and the whole request would fail.
+    """
+    text = str(raw if raw is not None else "")
+    if not (text.isascii() and text.isdecimal()) or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ROW_ID else None

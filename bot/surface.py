@@ -23,6 +23,7 @@ MESSAGE_SHORTCUTS: tuple[str, ...] = ("file_as_grievance",)
 
 BOT_SCOPES: tuple[str, ...] = (
     "channels:history",
+    "channels:join",
     "channels:read",
     "chat:write",
     "chat:write.public",

@@ -28,7 +28,7 @@ from bot.blocks.checkin import (
 )
 from bot.blocks.text import plain_escape
 from bot.ids import Callback, CheckinField
-from bot.playbook import cases, people
+from bot.playbook import access, cases, history, people
 from bot.playbook import checkins as playbook
 from bot.playbook.checkins import RATING, ScheduleDraftError
 from bot.playbook.errors import PlaybookError
@@ -44,6 +44,7 @@ from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
 from handlers.messaging import tell
+from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, CheckinSchedule, Person, Stage
 
@@ -117,15 +118,10 @@ def _case_here(
     return case, people.find_person(session=session, workspace=workspace, user_id=call.user_id)
 
 
-def _require_lead(session: Session, case: Case, person: Person | None, doing: str) -> Person:
-    """Refuse anyone but a case lead, naming the leads to ask."""
-    if person is not None and cases.is_lead(session=session, case=case, person=person):
-        return person
-    leads = [plain_escape(p.display_name) for p in cases.leads_of(session=session, case=case)]
-    ask = f" Ask {', '.join(leads)}." if leads else " This case has no lead yet."
-    raise PlaybookError(
-        f"Only a lead of this case can {doing}.{ask} "
-        "Anyone can see the schedules with `/grievance checkin list`."
+def _require_manager(session: Session, case: Case, person: Person | None) -> Person:
+    """Refuse anyone the policy does not let manage check-ins (before any form opens)."""
+    return access.require(
+        session=session, case=case, person=person, action=access.Action.MANAGE_CHECKINS
     )
 
 
@@ -140,7 +136,7 @@ def _create_from_text(call: CommandCall, text: str) -> None:
     now = call.deps.now()
     with call.deps.db.transaction() as session:
         case, person = _case_here(session, call, profile)
-        actor = _require_lead(session, case, person, "schedule check-ins")
+        actor = _require_manager(session, case, person)
         draft = playbook.draft_from_cadence(
             cadence,
             timezone=profile.timezone or call.deps.settings.default_timezone,
@@ -154,7 +150,8 @@ def _create_from_text(call: CommandCall, text: str) -> None:
 def _list(call: CommandCall) -> None:
     """Every schedule of the case, for anyone in the channel."""
     with call.deps.db.transaction() as session:
-        case, _person = _case_here(session, call)
+        case, person = _case_here(session, call)
+        history.require_reader(session=session, case=case, viewer=person)
         items = playbook.summaries(session=session, case=case, now=call.deps.now())
         client_name = case.client_name
     call.ack(text=list_text(items), blocks=list_blocks(items, client_name=client_name))
@@ -183,7 +180,7 @@ def _manage(call: CommandCall, verb: str, rest: str) -> None:
     now = call.deps.now()
     with call.deps.db.transaction() as session:
         case, person = _case_here(session, call)
-        actor = _require_lead(session, case, person, f"{verb} check-ins")
+        actor = _require_manager(session, case, person)
         schedule = playbook.find(session=session, case=case, number=number)
         if verb == "pause":
             playbook.pause(session=session, schedule=schedule, actor=actor, until=until, now=now)
@@ -252,8 +249,7 @@ def _open_form(call: CommandCall, number: int | None) -> None:
     profile = profile_of(call.client, call.user_id, call.team_id)
     with call.deps.db.transaction() as session:
         case, person = _case_here(session, call, profile)
-        doing = "edit check-ins" if number else "schedule check-ins"
-        _require_lead(session, case, person, doing)
+        _require_manager(session, case, person)
         if number is None:
             timezone = profile.timezone or call.deps.settings.default_timezone
             form = _suggested_form(session, case, timezone)
@@ -292,6 +288,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the schedule form; the slash command is routed by ``handlers.commands``."""
 
     @app.view(Callback.CHECKIN_SCHEDULE)
+    @answer_refusals
     @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         context = read_metadata(CheckinModalContext, view)
@@ -303,11 +300,11 @@ def register(app: App, deps: Deps) -> None:
                 case = session.get(Case, context.case_id)
                 if case is None:
                     raise PlaybookError("This case no longer exists.")
-                actor = people.find_person(
-                    session=session, workspace=case.workspace, user_id=user_id
+                actor = _require_manager(
+                    session,
+                    case,
+                    people.find_person(session=session, workspace=case.workspace, user_id=user_id),
                 )
-                if actor is None or not cases.is_lead(session=session, case=case, person=actor):
-                    raise PlaybookError("Only a lead of this case can schedule check-ins.")
                 if context.schedule_id is None:
                     schedule = playbook.create(
                         session=session, case=case, actor=actor, draft=draft, now=now

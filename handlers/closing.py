@@ -29,12 +29,13 @@ from bot.blocks.closing import (
 )
 from bot.blocks.links import permalink
 from bot.blocks.text import plain_escape
-from bot.ids import Action, Callback, RatingField
+from bot.ids import Action, Callback, RatingField, row_id
 from bot.playbook import closing as playbook
 from bot.playbook.closing import Closed, RatingError, VersionLine
 from bot.playbook.errors import PlaybookError
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.messaging import direct_message, post_or_tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case
@@ -51,7 +52,7 @@ def close(call: CommandCall) -> None:
             session=session, case=found.case, actor=found.person, now=call.deps.now()
         )
     call.ack(text=closed_ack(len(closed.requests), closed.paused))
-    unreachable = _announce(call.client, call.deps, closed)
+    unreachable = _announce(call.client, call.deps, closed, call.user_id)
     if unreachable:
         call.respond(
             text="I couldn't DM " + ", ".join(plain_escape(n) for n in unreachable) + " for "
@@ -77,37 +78,32 @@ def reopen(call: CommandCall) -> None:
         call.respond(text=reopened_text(outcome, name), response_type="ephemeral")
 
 
-def _announce(client: WebClient, deps: Deps, closed: Closed) -> list[str]:
+def _announce(client: WebClient, deps: Deps, closed: Closed, lead_id: str) -> list[str]:
     """Post the summary, then DM each stakeholder; the names of those who couldn't be DMed."""
 
     def link(version: VersionLine) -> str | None:
         return permalink(deps.slack_url, version.channel, version.ts)
 
-    try:
-        client.chat_postMessage(
-            channel=closed.channel,
-            blocks=closing_summary(closed.summary, links=link),
-            text=closing_fallback(closed.summary),
-        )
-    except SlackApiError as exc:
-        logger.warning("closing summary not posted", extra={"error": exc.response.get("error")})
-    unreachable = []
+    post_or_tell(
+        client,
+        lead_id,
+        "The case is closed, but I couldn't post its summary in the channel.",
+        channel=closed.channel,
+        blocks=closing_summary(closed.summary, links=link),
+        text=closing_fallback(closed.summary),
+    )
     name = closed.summary.client_name
-    for request in closed.requests:
-        try:
-            channel = client.conversations_open(users=request.user_id)["channel"]["id"]
-            client.chat_postMessage(
-                channel=channel,
-                text=rating_request_text(name),
-                blocks=rating_request(name, request.rating_id),
-            )
-        except SlackApiError as exc:
-            logger.warning(
-                "final rating request not delivered",
-                extra={"rating_id": request.rating_id, "error": exc.response.get("error")},
-            )
-            unreachable.append(request.name)
-    return unreachable
+    return [
+        request.name
+        for request in closed.requests
+        if direct_message(
+            client,
+            request.user_id,
+            rating_request_text(name),
+            rating_request(name, request.rating_id),
+        )
+        is not None
+    ]
 
 
 def _dm_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -127,12 +123,12 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        value = str(action.get("value", ""))
-        if not value.isdigit():
+        rating_id = row_id(action.get("value"))
+        if rating_id is None:
             raise PlaybookError("This rating request no longer exists.")
         with deps.db.transaction() as session:
             card = playbook.rating_card(
-                session=session, rating_id=int(value), user_id=body["user"]["id"]
+                session=session, rating_id=rating_id, user_id=body["user"]["id"]
             )
         channel, ts = _dm_of(body)
         context = RatingModalContext(rating_id=card.rating_id, dm_channel=channel, dm_ts=ts)
@@ -141,6 +137,7 @@ def register(app: App, deps: Deps) -> None:
         )
 
     @app.view(Callback.FINAL_RATING_MODAL)
+    @answer_refusals
     @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         context = read_metadata(RatingModalContext, view)

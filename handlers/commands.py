@@ -1,7 +1,8 @@
 """``/grievance``: parse the text, route to the subcommand's listener.
 
-Domain refusals (``PlaybookError``) raised before the acknowledgement are answered here
-as the acknowledgement itself, so the user sees why at once.
+Refusals, the playbook's (``PlaybookError``) or Slack's (``SlackApiError``), are answered
+privately by ``answer_refusals``: as the acknowledgement itself when raised before it, so
+the user sees why at once, or as an ephemeral reply after it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import help_blocks, help_text
 from bot.playbook.commands import parse
-from bot.playbook.errors import PlaybookError
 from bot.surface import SLASH_COMMAND
 from handlers import (
     cases,
@@ -32,6 +32,7 @@ from handlers import (
 )
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
 
 Subcommand = Callable[[CommandCall], None]
@@ -65,18 +66,14 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the slash command."""
 
     @app.command(SLASH_COMMAND)
-    def on_grievance(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
+    @answer_refusals
+    def on_grievance(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         call = CommandCall(
-            parsed=parse(from_slack(command.get("text"))),
-            body=command,
+            parsed=parse(from_slack(body.get("text"))),
+            body=body,
             ack=ack,
             respond=respond,
             client=client,
             deps=deps,
         )
-        try:
-            ROUTES[call.parsed.name](call)
-        except PlaybookError as refusal:
-            ack(text=str(refusal))
+        ROUTES[call.parsed.name](call)

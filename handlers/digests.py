@@ -16,17 +16,12 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.digest import schedule_confirmation
 from bot.jobs import digests as digest_job
 from bot.playbook import digest as playbook
-from bot.playbook.errors import PlaybookError
+from bot.slack_faults import fault_of
 from handlers import closing
 from handlers.context import CommandCall
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
-
-REFUSAL = (
-    "The delivery team posts the digest on demand; it comes to this channel every week "
-    "anyway, on {when}."
-)
 
 
 def digest(call: CommandCall) -> None:
@@ -59,9 +54,7 @@ def _post_now(call: CommandCall) -> None:
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        if not playbook.may_post(session=session, case=found.case, person=found.person):
-            when = playbook.schedule_of(found.case).describe()
-            raise PlaybookError(REFUSAL.format(when=when))
+        playbook.require_poster(session=session, case=found.case, person=found.person)
         case_id, channel = found.case.id, found.case.channel_id
     call.ack()  # the digest and its chart take a moment; they are the answer
     try:
@@ -74,10 +67,10 @@ def _post_now(call: CommandCall) -> None:
             slack_url=call.deps.slack_url,
         )
     except SlackApiError as exc:
-        error = exc.response.get("error")
-        logger.warning("digest not posted", extra={"case_id": case_id, "error": error})
+        fault = fault_of(exc)
+        logger.warning("digest not posted", extra={"case_id": case_id, "error": fault.code})
         call.respond(
-            text=f"I couldn't post the digest in <#{channel}> (Slack said `{error}`).",
+            text=f"I couldn't post the digest in <#{channel}>. {fault.sentence()}",
             response_type="ephemeral",
         )
 

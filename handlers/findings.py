@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.findings import findings_blocks
-from bot.playbook import cases, findings
-from bot.playbook.errors import PlaybookError
-from bot.playbook.timeline import Kind, record
+from bot.playbook import findings
 from handlers.context import CommandCall
 
 FALLBACK = "What we learnt so far"
@@ -16,15 +14,7 @@ def findings_command(call: CommandCall) -> None:
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        if not cases.is_lead(session=session, case=found.case, person=found.person):
-            raise PlaybookError("Only a lead of this case shares the findings.")
-        blocks = findings_blocks(found.case, findings.gather(session=session, case=found.case))
-        record(
-            session=session,
-            case=found.case,
-            kind=Kind.FINDINGS_SHARED,
-            author=found.person,
-            text="Findings shared with the channel",
-        )
+        shared = findings.share(session=session, case=found.case, actor=found.person)
+        blocks = findings_blocks(found.case, shared)
     call.ack(text="Sharing the findings in this channel.")
     call.client.chat_postMessage(channel=call.where.channel_id, blocks=blocks, text=FALLBACK)

@@ -6,7 +6,6 @@ third, so an acknowledged grievance is always on disk even if Slack then fails.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import replace
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.grievance import (
     acknowledgement,
@@ -32,7 +30,7 @@ from bot.blocks.modal import (
     grievance_modal,
 )
 from bot.blocks.text import plain_escape
-from bot.ids import Action, Callback, Field
+from bot.ids import Action, Callback, Field, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
 from bot.playbook.errors import PlaybookError
@@ -41,14 +39,12 @@ from bot.playbook.intake import Intake, Where, file
 from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.lookup import channel_access, is_direct_message, profile_of
-from handlers.messaging import tell
+from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.modal_input import draft_fields
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Grievance, Side, Status
-
-logger = logging.getLogger(__name__)
 
 
 def file_from_text(call: CommandCall) -> None:
@@ -98,17 +94,16 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
         grievance = session.get_one(Grievance, grievance_id)
         channel = grievance.case.channel_id
         blocks, text = grievance_message(grievance), grievance_fallback(grievance)
-    try:
-        posted = client.chat_postMessage(channel=channel, blocks=blocks, text=text)
-    except SlackApiError as exc:
-        logger.warning("could not post grievance", extra={"error": exc.response.get("error")})
-        tell(
-            client,
-            channel,
-            reporter_id,
-            "Your grievance is safely recorded, but I couldn't post it in the channel "
-            f"(Slack said `{exc.response.get('error')}`). A case lead can still see it.",
-        )
+    posted = post_or_tell(
+        client,
+        reporter_id,
+        "Your grievance is safely recorded, but I couldn't post it in the channel; a case "
+        "lead can still see it.",
+        channel=channel,
+        blocks=blocks,
+        text=text,
+    )
+    if posted is None:
         return
     with deps.db.transaction() as session:
         grievances.mark_posted(
@@ -119,15 +114,19 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
 
 
 def ask_team_to_lead(client: WebClient, channel: str, team_id: str) -> None:
-    """Privately ask each team-side member of the channel to claim the new case."""
+    """Privately ask each team-side member of the channel to claim the new case.
+
+    One member who can't be reached is skipped (``tell`` logs it); the others are asked.
+    """
     for member in _members(client, channel):
         profile = profile_of(client, member, team_id)
         if profile.external or profile.is_bot:
             continue
-        client.chat_postEphemeral(
-            channel=channel,
-            user=member,
-            text="A client just opened a case in this channel and it has no lead yet. "
+        tell(
+            client,
+            channel,
+            member,
+            "A client just opened a case in this channel and it has no lead yet. "
             "If you can look after it, type `/grievance lead me`.",
         )
 
@@ -227,6 +226,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the modal, the shortcut and the grievance message's buttons."""
 
     @app.view(Callback.GRIEVANCE_MODAL)
+    @answer_refusals
     @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         context = read_metadata(ModalContext, view)
@@ -310,6 +310,15 @@ def register(app: App, deps: Deps) -> None:
         ack()
         with deps.db.transaction() as session:
             grievance = _grievance(session, action)
+            grievances.require_editor(
+                session=session,
+                grievance=grievance,
+                actor=people.find_person(
+                    session=session,
+                    workspace=grievance.case.workspace,
+                    user_id=body["user"]["id"],
+                ),
+            )
             context = ModalContext(
                 team_id=_team_of(body),
                 channel_id=grievance.case.channel_id,
@@ -355,7 +364,13 @@ def register(app: App, deps: Deps) -> None:
         if where[0] and where[1] and not grievance.confidential:
             client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=text)
         if change.new is Status.RESOLVED and raiser and raiser != actor.user_id:
-            client.chat_postMessage(channel=raiser, text=notice)
+            fault = direct_message(client, raiser, notice)
+            if fault is not None:
+                respond(
+                    text=f"Resolved, but {fault.sentence(who=f'<@{raiser}>')}",
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
 
     @app.action(Action.READ_ALL)
     @answer_refusals
@@ -374,7 +389,8 @@ def register(app: App, deps: Deps) -> None:
 def _grievance(session: Any, action: dict[str, Any]) -> Grievance:
     """The grievance a button is about (its id leads the button's value)."""
     raw = str(action.get("value", "")).partition(":")[0]
-    grievance = session.get(Grievance, int(raw)) if raw.isdigit() else None
+    number = row_id(raw)
+    grievance = session.get(Grievance, number) if number is not None else None
     if grievance is None:
         raise PlaybookError("That grievance no longer exists.")
     return grievance

@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks.health import status_blocks, status_text
-from bot.playbook import cases, health, people
+from bot.playbook import cases, health, history, people
 from bot.playbook.errors import PlaybookError
 from handlers import checkin_answers
 from handlers.context import NO_CASE, CommandCall
@@ -26,9 +26,9 @@ def status(call: CommandCall) -> None:
         if case is None:
             raise PlaybookError(NO_CASE)
         viewer = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
-        lead = viewer is not None and cases.is_lead(session=session, case=case, person=viewer)
+        names = history.include_confidential_for(session=session, case=case, viewer=viewer)
         report = health.report(session=session, case=case, now=call.deps.now())
-        blocks = status_blocks(case.client_name, report, show_names=lead)
+        blocks = status_blocks(case.client_name, report, show_names=names)
         text = status_text(case.client_name, report)
     call.ack(text=text, blocks=blocks)
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from bot.blocks.history import grievance_detail, history_page, insights_blocks
 from bot.blocks.home import CaseSummary, home_view
-from bot.playbook import cases, health, people
+from bot.ids import row_id
+from bot.playbook import access, cases, health, people
 from bot.playbook import history as playbook_history
 from bot.playbook import insights as playbook_insights
 from bot.playbook.commands import parse_number
@@ -29,10 +30,6 @@ _HISTORY_FALLBACK = "Case history"
 def _viewer(session: Any, team_id: str, user_id: str) -> tuple[Any, Person | None]:
     workspace = people.ensure_workspace(session=session, team_id=team_id)
     return workspace, people.find_person(session=session, workspace=workspace, user_id=user_id)
-
-
-def _is_lead(session: Any, case: Case, viewer: Person | None) -> bool:
-    return viewer is not None and cases.is_lead(session=session, case=case, person=viewer)
 
 
 def _grievances_by_id(session: Any, page: playbook_history.Page) -> dict[int, Grievance]:
@@ -58,10 +55,12 @@ def history(call: CommandCall) -> None:
         )
         if case is None:
             raise PlaybookError(NO_CASE)
-        lead = _is_lead(session, case, viewer)
+        confidential = playbook_history.include_confidential_for(
+            session=session, case=case, viewer=viewer
+        )
         if number is None:
             page = playbook_history.timeline_page(
-                session=session, case=case, include_confidential=lead
+                session=session, case=case, include_confidential=confidential
             )
             blocks = history_page(
                 case,
@@ -91,8 +90,11 @@ def insights(call: CommandCall) -> None:
         )
         if case is None:
             raise PlaybookError(NO_CASE)
+        confidential = playbook_history.include_confidential_for(
+            session=session, case=case, viewer=viewer
+        )
         found = playbook_insights.collect(
-            session=session, case=case, include_confidential=_is_lead(session, case, viewer)
+            session=session, case=case, include_confidential=confidential
         )
         blocks = insights_blocks(case, found)
     call.ack(text="What the client cares about", blocks=blocks)
@@ -102,23 +104,31 @@ def _home(deps: Deps, team_id: str, user_id: str) -> Any:
     with deps.db.transaction() as session:
         _workspace, viewer = _viewer(session, team_id, user_id)
         summaries = []
-        for case in playbook_history.cases_for(session=session, person=viewer) if viewer else []:
-            lead = _is_lead(session, case, viewer)
+        mine = playbook_history.cases_for(session=session, person=viewer) if viewer else []
+        for case in mine:
+            if not access.allows(
+                session=session, case=case, person=viewer, action=access.Action.VIEW_HISTORY
+            ):
+                continue
+            confidential = playbook_history.include_confidential_for(
+                session=session, case=case, viewer=viewer
+            )
+            role = access.role_of(session=session, case=case, person=viewer)
             summaries.append(
                 CaseSummary(
                     case=case,
-                    is_lead=lead,
+                    is_lead=role is access.AccessRole.LEAD,
                     severity_counts=playbook_history.severity_counts(
-                        session=session, case=case, include_confidential=lead
+                        session=session, case=case, include_confidential=confidential
                     ),
                     open_grievances=playbook_history.open_grievances(
-                        session=session, case=case, include_confidential=lead, limit=8
+                        session=session, case=case, include_confidential=confidential, limit=8
                     ),
                     newest=playbook_history.timeline_page(
-                        session=session, case=case, include_confidential=lead, size=5
+                        session=session, case=case, include_confidential=confidential, size=5
                     ).entries,
                     insights=playbook_insights.collect(
-                        session=session, case=case, include_confidential=lead
+                        session=session, case=case, include_confidential=confidential
                     ),
                     health=health.report(session=session, case=case, now=deps.now()),
                 )
@@ -136,15 +146,18 @@ def register(app: App, deps: Deps) -> None:
         case_id, direction, cursor = ([*str(action.get("value", "")).split(":"), "", "", ""])[:3]
         team_id = (body.get("team") or {}).get("id", "")
         with deps.db.transaction() as session:
-            case = session.get(Case, int(case_id or 0))
-            if case is None or not cursor.isdigit():
+            case_row, cursor_row = row_id(case_id), row_id(cursor)
+            case = session.get(Case, case_row) if case_row is not None else None
+            if case is None or cursor_row is None:
                 raise PlaybookError("That history is no longer available.")
             _workspace, viewer = _viewer(session, team_id, body["user"]["id"])
-            kwargs = {"after" if direction == "after" else "before": int(cursor)}
+            kwargs = {"after" if direction == "after" else "before": cursor_row}
             page = playbook_history.timeline_page(
                 session=session,
                 case=case,
-                include_confidential=_is_lead(session, case, viewer),
+                include_confidential=playbook_history.include_confidential_for(
+                    session=session, case=case, viewer=viewer
+                ),
                 **kwargs,
             )
             blocks = history_page(
@@ -153,6 +166,7 @@ def register(app: App, deps: Deps) -> None:
         respond(text=_HISTORY_FALLBACK, blocks=blocks, replace_original=True)
 
     @app.event("app_home_opened")
+    @answer_refusals
     def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return

@@ -37,14 +37,15 @@ from bot.blocks.interview import (
     status_text,
 )
 from bot.blocks.text import fit, plain_escape
-from bot.ids import Action, Callback
-from bot.playbook import cases, people
+from bot.ids import Action, Callback, row_id
+from bot.playbook import access, cases, history, people
 from bot.playbook import interviews as playbook
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
+from handlers.messaging import tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Person, Side
@@ -104,8 +105,8 @@ def _invite(call: CommandCall, mentions: list[tuple[str, str | None]]) -> None:
     """Refuse non-leads at once; otherwise acknowledge, then invite and report privately."""
     with call.deps.db.transaction() as session:
         case, actor = _case_of(session, call)
-        playbook.require_lead(
-            session=session, case=case, person=actor, doing="invite people to interviews"
+        access.require(
+            session=session, case=case, person=actor, action=access.Action.INVITE_TO_INTERVIEW
         )
         case_id = case.id
     call.ack()
@@ -146,8 +147,8 @@ def _open_invite_form(call: CommandCall) -> None:
     """``/grievance interview`` alone: a lead picks whom to interview in a form."""
     with call.deps.db.transaction() as session:
         case, actor = _case_of(session, call)
-        playbook.require_lead(
-            session=session, case=case, person=actor, doing="invite people to interviews"
+        access.require(
+            session=session, case=case, person=actor, action=access.Action.INVITE_TO_INTERVIEW
         )
         suggested = playbook.not_yet_invited(session=session, case=case)
     call.ack()
@@ -183,9 +184,14 @@ def _invite_and_send(
         invitees = [
             people.ensure_person(session=session, workspace=workspace, profile=p) for p in profiles
         ]
-        if actor is None:
-            raise PlaybookError("Only a lead of this case can invite people to interviews.")
-        outcome = playbook.invite(session=session, case=case, actor=actor, invitees=invitees)
+        outcome = playbook.invite(
+            session=session,
+            case=case,
+            actor=access.require(
+                session=session, case=case, person=actor, action=access.Action.INVITE_TO_INTERVIEW
+            ),
+            invitees=invitees,
+        )
         report.already.extend(outcome.already)
         to_send = [
             (invitation, playbook.card(session=session, interview_id=invitation.interview_id))
@@ -232,9 +238,9 @@ def _status(call: CommandCall) -> None:
     """Coverage of the case's interviews, privately; leads also see who asked anonymity."""
     with call.deps.db.transaction() as session:
         case, viewer = _case_of(session, call)
+        anonymity = history.include_confidential_for(session=session, case=case, viewer=viewer)
         found = playbook.coverage(session=session, case=case)
-        lead = viewer is not None and cases.is_lead(session=session, case=case, person=viewer)
-        blocks = status_blocks(case.client_name, found, show_anonymous=lead)
+        blocks = status_blocks(case.client_name, found, show_anonymous=anonymity)
         text = status_text(found)
     call.ack(text=text, blocks=blocks)
 
@@ -243,8 +249,11 @@ def _open_questions(call: CommandCall) -> None:
     """Open the question editor for a lead, prefilled with the case's current sets."""
     with call.deps.db.transaction() as session:
         case, actor = _case_of(session, call)
-        playbook.require_lead(
-            session=session, case=case, person=actor, doing="change the interview questions"
+        access.require(
+            session=session,
+            case=case,
+            person=actor,
+            action=access.Action.EDIT_INTERVIEW_QUESTIONS,
         )
         current = {
             side: playbook.questions_for(session=session, case=case, side=side) for side in Side
@@ -279,6 +288,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the DM's button, the answer modal and the question editor."""
 
     @app.view(Callback.INTERVIEW_INVITE)
+    @answer_refusals
     @answers_stale_forms
     def on_invite(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         context = read_metadata(InviteContext, view)
@@ -301,7 +311,7 @@ def register(app: App, deps: Deps) -> None:
             text = invite_report_text(report)
         except PlaybookError as refusal:
             text = str(refusal)
-        client.chat_postEphemeral(channel=context.channel_id, user=lead_id, text=text)
+        tell(client, context.channel_id, lead_id, text)
 
     @app.action(Action.INTERVIEW_OPEN)
     @answer_refusals
@@ -309,16 +319,17 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        value = str(action.get("value", ""))
-        if not value.isdigit():
+        interview_id = row_id(action.get("value"))
+        if interview_id is None:
             raise PlaybookError("That interview is no longer available.")
         with deps.db.transaction() as session:
             card = playbook.card_for(
-                session=session, interview_id=int(value), user_id=body["user"]["id"]
+                session=session, interview_id=interview_id, user_id=body["user"]["id"]
             )
         client.views_open(trigger_id=body["trigger_id"], view=interview_modal(card))
 
     @app.view(Callback.INTERVIEW_MODAL)
+    @answer_refusals
     @answers_stale_forms
     def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         context = read_metadata(InterviewModalContext, view)
@@ -354,6 +365,7 @@ def register(app: App, deps: Deps) -> None:
                 )
 
     @app.view(Callback.INTERVIEW_QUESTIONS)
+    @answer_refusals
     @answers_stale_forms
     def on_questions(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
@@ -367,9 +379,14 @@ def register(app: App, deps: Deps) -> None:
                 if case is None:
                     raise PlaybookError("This case no longer exists.")
                 workspace = people.ensure_workspace(session=session, team_id=context.team_id)
-                actor = people.find_person(session=session, workspace=workspace, user_id=user_id)
-                if actor is None:
-                    raise PlaybookError("Only a lead of this case can change the questions.")
+                actor = access.require(
+                    session=session,
+                    case=case,
+                    person=people.find_person(
+                        session=session, workspace=workspace, user_id=user_id
+                    ),
+                    action=access.Action.EDIT_INTERVIEW_QUESTIONS,
+                )
                 changed = playbook.set_questions(
                     session=session,
                     case=case,

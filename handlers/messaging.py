@@ -1,6 +1,7 @@
 """Small Slack delivery helpers every feature shares.
 
-Private notes that fall back to a DM, permalinks that need no API call when the
+Private notes that fall back to a DM, DMs and channel posts that survive Slack's
+refusals (see ``bot.slack_faults``), permalinks that need no API call when the
 workspace URL is known, and per-message locks so in-place updates land in order.
 """
 
@@ -12,8 +13,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.blocks.links import permalink
+from bot.slack_faults import Fault, fault_of
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -24,16 +27,47 @@ def tell(
 ) -> None:
     """A private note to ``user``: ephemeral in the channel, else a DM, else a log line.
 
-    An ephemeral fails when the person is not in the channel; the DM is the fallback, and
-    if even that fails the note is logged rather than raised into the user's request.
+    An ephemeral fails when the person (or the bot) is not in the channel, or the channel
+    is archived; the DM is the fallback, and if even that fails the note is logged rather
+    than raised into the user's request.
     """
     try:
         client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
     except SlackApiError:
-        try:
-            client.chat_postMessage(channel=user, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            logger.warning("could not reach a person", extra={"error": exc.response.get("error")})
+        direct_message(client, user, text, blocks)
+
+
+def direct_message(
+    client: WebClient, user: str, text: str, blocks: list[Any] | None = None
+) -> Fault | None:
+    """DM ``user``; None when it went out, else the fault (logged by its code only).
+
+    Opening the DM first is what tells a deactivated account (``user_disabled``) from a
+    live one; a fan-out skips whoever returns a fault and goes on with the others.
+    """
+    try:
+        channel = client.conversations_open(users=user)["channel"]["id"]
+        client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        fault = fault_of(exc)
+        logger.warning("could not reach a person", extra={"error": fault.code})
+        return fault
+    return None
+
+
+def post_or_tell(client: WebClient, actor: str, saved: str, **message: Any) -> SlackResponse | None:
+    """Post ``message`` in its channel; if Slack refuses, tell ``actor`` privately.
+
+    ``saved`` says what is safe whatever happened (e.g. "Your update is saved, but I
+    couldn't post it in the channel."); the fault's sentence says why and what to do.
+    """
+    try:
+        return client.chat_postMessage(**message)
+    except SlackApiError as exc:
+        fault = fault_of(exc)
+        logger.warning("message not posted", extra={"error": fault.code})
+        tell(client, str(message.get("channel")), actor, f"{saved} {fault.sentence()}")
+        return None
 
 
 def link_to(client: WebClient, deps: Deps, channel: str | None, ts: str | None) -> str | None:

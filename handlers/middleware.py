@@ -1,8 +1,10 @@
-"""Global middleware: note request facts for the access log and drop duplicate events.
+"""Global middleware: note request facts for the access log, drop duplicate events and
+refuse replayed requests.
 
 It also refuses a slash command that does not say who typed it in which channel of which
 workspace, and an interaction that does not say who acted: no listener could attribute
-what it writes, so nothing may be written for it.
+what it writes, so nothing may be written for it. Bolt has checked the signature and its
+five-minute timestamp window before this runs.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import request_log
-from bot.playbook.deliveries import first_delivery
+from bot.playbook.deliveries import first_delivery, first_sighting
 from handlers.deps import Deps
 
 #: What a slash command must carry before any listener may act on it.
@@ -67,9 +69,10 @@ def register(app: App, deps: Deps) -> None:
 
     @app.middleware
     def note_and_dedupe(
-        body: dict[str, Any], next: Callable[[], BoltResponse]
+        req: BoltRequest, body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        """Ack a repeated ``event_id`` without handling it again; otherwise carry on."""
+        """Ack a repeated ``event_id`` without handling it again, refuse a command or an
+        interaction whose signed request was already taken; otherwise carry on."""
         facts = _facts(body) if isinstance(body, dict) else {}
         request_log.note(**facts)
         if not isinstance(body, dict):
@@ -81,4 +84,14 @@ def register(app: App, deps: Deps) -> None:
         if is_event and not first_delivery(deps.db, event_id=event_id, team_id=facts.get("team")):
             request_log.note(duplicate=True)
             return BoltResponse(status=200, body="")
+        signature = _signature(req)
+        if not is_event and signature and not first_sighting(deps.db, signature=signature):
+            request_log.note(duplicate=True)
+            return BoltResponse(status=401, body=json.dumps({"error": "replayed request"}))
         return next()
+
+
+def _signature(req: BoltRequest) -> str | None:
+    """``X-Slack-Signature`` of an HTTP request (Socket Mode requests carry none)."""
+    values = req.headers.get("x-slack-signature") or []
+    return values[0] if values else None

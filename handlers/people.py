@@ -9,12 +9,14 @@ from slack_sdk import WebClient
 
 from bot.blocks.people import PeopleContext, people_modal
 from bot.ids import Callback
-from bot.playbook import cases, people, stakeholders
+from bot.playbook import access, cases, people, stakeholders
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
+from handlers.messaging import tell
+from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Role
 
@@ -24,11 +26,12 @@ def people_command(call: CommandCall) -> None:
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        if not cases.is_lead(session=session, case=found.case, person=found.person):
-            raise PlaybookError(
-                "Only a lead of this case can set its stakeholders. "
-                "`/grievance lead me` claims a case nobody leads."
-            )
+        access.require(
+            session=session,
+            case=found.case,
+            person=found.person,
+            action=access.Action.MANAGE_PEOPLE,
+        )
         current = {
             role: [p.slack_user_id for p in people_in_role if p.slack_user_id]
             for role, people_in_role in stakeholders.by_role(
@@ -44,6 +47,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the stakeholders form."""
 
     @app.view(Callback.PEOPLE_MODAL)
+    @answer_refusals
     @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         """Check the form by ids alone, acknowledge, then look people up and save.
@@ -103,7 +107,7 @@ def register(app: App, deps: Deps) -> None:
                 report = str(refusal)
         if bots:
             report += f" Left out, as bots are not stakeholders: {', '.join(bots)}."
-        client.chat_postEphemeral(channel=context.channel_id, user=lead_id, text=report)
+        tell(client, context.channel_id, lead_id, report)
 
 
 def _profile(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Profile:

@@ -25,7 +25,7 @@ from bot.blocks.progress import (
     progress_modal,
 )
 from bot.ids import Callback, ProgressField
-from bot.playbook import people
+from bot.playbook import access, people
 from bot.playbook import progress as playbook
 from bot.playbook.commands import FILE, ParsedCommand
 from bot.playbook.errors import PlaybookError
@@ -33,7 +33,8 @@ from bot.playbook.progress import Posted, ProgressDraftError
 from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.grievances import file_from_text
-from handlers.messaging import link_to, tell
+from handlers.messaging import link_to, post_or_tell
+from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Grievance
 
@@ -58,9 +59,13 @@ def _post_text(call: CommandCall, text: str) -> None:
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        may_post = playbook.may_post(session=session, case=found.case, person=found.person)
         posted = None
-        if may_post:
+        if access.allows(
+            session=session,
+            case=found.case,
+            person=found.person,
+            action=access.Action.POST_PROGRESS,
+        ):
             posted = playbook.post_update(
                 session=session,
                 case=found.case,
@@ -82,7 +87,12 @@ def _open_modal(call: CommandCall) -> None:
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        playbook.require_author(session=session, case=found.case, person=found.person)
+        access.require(
+            session=session,
+            case=found.case,
+            person=found.person,
+            action=access.Action.POST_PROGRESS,
+        )
         choices = playbook.choices(session=session, case=found.case)
         context = ProgressModalContext(
             team_id=call.team_id,
@@ -103,22 +113,15 @@ def publish(client: WebClient, deps: Deps, posted: Posted, *, author_id: str) ->
     with deps.db.transaction() as session:
         snap = playbook.snapshot(session=session, posted=posted)
     link = link_to(client, deps, snap.strategy_channel, snap.strategy_ts)
-    try:
-        message = client.chat_postMessage(
-            channel=posted.channel,
-            blocks=progress_message(snap, strategy_link=link),
-            text=progress_fallback(snap),
-        )
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        logger.warning("could not post progress update", extra={"error": error})
-        tell(
-            client,
-            posted.channel,
-            author_id,
-            f"Your update is saved, but I couldn't post it in the channel (Slack said `{error}`).",
-        )
-    else:
+    message = post_or_tell(
+        client,
+        author_id,
+        "Your update is saved, but I couldn't post it in the channel.",
+        channel=posted.channel,
+        blocks=progress_message(snap, strategy_link=link),
+        text=progress_fallback(snap),
+    )
+    if message is not None:
         with deps.db.transaction() as session:
             playbook.mark_posted(
                 session=session, posted=posted, channel=message["channel"], ts=message["ts"]
@@ -179,6 +182,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the update modal's submission."""
 
     @app.view(Callback.PROGRESS_MODAL)
+    @answer_refusals
     @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         context = read_metadata(ProgressModalContext, view)
@@ -195,11 +199,14 @@ def register(app: App, deps: Deps) -> None:
                 case = session.get(Case, context.case_id)
                 if case is None:
                     raise PlaybookError("This case no longer exists.")
-                author = people.find_person(
-                    session=session, workspace=case.workspace, user_id=user_id
+                author = access.require(
+                    session=session,
+                    case=case,
+                    person=people.find_person(
+                        session=session, workspace=case.workspace, user_id=user_id
+                    ),
+                    action=access.Action.POST_PROGRESS,
                 )
-                if author is None:
-                    raise PlaybookError(playbook.CLIENT_REFUSAL)
                 posted = playbook.post_update(
                     session=session,
                     case=case,

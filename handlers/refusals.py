@@ -1,27 +1,39 @@
-"""Answer a playbook refusal privately, from inside the listener that was refused.
+"""Answer a refusal privately, from inside the listener that was refused.
+
+Two things refuse what a person asked: the playbook (``PlaybookError``, a domain rule)
+and Slack (``SlackApiError``: an archived channel, a deactivated account...). Both are
+answered here, to the person who acted, with a sentence rather than a stack trace.
 
 Bolt's thread runner discards an acknowledgement already given when the listener then
 raises, and waits out the 3-second window, so Slack shows the click as failed. Listeners
-that acknowledge first therefore catch ``PlaybookError`` here and ``respond`` with it;
-anything else still goes to the app's one error handler.
+therefore catch refusals here instead of letting them reach the app's error handler,
+which still gets anything else.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from slack_sdk.errors import SlackApiError
+
 from bot.playbook.errors import PlaybookError
+from bot.slack_faults import fault_of
+from handlers.messaging import direct_message
 
 Listener = TypeVar("Listener", bound=Callable[..., Any])
 
+logger = logging.getLogger(__name__)
+
 
 def answer_refusals(listener: Listener) -> Listener:
-    """Wrap a listener that takes ``respond`` so refusals become private replies."""
-    if "respond" not in inspect.signature(listener).parameters:
-        raise TypeError(f"{listener.__name__} must take `respond` to answer refusals")
+    """Wrap a listener so playbook and Slack refusals become private replies."""
+    parameters = inspect.signature(listener).parameters
+    if "respond" not in parameters and "client" not in parameters:
+        raise TypeError(f"{listener.__name__} must take `respond` or `client` to answer refusals")
 
     @functools.wraps(listener)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -29,19 +41,43 @@ def answer_refusals(listener: Listener) -> Listener:
             return listener(*args, **kwargs)
         except PlaybookError as refusal:
             _answer(kwargs, str(refusal))
-            return None
+        except SlackApiError as exc:
+            fault = fault_of(exc)
+            logger.warning(
+                "Slack refused a call", extra={"listener": listener.__name__, "error": fault.code}
+            )
+            _answer(kwargs, fault.sentence())
+        return None
 
     return wrapper  # type: ignore[return-value]
 
 
 def _answer(kwargs: dict[str, Any], text: str) -> None:
-    """Reply through the response URL; buttons in modals and on the Home tab have none,
-    so those refusals go to the person by DM instead."""
-    respond = kwargs["respond"]
-    if respond.response_url is not None:
+    """Acknowledge if the listener had not, then reply through the response URL.
+
+    A slash command not yet acknowledged is answered by the acknowledgement itself.
+    Buttons in modals and on the Home tab, form submissions and events have no response
+    URL, so those refusals go to the person by DM instead.
+    """
+    ack, body = kwargs.get("ack"), kwargs.get("body") or {}
+    if ack is not None and ack.response is None:
+        if "command" in body:
+            ack(text=text)
+            return
+        ack()
+    respond = kwargs.get("respond")
+    if respond is not None and respond.response_url is not None:
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    client, body = kwargs.get("client"), kwargs.get("body") or {}
-    user = (body.get("user") or {}).get("id") if isinstance(body, dict) else None
+    client, user = kwargs.get("client"), _actor(body)
     if client is not None and user:
-        client.chat_postMessage(channel=user, text=text)
+        direct_message(client, user, text)
+
+
+def _actor(body: dict[str, Any]) -> str | None:
+    """Who acted: the user of an interaction, a slash command or an event."""
+    event = body.get("event")
+    user = body.get("user") or body.get("user_id") or (event or {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return user if isinstance(user, str) and user else None

@@ -27,15 +27,15 @@ from bot.blocks.strategy import (
     strategy_message,
     strategy_modal,
 )
-from bot.blocks.text import plain_escape
 from bot.ids import Callback, StrategyField
-from bot.playbook import buyin, cases, people
+from bot.playbook import access, buyin, cases, history, people
 from bot.playbook import strategy as playbook
 from bot.playbook.errors import PlaybookError
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
-from handlers.messaging import MessageLocks, link_to, tell
+from handlers.messaging import MessageLocks, direct_message, link_to, post_or_tell, tell
+from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import BuyInRule, Case, Person, Stage, Strategy
 
@@ -86,23 +86,13 @@ def _case_here(session: Session, call: CommandCall) -> tuple[Case, Person | None
     return case, person
 
 
-def _require_lead(session: Session, case: Case, person: Person | None, doing: str) -> Person:
-    """Refuse anyone but a case lead, naming the leads to ask."""
-    if person is not None and cases.is_lead(session=session, case=case, person=person):
-        return person
-    leads = [plain_escape(p.display_name) for p in cases.leads_of(session=session, case=case)]
-    ask = f" Ask {', '.join(leads)}." if leads else " This case has no lead yet."
-    raise PlaybookError(
-        f"Only a lead of this case can {doing}.{ask} "
-        "Anyone can follow buy-in with `/grievance strategy status`."
-    )
-
-
 def _open_modal(call: CommandCall) -> None:
     """Open the proposal form for a lead, prefilled from the current version or insights."""
     with call.deps.db.transaction() as session:
         case, person = _case_here(session, call)
-        _require_lead(session, case, person, "propose a strategy")
+        access.require(
+            session=session, case=case, person=person, action=access.Action.PROPOSE_STRATEGY
+        )
         prefill = playbook.prefill(session=session, case=case)
         context = StrategyModalContext(
             team_id=call.team_id,
@@ -124,7 +114,8 @@ def _open_modal(call: CommandCall) -> None:
 def _status(call: CommandCall) -> None:
     """Where buy-in stands on the current version (for anyone in the channel)."""
     with call.deps.db.transaction() as session:
-        case, _person = _case_here(session, call)
+        case, person = _case_here(session, call)
+        history.require_reader(session=session, case=case, viewer=person)
         current = playbook.latest(session=session, case=case)
         if current is None:
             call.ack(
@@ -145,7 +136,9 @@ def _rule(call: CommandCall, word: str) -> None:
         return
     with call.deps.db.transaction() as session:
         case, person = _case_here(session, call)
-        actor = _require_lead(session, case, person, "change the buy-in rule")
+        actor = access.require(
+            session=session, case=case, person=person, action=access.Action.SET_BUYIN_RULE
+        )
         changed = buyin.set_rule(session=session, case=case, actor=actor, rule=rule)
         current = playbook.latest(session=session, case=case)
         flipped = False
@@ -241,17 +234,16 @@ def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
     """Post the new version, mark the old one superseded in place, tell its approvers."""
     snap, _stage = _snapshot(deps, proposed.strategy_id)
     blocks, text = _render(client, deps, snap)
-    try:
-        posted = client.chat_postMessage(channel=proposed.channel, blocks=blocks, text=text)
-    except SlackApiError as exc:
-        logger.warning("could not post strategy", extra={"error": exc.response.get("error")})
-        tell(
-            client,
-            proposed.channel,
-            proposed.author,
-            f"Strategy v{snap.version} is saved, but I couldn't post it in the channel "
-            f"(Slack said `{exc.response.get('error')}`), so nobody can vote on it yet.",
-        )
+    posted = post_or_tell(
+        client,
+        proposed.author,
+        f"Strategy v{snap.version} is saved, but I couldn't post it in the channel, so "
+        "nobody can vote on it yet.",
+        channel=proposed.channel,
+        blocks=blocks,
+        text=text,
+    )
+    if posted is None:
         return
     with deps.db.transaction() as session:
         playbook.mark_posted(
@@ -267,11 +259,14 @@ def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
         link = link_to(client, deps, posted["channel"], posted["ts"])
         notice = new_version_notice(snap, link)
         for approver in proposed.approvers:
-            try:
-                client.chat_postMessage(channel=approver, text=notice)
-            except SlackApiError as exc:
-                logger.warning(
-                    "could not tell an approver", extra={"error": exc.response.get("error")}
+            fault = direct_message(client, approver, notice)
+            if fault is not None:
+                tell(
+                    client,
+                    proposed.channel,
+                    proposed.author,
+                    f"Strategy v{snap.version} is posted. {fault.sentence(who=f'<@{approver}>')} "
+                    "They approved the version it replaces: you may want to tell them yourself.",
                 )
 
 
@@ -282,6 +277,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for the proposal modal and for reactions on strategy messages."""
 
     @app.view(Callback.STRATEGY_MODAL)
+    @answer_refusals
     @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         context = read_metadata(StrategyModalContext, view)
@@ -300,11 +296,14 @@ def register(app: App, deps: Deps) -> None:
                     measures=_text(values.get(StrategyField.MEASURES)),
                     directory=playbook.stakeholder_directory(session=session, case=case),
                 )
-                author = people.find_person(
-                    session=session, workspace=case.workspace, user_id=user_id
+                author = access.require(
+                    session=session,
+                    case=case,
+                    person=people.find_person(
+                        session=session, workspace=case.workspace, user_id=user_id
+                    ),
+                    action=access.Action.PROPOSE_STRATEGY,
                 )
-                if author is None:
-                    raise PlaybookError("Only a lead of this case can propose a strategy.")
                 proposal = playbook.propose(session=session, case=case, author=author, draft=draft)
                 proposed = _Proposed(
                     strategy_id=proposal.strategy.id,
@@ -346,11 +345,13 @@ def register(app: App, deps: Deps) -> None:
             _after_vote(client, deps, strategy_id, announce=outcome.reached_now)
 
     @app.event("reaction_added")
-    def on_reaction_added(event: dict[str, Any], client: WebClient) -> None:
+    @answer_refusals
+    def on_reaction_added(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         on_reaction(event, client, added=True)
 
     @app.event("reaction_removed")
-    def on_reaction_removed(event: dict[str, Any], client: WebClient) -> None:
+    @answer_refusals
+    def on_reaction_removed(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         on_reaction(event, client, added=False)
 
 

@@ -169,7 +169,25 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class SeenRequest(Base):
+    """The signature of a slash command or interaction already taken.
+
+    Slack never sends the same signed request twice (each carries a fresh timestamp and
+    trigger), so a signature seen again is a replay by someone who captured it; Bolt only
+    refuses replays older than five minutes, this refuses the rest.
+    """
+
+    __tablename__ = "seen_request"
+
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
 
 
 class Category(enum.StrEnum):

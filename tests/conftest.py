@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
@@ -27,10 +31,35 @@ def _no_real_slack(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
 
 
+#: Set by `.ci/with-postgres`: the suite then runs every database test on PostgreSQL.
+POSTGRES_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """A fresh SQLite file per test."""
-    return f"sqlite:///{tmp_path / 'grievance.db'}"
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database per test (see ``fresh_database``)."""
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(directory: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file in ``directory``, or a PostgreSQL database
+    of its own when ``TEST_DATABASE_URL`` names a server. Modules that share one stack
+    across their tests (module-scoped fixtures) take theirs from here too."""
+    if not POSTGRES_SERVER_URL:
+        yield f"sqlite:///{directory / 'grievance.db'}"
+        return
+    name = f"gb_{uuid.uuid4().hex[:16]}"
+    server = create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        server.dispose()
 
 
 @pytest.fixture

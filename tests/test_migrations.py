@@ -13,8 +13,8 @@ from storage.migrate import current_revision, head_revision, is_up_to_date, upgr
 from storage.models import Base
 
 
-def test_upgrade_on_a_fresh_database_creates_the_case_history(tmp_path: Path) -> None:
-    db = Database.from_url(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_upgrade_on_a_fresh_database_creates_the_case_history(database_url: str) -> None:
+    db = Database.from_url(database_url)
     assert not is_up_to_date(db.engine)
     upgrade(db.engine)
     tables = set(inspect(db.engine).get_table_names())
@@ -24,11 +24,13 @@ def test_upgrade_on_a_fresh_database_creates_the_case_history(tmp_path: Path) ->
     assert is_up_to_date(db.engine)
 
 
-def test_migrations_match_the_models(tmp_path: Path) -> None:
-    db = Database.from_url(f"sqlite:///{tmp_path / 'drift.db'}")
+def test_migrations_match_the_models(database_url: str) -> None:
+    """On SQLite, and on PostgreSQL when the suite runs there."""
+    db = Database.from_url(database_url)
     upgrade(db.engine)
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    db.dispose()
     assert diff == []
 
 

@@ -83,35 +83,39 @@ def test_http_mode_serves_signed_requests_and_stops_on_sigterm(tmp_path: Path) -
     assert '"type": "slash_command"' in stderr  # the structured access log line
 
 
-def _seed_weekday_checkin(database_url: str) -> None:
+def seed_weekday_checkins(database_url: str, channels: tuple[str, ...] = ("CACME",)) -> None:
+    """A migrated database where each channel's case has a check-in due Mon 2030-01-07 09:30."""
     db = Database.from_url(database_url)
     upgrade(db.engine)
     with db.transaction() as session:
         workspace = WorkspaceRow(team_id="T0SANDBOX")
         session.add(workspace)
         session.flush()
-        case = Case(workspace_id=workspace.id, channel_id="CACME", client_name="Acme")
-        session.add(case)
-        session.flush()
-        session.add(
-            CheckinSchedule(
-                case_id=case.id,
-                channel_id="CACME",
-                days="mon-fri",
-                anchor=date(2030, 1, 7),
-                time_of_day="09:30",
-                timezone="UTC",
-                questions=json.dumps([{"kind": "rating", "text": "How are we doing?"}]),
-                checked_until=datetime(2030, 1, 7, 9, 0, tzinfo=UTC),
-            )
-        )
+        for channel in channels:
+            case = Case(workspace_id=workspace.id, channel_id=channel, client_name=channel)
+            session.add(case)
+            session.flush()
+            session.add(_weekday_schedule(case.id, channel))
     db.dispose()
+
+
+def _weekday_schedule(case_id: int, channel: str) -> CheckinSchedule:
+    return CheckinSchedule(
+        case_id=case_id,
+        channel_id=channel,
+        days="mon-fri",
+        anchor=date(2030, 1, 7),
+        time_of_day="09:30",
+        timezone="UTC",
+        questions=json.dumps([{"kind": "rating", "text": "How are we doing?"}]),
+        checked_until=datetime(2030, 1, 7, 9, 0, tzinfo=UTC),
+    )
 
 
 def test_tick_posts_what_is_due_exactly_once_and_exits(tmp_path: Path) -> None:
     workspace = Workspace.demo()
     database_url = f"sqlite:///{tmp_path / 'tick.db'}"
-    _seed_weekday_checkin(database_url)
+    seed_weekday_checkins(database_url)
     with EmulatorServer(workspace) as emulator:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
         env.update(

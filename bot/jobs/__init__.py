@@ -15,7 +15,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.jobs import checkins, digests, interview_reminders, nudges
+from bot.jobs import checkins, digests, housekeeping, interview_reminders, nudges
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot.jobs")
@@ -34,6 +34,7 @@ JOBS: tuple[Job, ...] = (
     Job("nudges", nudges.run),
     Job("digests", digests.run),
     Job("interview reminders", interview_reminders.run),
+    Job("housekeeping", housekeeping.run),
 )
 
 

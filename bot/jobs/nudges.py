@@ -27,6 +27,7 @@ from bot.blocks.health import nudge_text, silence_alert
 from bot.blocks.links import permalink
 from bot.playbook import cases, health, nudges
 from bot.settings import SettingsError, load_settings
+from bot.slack_faults import Remedy, fault_of
 from storage.engine import Database
 from storage.models import Case, CheckinOccurrence
 
@@ -107,8 +108,8 @@ def _reachable(client: WebClient, user_id: str) -> bool:
     """Bots and deactivated accounts are never nudged (the claim stays: asked once)."""
     try:
         user = client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return True  # can't tell: try the DM, which reports its own failure
+    except SlackApiError as exc:  # unless Slack knows no such person, try the DM anyway
+        return fault_of(exc).remedy is not Remedy.PERSON
     return not (user.get("is_bot") or user.get("deleted"))
 
 

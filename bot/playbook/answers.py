@@ -23,6 +23,8 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.ids import row_id
+from bot.playbook.access import Action, allows, require
 from bot.playbook.checkins import RATING, TEXT, Question, load_questions
 from bot.playbook.errors import PlaybookError
 from bot.playbook.stakeholders import ensure_member, membership
@@ -36,6 +38,7 @@ from storage.models import (
     Person,
     Side,
 )
+from storage.rows import lock
 
 RATINGS = range(1, 6)
 #: ``question_index`` of a reply to a check-in that has no text question.
@@ -67,7 +70,7 @@ class RatingPress:
         parts = value.split(":")
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
             raise PlaybookError("That rating button is out of date; use the latest check-in.")
-        occurrence_id, question_index, rating = (int(p) for p in parts)
+        occurrence_id, question_index, rating = (row_id(p) or 0 for p in parts)
         if rating not in RATINGS:
             raise PlaybookError("Ratings go from 1 to 5.")
         return cls(occurrence_id, question_index, rating)
@@ -187,6 +190,7 @@ def rate(
     that is not a rating, a rating outside 1–5, and someone the check-in does not ask.
     """
     schedule = _check_open(occurrence)
+    require(session=session, case=schedule.case, person=person, action=Action.ANSWER_CHECKIN)
     questions = load_questions(schedule.questions)
     if not 0 <= question_index < len(questions) or questions[question_index].kind != RATING:
         raise PlaybookError("That question no longer takes ratings.")
@@ -199,20 +203,17 @@ def rate(
             "isn't counted here. Thank you all the same."
         )
     ensure_member(session=session, case=schedule.case, person=person)
-    earlier = list(
-        session.scalars(
-            select(CheckinAnswer)
-            .where(
-                CheckinAnswer.occurrence_id == occurrence.id,
-                CheckinAnswer.person_id == person.id,
-                CheckinAnswer.question_index == question_index,
-                CheckinAnswer.rating.is_not(None),
-            )
-            .order_by(CheckinAnswer.id.desc())
+    lock(session, occurrence)  # two presses at once: the second sees the first and replaces it
+    kept = session.scalar(
+        select(CheckinAnswer).where(
+            CheckinAnswer.occurrence_id == occurrence.id,
+            CheckinAnswer.person_id == person.id,
+            CheckinAnswer.question_index == question_index,
+            CheckinAnswer.rating.is_not(None),
         )
     )
     question = questions[question_index].text
-    if not earlier:
+    if kept is None:
         session.add(
             CheckinAnswer(
                 occurrence_id=occurrence.id,
@@ -225,9 +226,6 @@ def rate(
         )
         session.flush()
         return Rated(question=question, rating=rating, previous=None)
-    kept, *duplicates = earlier
-    for duplicate in duplicates:  # left by a race on a database without row locks
-        session.delete(duplicate)
     previous = kept.rating
     if previous != rating:
         kept.rating, kept.updated_at = rating, now
@@ -249,10 +247,13 @@ def record_reply(
     A reply to a check-in of a closed case, or one that is not posted, is not an answer.
     Replies from people outside the audience are still kept: someone who speaks up in
     the thread has answered, whichever side they are on. A redelivered reply (same
-    ``ts``) is stored once.
+    ``ts``) is stored once. Someone the policy does not let answer is not stored either
+    (a thread reply has nowhere to be refused).
     """
     schedule = occurrence.schedule
     if occurrence.status is not OccurrenceStatus.POSTED or schedule.case.closed_at is not None:
+        return None
+    if not allows(session=session, case=schedule.case, person=person, action=Action.ANSWER_CHECKIN):
         return None
     existing = _reply_at(session=session, occurrence=occurrence, ts=ts)
     if existing is not None:

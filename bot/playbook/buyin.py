@@ -17,8 +17,7 @@ from typing import Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from bot.playbook.cases import is_lead
-from bot.playbook.errors import PlaybookError
+from bot.playbook.access import Action, allows, require
 from bot.playbook.stakeholders import ROLE_LABELS, by_role, membership
 from bot.playbook.timeline import Kind, record
 from storage.models import (
@@ -34,6 +33,7 @@ from storage.models import (
     VoteKind,
     utcnow,
 )
+from storage.rows import lock
 
 #: Reactions that approve; Slack sends the canonical name ("+1", never "thumbsup").
 APPROVE_REACTIONS = frozenset({"white_check_mark", "+1", "heavy_check_mark"})
@@ -237,17 +237,19 @@ def react(
     """Apply one ``reaction_added`` / ``reaction_removed`` to the votes on ``strategy``.
 
     Ignored (nothing written): other emoji, a superseded or no longer current version,
-    and people who are not stakeholders. The latest reaction wins; removing a reaction
+    and people who are not stakeholders or whom the policy does not let vote (a reaction
+    has nowhere to be answered). The latest reaction wins; removing a reaction
     withdraws the vote only if it is the reaction currently counted.
     """
     kind = kind_of(reaction)
     if kind is None or strategy.status is StrategyStatus.SUPERSEDED:
         return _IGNORED
     case = strategy.case
+    lock(session, case)  # votes on one case count one after another, each seeing the last
     if strategy.version != latest_version(session=session, case=case):
         return _IGNORED
     member = membership(session=session, case=case, person=person)
-    if member is None:
+    if member is None or not allows(session=session, case=case, person=person, action=Action.VOTE):
         return _IGNORED
     name = normalise_reaction(reaction)
     label = f"{person.display_name} ({ROLE_LABELS[member.role]})"
@@ -348,8 +350,7 @@ def settle(*, session: Session, strategy: Strategy, state: BuyInState) -> bool:
 
 def set_rule(*, session: Session, case: Case, actor: Person, rule: BuyInRule) -> bool:
     """A lead changes when a strategy counts as agreed; False when it already was ``rule``."""
-    if not is_lead(session=session, case=case, person=actor):
-        raise PlaybookError("Only a lead of this case can change the buy-in rule.")
+    require(session=session, case=case, person=actor, action=Action.SET_BUYIN_RULE)
     if case.buyin_rule is rule:
         return False
     old = case.buyin_rule

@@ -2,7 +2,8 @@
 
 A case is opened by the first grievance filed in a channel. Its leads manage it and see
 its confidential items: the team-side person who opened it, plus anyone a lead adds. A
-case opened by a client has no lead until a team member claims it.
+case opened by a client has no lead until a team member claims it. Who may do what is
+``bot.playbook.access``'s to say.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.playbook.access import Action, allows, is_lead, leads_of, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
 from storage.models import Case, CaseLead, Person, Side, Workspace
+from storage.rows import get_or_create
 
 MAX_CLIENT_NAME = 80
 
@@ -24,17 +27,25 @@ def find_case(*, session: Session, workspace: Workspace, channel_id: str) -> Cas
     )
 
 
-def open_case(
+def find_or_open_case(
     *, session: Session, workspace: Workspace, channel_id: str, channel_name: str, opener: Person
-) -> Case:
-    """Open the channel's case, named after the channel until someone names the client."""
-    case = Case(
-        workspace_id=workspace.id,
-        channel_id=channel_id,
-        client_name=(channel_name or channel_id)[:MAX_CLIENT_NAME],
+) -> tuple[Case, bool]:
+    """The channel's case, opening it (then True) when there is none yet.
+
+    A new case is named after the channel until someone names the client; when two first
+    grievances arrive at once, one opens the case and the other files on it.
+    """
+    case, opened = get_or_create(
+        session,
+        lambda: find_case(session=session, workspace=workspace, channel_id=channel_id),
+        lambda: Case(
+            workspace_id=workspace.id,
+            channel_id=channel_id,
+            client_name=(channel_name or channel_id)[:MAX_CLIENT_NAME],
+        ),
     )
-    session.add(case)
-    session.flush()
+    if not opened:
+        return case, False
     record(
         session=session,
         case=case,
@@ -45,29 +56,7 @@ def open_case(
     )
     if opener.side is Side.TEAM:
         _add_lead(session=session, case=case, person=opener, added_by=opener)
-    return case
-
-
-def leads_of(*, session: Session, case: Case) -> list[Person]:
-    """The case's leads, in the order they became leads."""
-    return list(
-        session.scalars(
-            select(Person)
-            .join(CaseLead, CaseLead.person_id == Person.id)
-            .where(CaseLead.case_id == case.id)
-            .order_by(CaseLead.id)
-        )
-    )
-
-
-def is_lead(*, session: Session, case: Case, person: Person) -> bool:
-    """True when ``person`` leads ``case``."""
-    return (
-        session.scalar(
-            select(CaseLead.id).where(CaseLead.case_id == case.id, CaseLead.person_id == person.id)
-        )
-        is not None
-    )
+    return case, True
 
 
 def _add_lead(*, session: Session, case: Case, person: Person, added_by: Person) -> None:
@@ -84,10 +73,7 @@ def _add_lead(*, session: Session, case: Case, person: Person, added_by: Person)
 
 def add_lead(*, session: Session, case: Case, actor: Person, person: Person) -> bool:
     """A lead makes ``person`` a lead too; False when they already were one."""
-    if not is_lead(session=session, case=case, person=actor):
-        raise PlaybookError(
-            "Only a lead of this case can add leads. Ask one of them, or see `/grievance help`."
-        )
+    require(session=session, case=case, person=actor, action=Action.ADD_LEAD)
     if person.side is Side.CLIENT:
         raise PlaybookError(
             f"{person.display_name} is on the client side; leads come from the delivery team."
@@ -100,11 +86,7 @@ def add_lead(*, session: Session, case: Case, actor: Person, person: Person) -> 
 
 def claim_lead(*, session: Session, case: Case, actor: Person) -> bool:
     """A team member takes the lead of a case nobody leads; False if already a lead."""
-    if actor.side is Side.CLIENT:
-        raise PlaybookError(
-            "Leads come from the delivery team, so you can't claim this case. "
-            "Your grievances are heard all the same."
-        )
+    require(session=session, case=case, person=actor, action=Action.CLAIM_LEAD)
     if is_lead(session=session, case=case, person=actor):
         return False
     if leads_of(session=session, case=case):
@@ -117,16 +99,15 @@ def claim_lead(*, session: Session, case: Case, actor: Person) -> bool:
 
 def may_rename(*, session: Session, case: Case, person: Person) -> bool:
     """Anyone on the team side may name the client, since the channel name is a guess."""
-    return person.side is Side.TEAM or is_lead(session=session, case=case, person=person)
+    return allows(session=session, case=case, person=person, action=Action.RENAME_CASE)
 
 
 def rename_case(*, session: Session, case: Case, actor: Person, name: str) -> None:
     """Name the client of ``case``."""
+    require(session=session, case=case, person=actor, action=Action.RENAME_CASE)
     cleaned = " ".join(name.split())[:MAX_CLIENT_NAME]
     if not cleaned:
         raise PlaybookError("Give the client's name, e.g. `/grievance case rename Acme Corp`.")
-    if not may_rename(session=session, case=case, person=actor):
-        raise PlaybookError("Only the delivery team can rename the case.")
     old = case.client_name
     case.client_name = cleaned
     case.named = True

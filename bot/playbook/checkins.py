@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.playbook.cases import is_lead
+from bot.playbook.access import Action, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.findings import gather
 from bot.playbook.schedules import (
@@ -277,11 +277,6 @@ def draft_from_cadence(
 # ---- managing schedules --------------------------------------------------------------------
 
 
-def _require_lead(session: Session, case: Case, actor: Person, doing: str) -> None:
-    if not is_lead(session=session, case=case, person=actor):
-        raise PlaybookError(f"Only a lead of this case can {doing}.")
-
-
 def rule_of(schedule: CheckinSchedule) -> Rule:
     """The schedule's timing as plain values for ``bot.playbook.schedules``."""
     return Rule(
@@ -310,7 +305,7 @@ def create(
     *, session: Session, case: Case, actor: Person, draft: ScheduleDraft, now: datetime
 ) -> CheckinSchedule:
     """Store a schedule for the case channel, due from ``now`` on."""
-    _require_lead(session, case, actor, "schedule check-ins")
+    require(session=session, case=case, person=actor, action=Action.MANAGE_CHECKINS)
     schedule = CheckinSchedule(
         case_id=case.id,
         created_by_id=actor.id,
@@ -362,7 +357,7 @@ def update_schedule(
 ) -> None:
     """Apply an edit; every-other-week schedules whose timing changed count from today."""
     case = schedule.case
-    _require_lead(session, case, actor, "change check-ins")
+    require(session=session, case=case, person=actor, action=Action.MANAGE_CHECKINS)
     days = cron_days(draft.days)
     retimed = (days, draft.interval_weeks, draft.timezone) != (
         schedule.days,
@@ -399,7 +394,7 @@ def pause(
 ) -> None:
     """Pause until a lead resumes it, or skip every day up to ``until`` (included)."""
     case = schedule.case
-    _require_lead(session, case, actor, "pause check-ins")
+    require(session=session, case=case, person=actor, action=Action.MANAGE_CHECKINS)
     if until is None:
         schedule.paused = True
         schedule.paused_reason = f"paused by {actor.display_name}"[:200]
@@ -416,7 +411,7 @@ def pause(
 def resume(*, session: Session, schedule: CheckinSchedule, actor: Person, now: datetime) -> bool:
     """Resume from now on (what fell due while paused is not caught up); False if running."""
     case = schedule.case
-    _require_lead(session, case, actor, "resume check-ins")
+    require(session=session, case=case, person=actor, action=Action.MANAGE_CHECKINS)
     if not schedule.paused and schedule.pause_from is None and schedule.pause_until is None:
         return False
     if schedule.paused:
@@ -441,7 +436,7 @@ def resume(*, session: Session, schedule: CheckinSchedule, actor: Person, now: d
 def remove(*, session: Session, schedule: CheckinSchedule, actor: Person) -> None:
     """Delete a schedule; one that has posted is kept (paused, hidden) for its answers."""
     case = schedule.case
-    _require_lead(session, case, actor, "delete check-ins")
+    require(session=session, case=case, person=actor, action=Action.MANAGE_CHECKINS)
     number, cadence = schedule.id, cadence_of(schedule)
     posted = session.scalar(
         select(func.count()).where(

@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.playbook.access import Action, require
 from bot.playbook.buyin import state_of
-from bot.playbook.cases import is_lead
 from bot.playbook.digest import as_utc, health_series, overall_weekly, rating_rows, schedule_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.history import OPEN_STATUSES
@@ -41,11 +41,6 @@ from storage.models import (
 CLOSED_REASON = "case closed"
 MAX_COMMENT = 3000
 RATINGS = (1, 2, 3, 4, 5)
-
-
-def _require_lead(session: Session, case: Case, person: Person, doing: str) -> None:
-    if not is_lead(session=session, case=case, person=person):
-        raise PlaybookError(f"Only a lead of this case can {doing}.")
 
 
 # ---- the summary ------------------------------------------------------------------------
@@ -190,7 +185,7 @@ def _ask_for_ratings(session: Session, case: Case, now: datetime) -> list[Rating
 
 def close_case(*, session: Session, case: Case, actor: Person, now: datetime) -> Closed:
     """A lead closes the case: recovered, check-ins stopped, stakeholders asked to rate."""
-    _require_lead(session, case, actor, "close it")
+    require(session=session, case=case, person=actor, action=Action.CLOSE_CASE)
     old = case.stage
     flipped = session.execute(
         update(Case)
@@ -241,7 +236,7 @@ class Reopened:
 
 def reopen_case(*, session: Session, case: Case, actor: Person, now: datetime) -> Reopened:
     """A lead reopens a closed case: rework if a strategy was ever agreed, else stabilize."""
-    _require_lead(session, case, actor, "reopen it")
+    require(session=session, case=case, person=actor, action=Action.CLOSE_CASE)
     agreed = session.scalar(
         select(Strategy.id).where(Strategy.case_id == case.id, Strategy.approved_at.is_not(None))
     )
@@ -296,6 +291,7 @@ def _own_rating(session: Session, rating_id: int, user_id: str) -> FinalRating:
     if rating is None or person is None or person.slack_user_id != user_id:
         raise PlaybookError("This rating request isn't yours, or no longer exists.")
     case = session.get_one(Case, rating.case_id)
+    require(session=session, case=case, person=person, action=Action.RATE_RECOVERY)
     if case.closed_at is None:
         raise PlaybookError(
             f"The {case.client_name} case was reopened, so there is nothing to rate for now."

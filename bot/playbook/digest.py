@@ -24,8 +24,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.playbook.access import Action, require
 from bot.playbook.buyin import state_of
-from bot.playbook.cases import is_lead
 from bot.playbook.checkins import Question, load_questions, rule_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.history import OPEN_STATUSES
@@ -171,8 +171,7 @@ def next_due_after(schedule: DigestSchedule, moment: datetime) -> datetime:
 
 def set_schedule(*, session: Session, case: Case, actor: Person, schedule: DigestSchedule) -> bool:
     """A lead moves the weekly digest; False when it already was ``schedule``."""
-    if not is_lead(session=session, case=case, person=actor):
-        raise PlaybookError("Only a lead of this case can change when the digest comes.")
+    require(session=session, case=case, person=actor, action=Action.SCHEDULE_DIGEST)
     if schedule == schedule_of(case):
         return False
     case.digest_weekday = schedule.weekday
@@ -189,9 +188,16 @@ def set_schedule(*, session: Session, case: Case, actor: Person, schedule: Diges
     return True
 
 
-def may_post(*, session: Session, case: Case, person: Person) -> bool:
+def require_poster(*, session: Session, case: Case, person: Person) -> Person:
     """Leads and team members post the digest on demand; it comes to everyone weekly."""
-    return person.side is Side.TEAM or is_lead(session=session, case=case, person=person)
+    when = schedule_of(case).describe()
+    return require(
+        session=session,
+        case=case,
+        person=person,
+        action=Action.POST_DIGEST,
+        hint=f"It comes to this channel every week anyway, on {when}.",
+    )
 
 
 # ---- the weekly job's claims -------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.playbook.access import Action, require
 from bot.playbook.insights import InsightItem, collect, normalise, tally
 from bot.playbook.interviews import (
     Coverage,
@@ -24,7 +25,8 @@ from bot.playbook.interviews import (
     side_of,
     themed_answers,
 )
-from storage.models import Case, Category, Grievance, Side
+from bot.playbook.timeline import Kind, record
+from storage.models import Case, Category, Grievance, Person, Side
 
 #: Words that place an interview answer in a category.
 CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
@@ -181,6 +183,20 @@ def gather(*, session: Session, case: Case) -> Findings:
         coverage=coverage(session=session, case=case),
         gaps=perception_gaps(grievances),
     )
+
+
+def share(*, session: Session, case: Case, actor: Person) -> Findings:
+    """A lead shares the findings with the channel: gather them and note it on the timeline."""
+    require(session=session, case=case, person=actor, action=Action.SHARE_FINDINGS)
+    found = gather(session=session, case=case)
+    record(
+        session=session,
+        case=case,
+        kind=Kind.FINDINGS_SHARED,
+        author=actor,
+        text="Findings shared with the channel",
+    )
+    return found
 
 
 def _merge(from_grievances: list[InsightItem], answers: list[tuple[int, str]]) -> list[InsightItem]:

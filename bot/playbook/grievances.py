@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.playbook.cases import is_lead
+from bot.playbook.access import Action, allows, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
 from storage.models import Case, Category, Grievance, Person, Side, Status, TimelineEntry
+from storage.rows import lock
 
 MAX_TEXT = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -101,6 +102,9 @@ _ADVICE = {
 
 
 def _next_number(*, session: Session, case: Case) -> int:
+    """One more than the case's highest number; the case row is locked so two grievances
+    filed at once on PostgreSQL cannot both take it."""
+    lock(session, case)
     current = session.scalar(select(func.max(Grievance.number)).where(Grievance.case_id == case.id))
     return (current or 0) + 1
 
@@ -114,6 +118,7 @@ def file_grievance(
     raised_by: Person | None = None,
 ) -> Grievance:
     """Store a new grievance on ``case`` (numbered within the case) and its timeline entry."""
+    require(session=session, case=case, person=reporter, action=Action.FILE_GRIEVANCE)
     who = raised_by or (reporter if draft.raised_by_name is None else None)
     side = draft.side or (who.side if who else reporter.side)
     grievance = Grievance(
@@ -167,8 +172,7 @@ def update_details(
     Making it confidential hides its whole discussion from non-leads too, entries
     already written included.
     """
-    if not _may_manage(session=session, grievance=grievance, actor=actor):
-        raise PlaybookError("Only the person who filed this grievance or a case lead can edit it.")
+    require_editor(session=session, grievance=grievance, actor=actor)
     grievance.text = draft.text
     if raised_by is not None or draft.raised_by_name is not None:
         grievance.raised_by_id = raised_by.id if raised_by else None
@@ -201,11 +205,23 @@ def update_details(
     return change
 
 
-def _may_manage(*, session: Session, grievance: Grievance, actor: Person) -> bool:
-    """Edit details: whoever filed it, whoever raised it, or a lead."""
-    return actor.id in {grievance.reporter_id, grievance.raised_by_id} or is_lead(
-        session=session, case=grievance.case, person=actor
-    )
+def require_editor(*, session: Session, grievance: Grievance, actor: Person | None) -> None:
+    """Refuse anyone but whoever filed it, whoever raised it, or a lead.
+
+    The edit form shows every detail of the grievance, so this guards opening it as well
+    as saving it: a confidential grievance's words stay with those who may change them.
+    """
+    own = actor is not None and actor.id in {grievance.reporter_id, grievance.raised_by_id}
+    if not _may_change(session=session, grievance=grievance, actor=actor, own=own):
+        raise PlaybookError("Only the person who filed this grievance or a case lead can edit it.")
+
+
+def _may_change(*, session: Session, grievance: Grievance, actor: Person | None, own: bool) -> bool:
+    """Their own grievance (if the policy lets them change theirs), or anyone's for a lead."""
+    case = grievance.case
+    return (
+        own and allows(session=session, case=case, person=actor, action=Action.EDIT_OWN_GRIEVANCE)
+    ) or allows(session=session, case=case, person=actor, action=Action.EDIT_ANY_GRIEVANCE)
 
 
 def _may_close(*, session: Session, grievance: Grievance, actor: Person) -> bool:
@@ -220,7 +236,7 @@ def _may_close(*, session: Session, grievance: Grievance, actor: Person) -> bool
         if raiser is not None and raiser.slack_user_id
         else actor.id == grievance.reporter_id
     )
-    return speaks_for_raiser or is_lead(session=session, case=grievance.case, person=actor)
+    return _may_change(session=session, grievance=grievance, actor=actor, own=speaks_for_raiser)
 
 
 @dataclass(frozen=True)
@@ -253,12 +269,8 @@ def change_status(
                 f"Only the person who raised grievance #{grievance.number} or a case lead "
                 f"can mark it {new.value}."
             )
-    elif actor.side is Side.CLIENT and not is_lead(
-        session=session, case=grievance.case, person=actor
-    ):
-        raise PlaybookError(
-            "The delivery team acknowledges and works on grievances; you'll be told when it moves."
-        )
+    else:
+        require(session=session, case=grievance.case, person=actor, action=Action.MOVE_GRIEVANCE)
     grievance.status = new
     record(
         session=session,

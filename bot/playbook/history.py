@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from bot.playbook.cases import is_lead
+from bot.playbook.access import Action, allows, refusal
+from bot.playbook.errors import PlaybookError
 from storage.models import Case, CaseLead, Grievance, Person, Status, TimelineEntry
 
 PAGE_SIZE = 10
@@ -84,11 +85,31 @@ def thread_of(*, session: Session, grievance: Grievance) -> list[TimelineEntry]:
     )
 
 
+def require_reader(*, session: Session, case: Case, viewer: Person | None) -> None:
+    """Refuse anyone the policy does not let read the case's shared history.
+
+    Every reader of the history (timeline, threads, insights, App Home, status, coverage,
+    buy-in, check-in list) asks here or in ``include_confidential_for``. Someone the bot
+    has never met reads as the client side.
+    """
+    if not allows(session=session, case=case, person=viewer, action=Action.VIEW_HISTORY):
+        raise PlaybookError(refusal(session=session, case=case, action=Action.VIEW_HISTORY))
+
+
+def include_confidential_for(*, session: Session, case: Case, viewer: Person | None) -> bool:
+    """Check ``viewer`` may read the history; True when it includes confidential items
+    (and the other lead-only notes: names of silent leaders, who asked for anonymity)."""
+    require_reader(session=session, case=case, viewer=viewer)
+    return allows(session=session, case=case, person=viewer, action=Action.VIEW_CONFIDENTIAL)
+
+
 def may_see(*, session: Session, grievance: Grievance, viewer: Person | None) -> bool:
     """Confidential grievances are for the case's leads only."""
     if not grievance.confidential:
         return True
-    return viewer is not None and is_lead(session=session, case=grievance.case, person=viewer)
+    return allows(
+        session=session, case=grievance.case, person=viewer, action=Action.VIEW_CONFIDENTIAL
+    )
 
 
 def open_grievances(

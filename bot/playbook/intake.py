@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.playbook.cases import find_case, may_rename, open_case, rename_case
+from bot.playbook.cases import find_or_open_case, may_rename, rename_case
 from bot.playbook.grievances import GrievanceDraft, file_grievance
 from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
 from bot.playbook.stakeholders import ensure_member
@@ -52,16 +52,13 @@ def file(
     """File ``draft`` on the case of ``where.channel_id``, opening the case if needed."""
     workspace = ensure_workspace(session=session, team_id=where.team_id)
     person = ensure_person(session=session, workspace=workspace, profile=reporter)
-    case = find_case(session=session, workspace=workspace, channel_id=where.channel_id)
-    opened = case is None
-    if case is None:
-        case = open_case(
-            session=session,
-            workspace=workspace,
-            channel_id=where.channel_id,
-            channel_name=where.channel_name,
-            opener=person,
-        )
+    case, opened = find_or_open_case(
+        session=session,
+        workspace=workspace,
+        channel_id=where.channel_id,
+        channel_name=where.channel_name,
+        opener=person,
+    )
     if (
         draft.client_name
         and not case.named

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from bot.playbook.cases import is_lead
+from bot.playbook.access import Action, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.stakeholders import ensure_member, members, membership
 from bot.playbook.timeline import Kind, record
@@ -215,7 +215,7 @@ def set_questions(
     playbook again. Interviews already sent keep their questions. False when nothing
     changed.
     """
-    require_lead(session=session, case=case, person=actor, doing="change the interview questions")
+    require(session=session, case=case, person=actor, action=Action.EDIT_INTERVIEW_QUESTIONS)
     wanted = {Side.CLIENT: parse_questions(client), Side.TEAM: parse_questions(team)}
     problems = {
         side.value: problem
@@ -261,14 +261,6 @@ def set_questions(
 
 
 # ---- who, and on which side ----------------------------------------------------------
-
-
-def require_lead(*, session: Session, case: Case, person: Person | None, doing: str) -> None:
-    """Refuse anyone but a lead of ``case``; ``doing`` completes "Only a lead can …"."""
-    if person is None or not is_lead(session=session, case=case, person=person):
-        raise PlaybookError(
-            f"Only a lead of this case can {doing}. Ask one of them, or see `/grievance help`."
-        )
 
 
 def role_of(*, session: Session, case: Case, person: Person) -> Role:
@@ -337,7 +329,7 @@ def invite(
     Someone already invited keeps their interview and answers untouched; only one whose
     invitation never arrived is sent it again.
     """
-    require_lead(session=session, case=case, person=actor, doing="invite people to interviews")
+    require(session=session, case=case, person=actor, action=Action.INVITE_TO_INTERVIEW)
     outcome = InviteOutcome()
     seen: set[int] = set()
     for person in invitees:
@@ -463,6 +455,13 @@ def card_for(*, session: Session, interview_id: int, user_id: str) -> InterviewC
     found = card(session=session, interview_id=interview_id)
     if found.user_id != user_id:
         raise PlaybookError("This interview was sent to someone else, so only they can open it.")
+    interview = session.get_one(Interview, interview_id)
+    require(
+        session=session,
+        case=interview.case,
+        person=interview.person,
+        action=Action.ANSWER_INTERVIEW,
+    )
     return found
 
 
@@ -507,6 +506,12 @@ def save_answers(
         raise PlaybookError("That interview no longer exists.")
     if interview.person.slack_user_id != user_id:
         raise PlaybookError("This interview was sent to someone else, so only they can answer it.")
+    require(
+        session=session,
+        case=interview.case,
+        person=interview.person,
+        action=Action.ANSWER_INTERVIEW,
+    )
     cleaned = [(text or "").strip()[:MAX_ANSWER_LENGTH] for text in answers]
     if finish and not any(cleaned):
         raise AnswersError("Answer at least one question, or choose to save and come back later.")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Person, Side, Workspace
+from storage.rows import get_or_create
 
 
 @dataclass(frozen=True)
@@ -33,30 +34,30 @@ class Profile:
 
 def ensure_workspace(*, session: Session, team_id: str, url: str | None = None) -> Workspace:
     """The workspace row for ``team_id``, created on first sight."""
-    workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
-    if workspace is None:
-        workspace = Workspace(team_id=team_id, url=url)
-        session.add(workspace)
-        session.flush()
-    elif url and workspace.url != url:
+    workspace, created = get_or_create(
+        session,
+        lambda: session.scalar(select(Workspace).where(Workspace.team_id == team_id)),
+        lambda: Workspace(team_id=team_id, url=url),
+    )
+    if not created and url and workspace.url != url:
         workspace.url = url
     return workspace
 
 
 def ensure_person(*, session: Session, workspace: Workspace, profile: Profile) -> Person:
     """The person for ``profile``; a known person keeps the side already set for them."""
-    person = find_person(session=session, workspace=workspace, user_id=profile.user_id)
-    if person is None:
-        person = Person(
+    person, created = get_or_create(
+        session,
+        lambda: find_person(session=session, workspace=workspace, user_id=profile.user_id),
+        lambda: Person(
             workspace_id=workspace.id,
             slack_user_id=profile.user_id,
             display_name=profile.display_name[:120],
             side=profile.default_side,
             timezone=profile.timezone,
-        )
-        session.add(person)
-        session.flush()
-    else:
+        ),
+    )
+    if not created:
         person.display_name = profile.display_name[:120] or person.display_name
         person.timezone = profile.timezone or person.timezone
     return person

@@ -17,7 +17,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.playbook.cases import is_lead
+from bot.ids import row_id
+from bot.playbook.access import Action, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import change_status
 from bot.playbook.history import OPEN_STATUSES
@@ -28,7 +29,6 @@ from storage.models import (
     Grievance,
     Person,
     ProgressUpdate,
-    Side,
     Status,
     Strategy,
     StrategyAction,
@@ -40,12 +40,6 @@ MAX_TEXT = 3000
 TEXT, ACTIONS, GRIEVANCES = "text", "actions", "grievances"
 #: Statuses an update moves to "addressing" (later ones are left as they are).
 _MOVABLE = (Status.OPEN, Status.ACKNOWLEDGED)
-
-CLIENT_REFUSAL = (
-    "Thank you for wanting to share how things are going! Progress updates come from the "
-    "delivery team, since they answer for the work. If something has moved (or hasn't), "
-    "say so in the channel, or raise it with `/grievance <what happened>`."
-)
 
 
 class ProgressDraftError(PlaybookError):
@@ -66,7 +60,7 @@ class ProgressDraft:
 
 
 def _ids(values: Sequence[object] | None) -> list[int]:
-    return sorted({int(v) for v in values or [] if str(v).isdigit()})
+    return sorted({number for v in values or [] if (number := row_id(v)) is not None})
 
 
 def parse_draft(
@@ -85,17 +79,6 @@ def parse_draft(
             {TEXT: "Say what moved forward, tick an action, or pick a grievance it addresses."}
         )
     return ProgressDraft(text=cleaned, action_ids=actions, grievance_ids=chosen)
-
-
-def may_post(*, session: Session, case: Case, person: Person) -> bool:
-    """Leads and team members post updates; the client side reads them."""
-    return person.side is Side.TEAM or is_lead(session=session, case=case, person=person)
-
-
-def require_author(*, session: Session, case: Case, person: Person) -> None:
-    """Refuse a client-side person, kindly (see ``CLIENT_REFUSAL``)."""
-    if not may_post(session=session, case=case, person=person):
-        raise PlaybookError(CLIENT_REFUSAL)
 
 
 # ---- what the modal offers --------------------------------------------------------------
@@ -244,7 +227,7 @@ def post_update(
     still the current one. A grievance the author may not move (a client-side author)
     is linked without changing its status.
     """
-    require_author(session=session, case=case, person=author)
+    require(session=session, case=case, person=author, action=Action.POST_PROGRESS)
     current = latest(session=session, case=case)
     ticked = _tick(
         session=session, current=current, expected=strategy_id, ids=draft.action_ids, now=now

@@ -11,10 +11,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from bot.playbook.cases import is_lead
+from bot.playbook.access import Action, is_lead, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
 from storage.models import Case, CaseMember, Person, Role, Side
+from storage.rows import get_or_create
 
 ROLE_LABELS = {
     Role.CLIENT_LEADER: "client leader",
@@ -46,19 +47,26 @@ def ensure_member(*, session: Session, case: Case, person: Person) -> CaseMember
     Joining by taking part is not a decision anyone made, so it is not on the timeline;
     a lead's role changes are.
     """
-    member = membership(session=session, case=case, person=person)
-    if member is None:
-        role = default_role(session=session, case=case, person=person)
-        member = CaseMember(case_id=case.id, person_id=person.id, role=role)
-        session.add(member)
-        session.flush()
+    member, _created = get_or_create(
+        session,
+        lambda: membership(session=session, case=case, person=person),
+        lambda: CaseMember(
+            case_id=case.id,
+            person_id=person.id,
+            role=default_role(session=session, case=case, person=person),
+        ),
+    )
     return member
 
 
 def set_role(*, session: Session, case: Case, actor: Person, person: Person, role: Role) -> bool:
     """A lead sets someone's role; the side follows the role. False when nothing changed."""
-    if not is_lead(session=session, case=case, person=actor):
-        raise PlaybookError("Only a lead of this case can set people's roles.")
+    require(session=session, case=case, person=actor, action=Action.MANAGE_PEOPLE)
+    if role.side is Side.CLIENT and is_lead(session=session, case=case, person=person):
+        raise PlaybookError(
+            f"{person.display_name} leads this case, and leads come from the delivery team: "
+            "keep them in a team role."
+        )
     member = membership(session=session, case=case, person=person)
     if member is not None and member.role is role:
         return False
@@ -120,8 +128,7 @@ def assign_roles(
     Someone in two roles is refused; someone no longer in any role stops being a
     stakeholder (their words stay in the history).
     """
-    if not is_lead(session=session, case=case, person=actor):
-        raise PlaybookError("Only a lead of this case can set people's roles.")
+    require(session=session, case=case, person=actor, action=Action.MANAGE_PEOPLE)
     seen: dict[int, Role] = {}
     for role, people in roles.items():
         for person in people:

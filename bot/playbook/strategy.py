@@ -21,8 +21,9 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.ids import row_id
+from bot.playbook.access import Action, require
 from bot.playbook.buyin import BuyInState, state_of
-from bot.playbook.cases import is_lead
 from bot.playbook.errors import PlaybookError
 from bot.playbook.findings import gather
 from bot.playbook.history import OPEN_STATUSES
@@ -39,6 +40,7 @@ from storage.models import (
     Vote,
     VoteKind,
 )
+from storage.rows import lock
 
 MAX_SUMMARY = 3000
 MAX_ACTIONS = 20
@@ -291,7 +293,7 @@ def parse_draft(
         problems[MEASURES] = f"Name at most {MAX_MEASURES} success measures."
     elif any(len(item) > MAX_MEASURE for item in items):
         problems[MEASURES] = f"Keep each success measure under {MAX_MEASURE} characters."
-    ids = [int(v) for v in grievance_ids or [] if str(v).isdigit()]
+    ids = [number for v in grievance_ids or [] if (number := row_id(v)) is not None]
     if problems:
         raise StrategyDraftError(problems)
     return StrategyDraft(
@@ -456,8 +458,7 @@ class Proposal:
 
 def propose(*, session: Session, case: Case, author: Person, draft: StrategyDraft) -> Proposal:
     """Store a new version, supersede the previous one, and note it on the timeline."""
-    if not is_lead(session=session, case=case, person=author):
-        raise PlaybookError("Only a lead of this case can propose a strategy.")
+    require(session=session, case=case, person=author, action=Action.PROPOSE_STRATEGY)
     allowed = {g.id: g for g in addressable(session=session, case=case, limit=10_000)}
     chosen = [allowed[i] for i in draft.grievance_ids if i in allowed]
     gone = [i for i in draft.grievance_ids if i not in allowed]
@@ -474,6 +475,7 @@ def propose(*, session: Session, case: Case, author: Person, draft: StrategyDraf
                 "unselect them and submit again."
             }
         )
+    lock(session, case)  # two leads posting at once get v2 and v3, not two v2s
     previous = latest(session=session, case=case)
     strategy = Strategy(
         case_id=case.id,
@@ -590,7 +592,11 @@ class StrategySnapshot:
 
 
 def snapshot(*, session: Session, strategy: Strategy) -> StrategySnapshot:
-    """Read a version, its evidence and its votes into plain values for the builders."""
+    """Read a version, its evidence and its votes into plain values for the builders.
+
+    The post is in the channel, client side included, so a grievance made confidential
+    after the version named it drops out of the post the next time it is drawn.
+    """
     strategy = session.scalars(
         select(Strategy)
         .options(selectinload(Strategy.actions), selectinload(Strategy.addressed))
@@ -613,6 +619,7 @@ def snapshot(*, session: Session, strategy: Strategy) -> StrategySnapshot:
         addressed=[
             Addressed(g.number, g.severity, g.text, g.status in OPEN_STATUSES)
             for g in sorted(strategy.addressed, key=lambda g: g.number)
+            if not g.confidential
         ],
         coverage=coverage_of(session=session, strategy=strategy),
         buyin=state_of(session=session, strategy=strategy),

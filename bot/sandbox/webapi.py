@@ -98,6 +98,11 @@ class EmulatorServer:
             status, answer = fault.status, {"ok": False, "error": fault.error}
             if fault.retry_after is not None:
                 headers["Retry-After"] = str(fault.retry_after)
+        elif method == "chat.postMessage" and (
+            wait := ws.pace_post(str(params.get("channel", "")))
+        ):
+            status, answer = 429, {"ok": False, "error": "ratelimited"}
+            headers["Retry-After"] = str(wait)
         else:
             try:
                 with ws.lock:
@@ -243,14 +248,19 @@ class Args:
 # ---- shared checks ----------------------------------------------------------------------
 
 
-def _writable(ws: Workspace, channel_id: str) -> Channel:
-    """The channel the bot may post to (a user id means the DM with that user)."""
+def _writable(ws: Workspace, channel_id: str, *, public_scope: str | None = None) -> Channel:
+    """The channel the bot may post to (a user id means the DM with that user).
+
+    The bot must be a member, except in a public channel when ``public_scope`` (such as
+    ``chat:write.public`` for messages) is granted.
+    """
     if channel_id in ws.users:
         return ws.dm_channel_for(channel_id)
     channel = ws.get_channel(channel_id)
     if channel.is_archived:
         raise SlackError("is_archived")
-    if channel.is_private and ws.bot_user_id not in channel.members:
+    outside = ws.bot_user_id not in channel.members
+    if outside and (channel.is_private or public_scope not in ws.granted_scopes):
         raise SlackError("not_in_channel")
     return channel
 
@@ -260,6 +270,14 @@ def _visible(ws: Workspace, channel_id: str) -> Channel:
     channel = ws.get_channel(channel_id)
     if channel.is_private and ws.bot_user_id not in channel.members:
         raise SlackError("channel_not_found")
+    return channel
+
+
+def _readable(ws: Workspace, channel_id: str) -> Channel:
+    """A channel whose history the bot may read: it must be a member, even if public."""
+    channel = _visible(ws, channel_id)
+    if not channel.is_im and ws.bot_user_id not in channel.members:
+        raise SlackError("not_in_channel")
     return channel
 
 
@@ -331,7 +349,9 @@ def _auth_test(ws: Workspace, _args: Args) -> JSON:
 
 @_method("chat.postMessage")
 def _post_message(ws: Workspace, args: Args) -> JSON:
-    channel = _writable(ws, args.required("channel", "channel_not_found"))
+    channel = _writable(
+        ws, args.required("channel", "channel_not_found"), public_scope="chat:write.public"
+    )
     text, blocks = _content(args)
     thread_ts = args.text("thread_ts")
     if thread_ts:
@@ -353,7 +373,9 @@ def _post_message(ws: Workspace, args: Args) -> JSON:
 
 @_method("chat.postEphemeral")
 def _post_ephemeral(ws: Workspace, args: Args) -> JSON:
-    channel = _writable(ws, args.required("channel", "channel_not_found"))
+    channel = _writable(
+        ws, args.required("channel", "channel_not_found"), public_scope="chat:write.public"
+    )
     user = ws.get_user(args.required("user", "user_not_found"))
     if user.id not in channel.members:
         raise SlackError("user_not_in_channel")
@@ -367,6 +389,8 @@ def _post_ephemeral(ws: Workspace, args: Args) -> JSON:
 @_method("chat.update")
 def _update(ws: Workspace, args: Args) -> JSON:
     channel = _visible(ws, args.required("channel", "channel_not_found"))
+    if channel.is_archived:
+        raise SlackError("is_archived")
     message = ws.get_message(channel.id, args.required("ts", "message_not_found"))
     if message.bot_id != ws.bot_id:
         raise SlackError("cant_update_message")
@@ -443,6 +467,8 @@ def _conversations_open(ws: Workspace, args: Args) -> JSON:
     if len(users) != 1:
         raise SlackError("invalid_arguments")  # group DMs are not emulated
     user = ws.get_user(users[0].strip())
+    if user.deleted:
+        raise SlackError("user_disabled")
     existed = f"D{user.id[1:]}" in ws.channels
     channel = ws.dm_channel_for(user.id)
     shown = ws.channel_json(channel) if args.flag("return_im") else {"id": channel.id}
@@ -451,7 +477,7 @@ def _conversations_open(ws: Workspace, args: Args) -> JSON:
 
 @_method("conversations.replies")
 def _conversations_replies(ws: Workspace, args: Args) -> JSON:
-    channel = _visible(ws, args.required("channel", "channel_not_found"))
+    channel = _readable(ws, args.required("channel", "channel_not_found"))
     message = ws.find_message(channel.id, args.required("ts", "thread_not_found"))
     if message is None:
         raise SlackError("thread_not_found")
@@ -466,6 +492,8 @@ def _conversations_replies(ws: Workspace, args: Args) -> JSON:
 
 @_method("conversations.join")
 def _conversations_join(ws: Workspace, args: Args) -> JSON:
+    if "channels:join" not in ws.granted_scopes:
+        raise SlackError("missing_scope", needed="channels:join")
     channel = ws.get_channel(args.required("channel", "channel_not_found"))
     if channel.is_private or channel.is_im:
         raise SlackError("method_not_supported_for_channel_type")
@@ -519,7 +547,7 @@ def _complete_upload(ws: Workspace, args: Args) -> JSON:
     shown = [u.to_dict(ws.team_domain) for u in uploads]
     channel_id = args.text("channel_id") or (args.text("channels") or "").split(",")[0]
     if channel_id:
-        channel = _writable(ws, channel_id)
+        channel = _writable(ws, channel_id)  # sharing a file needs membership, even in public
         message = ws.post_bot_message(
             channel.id,
             args.text("initial_comment") or "",

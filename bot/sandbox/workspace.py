@@ -294,6 +294,9 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.response_targets: dict[str, ResponseTarget] = {}
         self._faults: dict[str, deque[Fault]] = {}
+        #: Slack's pace, opt-in: seconds between two chat.postMessage to one channel.
+        self.post_spacing: float | None = None
+        self._last_post: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._last_micros = 0
         self.add_user(User(bot_user_id, "grievance-bot", "Grievance Bot", team_id, is_bot=True))
@@ -838,6 +841,19 @@ class Workspace:
             if fault.times <= 0:
                 queue.popleft()
             return fault
+
+    def pace_post(self, channel: str) -> int | None:
+        """With ``post_spacing`` set, a post too soon after the last one to ``channel``
+        gets the ``Retry-After`` seconds of Slack's 429; None lets it through (and counts)."""
+        if self.post_spacing is None:
+            return None
+        with self.lock:
+            now = time.monotonic()
+            last = self._last_post.get(channel)
+            if last is not None and now - last < self.post_spacing:
+                return max(1, round(last + self.post_spacing - now))
+            self._last_post[channel] = now
+            return None
 
     def calls_to(self, method: str) -> list[ApiCall]:
         with self.lock:

@@ -704,8 +704,9 @@ def test_malformed_payloads_never_get_a_5xx_nor_leave_records(stack: SandboxStac
         + "\n".join(failures)
     )
     assert _counts(stack) == before, "a malformed payload left grievance or case rows behind"
-    with stack.db.transaction() as session:
-        assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    if stack.db.engine.dialect.name == "sqlite":  # PostgreSQL has no such check to run
+        with stack.db.transaction() as session:
+            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     _assert_still_serves_help(stack)
 
 

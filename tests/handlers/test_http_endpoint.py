@@ -7,17 +7,19 @@ import json
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.jobs import run_due
 from bot.sandbox.stack import SandboxStack
 from bot.server import bound_port, make_server, serve_in_thread, stop_server
 from bot.web import SlackWsgiApp
 from storage.engine import Database
-from storage.models import ProcessedEvent
+from storage.models import Grievance, ProcessedEvent, SeenRequest
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -102,6 +104,38 @@ def test_stale_timestamp_is_refused_even_when_correctly_signed(stack: SandboxSta
         },
     )
     assert status == 401
+
+
+def test_replayed_command_is_refused_and_files_nothing_twice(stack: SandboxStack) -> None:
+    """Someone who captured a signed request sends it again within Slack's 5 minutes."""
+    body = _command_body("The export broke again")
+    now = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": now,
+        "X-Slack-Signature": stack.slack.sign(now, body),
+    }
+    first = _post(stack.events_url, body.encode(), headers)
+    replay = _post(stack.events_url, body.encode(), headers)
+    stack.settle()
+    assert first[0] == 200 and "grievance #1" in first[1]
+    assert replay == (401, '{"error": "replayed request"}')
+    with stack.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Grievance)) == 1
+    assert stack.slack.slash_command("UANA", "CACME", "help").status == 200  # a new request
+
+
+def test_old_delivery_records_are_pruned_by_the_scheduler(stack: SandboxStack) -> None:
+    stack.slack.slash_command("UANA", "CACME", "help")
+    stack.slack.deliver_event(
+        {"type": "app_home_opened", "user": "UANA", "channel": "DANA", "tab": "home"}
+    )
+    stack.settle()
+    later = datetime.now(UTC) + timedelta(days=2)
+    assert run_due(stack.db, stack.app.client, later)["housekeeping"] == 2
+    with stack.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+        assert session.scalar(select(func.count()).select_from(SeenRequest)) == 0
 
 
 def test_retried_event_is_acknowledged_and_recorded_once(stack: SandboxStack) -> None:

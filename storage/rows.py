@@ -1,0 +1,57 @@
+"""Race-safe row helpers for work that reads, decides, then writes.
+
+On SQLite every write transaction begins IMMEDIATE, so two requests never interleave. On
+PostgreSQL (READ COMMITTED) they do: two first sightings of a person both insert, two
+grievances both read the same highest number, two votes each miss the other. These two
+helpers close those gaps on PostgreSQL and cost nothing on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import Base
+
+Row = TypeVar("Row", bound=Base)
+
+
+def get_or_create(
+    session: Session, find: Callable[[], Row | None], make: Callable[[], Row]
+) -> tuple[Row, bool]:
+    """The row ``find`` returns, or a new one from ``make`` (then True) when there is none.
+
+    The insert runs in a savepoint: when a concurrent transaction inserted the same unique
+    row first, PostgreSQL waits for it to commit and raises ``IntegrityError``, and the row
+    it committed is read back instead of failing the request.
+    """
+    found = find()
+    if found is not None:
+        return found, False
+    try:
+        with session.begin_nested():
+            row = make()
+            session.add(row)
+        return row, True
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found, False
+
+
+def lock(session: Session, row: Base) -> None:
+    """Hold ``row`` (``SELECT … FOR UPDATE``) until the transaction ends.
+
+    Work that derives the next value from what is already there (the next grievance number,
+    whether buy-in is reached with this vote) locks the row it belongs to first, so the
+    next transaction waits and then sees what this one wrote. SQLite ignores FOR UPDATE.
+    """
+    model = type(row)
+    (key,) = model.__mapper__.primary_key
+    identity = session.identity_key(instance=row)[1][0]
+    session.execute(select(key).where(key == identity).with_for_update())
