@@ -3,6 +3,7 @@
 
     sh dev.sh run     # (or python3 dev.py run) install, then `grievance-bot run`
     sh dev.sh test    # install with dev extras, then the whole test suite
+    sh dev.sh bench   # install with dev extras, then the benchmarks (`python -m bench`)
 
 Only the standard library is used here, so nothing but Python 3.11+ is needed first. The
 install is skipped when ``pyproject.toml`` has not changed since the last one.
@@ -50,13 +51,15 @@ def _ensure_installed() -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch ``run`` / ``test`` (extra arguments are passed through)."""
-    if not argv or argv[0] not in {"run", "test"}:
+    """Dispatch ``run`` / ``test`` / ``bench`` (extra arguments are passed through)."""
+    if not argv or argv[0] not in {"run", "test", "bench"}:
         print(__doc__)
         return 2
     _ensure_installed()
     if argv[0] == "run":
         command = [str(BIN / "grievance-bot"), "run", *argv[1:]]
+    elif argv[0] == "bench":
+        command = [str(BIN / "python"), "-m", "bench", *argv[1:]]
     else:
         command = [str(BIN / "python"), "-m", "pytest", *argv[1:]]
     return subprocess.call(command, cwd=ROOT)

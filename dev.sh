@@ -2,6 +2,7 @@
 # The README's two commands: find a Python 3.11+ and hand over to dev.py.
 #   sh dev.sh run    install into .venv, then run the bot (the sandbox without Slack tokens)
 #   sh dev.sh test   install into .venv with dev tools, then run the whole test suite
+#   sh dev.sh bench  install into .venv with dev tools, then the benchmarks (python -m bench)
 here=$(cd "$(dirname "$0")" && pwd)
 for candidate in python3 python3.13 python3.12 python3.11 python; do
     if command -v "$candidate" >/dev/null 2>&1 &&

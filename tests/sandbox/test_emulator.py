@@ -365,6 +365,18 @@ def test_rate_limit_is_retried_after_retry_after(
     assert [(c.ok, c.error) for c in calls] == [(False, "ratelimited"), (True, None)]
 
 
+def test_slack_pace_refuses_a_second_post_to_a_channel_within_the_spacing(
+    client: WebClient, workspace: Workspace
+) -> None:
+    workspace.post_spacing = 60.0
+    assert client.chat_postMessage(channel="CACME", text="first")["ok"]
+    with pytest.raises(SlackApiError) as caught:
+        client.chat_postMessage(channel="CACME", text="too soon")
+    assert caught.value.response.status_code == 429
+    assert caught.value.response.headers["Retry-After"] == "60"
+    assert client.chat_postMessage(channel="CINTERNAL", text="another channel")["ok"]
+
+
 def test_files_upload_v2_end_to_end(client: WebClient, workspace: Workspace) -> None:
     answer = client.files_upload_v2(
         channel="CINTERNAL",
