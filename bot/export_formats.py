@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, TextIO
@@ -1031,6 +1032,19 @@ WRITERS: dict[str, Callable[[ExportDocument, TextIO], None]] = {
 
 #: The choices of ``--format``, JSON (the lossless one) first as the default.
 FORMATS: tuple[str, ...] = tuple(WRITERS)
+
+#: The file name extension of each format, so a file opens in the right program.
+EXTENSIONS: dict[str, str] = {"json": "json", "csv": "csv", "markdown": "md"}
+
+
+def file_name(client_name: str, fmt: str, exported_at: datetime) -> str:
+    """A name that says whose history a file holds and when it was taken.
+
+    Kept to lowercase ASCII, digits and dashes, since the file leaves Slack for whatever
+    file system its reader keeps it on.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", client_name.casefold())[:60].strip("-") or "case"
+    return f"grievance-history-{slug}-{exported_at:%Y-%m-%d}.{EXTENSIONS[fmt]}"
 
 
 def render(document: ExportDocument, fmt: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.playbook import health
@@ -40,6 +40,18 @@ logger = logging.getLogger("grievance_bot.health")
 
 _PENDING = "health_pending"
 _BUSY = "health_busy"
+#: Columns the score never reads: where a row's Slack message is, and when it was touched.
+#: Storing a grievance's message ts right after filing it must not score the case again.
+_BOOKKEEPING = frozenset({"slack_channel", "slack_ts", "source_permalink", "updated_at"})
+
+
+def _scored_change(obj: object, session: Session) -> bool:
+    """True unless ``obj`` is merely dirty in bookkeeping columns."""
+    if obj not in session.dirty:
+        return True  # added or deleted
+    state = inspect(obj)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return not changed <= _BOOKKEEPING
 
 
 def _note(session: Session, _context: Any) -> None:
@@ -48,6 +60,8 @@ def _note(session: Session, _context: Any) -> None:
         return
     pending: set[tuple[str, int]] = session.info.setdefault(_PENDING, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if not _scored_change(obj, session):
+            continue
         if isinstance(obj, Grievance | Strategy) and obj.case_id:
             pending.add(("case", obj.case_id))
         elif isinstance(obj, Vote) and obj.strategy_id:

@@ -21,6 +21,7 @@ from handlers import (
     cases,
     checkins,
     digests,
+    exports,
     findings,
     grievances,
     health,
@@ -58,6 +59,7 @@ ROUTES: dict[str, Subcommand] = {
     "update": progress.update,
     "status": health.status,
     "digest": digests.digest,
+    "export": exports.export,
     "help": _help,
 }
 

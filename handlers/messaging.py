@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -45,9 +46,32 @@ def direct_message(
     Opening the DM first is what tells a deactivated account (``user_disabled``) from a
     live one; a fan-out skips whoever returns a fault and goes on with the others.
     """
+    return _in_dm(
+        client,
+        user,
+        lambda channel: client.chat_postMessage(channel=channel, text=text, blocks=blocks),
+    )
+
+
+def file_by_dm(
+    client: WebClient, user: str, *, content: str, filename: str, title: str, note: str
+) -> Fault | None:
+    """Share a file with ``user`` in their DM, ``note`` as its message; None when it went
+    out, else the fault. Only the recipient sees a DM, so it suits lead-only files."""
+    return _in_dm(
+        client,
+        user,
+        lambda channel: client.files_upload_v2(
+            channel=channel, content=content, filename=filename, title=title, initial_comment=note
+        ),
+    )
+
+
+def _in_dm(client: WebClient, user: str, send: Callable[[str], object]) -> Fault | None:
+    """Open the DM with ``user`` and ``send`` to it (Slack wants a conversation id there,
+    not a user id); a refusal becomes the fault, logged by its code only."""
     try:
-        channel = client.conversations_open(users=user)["channel"]["id"]
-        client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        send(client.conversations_open(users=user)["channel"]["id"])
     except SlackApiError as exc:
         fault = fault_of(exc)
         logger.warning("could not reach a person", extra={"error": fault.code})

@@ -3,13 +3,20 @@
 SQLite is the default store and gets the same guarantees on every connection: WAL so
 readers never block the writer, a busy timeout so concurrent writers wait instead of
 failing, foreign keys on, and write transactions that begin IMMEDIATE so two requests
-never deadlock upgrading a read lock. Nothing else here is SQLite-specific.
+never deadlock upgrading a read lock.
+
+Within one process, SQLite transactions also take turns on a lock of the process's own:
+SQLite's busy handler polls a held lock in sleeps of up to 100 ms, which under load made
+the slowest acknowledgements wait ten times longer than the work they waited for, while
+a lock wakes the next thread the moment the last one commits. Nothing else here is
+SQLite-specific.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -59,6 +66,10 @@ class Database:
         self.engine = engine
         #: The session factory; hooks that must see every transaction listen on it.
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        #: SQLite takes one writer at a time anyway; queueing here wakes waiters promptly.
+        self._turn: AbstractContextManager[Any] = (
+            threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -68,7 +79,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        with self.sessions.begin() as session:
+        with self._turn, self.sessions.begin() as session:
             yield session
 
     def is_reachable(self) -> bool:

@@ -142,6 +142,8 @@ class TimelineEntry(Base):
     __table_args__ = (
         Index("ix_timeline_entry_case_id_id", "case_id", "id"),
         Index("ix_timeline_entry_slack_channel_slack_ts", "slack_channel", "slack_ts"),
+        # The cases someone took part in (App Home) and their words (purge --user).
+        Index("ix_timeline_entry_author_id_case_id", "author_id", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

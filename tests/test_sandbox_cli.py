@@ -21,6 +21,7 @@ click m1 grievance_set_status:resolved
 /grievance lead me
 click m1 grievance_set_status:resolved
 /grievance history 1
+/grievance export
 quit
 """
 
@@ -52,6 +53,10 @@ def test_run_without_tokens_starts_the_sandbox_and_replays_a_script(tmp_path: Pa
     assert "Only the person who raised grievance #1 or a case lead" in refused
     assert "to carla" in after and "marked resolved by ana" in after  # the raiser is told
     assert "Please keep us posted daily." in out.split("/grievance history 1", 1)[1]
+    sent = out.split("ana> /grievance export", 1)[1]
+    assert "to ana" in sent and "as a markdown report" in sent  # the DM's note
+    assert "[file uploaded: grievance-history-acme-recovery-" in sent
+    assert "  │ # Grievance history export" in sent  # its first lines, previewed
     assert "Traceback" not in result.stderr
 
     exported = _run(tmp_path, "export")

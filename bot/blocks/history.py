@@ -57,6 +57,8 @@ KIND_LABELS = {
     "digest_posted": "Digest posted",
     "digest_scheduled": "Digest schedule changed",
     "final_rating": "Final rating",
+    # exports
+    "case_exported": "Exported",
 }
 
 

@@ -17,7 +17,6 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import chart
 from bot.blocks.digest import chart_comment, chart_title, digest_fallback, digest_message
 from bot.blocks.links import permalink
 from bot.playbook import digest, health, people
@@ -103,6 +102,8 @@ def publish(
             scheduled=requested_by is None,
             author=author,
         )
+    from bot import chart  # matplotlib is ~40 MB resident: load it when a digest first needs it
+
     png = chart.render(
         title=chart_title(data), health=data.health_series, confidence=data.confidence_series
     )

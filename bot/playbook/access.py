@@ -67,6 +67,7 @@ class Action(enum.StrEnum):
     POST_DIGEST = "post_digest"
     SCHEDULE_DIGEST = "schedule_digest"
     CLOSE_CASE = "close_case"
+    EXPORT_CASE = "export_case"
     RATE_RECOVERY = "rate_recovery"
 
 
@@ -192,6 +193,12 @@ POLICY: dict[Action, Rule] = {
     ),
     Action.SCHEDULE_DIGEST: Rule(LEADS, "Move the weekly digest", "change when the digest comes"),
     Action.CLOSE_CASE: Rule(LEADS, "Close or reopen the case", "close it or reopen it"),
+    Action.EXPORT_CASE: Rule(
+        LEADS,
+        "Export the case history, confidential items included (`export`)",
+        "export its history",
+        hint="Anyone can read the shared history with `/grievance history`.",
+    ),
     Action.RATE_RECOVERY: Rule(
         EVERYONE, "Give the final rating", "rate the recovery", scope="only when asked"
     ),

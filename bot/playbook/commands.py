@@ -74,8 +74,23 @@ SUBCOMMANDS: tuple[Usage, ...] = (
         "/grievance digest [every friday at 16:00 Europe/Berlin]",
         "Post the weekly digest now, with its chart; or set when it is posted (leads).",
     ),
+    Usage(
+        "export",
+        "/grievance export [md | json | csv]",
+        "Send yourself this case's history as a file by DM, confidential items included (leads).",
+    ),
     Usage("help", "/grievance help", "Show this help."),
 )
+
+#: What ``/grievance export`` takes, and the ``grievance-bot export --format`` each means:
+#: the same writers, so a lead's file reads as the operator's would. ``md`` is the default.
+EXPORT_FORMATS: dict[str, str] = {
+    "md": "markdown",
+    "markdown": "markdown",
+    "json": "json",
+    "csv": "csv",
+}
+DEFAULT_EXPORT_FORMAT = "md"
 
 FILE = "file"
 NEW = "new"
@@ -109,6 +124,7 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
     "update": re.compile(r".*", re.DOTALL),
     "status": re.compile(r""),
     "digest": re.compile(r"(every\s.*)?", re.IGNORECASE | re.DOTALL),
+    "export": re.compile(f"({'|'.join(EXPORT_FORMATS)})?", re.IGNORECASE),
 }
 
 

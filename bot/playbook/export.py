@@ -47,7 +47,9 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from bot.playbook import access
 from bot.playbook.errors import PlaybookError
+from bot.playbook.timeline import Kind, record
 from storage.models import (
     Case,
     CaseLead,
@@ -630,7 +632,63 @@ def build_export(
     Raises :class:`UnknownCaseError` when ``case_filter`` matches no case. The session is
     only read, never committed; ``now`` exists so tests can pin ``exported_at``.
     """
-    cases = find_cases(session=session, case_filter=case_filter)
+    return _document(
+        session=session,
+        cases=find_cases(session=session, case_filter=case_filter),
+        include_confidential=include_confidential,
+        case_filter=case_filter,
+        now=now,
+    )
+
+
+def export_for_lead(
+    *, session: Session, case: Case, person: Person | None, now: datetime | None = None
+) -> ExportDocument:
+    """One case's history for a lead who asked from Slack (``/grievance export``).
+
+    It is the document ``grievance-bot export --case <channel> --include-confidential``
+    writes: leads see confidential items everywhere else in the bot, so their export
+    includes them, while the CLI withholds them by default because whoever runs it is not
+    known to lead anything. The case object is exported as is, never looked up again by
+    channel id, which another workspace in the same database may share.
+    """
+    access.require(session=session, case=case, person=person, action=access.Action.EXPORT_CASE)
+    return _document(
+        session=session,
+        cases=[case],
+        include_confidential=True,
+        case_filter=case.channel_id,
+        now=now,
+    )
+
+
+def note_exported(*, session: Session, case: Case, person: Person | None, fmt: str) -> None:
+    """Put a lead's export on the case timeline, once the file has reached them.
+
+    The export carries confidential items out of the bot, so who took one and when is
+    part of the case's history: an audit trail every reader of the history can see.
+    """
+    actor = access.require(
+        session=session, case=case, person=person, action=access.Action.EXPORT_CASE
+    )
+    record(
+        session=session,
+        case=case,
+        kind=Kind.CASE_EXPORTED,
+        author=actor,
+        text=f"Exported the case history ({fmt}, confidential items included) to their DM.",
+    )
+
+
+def _document(
+    *,
+    session: Session,
+    cases: Sequence[Case],
+    include_confidential: bool,
+    case_filter: str | None,
+    now: datetime | None,
+) -> ExportDocument:
+    """The export of ``cases``, read with a fixed handful of queries per case."""
     workspaces = _workspaces(session, {case.workspace_id for case in cases})
     people = _People(session)
     records = [

@@ -46,6 +46,8 @@ class Kind(enum.StrEnum):
     DIGEST_POSTED = "digest_posted"
     DIGEST_SCHEDULED = "digest_scheduled"
     FINAL_RATING = "final_rating"
+    # exports
+    CASE_EXPORTED = "case_exported"
 
 
 def record(

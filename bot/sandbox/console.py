@@ -19,6 +19,7 @@ from bot.jobs import run_due
 from bot.sandbox.render import (
     describe_actions,
     describe_inputs,
+    render_file,
     render_message,
     render_view,
     resolve_choice,
@@ -220,23 +221,32 @@ class Console:
 
     def _render(self, activity: Activity) -> str:
         names = self._names()
-        if activity.kind in {"message", "update"} and activity.channel and activity.ts:
+        if activity.kind in {"message", "update", "file"} and activity.channel and activity.ts:
             message = self.ws.find_message(activity.channel, activity.ts)
             if message is None:
                 return ""
             channel = self.ws.channels[activity.channel]
             data = self.ws.message_json(message)
+            data.pop("files", None)  # shown below with a preview, not as a bare name
             if message.is_reply:
                 data["thread_ref"] = self.refs.for_message(
                     activity.channel, message.thread_ts or ""
                 )
-            kind = "dm" if channel.is_im else activity.kind
+            kind = "message" if activity.kind == "file" else activity.kind
             where = self._channel_name(channel.id)
             if channel.is_im:
+                kind = "dm"
                 people = sorted(m for m in channel.members if m != self.ws.bot_user_id)
                 where = "to " + ", ".join(self._name(m) for m in people)
             ref = self.refs.for_message(activity.channel, activity.ts)
-            return render_message(data, names, ref=ref, channel_name=where, kind=kind)
+            shown = render_message(data, names, ref=ref, channel_name=where, kind=kind)
+            previews = [
+                line
+                for shared in message.files
+                if (upload := self.ws.files.get(str(shared.get("id")))) is not None
+                for line in render_file(upload.name, upload.content)
+            ]
+            return "\n".join([shown, *previews])
         if activity.kind == "ephemeral" and activity.ts:
             ephemeral = self.ws.find_ephemeral(activity.ts)
             if ephemeral is None:
@@ -264,8 +274,6 @@ class Console:
             )
         if activity.kind == "modal_close":
             return "  (the modal closed)"
-        if activity.kind == "file" and activity.file_id:
-            return f"  [file uploaded: {self.ws.files[activity.file_id].name}]"
         return ""
 
     # ---- looking things up ---------------------------------------------------------

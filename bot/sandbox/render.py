@@ -39,6 +39,7 @@ __all__ = [
     "describe_inputs",
     "mrkdwn_to_text",
     "render_blocks",
+    "render_file",
     "render_message",
     "render_view",
     "resolve_choice",
@@ -802,6 +803,42 @@ def render_blocks(
     """
     ctx = _make_ctx(blocks, names, ref, color)
     return [line for group in _groups(blocks, ctx) for line in group]
+
+
+#: Lines of a shared text file shown under its name; the rest are counted, not shown.
+FILE_PREVIEW_LINES = 6
+
+
+def render_file(name: str, content: bytes, *, lines: int = FILE_PREVIEW_LINES) -> list[str]:
+    """A file the bot shared, as the console shows it: name and size, then a preview.
+
+    Slack shows a file as a card with a preview; a terminal can show the first lines of a
+    text file (an export) and only the name and size of anything else (a chart). Text is
+    cleaned like every payload string, since a file's words come from people.
+    """
+    head = f"  [file uploaded: {_one(_clean(name)) or 'unnamed'}] {_size(len(content))}"
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return [head]
+    if "\x00" in text:
+        return [head]
+    body = _clean(text).split("\n")
+    if body and not body[-1]:
+        body.pop()
+    shown = [f"  │ {line}".rstrip() for line in body[:lines]]
+    if len(body) > lines:
+        shown.append(f"  │ … {len(body) - lines} more line(s)")
+    return [head, *shown]
+
+
+def _size(length: int) -> str:
+    """``512 bytes``, ``3.4 KB``, ``1.2 MB``: as a file card states it."""
+    if length < 1024:
+        return f"{length} bytes"
+    if length < 1024 * 1024:
+        return f"{length / 1024:.1f} KB"
+    return f"{length / (1024 * 1024):.1f} MB"
 
 
 # ---------------------------------------------------------------------------

@@ -665,6 +665,19 @@ def _role_of_carla(world: World, actor: str) -> bool:
     return world.read(query)
 
 
+def _exported_to_dm(world: World, actor: str) -> bool:
+    """The export reached the actor's DM as a file holding the case, the confidential
+    grievance's text included; False while nothing was uploaded anywhere."""
+    ws = world.stack.workspace
+    if not ws.files:
+        return False
+    shared = [f for m in ws.messages if m.channel == _dm(actor) for f in m.files]
+    assert shared, f"a file was uploaded, but not to {actor}'s DM"
+    content = ws.files[shared[-1]["id"]].content.decode("utf-8")
+    assert SECRET not in world.channel_says()
+    return PUBLIC in content and SECRET in content
+
+
 def _update_or_filed(world: World, actor: str) -> None:
     """``update <text>`` from the client side is a grievance that starts with "update"."""
     assert not _more(ProgressUpdate, 0)(world, actor)
@@ -906,6 +919,7 @@ SURFACES: tuple[Surface, ...] = (
         _run("digest every monday at 10:00"),
         _case_is(lambda case: case.digest_weekday == 0),
     ),
+    Surface("export", "export", A.EXPORT_CASE, _run("export"), _exported_to_dm),
     # ---- buttons -----------------------------------------------------------------------
     Surface(
         "acknowledge",

@@ -49,6 +49,7 @@ from bot.sandbox.render import (
     describe_inputs,
     mrkdwn_to_text,
     render_blocks,
+    render_file,
     render_message,
     render_view,
     resolve_choice,
@@ -364,6 +365,25 @@ def test_message_header_body_reactions_and_files() -> None:
         ":+1: 2  :x: 1",
         "[file: timeline.pdf]",
     ]
+
+
+def test_a_shared_text_file_shows_its_name_size_and_first_lines() -> None:
+    report = "".join(f"line {n}\n" for n in range(1, 10)) + "\x1b[2Jthe end\n"
+    out = render_file("history.md", report.encode(), lines=3)
+    assert out == [
+        f"  [file uploaded: history.md] {len(report.encode())} bytes",
+        "  │ line 1",
+        "  │ line 2",
+        "  │ line 3",
+        "  │ … 7 more line(s)",
+    ]
+    assert render_file("history.md", report.encode(), lines=10)[-1] == "  │ the end"
+
+
+def test_a_shared_binary_file_shows_only_its_name_and_size() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(2048)
+    assert render_file("digest.png", png) == ["  [file uploaded: digest.png] 2.0 KB"]
+    assert render_file("blob.bin", b"ab\x00cd") == ["  [file uploaded: blob.bin] 5 bytes"]
 
 
 @pytest.mark.parametrize(

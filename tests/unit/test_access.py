@@ -24,6 +24,7 @@ from bot.playbook import (
     checkins,
     closing,
     digest,
+    export,
     findings,
     grievances,
     history,
@@ -224,6 +225,7 @@ LEAD_ONLY = {
     Action.MANAGE_CHECKINS,
     Action.SCHEDULE_DIGEST,
     Action.CLOSE_CASE,
+    Action.EXPORT_CASE,
 }
 CLIENT_SIDE_MAY = {
     Action.FILE_GRIEVANCE,
@@ -405,6 +407,14 @@ CALLS: dict[str, Call] = {
     "closing.reopen_case": Call(
         Action.CLOSE_CASE,
         lambda s, c, case, p: closing.reopen_case(session=s, case=case, actor=p, now=NOW),
+    ),
+    "export.export_for_lead": Call(
+        Action.EXPORT_CASE,
+        lambda s, c, case, p: export.export_for_lead(session=s, case=case, person=p, now=NOW),
+    ),
+    "export.note_exported": Call(
+        Action.EXPORT_CASE,
+        lambda s, c, case, p: export.note_exported(session=s, case=case, person=p, fmt="json"),
     ),
 }
 

@@ -1,4 +1,4 @@
-"""replay guard: seen request signatures; event records pruned by age
+"""replay guard: seen request signatures; event records pruned by age; timeline by author
 
 Revision ID: 0005
 Revises: 0004
@@ -31,9 +31,15 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_processed_event_received_at"), ["received_at"], unique=False
         )
+    with op.batch_alter_table("timeline_entry", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_timeline_entry_author_id_case_id", ["author_id", "case_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("timeline_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_timeline_entry_author_id_case_id")
     with op.batch_alter_table("processed_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_event_received_at"))
     with op.batch_alter_table("seen_request", schema=None) as batch_op:

@@ -1,0 +1,72 @@
+"""``/grievance export [md|json|csv]``: a lead takes the case's history away as a file.
+
+Slack I/O only. Who may export, and what an export holds, is ``bot.playbook.export``;
+the file is written by ``bot.export_formats``, the same document and writers as
+``grievance-bot export``. A non-lead is refused before the acknowledgement, so the
+refusal is the answer; a lead is acknowledged at once, since building the file may take
+longer than Slack's 3 seconds, and the file then goes to their DM, where only they see it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.blocks.export import IN_A_DM, PREPARING, USAGE, export_note, export_title
+from bot.export_formats import file_name, render
+from bot.playbook import access
+from bot.playbook import export as playbook
+from bot.playbook.commands import DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS
+from handlers.context import CommandCall
+from handlers.lookup import is_direct_message
+from handlers.messaging import file_by_dm
+from storage.models import Case, Person
+
+logger = logging.getLogger(__name__)
+
+
+def export(call: CommandCall) -> None:
+    """Check the lead, acknowledge, build the file, send it by DM, note it on the timeline."""
+    if is_direct_message(call.where.channel_id, call.where.channel_name):
+        call.ack(text=IN_A_DM)
+        return
+    fmt = EXPORT_FORMATS.get(call.parsed.args.strip().lower() or DEFAULT_EXPORT_FORMAT)
+    if fmt is None:
+        call.ack(text=USAGE)
+        return
+    caller = call.caller()
+    with call.deps.db.transaction() as session:
+        found = call.case_and_actor(session, caller)
+        access.require(
+            session=session, case=found.case, person=found.person, action=access.Action.EXPORT_CASE
+        )
+        case_id, person_id = found.case.id, found.person.id
+    call.ack(text=PREPARING)
+    with call.deps.db.transaction() as session:
+        document = playbook.export_for_lead(
+            session=session,
+            case=session.get_one(Case, case_id),
+            person=session.get_one(Person, person_id),
+            now=call.deps.now(),
+        )
+    fault = file_by_dm(
+        call.client,
+        call.user_id,
+        content=render(document, fmt),
+        filename=file_name(document.cases[0].client_name, fmt, document.exported_at),
+        title=export_title(document),
+        note=export_note(document, fmt),
+    )
+    if fault is not None:
+        logger.warning("export not delivered", extra={"case_id": case_id, "error": fault.code})
+        call.respond(
+            text=f"I couldn't send you the export, so nothing was exported. {fault.sentence()}",
+            response_type="ephemeral",
+        )
+        return
+    with call.deps.db.transaction() as session:
+        playbook.note_exported(
+            session=session,
+            case=session.get_one(Case, case_id),
+            person=session.get_one(Person, person_id),
+            fmt=fmt,
+        )
