@@ -12,12 +12,14 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.playbook import answers, health, people, threads
 from bot.playbook.grievances import find_by_message
 from handlers.deps import Deps
 from handlers.lookup import profile_of
 from handlers.slack_text import from_slack
+from storage.models import CheckinOccurrence, Grievance, Person
 
 _IGNORED_SUBTYPES = {
     "bot_message",
@@ -86,39 +88,51 @@ def _store_reply(
     user: str,
     text: str,
 ) -> None:
-    """Store the reply if its thread is a grievance's or a check-in's; look the author up
-    only then."""
+    """Store the reply if its thread is a grievance's or a check-in's.
+
+    Someone the bot has met is stored in one transaction; only a newcomer's profile is
+    looked up in Slack, outside any transaction, and the reply stored after that.
+    """
     team_id = str(body.get("team_id") or "")
     with deps.db.transaction() as session:
-        if find_by_message(session=session, channel=channel, ts=thread_ts) is None:
-            occurrence = answers.find_by_message(session=session, channel=channel, ts=thread_ts)
-            if occurrence is None:
-                return
+        thread = _thread_of(session, channel, thread_ts)
+        if thread is None:
+            return
         workspace = people.ensure_workspace(session=session, team_id=team_id)
         author = people.find_person(session=session, workspace=workspace, user_id=user)
-    profile = None if author else profile_of(client, user, team_id)
+        if author is not None:
+            _record(deps, session, thread, ts, author, text)
+            return
+    profile = profile_of(client, user, team_id)
     with deps.db.transaction() as session:
+        thread = _thread_of(session, channel, thread_ts)
         workspace = people.ensure_workspace(session=session, team_id=team_id)
-        person = (
-            people.ensure_person(session=session, workspace=workspace, profile=profile)
-            if profile
-            else people.find_person(session=session, workspace=workspace, user_id=user)
-        )
-        occurrence = answers.find_by_message(session=session, channel=channel, ts=thread_ts)
-        if occurrence is None:
-            threads.record_reply(
-                session=session,
-                channel=channel,
-                thread_ts=thread_ts,
-                ts=ts,
-                author=person,
-                text=text,
-            )
-            return
-        if person is None:
-            return
-        now = deps.now()
-        answers.record_reply(
-            session=session, occurrence=occurrence, person=person, ts=ts, text=text, now=now
-        )
-        health.recompute(session=session, case=occurrence.schedule.case, now=now)
+        author = people.ensure_person(session=session, workspace=workspace, profile=profile)
+        if thread is not None:
+            _record(deps, session, thread, ts, author, text)
+
+
+def _thread_of(session: Session, channel: str, ts: str) -> Grievance | CheckinOccurrence | None:
+    """The grievance or check-in whose message starts the thread at ``ts``, if any."""
+    return find_by_message(session=session, channel=channel, ts=ts) or answers.find_by_message(
+        session=session, channel=channel, ts=ts
+    )
+
+
+def _record(
+    deps: Deps,
+    session: Session,
+    thread: Grievance | CheckinOccurrence,
+    ts: str,
+    author: Person,
+    text: str,
+) -> None:
+    """A grievance thread keeps the reply on the timeline; a check-in's takes it as an answer."""
+    if isinstance(thread, Grievance):
+        threads.record_reply(session=session, grievance=thread, ts=ts, author=author, text=text)
+        return
+    now = deps.now()
+    answers.record_reply(
+        session=session, occurrence=thread, person=author, ts=ts, text=text, now=now
+    )
+    health.recompute(session=session, case=thread.schedule.case, now=now)

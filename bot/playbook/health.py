@@ -393,13 +393,15 @@ def assess(*, session: Session, case: Case, now: datetime) -> Assessment:
     """Compute the case's health at ``now`` without storing anything."""
     checkins = _posted_checkins(session=session, case=case)
     silent = silences(session=session, case=case, now=now, checkins=checkins)
+    # Two columns, not whole rows: this runs with every grievance change, and a case
+    # under strain has hundreds open.
     grievances = [
         OpenGrievance(
-            severity=g.severity,
-            age_days=(aware(now) - aware(g.created_at)).total_seconds() / 86400,
+            severity=severity,
+            age_days=(aware(now) - aware(created_at)).total_seconds() / 86400,
         )
-        for g in session.scalars(
-            select(Grievance).where(
+        for severity, created_at in session.execute(
+            select(Grievance.severity, Grievance.created_at).where(
                 Grievance.case_id == case.id, Grievance.status.in_(OPEN_STATUSES)
             )
         )

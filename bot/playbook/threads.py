@@ -9,18 +9,14 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.playbook.grievances import find_by_message
 from bot.playbook.timeline import Kind, record
-from storage.models import EntryRevision, Person, TimelineEntry
+from storage.models import EntryRevision, Grievance, Person, TimelineEntry
 
 
 def record_reply(
-    *, session: Session, channel: str, thread_ts: str, ts: str, author: Person | None, text: str
-) -> TimelineEntry | None:
-    """Store a reply in a grievance's thread; None when the thread is not a grievance's."""
-    grievance = find_by_message(session=session, channel=channel, ts=thread_ts)
-    if grievance is None:
-        return None
+    *, session: Session, grievance: Grievance, ts: str, author: Person | None, text: str
+) -> TimelineEntry:
+    """Store a reply in ``grievance``'s thread (found with ``grievances.find_by_message``)."""
     return record(
         session=session,
         case=grievance.case,
@@ -28,7 +24,7 @@ def record_reply(
         author=author,
         text=text,
         grievance=grievance,
-        channel=channel,
+        channel=grievance.slack_channel,
         ts=ts,
     )
 
