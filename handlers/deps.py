@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.settings import Settings
+from handlers.lookup import ChannelAccessCache
 from storage.engine import Database
 from storage.models import utcnow
 
@@ -21,6 +22,8 @@ class Deps:
     slack_url: str | None = None
     #: What time it is; the sandbox moves it on to show scheduled work.
     clock: Callable[[], datetime] = field(default=utcnow)
+    #: Channels the bot was recently found able to work in.
+    channels: ChannelAccessCache = field(default_factory=ChannelAccessCache)
 
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""

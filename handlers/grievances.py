@@ -38,7 +38,7 @@ from bot.playbook.grievances import DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, file
 from handlers.context import CommandCall
 from handlers.deps import Deps
-from handlers.lookup import channel_access, is_direct_message, profile_of
+from handlers.lookup import is_direct_message, profile_of
 from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.modal_input import draft_fields
 from handlers.refusals import answer_refusals
@@ -53,7 +53,7 @@ def file_from_text(call: CommandCall) -> None:
     if is_direct_message(where.channel_id, where.channel_name):
         _ask_which_case(call, text=call.parsed.args)
         return
-    access = channel_access(call.client, where.channel_id)
+    access = call.deps.channels.check(call.client, where.channel_id)
     if not access.ok:
         call.ack(
             text=access.problem
@@ -149,7 +149,7 @@ def open_new_modal(call: CommandCall) -> None:
     if is_direct_message(where.channel_id, where.channel_name):
         _ask_which_case(call, text="")
         return
-    access = channel_access(call.client, where.channel_id)
+    access = call.deps.channels.check(call.client, where.channel_id)
     if not access.ok:
         call.ack(text=access.problem)
         return
@@ -272,7 +272,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         message, channel = body.get("message") or {}, body.get("channel") or {}
         team_id = _team_of(body)
-        access = channel_access(client, str(channel.get("id", "")))
+        access = deps.channels.check(client, str(channel.get("id", "")))
         if not access.ok:
             raise PlaybookError(access.problem)
         author = message.get("user")

@@ -6,9 +6,11 @@ playbook's plain values here so that no listener digs through Slack's JSON.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import TTLCache
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -73,6 +75,33 @@ def channel_access(client: WebClient, channel_id: str) -> ChannelAccess:
             "again.",
         )
     return ChannelAccess(True, name=str(channel.get("name") or ""))
+
+
+class ChannelAccessCache:
+    """Recent "yes, the bot works there" answers, so that a busy case channel's commands
+    do not wait on a ``conversations.info`` round trip before their 3-second
+    acknowledgement.
+
+    Only a yes is kept, and only for ``ttl`` seconds: a refusal is asked again every time,
+    so inviting the bot takes effect at once, and a channel the bot left meanwhile is
+    caught when the bot posts there (``bot.slack_faults`` tells whoever acted).
+    """
+
+    def __init__(self, ttl: float = 60.0, size: int = 10_000) -> None:
+        self._known: TTLCache[str, ChannelAccess] = TTLCache(maxsize=size, ttl=ttl)
+        self._lock = threading.Lock()
+
+    def check(self, client: WebClient, channel_id: str) -> ChannelAccess:
+        """``channel_access`` for ``channel_id``, from memory when it said yes recently."""
+        with self._lock:
+            known = self._known.get(channel_id)
+        if known is not None:
+            return known
+        access = channel_access(client, channel_id)
+        if access.ok:
+            with self._lock:
+                self._known[channel_id] = access
+        return access
 
 
 def is_direct_message(channel_id: str, channel_name: str | None = None) -> bool:
