@@ -500,25 +500,35 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
+#: What a spreadsheet takes as the start of a formula (OWASP's CSV injection list).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """People's words as a spreadsheet shows them, never as a formula it runs: the file
+    holds confidential items and a client wrote the text, so ``=HYPERLINK(…)`` stays text."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def iter_csv_rows(document: ExportDocument) -> Iterator[dict[str, str]]:
     """One flat row per exported timeline entry, in case then entry order."""
     for case in document.cases:
         for entry in case.timeline:
             author = entry.author
             yield {
-                "case": case.client_name,
+                "case": _inert(case.client_name),
                 "channel_id": case.channel_id,
                 "entry_id": str(entry.id),
                 "grievance": "" if entry.grievance_number is None else str(entry.grievance_number),
                 "kind": entry.kind,
-                "author": author.display_name if author else "",
+                "author": _inert(author.display_name) if author else "",
                 "author_slack_id": (author.slack_user_id or "") if author else "",
                 "side": author.side if author else "",
                 "created_at": entry.created_at.isoformat(),
                 "edited": _flag(entry.edited),
                 "deleted": _flag(entry.deleted),
                 "confidential": _flag(entry.confidential),
-                "text": entry.text,
+                "text": _inert(entry.text),
             }
 
 

@@ -41,7 +41,7 @@ def export(call: CommandCall) -> None:
         )
         case_id, person_id = found.case.id, found.person.id
     call.ack(text=PREPARING)
-    with call.deps.db.transaction() as session:
+    with call.deps.db.reading() as session:
         document = playbook.export_for_lead(
             session=session,
             case=session.get_one(Case, case_id),

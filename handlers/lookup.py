@@ -22,7 +22,9 @@ def profile_of(client: WebClient, user_id: str, team_id: str) -> Profile:
     try:
         user: dict[str, Any] = client.users_info(user=user_id)["user"]
     except SlackApiError:
-        return Profile(user_id=user_id, display_name=user_id)
+        # Unknown means the least trusted side: a guest whose lookup failed must never be
+        # stored as a team member who could claim a case and read confidential items.
+        return Profile(user_id=user_id, display_name=user_id, external=True)
     profile = user.get("profile") or {}
     name = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
     external = bool(

@@ -23,6 +23,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Execution option of a connection that only reads (see ``Database.reading``).
+READ_ONLY = "grievance_read_only"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -40,7 +42,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -81,6 +84,21 @@ class Database:
         """A session whose work is committed on success and rolled back on any error."""
         with self._turn, self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for a long read, such as an export, that never writes.
+
+        On SQLite it takes neither the process's turn nor SQLite's write lock (a WAL reader
+        sees one consistent snapshot and never blocks the writer), so building a large
+        export does not hold up other people's acknowledgements. Its work is rolled back.
+        """
+        with self.sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def is_reachable(self) -> bool:
         """True when the database answers a trivial query (used by ``/healthz``)."""

@@ -15,7 +15,7 @@ from bot.playbook.access import Action, allows, is_lead, leads_of, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
 from storage.models import Case, CaseLead, Person, Side, Workspace
-from storage.rows import get_or_create
+from storage.rows import get_or_create, lock
 
 MAX_CLIENT_NAME = 80
 
@@ -74,6 +74,7 @@ def _add_lead(*, session: Session, case: Case, person: Person, added_by: Person)
 def add_lead(*, session: Session, case: Case, actor: Person, person: Person) -> bool:
     """A lead makes ``person`` a lead too; False when they already were one."""
     require(session=session, case=case, person=actor, action=Action.ADD_LEAD)
+    lock(session, case)  # two leads adding the same person at once: one adds, one is told
     if person.side is Side.CLIENT:
         raise PlaybookError(
             f"{person.display_name} is on the client side; leads come from the delivery team."
@@ -87,6 +88,7 @@ def add_lead(*, session: Session, case: Case, actor: Person, person: Person) -> 
 def claim_lead(*, session: Session, case: Case, actor: Person) -> bool:
     """A team member takes the lead of a case nobody leads; False if already a lead."""
     require(session=session, case=case, person=actor, action=Action.CLAIM_LEAD)
+    lock(session, case)  # two claims at once on PostgreSQL: the second sees the first lead
     if is_lead(session=session, case=case, person=actor):
         return False
     if leads_of(session=session, case=case):

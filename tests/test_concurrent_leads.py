@@ -1,0 +1,96 @@
+"""Who leads a case stays decided when two people act at the same moment, and someone
+Slack could not tell us about is never trusted as the delivery team.
+
+Runs on PostgreSQL when ``TEST_DATABASE_URL`` is set (where transactions interleave), and
+on SQLite otherwise.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import func, select
+
+from bot.playbook import access
+from bot.playbook.cases import claim_lead
+from bot.playbook.errors import PlaybookError
+from bot.playbook.people import Profile, ensure_person, ensure_workspace
+from bot.sandbox.webapi import EmulatorServer
+from bot.sandbox.workspace import Workspace
+from handlers.lookup import profile_of
+from storage.engine import Database
+from storage.migrate import upgrade
+from storage.models import Case, CaseLead, Person, Side
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database.from_url(database_url)
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+def _unled_case(db: Database) -> tuple[int, list[int]]:
+    """A case nobody leads (a client opened it) and two team members."""
+    with db.transaction() as session:
+        workspace = ensure_workspace(session=session, team_id="T1")
+        case = Case(workspace_id=workspace.id, channel_id="C1", client_name="Acme")
+        session.add(case)
+        team = [
+            ensure_person(session=session, workspace=workspace, profile=Profile(u, u))
+            for u in ("UANA", "UBEN")
+        ]
+        session.flush()
+        return case.id, [p.id for p in team]
+
+
+def test_two_claims_at_once_leave_one_lead_and_tell_the_other(db: Database) -> None:
+    case_id, people = _unled_case(db)
+    first_in = threading.Event()
+    outcomes: dict[int, str] = {}
+
+    def claim(person_id: int, hold: bool) -> None:
+        try:
+            with db.transaction() as session:
+                case, actor = session.get_one(Case, case_id), session.get_one(Person, person_id)
+                claim_lead(session=session, case=case, actor=actor)
+                if hold:  # keep the transaction open while the other claim starts
+                    first_in.set()
+                    threading.Event().wait(0.5)
+            outcomes[person_id] = "lead"
+        except PlaybookError as refusal:
+            outcomes[person_id] = str(refusal)
+
+    holder = threading.Thread(target=claim, args=(people[0], True))
+    holder.start()
+    assert first_in.wait(10)
+    claim(people[1], hold=False)
+    holder.join(10)
+
+    assert outcomes[people[0]] == "lead"
+    assert "already has a lead" in outcomes[people[1]]
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(CaseLead)) == 1
+
+
+def test_someone_slack_will_not_describe_counts_as_the_client_side(db: Database) -> None:
+    workspace = Workspace.demo()
+    workspace.inject("users.info", "user_not_found")
+    with EmulatorServer(workspace) as emulator:
+        client = WebClient(token=workspace.bot_token, base_url=emulator.base_url)
+        profile = profile_of(client, "UDEV", workspace.team_id)
+    case_id, _ = _unled_case(db)
+    with db.transaction() as session:
+        workspace_row = ensure_workspace(session=session, team_id="T1")
+        guest = ensure_person(session=session, workspace=workspace_row, profile=profile)
+        case = session.get_one(Case, case_id)
+        assert guest.side is Side.CLIENT
+        assert not access.allows(
+            session=session, case=case, person=guest, action=access.Action.CLAIM_LEAD
+        )
+        with pytest.raises(PlaybookError):
+            claim_lead(session=session, case=case, actor=guest)
