@@ -154,7 +154,7 @@ def _rule(call: CommandCall, word: str) -> None:
     )
     call.ack(text=message)
     if strategy_id is not None and changed:
-        _after_vote(call.client, call.deps, strategy_id, announce=flipped)
+        _after_vote(call.client, call.deps, strategy_id, announce=flipped, actor=call.user_id)
 
 
 # ---- Slack helpers ------------------------------------------------------------------------
@@ -198,12 +198,23 @@ def _refresh_message(
     return snap, stage
 
 
-def _after_vote(client: WebClient, deps: Deps, strategy_id: int, *, announce: bool) -> None:
-    """Show the votes on the message; announce buy-in if this change reached it."""
+def _after_vote(
+    client: WebClient, deps: Deps, strategy_id: int, *, announce: bool, actor: str
+) -> None:
+    """Show the votes on the message; announce buy-in if this change reached it.
+
+    If Slack refuses the announcement, whoever reached buy-in (by a reaction, or by
+    changing the rule) hears that it is recorded all the same: acting again would not
+    announce it.
+    """
     snap, stage = _refresh_message(client, deps, strategy_id)
     if not announce or not (snap.channel and snap.ts):
         return
-    client.chat_postMessage(
+    post_or_tell(
+        client,
+        actor,
+        f"Buy-in on strategy v{snap.version} is reached and recorded, but I "
+        "couldn't announce it in the channel.",
         channel=snap.channel,
         thread_ts=snap.ts,
         reply_broadcast=True,
@@ -342,7 +353,7 @@ def register(app: App, deps: Deps) -> None:
             )
             strategy_id = found.id
         if outcome.changed:
-            _after_vote(client, deps, strategy_id, announce=outcome.reached_now)
+            _after_vote(client, deps, strategy_id, announce=outcome.reached_now, actor=str(user_id))
 
     @app.event("reaction_added")
     @answer_refusals

@@ -394,7 +394,8 @@ def assess(*, session: Session, case: Case, now: datetime) -> Assessment:
     checkins = _posted_checkins(session=session, case=case)
     silent = silences(session=session, case=case, now=now, checkins=checkins)
     # Two columns, not whole rows: this runs with every grievance change, and a case
-    # under strain has hundreds open.
+    # under strain has hundreds open. Confidential grievances do not count: the score is
+    # shown to everyone, and a move nobody can see the reason for would give them away.
     grievances = [
         OpenGrievance(
             severity=severity,
@@ -402,7 +403,9 @@ def assess(*, session: Session, case: Case, now: datetime) -> Assessment:
         )
         for severity, created_at in session.execute(
             select(Grievance.severity, Grievance.created_at).where(
-                Grievance.case_id == case.id, Grievance.status.in_(OPEN_STATUSES)
+                Grievance.case_id == case.id,
+                Grievance.status.in_(OPEN_STATUSES),
+                Grievance.confidential.is_(False),
             )
         )
     ]

@@ -45,6 +45,7 @@ from storage.models import (
     Side,
     utcnow,
 )
+from storage.rows import lock
 
 MAX_QUESTIONS = 10
 MAX_QUESTION_LENGTH = 300
@@ -330,6 +331,7 @@ def invite(
     invitation never arrived is sent it again.
     """
     require(session=session, case=case, person=actor, action=Action.INVITE_TO_INTERVIEW)
+    lock(session, case)  # two leads inviting the same person at once: one interview, no error
     outcome = InviteOutcome()
     seen: set[int] = set()
     for person in invitees:

@@ -7,6 +7,7 @@ something made confidential after it was first posted must not be drawn back in.
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -64,3 +65,31 @@ def test_a_grievance_made_confidential_drops_out_of_the_strategy_post(
     assert redrawn.edited
     assert WORRY[:40] not in json.dumps(redrawn.blocks) + redrawn.text
     assert WORRY[:40] not in _command(stack, "UDEV", "strategy status")
+
+
+def test_a_confidential_grievance_does_not_move_the_health_everyone_sees(
+    stack: SandboxStack,
+) -> None:
+    def status() -> str:  # what Carla reads, without Slack's random block ids
+        return re.sub(r'"block_id": "[^"]*"', "", _command(stack, "UCARLA", "status"))
+
+    _command(stack, "UCARLA", WORRY)
+    before = status()
+    assert "1 open grievance" in before
+    stack.slack.slash_command("UANA", CHANNEL, "new")
+    stack.settle()
+    [modal] = [v for v in stack.workspace.views.values() if v.user == "UANA"]
+    stack.slack.submit_view(
+        "UANA",
+        modal.id,
+        {
+            "text": "Ben was rude to the client's CFO",
+            "severity": "4",
+            "confidential": ["confidential"],
+        },
+    )
+    stack.settle()
+    with stack.db.transaction() as session:
+        filed = session.execute(select(Grievance.severity, Grievance.confidential)).all()
+    assert sorted(filed) == [(2, False), (4, True)]
+    assert status() == before

@@ -550,3 +550,19 @@ def test_two_approvals_at_once_announce_buyin_exactly_once(stack: SandboxStack) 
     assert _votes(stack) == {"UCARLA": VoteKind.APPROVE, "UANA": VoteKind.APPROVE}
     shown = _shown(_current(stack, post))
     assert "carla (client leader)" in shown and "ana (team lead)" in shown
+
+
+def test_when_slack_refuses_the_buyin_announcement_the_last_approver_hears_it_is_recorded(
+    stack: SandboxStack,
+) -> None:
+    post = _buyin_case(stack)
+    stack.slack.react("UANA", CHANNEL, post.ts, "white_check_mark")
+    stack.settle()
+    stack.workspace.inject("chat.postMessage", "is_archived")
+    stack.slack.react("UCARLA", CHANNEL, post.ts, "white_check_mark")
+    stack.settle()
+
+    assert _announcements(stack) == []
+    assert _kinds(stack).count("buyin_reached") == 1
+    told = [e.text for e in stack.workspace.ephemerals if e.user == "UCARLA"]
+    assert any("Buy-in on strategy v1 is reached and recorded" in text for text in told), told
