@@ -1,5 +1,5 @@
-"""Who leads a case stays decided when two people act at the same moment, and someone
-Slack could not tell us about is never trusted as the delivery team.
+"""Who leads a case, and who raised what, stay decided when two people act at the same
+moment, and someone Slack could not tell us about is never trusted as the delivery team.
 
 Runs on PostgreSQL when ``TEST_DATABASE_URL`` is set (where transactions interleave), and
 on SQLite otherwise.
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.playbook import access
 from bot.playbook.cases import claim_lead
 from bot.playbook.errors import PlaybookError
-from bot.playbook.people import Profile, ensure_person, ensure_workspace
+from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
 from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Workspace
 from handlers.lookup import profile_of
@@ -94,3 +94,28 @@ def test_someone_slack_will_not_describe_counts_as_the_client_side(db: Database)
         )
         with pytest.raises(PlaybookError):
             claim_lead(session=session, case=case, actor=guest)
+
+
+def test_two_grievances_naming_the_same_raiser_at_once_find_one_person(db: Database) -> None:
+    _unled_case(db)
+    first_in = threading.Event()
+
+    def name_erin(hold: bool) -> None:
+        with db.transaction() as session:
+            workspace = ensure_workspace(session=session, team_id="T1")
+            named_person(session=session, workspace=workspace, name="Erin", side=Side.CLIENT)
+            if hold:  # keep the transaction open while the other grievance names Erin too
+                first_in.set()
+                threading.Event().wait(0.5)
+
+    holder = threading.Thread(target=name_erin, args=(True,))
+    holder.start()
+    assert first_in.wait(10)
+    name_erin(hold=False)
+    holder.join(10)
+
+    with db.transaction() as session:
+        erins = session.scalar(
+            select(func.count()).select_from(Person).where(Person.display_name == "Erin")
+        )
+    assert erins == 1

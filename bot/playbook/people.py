@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Person, Side, Workspace
-from storage.rows import get_or_create
+from storage.rows import get_or_create, lock
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,12 @@ def find_person(*, session: Session, workspace: Workspace, user_id: str) -> Pers
 
 
 def named_person(*, session: Session, workspace: Workspace, name: str, side: Side) -> Person:
-    """A person who is not in Slack, known only by the name someone typed."""
+    """A person who is not in Slack, known only by the name someone typed.
+
+    Such people have no Slack id to be unique on, so the workspace row is locked while
+    looking: two grievances naming the same raiser at once on PostgreSQL find one person.
+    """
+    lock(session, workspace)
     person = session.scalar(
         select(Person).where(
             Person.workspace_id == workspace.id,
