@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
-from datetime import datetime
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
@@ -17,7 +16,6 @@ from handlers import register_all
 from handlers.deps import Deps
 from handlers.lookup import workspace_url
 from storage.engine import Database
-from storage.models import utcnow
 
 logger = logging.getLogger("grievance_bot")
 
@@ -27,7 +25,6 @@ def build_app(
     db: Database,
     client: WebClient,
     executor: Executor | None = None,
-    clock: Callable[[], datetime] = utcnow,
 ) -> App:
     """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
 
@@ -57,6 +54,6 @@ def build_app(
         return next()
 
     health_hooks.install(db)  # case health follows every grievance, vote and answer
-    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url, clock=clock))
+    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url))
     register_error_handler(app)
     return app

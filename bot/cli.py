@@ -133,6 +133,7 @@ def _tick(settings: Settings, at: datetime | None) -> int:
     from bot.jobs import run_due
     from bot.logs import configure_logging
     from bot.slack_client import make_web_client
+    from storage.clock import utcnow
     from storage.engine import Database
     from storage.migrate import upgrade
 
@@ -147,7 +148,7 @@ def _tick(settings: Settings, at: datetime | None) -> int:
         client = make_web_client(
             settings.slack_bot_token.get_secret_value(), settings.slack_api_url
         )
-        done = run_due(db, client, at or datetime.now(UTC))
+        done = run_due(db, client, at or utcnow())
     finally:
         db.dispose()
     print(", ".join(f"{name}: {count}" for name, count in done.items()))

@@ -24,6 +24,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.playbook import health
+from storage.clock import utcnow
 from storage.engine import Database
 from storage.models import (
     Case,
@@ -33,7 +34,6 @@ from storage.models import (
     Grievance,
     Strategy,
     Vote,
-    utcnow,
 )
 
 logger = logging.getLogger("grievance_bot.health")

@@ -7,13 +7,14 @@ that prefers cron runs ``grievance-bot run --no-scheduler`` and ``grievance-bot 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.jobs import run_due
+from storage.clock import utcnow
 from storage.engine import Database
 
 TICK_SECONDS = 60
@@ -26,7 +27,7 @@ def start_scheduler(db: Database, client: WebClient) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": TICK_SECONDS},
     )
     scheduler.add_job(
-        lambda: run_due(db, client, datetime.now(UTC)),
+        lambda: run_due(db, client, utcnow()),
         IntervalTrigger(seconds=TICK_SECONDS, timezone=UTC),
         id="due-work",
         replace_existing=True,

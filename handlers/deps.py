@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.settings import Settings
 from handlers.lookup import ChannelAccessCache
+from storage.clock import utcnow
 from storage.engine import Database
-from storage.models import utcnow
 
 
 @dataclass(frozen=True)
@@ -20,11 +19,9 @@ class Deps:
     settings: Settings
     #: The workspace's base URL from ``auth.test``, for building permalinks.
     slack_url: str | None = None
-    #: What time it is; the sandbox moves it on to show scheduled work.
-    clock: Callable[[], datetime] = field(default=utcnow)
     #: Channels the bot was recently found able to work in.
     channels: ChannelAccessCache = field(default_factory=ChannelAccessCache)
 
     def now(self) -> datetime:
-        """The current time, timezone-aware UTC."""
-        return self.clock()
+        """The current time, timezone-aware UTC, from the process clock (``storage.clock``)."""
+        return utcnow()

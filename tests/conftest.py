@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
+from storage.clock import CLOCK
 
 SLACK_VARIABLES = (
     "SLACK_BOT_TOKEN",
@@ -29,6 +31,20 @@ def _no_real_slack(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in SLACK_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+
+
+#: What the bot's clock reads when each test starts: Monday 30 November 2026, 08:00 UTC.
+#: Fixed, so no test depends on the day it runs (``.ci/run`` also runs the suite with the
+#: process clock two years ahead to prove it); it runs on at real speed from there.
+TEST_EPOCH = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    """Every test starts at ``TEST_EPOCH`` on the bot's one clock (``storage.clock``)."""
+    CLOCK.set(TEST_EPOCH)
+    yield
+    CLOCK.reset()
 
 
 #: Set by `.ci/with-postgres`: the suite then runs every database test on PostgreSQL.

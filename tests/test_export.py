@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from bot.cli import main
 from bot.export_formats import ANONYMOUS_MARK, DELETED_MARK, EDITED_MARK, render_csv
 from bot.playbook.export import ExportDocument, as_utc, build_export
+from storage.clock import utcnow
 from storage.engine import Database
 from storage.migrate import upgrade
 from storage.models import (
@@ -1213,7 +1214,7 @@ def _add_playbook_rows(session: Session, case: Case, person: Person, *, version:
     session.add_all(
         [
             InterviewAnswer(interview_id=interview.id, position=1, question="Q?", answer="A."),
-            StrategyAction(strategy_id=strategy.id, position=1, text="Do it", due=date.today()),
+            StrategyAction(strategy_id=strategy.id, position=1, text="Do it", due=utcnow().date()),
             StrategyGrievance(strategy_id=strategy.id, grievance_id=grievance.id),
             Vote(
                 strategy_id=strategy.id, person_id=person.id, kind=VoteKind.APPROVE, reaction="+1"

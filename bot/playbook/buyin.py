@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from bot.playbook.access import Action, allows, require
 from bot.playbook.stakeholders import ROLE_LABELS, by_role, membership
 from bot.playbook.timeline import Kind, record
+from storage.clock import utcnow
 from storage.models import (
     BuyInRule,
     Case,
@@ -31,7 +32,6 @@ from storage.models import (
     StrategyStatus,
     Vote,
     VoteKind,
-    utcnow,
 )
 from storage.rows import lock
 

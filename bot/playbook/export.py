@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 from bot.playbook import access
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
+from storage.clock import utcnow
 from storage.models import (
     Case,
     CaseLead,
@@ -702,7 +703,7 @@ def _document(
         for case in cases
     ]
     return ExportDocument(
-        exported_at=as_utc(now or datetime.now(UTC)),
+        exported_at=as_utc(now or utcnow()),
         cases=records,
         include_confidential=include_confidential,
         case_filter=case_filter,

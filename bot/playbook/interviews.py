@@ -34,6 +34,7 @@ from bot.playbook.access import Action, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.stakeholders import ensure_member, members, membership
 from bot.playbook.timeline import Kind, record
+from storage.clock import utcnow
 from storage.models import (
     Case,
     Interview,
@@ -43,7 +44,6 @@ from storage.models import (
     Person,
     Role,
     Side,
-    utcnow,
 )
 from storage.rows import lock
 

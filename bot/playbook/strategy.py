@@ -29,6 +29,7 @@ from bot.playbook.findings import gather
 from bot.playbook.history import OPEN_STATUSES
 from bot.playbook.stakeholders import members
 from bot.playbook.timeline import Kind, record
+from storage.clock import utcnow
 from storage.models import (
     Case,
     Grievance,
@@ -228,7 +229,7 @@ def parse_action_line(
             f"it is {len(raw)} characters long; keep each action under {MAX_ACTION_LINE}"
         )
     rest = _BULLET.sub("", raw)
-    rest, due = _take_due(rest, today or date.today())
+    rest, due = _take_due(rest, today or utcnow().date())
     rest, owner_id, owner_name = _take_owner(rest, directory)
     text = _tidy(rest)
     if not text:

@@ -35,6 +35,7 @@ from bot.sandbox.workspace import (
     Workspace,
     elements_of,
 )
+from storage.clock import utcnow
 
 FORM = "application/x-www-form-urlencoded"
 # The bot is local: never route deliveries through an http_proxy from the environment.
@@ -332,7 +333,7 @@ class SlackSide:
             "event": event,
             "type": "event_callback",
             "event_id": event_id,
-            "event_time": int(time.time()),
+            "event_time": int(utcnow().timestamp()),
             "authorizations": [
                 {
                     "enterprise_id": None,
@@ -539,7 +540,7 @@ class SlackSide:
         ws = self.workspace
         found = ws.get_message(channel, ts)
         payload = self._interaction_base("message_action", ws.get_user(user_id)) | {
-            "action_ts": f"{time.time():.6f}",
+            "action_ts": f"{utcnow().timestamp():.6f}",
             "callback_id": callback_id,
             "channel": self._channel(ws.get_channel(channel)),
             "message_ts": ts,
@@ -623,7 +624,7 @@ def _action(blocks: list[JSON], action_id: str, value: str | None, selected_opti
         action: JSON = {
             "block_id": block.get("block_id"),
             "action_id": action_id,
-            "action_ts": f"{time.time():.6f}",
+            "action_ts": f"{utcnow().timestamp():.6f}",
         }
         if element["type"] == "button":
             action |= {"type": "button", "text": element.get("text")}

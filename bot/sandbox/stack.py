@@ -25,9 +25,9 @@ from bot.server import WsgiServer, bound_port, make_server, serve_in_thread, sto
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.web import EVENTS_PATH, SlackWsgiApp
+from storage.clock import CLOCK
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.models import utcnow
 
 
 @dataclass
@@ -41,8 +41,6 @@ class SandboxStack:
     app: App = field(init=False)
     slack: SlackSide = field(init=False)
     executor: IdleTrackingExecutor = field(init=False)
-    #: The sandbox's clock: real time until the console moves it on (``wait 4h``).
-    now: datetime = field(default_factory=utcnow)
     _server: WsgiServer = field(init=False)
     _thread: threading.Thread = field(init=False)
 
@@ -62,9 +60,7 @@ class SandboxStack:
         upgrade(self.db.engine)
         client = make_web_client(self.workspace.bot_token, self.emulator.base_url, max_retries=2)
         self.executor = IdleTrackingExecutor()
-        self.app = build_app(
-            self.settings, self.db, client, executor=self.executor, clock=self.clock
-        )
+        self.app = build_app(self.settings, self.db, client, executor=self.executor)
         self._server = make_server(SlackWsgiApp(self.app, self.db), host="127.0.0.1", port=0)
         self._thread = serve_in_thread(self._server)
         self.slack = SlackSide(self.workspace, self.emulator, self.events_url, secret)
@@ -81,13 +77,12 @@ class SandboxStack:
         return self.url + EVENTS_PATH
 
     def clock(self) -> datetime:
-        """What the bot takes to be now: never behind real time, moved on by ``advance``."""
-        self.now = max(self.now, utcnow())
-        return self.now
+        """What the bot takes to be now: the process clock, moved on by ``advance``."""
+        return CLOCK.now()
 
     def advance(self, to: datetime) -> None:
         """Move the sandbox clock forward (never back)."""
-        self.now = max(self.now, to)
+        CLOCK.advance(to)
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait for the bot to finish what it does after acknowledging."""

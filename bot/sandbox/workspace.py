@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.sandbox.blockkit_limits import message_block_errors
 from bot.surface import BOT_SCOPES
+from storage.clock import utcnow
 
 JSON = dict[str, Any]
 TRIGGER_TTL = 3.0  # seconds, as on Slack
@@ -334,9 +335,10 @@ class Workspace:
         return f"{prefix}SB{next(self._ids):07d}"
 
     def new_ts(self) -> str:
-        """A unique, increasing message ts from the wall clock, like `1700000000.000100`."""
+        """A unique, increasing message ts from the bot's clock, like `1700000000.000100`:
+        after ``wait 2d`` in the sandbox, new messages are two days later too."""
         with self.lock:
-            micros = max(time.time_ns() // 1000, self._last_micros + 1)
+            micros = max(int(utcnow().timestamp() * 1_000_000), self._last_micros + 1)
             self._last_micros = micros
             return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 

@@ -22,6 +22,7 @@ from bot.playbook.people import Profile, ensure_person, find_person
 from bot.playbook.stakeholders import set_role
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message
+from storage.clock import utcnow
 from storage.models import (
     Audience,
     Case,
@@ -320,7 +321,7 @@ def test_a_lead_moves_the_digest_to_another_day_time_and_zone(stack: SandboxStac
     assert [e.text for e in _kinds(stack, "digest_scheduled")] == [
         "Weekly digest: Tuesdays at 09:00 (Europe/Berlin)"
     ]
-    due = next_due_after(schedule_of(case), datetime.now(UTC))
+    due = next_due_after(schedule_of(case), utcnow())
     assert due.weekday() == 1 and due.hour in (7, 8)  # 09:00 in Berlin, in UTC
     client = stack.app.client
     assert digests.run(stack.db, client, due - timedelta(minutes=1)) == 0

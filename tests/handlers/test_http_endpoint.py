@@ -7,7 +7,7 @@ import json
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,6 +18,7 @@ from bot.jobs import run_due
 from bot.sandbox.stack import SandboxStack
 from bot.server import bound_port, make_server, serve_in_thread, stop_server
 from bot.web import SlackWsgiApp
+from storage.clock import utcnow
 from storage.engine import Database
 from storage.models import Grievance, ProcessedEvent, SeenRequest
 
@@ -131,7 +132,7 @@ def test_old_delivery_records_are_pruned_by_the_scheduler(stack: SandboxStack) -
         {"type": "app_home_opened", "user": "UANA", "channel": "DANA", "tab": "home"}
     )
     stack.settle()
-    later = datetime.now(UTC) + timedelta(days=2)
+    later = utcnow() + timedelta(days=2)
     assert run_due(stack.db, stack.app.client, later)["housekeeping"] == 2
     with stack.db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
