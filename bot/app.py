@@ -14,7 +14,7 @@ from bot.errors import register_error_handler
 from bot.settings import Settings
 from handlers import register_all
 from handlers.deps import Deps
-from handlers.lookup import workspace_url
+from handlers.lookup import installation
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot")
@@ -42,7 +42,7 @@ def build_app(
         logger=logging.getLogger("grievance_bot.bolt"),
         listener_executor=executor,
     )
-    slack_url = workspace_url(client)
+    installed, slack_url = installation(client)
 
     @app.middleware
     def use_the_one_client(
@@ -54,6 +54,6 @@ def build_app(
         return next()
 
     health_hooks.install(db)  # case health follows every grievance, vote and answer
-    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url))
+    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url, installation=installed))
     register_error_handler(app)
     return app

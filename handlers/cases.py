@@ -22,7 +22,7 @@ def lead(call: CommandCall) -> None:
             "`/grievance lead @someone` to add a lead."
         )
         return
-    targets = [profile_of(call.client, uid, call.team_id) for uid in mentioned]
+    targets = [profile_of(call.client, uid, call.home) for uid in mentioned]
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)

@@ -81,14 +81,13 @@ def register(app: App, deps: Deps) -> None:
         ack()
         press = answers.RatingPress.parse(str(action.get("value") or ""))
         user_id = str(body["user"]["id"])
-        team_id = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
         with deps.db.transaction() as session:
             occurrence = session.get(CheckinOccurrence, press.occurrence_id)
             if occurrence is None:
                 raise PlaybookError("This check-in no longer exists.")
             workspace = occurrence.schedule.case.workspace
             known = people.find_person(session=session, workspace=workspace, user_id=user_id)
-        profile = None if known else profile_of(client, user_id, team_id)
+        profile = None if known else profile_of(client, user_id, deps.home(body))
         with deps.db.transaction() as session:
             occurrence = session.get_one(CheckinOccurrence, press.occurrence_id)
             case = occurrence.schedule.case

@@ -132,7 +132,7 @@ def _create_from_text(call: CommandCall, text: str) -> None:
     except CadenceError as exc:
         call.ack(text=plain_escape(str(exc)))
         return
-    profile = profile_of(call.client, call.user_id, call.team_id)
+    profile = profile_of(call.client, call.user_id, call.home)
     now = call.deps.now()
     with call.deps.db.transaction() as session:
         case, person = _case_here(session, call, profile)
@@ -246,7 +246,7 @@ def _form_of(schedule: CheckinSchedule) -> ScheduleForm:
 
 def _open_form(call: CommandCall, number: int | None) -> None:
     """Open the schedule form for a lead: suggested for a new one, prefilled for an edit."""
-    profile = profile_of(call.client, call.user_id, call.team_id)
+    profile = profile_of(call.client, call.user_id, call.home)
     with call.deps.db.transaction() as session:
         case, person = _case_here(session, call, profile)
         _require_manager(session, case, person)

@@ -10,6 +10,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.identity import Installation
 from bot.playbook import cases, people
 from bot.playbook.commands import ParsedCommand
 from bot.playbook.errors import PlaybookError
@@ -50,9 +51,14 @@ class CommandCall:
         return str(self.body.get("user_id", ""))
 
     @property
+    def home(self) -> Installation:
+        """The bot's own workspace (never the typist's, who may be from another one)."""
+        return self.deps.home(self.body)
+
+    @property
     def team_id(self) -> str:
-        """The workspace it was typed in."""
-        return str(self.body.get("team_id", ""))
+        """The id the bot's records for this workspace are kept under."""
+        return self.home.key
 
     @property
     def where(self) -> Where:
@@ -74,7 +80,7 @@ class CommandCall:
             known = people.known_profile(
                 session=session, team_id=self.team_id, user_id=self.user_id
             )
-        return known or profile_of(self.client, self.user_id, self.team_id)
+        return known or profile_of(self.client, self.user_id, self.home)
 
     def case_and_actor(self, session: Session, caller: Profile) -> CaseActor:
         """The channel's case (or the "no case yet" refusal) and the caller as a person."""

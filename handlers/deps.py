@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from bot.identity import Installation, home_of
 from bot.settings import Settings
 from handlers.lookup import ChannelAccessCache
 from storage.clock import utcnow
@@ -19,8 +22,15 @@ class Deps:
     settings: Settings
     #: The workspace's base URL from ``auth.test``, for building permalinks.
     slack_url: str | None = None
+    #: Where the bot is installed, from ``auth.test`` at start-up (``bot.identity``).
+    installation: Installation = field(default_factory=lambda: Installation(team_id=None))
     #: Channels the bot was recently found able to work in.
     channels: ChannelAccessCache = field(default_factory=ChannelAccessCache)
+
+    def home(self, body: Mapping[str, Any]) -> Installation:
+        """The bot's own workspace for a request: never the sender's team in a shared
+        channel (``bot.identity.home_of``)."""
+        return home_of(body, self.installation)
 
     def now(self) -> datetime:
         """The current time, timezone-aware UTC, from the process clock (``storage.clock``)."""

@@ -30,6 +30,7 @@ from bot.blocks.modal import (
     grievance_modal,
 )
 from bot.blocks.text import plain_escape
+from bot.identity import Installation
 from bot.ids import Action, Callback, Field, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
@@ -75,17 +76,22 @@ def file_from_text(call: CommandCall) -> None:
             acknowledgement_text(intake.grievance),
         )
     call.ack(text=text, blocks=blocks)  # only now, with the grievance committed
-    _after_filing(call.client, call.deps, intake, where, call.user_id)
+    _after_filing(call.client, call.deps, intake, where, call.home, call.user_id)
 
 
 def _after_filing(
-    client: WebClient, deps: Deps, intake: Intake, where: Where, reporter_id: str
+    client: WebClient,
+    deps: Deps,
+    intake: Intake,
+    where: Where,
+    home: Installation,
+    reporter_id: str,
 ) -> None:
     """Post the grievance where the case lives, and find the case a lead if it has none."""
     if not intake.grievance.confidential:
         post_grievance(client, deps, intake.grievance.id, reporter_id)
     if intake.needs_a_lead:
-        ask_team_to_lead(client, where.channel_id, where.team_id)
+        ask_team_to_lead(client, where.channel_id, home)
 
 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
@@ -113,13 +119,13 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
         )
 
 
-def ask_team_to_lead(client: WebClient, channel: str, team_id: str) -> None:
+def ask_team_to_lead(client: WebClient, channel: str, home: Installation) -> None:
     """Privately ask each team-side member of the channel to claim the new case.
 
     One member who can't be reached is skipped (``tell`` logs it); the others are asked.
     """
     for member in _members(client, channel):
-        profile = profile_of(client, member, team_id)
+        profile = profile_of(client, member, home)
         if profile.external or profile.is_bot:
             continue
         tell(
@@ -155,7 +161,7 @@ def open_new_modal(call: CommandCall) -> None:
         return
     call.ack()
     where = replace(where, channel_name=access.name or where.channel_name)
-    reporter = profile_of(call.client, call.user_id, call.team_id)
+    reporter = profile_of(call.client, call.user_id, call.home)
     context = ModalContext(
         team_id=where.team_id, channel_id=where.channel_id, channel_name=where.channel_name
     )
@@ -171,7 +177,7 @@ def _ask_which_case(call: CommandCall, *, text: str) -> None:
     Only the cases the person already takes part in are offered, so a client never
     learns the names of the bot's other clients.
     """
-    reporter = profile_of(call.client, call.user_id, call.team_id)
+    reporter = profile_of(call.client, call.user_id, call.home)
     with call.deps.db.transaction() as session:
         workspace = people.ensure_workspace(session=session, team_id=call.team_id)
         person = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
@@ -209,10 +215,6 @@ def _defaults_for_new(
     return ModalDefaults(ask_client_name=ask_name, **overrides)
 
 
-def _team_of(body: dict[str, Any]) -> str:
-    return str((body.get("team") or {}).get("id", ""))
-
-
 def _source_text(client: WebClient, context: ModalContext) -> str:
     """The whole text of the message a shortcut filed (the form holds only 3,000 chars)."""
     replies = client.conversations_replies(
@@ -243,10 +245,11 @@ def register(app: App, deps: Deps) -> None:
         except DraftError as exc:
             ack(response_action="errors", errors=_field_errors(exc))
             return
-        reporter = profile_of(client, user_id, context.team_id)
+        home = deps.home(body)
+        reporter = profile_of(client, user_id, home)
         raised_by_id = values.get(Field.RAISED_BY_USER)
         raised_by = (
-            profile_of(client, raised_by_id, context.team_id)
+            profile_of(client, raised_by_id, home)
             if isinstance(raised_by_id, str) and raised_by_id != user_id
             else None
         )
@@ -264,14 +267,15 @@ def register(app: App, deps: Deps) -> None:
             text = acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
         tell(client, where.channel_id, user_id, text, blocks)
-        _after_filing(client, deps, intake, where, user_id)
+        _after_filing(client, deps, intake, where, home, user_id)
 
     @app.shortcut({"type": "message_action", "callback_id": Callback.FILE_AS_GRIEVANCE})
     @answer_refusals
     def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         message, channel = body.get("message") or {}, body.get("channel") or {}
-        team_id = _team_of(body)
+        home = deps.home(body)
+        team_id = home.key
         access = deps.channels.check(client, str(channel.get("id", "")))
         if not access.ok:
             raise PlaybookError(access.problem)
@@ -281,8 +285,8 @@ def register(app: App, deps: Deps) -> None:
             channel=channel.get("id"), message_ts=message.get("ts")
         ).get("permalink")
         where = Where(team_id, str(channel.get("id", "")), access.name)
-        author_profile = profile_of(client, author, team_id) if author else None
-        reporter = profile_of(client, body["user"]["id"], team_id)
+        author_profile = profile_of(client, author, home) if author else None
+        reporter = profile_of(client, body["user"]["id"], home)
         defaults = _defaults_for_new(
             deps,
             where,
@@ -320,7 +324,7 @@ def register(app: App, deps: Deps) -> None:
                 ),
             )
             context = ModalContext(
-                team_id=_team_of(body),
+                team_id=deps.home(body).key,
                 channel_id=grievance.case.channel_id,
                 grievance_id=grievance.id,
                 keep_text=len(grievance.text) > MODAL_TEXT_LIMIT,
@@ -348,11 +352,11 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         _grievance_id, _, status = str(action.get("value", "")).partition(":")
-        team_id = _team_of(body)
-        actor = profile_of(client, body["user"]["id"], team_id)
+        home = deps.home(body)
+        actor = profile_of(client, body["user"]["id"], home)
         with deps.db.transaction() as session:
             grievance = _grievance(session, action)
-            workspace = people.ensure_workspace(session=session, team_id=team_id)
+            workspace = people.ensure_workspace(session=session, team_id=home.key)
             person = people.ensure_person(session=session, workspace=workspace, profile=actor)
             change = grievances.change_status(
                 session=session, grievance=grievance, actor=person, new=Status(status)

@@ -144,7 +144,7 @@ def register(app: App, deps: Deps) -> None:
     def on_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         case_id, direction, cursor = ([*str(action.get("value", "")).split(":"), "", "", ""])[:3]
-        team_id = (body.get("team") or {}).get("id", "")
+        team_id = deps.home(body).key
         with deps.db.transaction() as session:
             case_row, cursor_row = row_id(case_id), row_id(cursor)
             case = session.get(Case, case_row) if case_row is not None else None
@@ -171,6 +171,4 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab", "home") != "home":
             return
         user_id = str(event.get("user", ""))
-        client.views_publish(
-            user_id=user_id, view=_home(deps, str(body.get("team_id", "")), user_id)
-        )
+        client.views_publish(user_id=user_id, view=_home(deps, deps.home(body).key, user_id))

@@ -37,6 +37,7 @@ from bot.blocks.interview import (
     status_text,
 )
 from bot.blocks.text import fit, plain_escape
+from bot.identity import Installation
 from bot.ids import Action, Callback, row_id
 from bot.playbook import access, cases, history, people
 from bot.playbook import interviews as playbook
@@ -112,7 +113,7 @@ def _invite(call: CommandCall, mentions: list[tuple[str, str | None]]) -> None:
     call.ack()
     try:
         report = _invite_and_send(
-            call.client, call.deps, call.team_id, call.user_id, case_id, mentions
+            call.client, call.deps, call.home, call.user_id, case_id, mentions
         )
     except PlaybookError as refusal:  # e.g. no longer a lead by the time we got here
         call.respond(text=str(refusal), response_type="ephemeral")
@@ -120,7 +121,9 @@ def _invite(call: CommandCall, mentions: list[tuple[str, str | None]]) -> None:
     call.respond(text=invite_report_text(report), response_type="ephemeral")
 
 
-def _invitee(client: WebClient, user_id: str, label: str | None, team_id: str) -> Profile | str:
+def _invitee(
+    client: WebClient, user_id: str, label: str | None, home: Installation
+) -> Profile | str:
     """The person's profile, or a sentence naming them and why they can't be invited.
 
     ``profile_of`` hides users.info failures behind a bare profile, so the cases that
@@ -140,7 +143,7 @@ def _invitee(client: WebClient, user_id: str, label: str | None, team_id: str) -
         return f"{named}'s account is deactivated, so I didn't invite them."
     if user.get("is_bot") or user.get("is_app_user") or user_id in _NOT_BOTS:
         return f"{named} is a bot: there is nobody to interview."
-    return profile_of(client, user_id, team_id)
+    return profile_of(client, user_id, home)
 
 
 def _open_invite_form(call: CommandCall) -> None:
@@ -161,7 +164,7 @@ def _open_invite_form(call: CommandCall) -> None:
 def _invite_and_send(
     client: WebClient,
     deps: Deps,
-    team_id: str,
+    home: Installation,
     lead_id: str,
     case_id: int,
     mentions: list[tuple[str, str | None]],
@@ -170,7 +173,7 @@ def _invite_and_send(
     report = InviteReport()
     profiles: list[Profile] = []
     for user_id, label in mentions:
-        found = _invitee(client, user_id, label, team_id)
+        found = _invitee(client, user_id, label, home)
         if isinstance(found, str):
             report.refused.append(found)
         else:
@@ -179,7 +182,7 @@ def _invite_and_send(
         return report
     with deps.db.transaction() as session:
         case = session.get_one(Case, case_id)
-        workspace = people.ensure_workspace(session=session, team_id=team_id)
+        workspace = people.ensure_workspace(session=session, team_id=home.key)
         actor = people.find_person(session=session, workspace=workspace, user_id=lead_id)
         invitees = [
             people.ensure_person(session=session, workspace=workspace, profile=p) for p in profiles
@@ -306,7 +309,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         try:
             report = _invite_and_send(
-                client, deps, context.team_id, lead_id, case_id, [(u, None) for u in chosen]
+                client, deps, deps.home(body), lead_id, case_id, [(u, None) for u in chosen]
             )
             text = invite_report_text(report)
         except PlaybookError as refusal:

@@ -14,30 +14,24 @@ from cachetools import TTLCache
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.identity import Installation, display_name, installation_from_auth, is_team_side
 from bot.playbook.people import Profile
 
 
-def profile_of(client: WebClient, user_id: str, team_id: str) -> Profile:
-    """The user's profile; guests and people from another organisation are external."""
+def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
+    """The user's profile, on the side ``bot.identity`` decides against ``home``."""
     try:
         user: dict[str, Any] = client.users_info(user=user_id)["user"]
     except SlackApiError:
         # Unknown means the least trusted side: a guest whose lookup failed must never be
         # stored as a team member who could claim a case and read confidential items.
         return Profile(user_id=user_id, display_name=user_id, external=True)
-    profile = user.get("profile") or {}
-    name = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
-    external = bool(
-        user.get("is_restricted")
-        or user.get("is_ultra_restricted")
-        or user.get("is_stranger")
-        or (user.get("team_id") and user.get("team_id") != team_id)
-    )
+    timezone = user.get("tz")
     return Profile(
         user_id=user_id,
-        display_name=name,
-        external=external,
-        timezone=user.get("tz"),
+        display_name=display_name(user, fallback=user_id),
+        external=not is_team_side(user, home),
+        timezone=timezone if isinstance(timezone, str) and timezone else None,
         is_bot=bool(user.get("is_bot")),
     )
 
@@ -111,9 +105,12 @@ def is_direct_message(channel_id: str, channel_name: str | None = None) -> bool:
     return channel_id.startswith("D") or channel_name in {"directmessage", "mpdm"}
 
 
-def workspace_url(client: WebClient) -> str | None:
-    """The workspace's base URL (from ``auth.test``), used to build permalinks."""
+def installation(client: WebClient) -> tuple[Installation, str | None]:
+    """Where the bot is installed and the workspace's base URL (for permalinks), from
+    ``auth.test``; unknown when Slack would not say (``bot.identity`` then falls back)."""
     try:
-        return client.auth_test().get("url")
+        answer = client.auth_test()
     except SlackApiError:
-        return None
+        return Installation(team_id=None), None
+    data = answer.data if isinstance(answer.data, dict) else {}
+    return installation_from_auth(data), answer.get("url")

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks.people import PeopleContext, people_modal
+from bot.identity import Installation
 from bot.ids import Callback
 from bot.playbook import access, cases, people, stakeholders
 from bot.playbook.errors import PlaybookError
@@ -72,13 +73,12 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
         lead_id = body["user"]["id"]
+        home = deps.home(body)
         profiles = {
-            uid: _profile(deps, client, context.team_id, uid)
-            for uids in chosen.values()
-            for uid in uids
+            uid: _profile(deps, client, home, uid) for uids in chosen.values() for uid in uids
         }
         bots = sorted(p.display_name for p in profiles.values() if p.is_bot)
-        actor = _profile(deps, client, context.team_id, lead_id)
+        actor = _profile(deps, client, home, lead_id)
         with deps.db.transaction() as session:
             workspace = people.ensure_workspace(session=session, team_id=context.team_id)
             case = cases.find_case(
@@ -110,8 +110,8 @@ def register(app: App, deps: Deps) -> None:
         tell(client, context.channel_id, lead_id, report)
 
 
-def _profile(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Profile:
+def _profile(deps: Deps, client: WebClient, home: Installation, user_id: str) -> Profile:
     """A known person's stored profile, else Slack's (bots are only ever met here)."""
     with deps.db.transaction() as session:
-        known = people.known_profile(session=session, team_id=team_id, user_id=user_id)
-    return known or profile_of(client, user_id, team_id)
+        known = people.known_profile(session=session, team_id=home.key, user_id=user_id)
+    return known or profile_of(client, user_id, home)

@@ -93,20 +93,20 @@ def _store_reply(
     Someone the bot has met is stored in one transaction; only a newcomer's profile is
     looked up in Slack, outside any transaction, and the reply stored after that.
     """
-    team_id = str(body.get("team_id") or "")
+    home = deps.home(body)  # never the envelope's team_id: the sender's, in a shared channel
     with deps.db.transaction() as session:
         thread = _thread_of(session, channel, thread_ts)
         if thread is None:
             return
-        workspace = people.ensure_workspace(session=session, team_id=team_id)
+        workspace = people.ensure_workspace(session=session, team_id=home.key)
         author = people.find_person(session=session, workspace=workspace, user_id=user)
         if author is not None:
             _record(deps, session, thread, ts, author, text)
             return
-    profile = profile_of(client, user, team_id)
+    profile = profile_of(client, user, home)
     with deps.db.transaction() as session:
         thread = _thread_of(session, channel, thread_ts)
-        workspace = people.ensure_workspace(session=session, team_id=team_id)
+        workspace = people.ensure_workspace(session=session, team_id=home.key)
         author = people.ensure_person(session=session, workspace=workspace, profile=profile)
         if thread is not None:
             _record(deps, session, thread, ts, author, text)

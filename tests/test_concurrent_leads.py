@@ -14,6 +14,7 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
+from bot.identity import Installation
 from bot.playbook import access
 from bot.playbook.cases import claim_lead
 from bot.playbook.errors import PlaybookError
@@ -82,7 +83,7 @@ def test_someone_slack_will_not_describe_counts_as_the_client_side(db: Database)
     workspace.inject("users.info", "user_not_found")
     with EmulatorServer(workspace) as emulator:
         client = WebClient(token=workspace.bot_token, base_url=emulator.base_url)
-        profile = profile_of(client, "UDEV", workspace.team_id)
+        profile = profile_of(client, "UDEV", Installation(workspace.team_id))
     case_id, _ = _unled_case(db)
     with db.transaction() as session:
         workspace_row = ensure_workspace(session=session, team_id="T1")

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.closing import rating_request, rating_request_text
 from bot.blocks.grievance import acknowledgement, grievance_fallback, grievance_message
 from bot.blocks.interview import invitation_blocks, invitation_text
+from bot.identity import Installation
 from bot.ids import Action as SlackAction
 from bot.ids import Callback, CheckinField, Field, ProgressField, RatingField, StrategyField
 from bot.jobs import checkins as checkins_job
@@ -210,7 +211,9 @@ def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
 def _seed(stack: SandboxStack) -> World:
     """The case every cell starts from, written with playbook calls only."""
     ws = stack.workspace
-    profiles = {user: profile_of(stack.app.client, user, ws.team_id) for user in ROLES}
+    profiles = {
+        user: profile_of(stack.app.client, user, Installation(ws.team_id)) for user in ROLES
+    }
     where = Where(ws.team_id, CHANNEL, "acme-recovery")
     with stack.db.transaction() as session:
         secret = file(

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.export_formats import CSV_COLUMNS, render
+from bot.identity import Installation
 from bot.playbook.export import build_export
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Where, file
@@ -46,13 +47,13 @@ def case(stack: SandboxStack) -> SandboxStack:
         file(
             session=session,
             where=where,
-            reporter=profile_of(stack.app.client, "UANA", ws.team_id),
+            reporter=profile_of(stack.app.client, "UANA", Installation(ws.team_id)),
             draft=GrievanceDraft(text=SECRET, raised_by_name="Erin", confidential=True),
         )
         file(
             session=session,
             where=where,
-            reporter=profile_of(stack.app.client, "UCARLA", ws.team_id),
+            reporter=profile_of(stack.app.client, "UCARLA", Installation(ws.team_id)),
             draft=GrievanceDraft(text=PUBLIC),
         )
     stack.advance(AT)
