@@ -232,8 +232,12 @@ class SlackSide:
         key = self.workspace.issue_response_url(channel, user, source, thread_ts)
         return f"{self.emulator.root_url}response/{key}"
 
-    def _team(self) -> JSON:
-        return {"id": self.workspace.team_id, "domain": self.workspace.team_domain}
+    def _enterprise(self, user: User) -> JSON | None:
+        """The ``enterprise`` object of an interaction: the acting user's organisation."""
+        team = self.workspace.team_of(user.id)
+        return (
+            {"id": team.enterprise_id, "name": team.enterprise_id} if team.enterprise_id else None
+        )
 
     @staticmethod
     def _user(user: User) -> JSON:
@@ -251,10 +255,12 @@ class SlackSide:
             "type": kind,
             "token": self.verification_token,
             "api_app_id": self.api_app_id,
-            "team": self._team(),
+            # the acting user's team, as in a Slack Connect channel (bolt-python's
+            # extract_team_id notes: `team` is the sender's, `view.app_installed_team_id` ours)
+            "team": self.workspace.team_of(user.id).to_dict(),
             "user": self._user(user),
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "enterprise": self._enterprise(user),
+            "is_enterprise_install": self.workspace.org_install,
             "trigger_id": self.new_trigger_id(user.id),
         }
 
@@ -266,11 +272,12 @@ class SlackSide:
         """Run a slash command; an ack with text or blocks is shown as Slack shows it."""
         ws = self.workspace
         user, channel = ws.get_user(user_id), ws.get_channel(channel_id)
+        team = ws.team_of(user.id)  # the typist's own workspace, not necessarily the bot's
         fields = {
             "token": self.verification_token,
-            "team_id": ws.team_id,
-            "team_domain": ws.team_domain,
-            "enterprise_id": "",
+            "team_id": team.id,
+            "team_domain": team.domain,
+            "enterprise_id": team.enterprise_id or "",
             "channel_id": channel.id,
             "channel_name": self._channel(channel)["name"],
             "user_id": user.id,
@@ -278,7 +285,7 @@ class SlackSide:
             "command": command,
             "text": self.escape_mentions(slack_escape(text)),
             "api_app_id": self.api_app_id,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if ws.org_install else "false",
             "response_url": self._response_url(channel.id, user.id),
             "trigger_id": self.new_trigger_id(user.id),
         }
@@ -326,9 +333,17 @@ class SlackSide:
         ws = self.workspace
         event_id = event_id or f"Ev{secrets.token_hex(5).upper()}"
         channel = ws.channels.get(str(event.get("channel") or event.get("item", {}).get("channel")))
+        shared = bool(channel and channel.is_ext_shared)
+        # In a shared channel the envelope names the *sender's* team; only
+        # `authorizations` and `context_team_id` say which installation it was sent to
+        # (shape: bolt-python tests/scenario_tests/test_events_shared_channels.py).
+        sender = ws.team_of(str(event.get("user") or "")) if shared else ws.team_of(None)
         envelope = {
             "token": self.verification_token,
-            "team_id": ws.team_id,
+            "team_id": sender.id,
+            "enterprise_id": sender.enterprise_id,
+            "context_team_id": ws.team_id,
+            "context_enterprise_id": ws.enterprise_id,
             "api_app_id": self.api_app_id,
             "event": event,
             "type": "event_callback",
@@ -336,14 +351,14 @@ class SlackSide:
             "event_time": int(utcnow().timestamp()),
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": ws.team_id,
+                    "enterprise_id": ws.enterprise_id,
+                    "team_id": None if ws.org_install else ws.team_id,
                     "user_id": ws.bot_user_id,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": ws.org_install,
                 }
             ],
-            "is_ext_shared_channel": bool(channel and channel.is_ext_shared),
+            "is_ext_shared_channel": shared,
             "event_context": f"4-{secrets.token_urlsafe(24)}",
         }
         headers = {}

@@ -340,11 +340,12 @@ def _auth_test(ws: Workspace, _args: Args) -> JSON:
         "url": f"https://{ws.team_domain}.slack.local/",
         "team": ws.team_name,
         "user": ws.users[ws.bot_user_id].name,
-        "team_id": ws.team_id,
+        # an org-wide install answers for the organisation, not one of its workspaces
+        "team_id": ws.enterprise_id if ws.org_install else ws.team_id,
         "user_id": ws.bot_user_id,
         "bot_id": ws.bot_id,
-        "is_enterprise_install": False,
-    }
+        "is_enterprise_install": ws.org_install,
+    } | ({"enterprise_id": ws.enterprise_id} if ws.enterprise_id else {})
 
 
 @_method("chat.postMessage")

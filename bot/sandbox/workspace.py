@@ -52,9 +52,27 @@ class SlackError(Exception):
         self.extra = extra
 
 
+@dataclass(frozen=True)
+class Team:
+    """A Slack workspace: the bot's own, another of its organisation, or a partner's."""
+
+    id: str
+    name: str
+    domain: str
+    #: Its Enterprise Grid organisation; None for a workspace on its own.
+    enterprise_id: str | None
+
+    def to_dict(self) -> JSON:
+        """The ``team`` object interaction payloads carry."""
+        return {"id": self.id, "domain": self.domain}
+
+
 @dataclass
 class User:
-    """A workspace member; an external Slack Connect user just has another team_id."""
+    """Someone the emulator knows: a member of the bot's workspace, a colleague from
+    another workspace of the same Enterprise Grid organisation, a guest, or a Slack
+    Connect user from a partner organisation (another ``team_id`` and ``enterprise_id``).
+    """
 
     id: str
     name: str
@@ -64,26 +82,38 @@ class User:
     is_restricted: bool = False
     is_ultra_restricted: bool = False
     deleted: bool = False
-    tz: str = "Europe/London"
+    #: None: the user never set one (Slack then leaves out tz, tz_label and tz_offset).
+    tz: str | None = "Europe/London"
     tz_offset: int = 0
     is_admin: bool = False
+    #: The Grid organisation the user belongs to (Slack's ``enterprise_user``), if any.
+    enterprise_id: str | None = None
+    #: Every workspace of the organisation the user is a member of (defaults to theirs).
+    grid_teams: tuple[str, ...] = ()
+    #: Someone from another organisation who shares no channel with the viewer.
+    is_stranger: bool = False
+    #: Slack lets people leave their display name empty; None means "same as ``name``".
+    display_name: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The display name Slack would send (may be empty)."""
+        return self.name if self.display_name is None else self.display_name
 
     def to_dict(self) -> JSON:
-        """The object `users.info` answers."""
-        return {
+        """The object `users.info` answers (shape: Slack's users.info sample, with the
+        ``enterprise_user`` block Enterprise Grid adds)."""
+        out: JSON = {
             "id": self.id,
             "team_id": self.team_id,
             "name": self.name,
             "deleted": self.deleted,
             "real_name": self.real_name,
-            "tz": self.tz,
-            "tz_label": _tz_label(self.tz),
-            "tz_offset": self.tz_offset,
             "profile": {
                 "real_name": self.real_name,
                 "real_name_normalized": self.real_name,
-                "display_name": self.name,
-                "display_name_normalized": self.name,
+                "display_name": self.shown_name,
+                "display_name_normalized": self.shown_name,
                 "image_48": f"https://avatars.slack.local/{self.id}_48.png",
                 "team": self.team_id,
             },
@@ -94,8 +124,36 @@ class User:
             "is_ultra_restricted": self.is_ultra_restricted,
             "is_bot": self.is_bot,
             "is_app_user": False,
-            "is_stranger": False,
             "updated": 1700000000,
+        }
+        if self.tz is not None:
+            out |= {"tz": self.tz, "tz_label": _tz_label(self.tz), "tz_offset": self.tz_offset}
+        if self.is_stranger:
+            out["is_stranger"] = True
+        if self.enterprise_id:
+            out["enterprise_user"] = {
+                "id": self.id,
+                "enterprise_id": self.enterprise_id,
+                "enterprise_name": self.enterprise_id,
+                "is_admin": self.is_admin,
+                "is_owner": False,
+                "is_primary_owner": False,
+                "teams": list(self.grid_teams or (self.team_id,)),
+            }
+        return out
+
+    def profile_summary(self) -> JSON:
+        """The ``user_profile`` a message event carries in a Slack Connect channel."""
+        return {
+            "avatar_hash": "g0sandbox",
+            "image_72": f"https://avatars.slack.local/{self.id}_72.png",
+            "first_name": self.real_name.split(" ")[0],
+            "real_name": self.real_name,
+            "display_name": self.shown_name,
+            "team": self.team_id,
+            "name": self.name,
+            "is_restricted": self.is_restricted,
+            "is_ultra_restricted": self.is_ultra_restricted,
         }
 
 
@@ -271,8 +329,19 @@ class Workspace:
         bot_token: str = "xoxb-sandbox-token",
         team_name: str = "Sandbox",
         app_id: str = "A0SANDBOX",
+        enterprise_id: str | None = None,
+        org_install: bool = False,
     ) -> None:
         self.team_id = team_id
+        #: The Enterprise Grid organisation the bot's workspace belongs to, if any.
+        self.enterprise_id = enterprise_id
+        #: Installed on the whole organisation: Slack then sends ``team_id: null`` in
+        #: ``authorizations`` and ``is_enterprise_install: true``.
+        self.org_install = org_install
+        #: Other teams people come from: id → (name, domain, organisation).
+        self.teams: dict[str, Team] = {
+            team_id: Team(team_id, team_name, team_domain, enterprise_id)
+        }
         self.team_domain = team_domain
         self.team_name = team_name
         self.bot_user_id = bot_user_id
@@ -300,19 +369,44 @@ class Workspace:
         self._last_post: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._last_micros = 0
-        self.add_user(User(bot_user_id, "grievance-bot", "Grievance Bot", team_id, is_bot=True))
+        self.add_user(
+            User(
+                bot_user_id,
+                "grievance-bot",
+                "Grievance Bot",
+                team_id,
+                is_bot=True,
+                enterprise_id=enterprise_id,
+            )
+        )
 
     @classmethod
     def demo(cls) -> Workspace:
-        """A ready sandbox: a delivery team, an unhappy client's shared channel, a lobby."""
-        ws = cls()
+        """A ready sandbox: a delivery team, an unhappy client's shared channel, a lobby.
+
+        The layouts real clients use: the delivery team's workspace is one of two in an
+        Enterprise Grid organisation (Erin works in the other one, with no time zone and
+        an empty display name); Carla comes from a Slack Connect partner organisation;
+        Dev is a guest.
+        """
+        ws = cls(enterprise_id="E0SANDBOX")
+        ws.add_team(Team("T0DESIGN", "Sandbox Design", "sandbox-design", "E0SANDBOX"))
+        ws.add_team(Team("T0CLIENT", "Acme Corp", "acme", "E0ACME"))
+        grid = {"enterprise_id": "E0SANDBOX"}
         for user in (
-            User("UANA", "ana", "Ana Lima", ws.team_id),
-            User("UBEN", "ben", "Ben Okafor", ws.team_id),
-            User("UCARLA", "carla", "Carla Reyes", "T0CLIENT"),
+            User("UANA", "ana", "Ana Lima", ws.team_id, **grid),
+            User("UBEN", "ben", "Ben Okafor", ws.team_id, **grid),
+            User("UCARLA", "carla", "Carla Reyes", "T0CLIENT", enterprise_id="E0ACME"),
             User(
-                "UDEV", "dev", "Dev Patel", ws.team_id, is_restricted=True, is_ultra_restricted=True
+                "UDEV",
+                "dev",
+                "Dev Patel",
+                ws.team_id,
+                is_restricted=True,
+                is_ultra_restricted=True,
+                **grid,
             ),
+            User("UERIN", "erin", "Erin Walsh", "T0DESIGN", tz=None, display_name="", **grid),
         ):
             ws.add_user(user)
         everyone = {"UANA", "UBEN", "UCARLA", "UDEV", ws.bot_user_id}
@@ -325,8 +419,20 @@ class Workspace:
                 members={"UANA", "UBEN", ws.bot_user_id},
             )
         )
-        ws.add_channel(Channel("CLOBBY", "general", members={"UANA", "UBEN"}))
+        ws.add_channel(Channel("CLOBBY", "general", members={"UANA", "UBEN", "UERIN"}))
         return ws
+
+    def add_team(self, team: Team) -> Team:
+        """Another workspace people can come from (same organisation or a partner)."""
+        with self.lock:
+            self.teams[team.id] = team
+            return team
+
+    def team_of(self, user_id: str | None) -> Team:
+        """The home team of ``user_id`` (the bot's own for someone unknown)."""
+        user = self.users.get(user_id or "")
+        team_id = user.team_id if user else self.team_id
+        return self.teams.get(team_id) or Team(team_id, team_id, team_id.lower(), None)
 
     # ---- ids and lookups -------------------------------------------------------------
 
@@ -432,9 +538,13 @@ class Workspace:
                 out["subtype"] = message.subtype
             if message.user:
                 out["user"] = message.user
-                out["team"] = (
-                    self.users[message.user].team_id if message.user in self.users else self.team_id
-                )
+                out["team"] = self.team_of(message.user).id
+                channel = self.channels.get(message.channel)
+                author = self.users.get(message.user)
+                if channel is not None and channel.is_ext_shared and author is not None:
+                    # Slack Connect: who wrote it, and from which organisation's team
+                    out["user_team"] = out["source_team"] = author.team_id
+                    out["user_profile"] = author.profile_summary()
             if message.bot_id:
                 out["bot_id"] = message.bot_id
                 out["app_id"] = self.app_id
@@ -478,6 +588,14 @@ class Workspace:
                 "context_team_id": self.team_id,
                 "num_members": len(channel.members),
             }
+            if channel.is_ext_shared:
+                teams = sorted({self.team_id} | {self.team_of(m).id for m in channel.members})
+                out |= {
+                    "conversation_host_id": self.team_id,
+                    "connected_team_ids": teams,
+                    "shared_team_ids": teams,
+                    "internal_team_ids": [],
+                }
             if channel.is_im:
                 out["user"] = next(m for m in channel.members if m != self.bot_user_id)
                 out["is_user_deleted"] = self.users[out["user"]].deleted

@@ -436,7 +436,9 @@ def test_slash_command_is_signed_and_its_ack_shown(
     form = bot.received[0].form
     assert form["command"] == "/grievance" and form["text"] == "late delivery"
     assert form["user_id"] == "UCARLA" and form["channel_name"] == "acme-recovery"
-    assert form["team_id"] == "T0SANDBOX" and form["api_app_id"] == "A0SANDBOX"
+    # Carla types in a Slack Connect channel: Slack names her own team and organisation
+    assert form["team_id"] == "T0CLIENT" and form["enterprise_id"] == "E0ACME"
+    assert form["api_app_id"] == "A0SANDBOX"
     assert form["response_url"].startswith(slack.emulator.root_url + "response/")
     assert form["trigger_id"] in workspace.triggers
     assert workspace.ephemerals[-1].text == "Opening your grievance..."
