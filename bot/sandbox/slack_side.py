@@ -366,6 +366,11 @@ class SlackSide:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         return self._send(json.dumps(envelope), "application/json", headers), event_id
 
+    def deliver_recorded(self, envelope: JSON) -> Delivery:
+        """Sign and send an Events API envelope exactly as given: recorded payloads shaped
+        like Slack's published samples reach the bot as Slack would send them."""
+        return self._send(json.dumps(envelope), "application/json")
+
     def _deliver_if_member(self, channel: Channel, event: JSON) -> Delivery | None:
         """Slack only sends a channel's events to an app that is in the channel."""
         if self.workspace.bot_user_id not in channel.members:
