@@ -49,7 +49,7 @@ def test_run_without_tokens_starts_the_sandbox_and_replays_a_script(tmp_path: Pa
     assert "filed this as *grievance #1*" in out  # the reporter's acknowledgement
     assert "Grievance #1" in out and "(click m1 grievance_set_status:acknowledged)" in out
     assert "*Acknowledged*" in out and "*Resolved*" in out
-    refused, _, after = out.partition("/grievance lead me")
+    refused, _, after = out.partition("ana> /grievance lead me")
     assert "Only the person who raised grievance #1 or a case lead" in refused
     assert "to carla" in after and "marked resolved by ana" in after  # the raiser is told
     assert "Please keep us posted daily." in out.split("/grievance history 1", 1)[1]
