@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import re
 import shlex
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from bot.ids import Callback
-from bot.jobs import run_due
+from bot.jobs import next_due, run_due
 from bot.sandbox.render import (
     describe_actions,
     describe_inputs,
@@ -495,7 +496,8 @@ class Console:
         self._print("  (closed)")
 
     def _wait(self, args: list[str], rest: str) -> None:
-        """Advance the sandbox clock and run the due work, as the scheduler would."""
+        """Move the sandbox clock on, stopping at each instant something falls due (a
+        check-in, a nudge, a reminder, a digest) to run it there, as the scheduler would."""
         if args[:2] == ["until", "next"] and len(args) == 4:
             target = self._next_weekday_time(args[2], args[3])
         elif len(args) == 2 and args[0] == "until":
@@ -512,13 +514,24 @@ class Console:
             target = self.now + timedelta(**{_UNITS[unit]: amount})
         if target < self.now:
             raise ConsoleError("The sandbox clock only moves forward.")
-        self.stack.advance(target)
-        done = run_due(self.stack.db, self.stack.app.client, self.now)
-        self.stack.settle()
+        if target - self.now > MAX_WAIT:
+            raise ConsoleError(f"Wait at most {MAX_WAIT.days} days at a time.")
+        done: Counter[str] = Counter()
+        while (due := next_due(self.stack.db, self.now)) is not None and due <= target:
+            self._run_due_at(due, done)
+        self._run_due_at(target, done)
         happened = ", ".join(f"{count} {name}" for name, count in done.items() if count > 0)
         self._print(
             f"  (it is now {self.now:%a %d %b %H:%M} UTC{'; ' + happened if happened else ''})"
         )
+
+    def _run_due_at(self, moment: datetime, done: Counter[str]) -> None:
+        """Stop the clock at ``moment`` and do what is due there, as the scheduler's tick
+        would; what the bot posted is shown before the clock moves on."""
+        self.stack.advance(moment)
+        done.update(run_due(self.stack.db, self.stack.app.client, self.now))
+        self.stack.settle()
+        self._show_new_activity()
 
     @property
     def now(self) -> datetime:
@@ -620,6 +633,9 @@ _SLACK_ERRORS = {
     "message_not_found": ": that message is gone",
     "thread_not_found": ": that thread's first message is gone",
 }
+
+#: The longest ``wait``: a month of check-ins is plenty to see, and stays quick.
+MAX_WAIT = timedelta(days=31)
 
 _DURATION = re.compile(r"(\d{1,4})\s*([mhd])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}

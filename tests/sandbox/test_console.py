@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
+
+from sqlalchemy import select
 
 from bot.sandbox.console import Console
 from bot.sandbox.stack import SandboxStack
+from storage.models import CheckinNudge, CheckinOccurrence, OccurrenceStatus
 
 
 def _session(stack: SandboxStack, script: str) -> str:
@@ -143,3 +147,49 @@ def test_dm_is_a_conversation_with_the_bot(stack: SandboxStack) -> None:
     assert "ben> whoami\n  You are ben (Ben Okafor) in your DM with grievance-bot." in out
     assert out.rstrip().endswith("You are ben (Ben Okafor) in #acme-recovery.")
     assert not _problems(out)
+
+
+SETUP = """\
+as carla
+/grievance The nightly build has been red for a week
+as ana
+/grievance lead me
+/grievance people
+set client_leader carla
+set client_member dev
+set team_lead ana
+set team_member ben
+submit
+"""
+
+
+def test_wait_runs_each_occurrence_at_its_own_time(stack: SandboxStack) -> None:
+    out = _session(stack, SETUP + "/grievance checkin every weekday at 9:30 in UTC\nwait 2d\n")
+    assert not _problems(out)
+    waited = out.split("ana> wait 2d", 1)[1]
+    assert waited.count("Check-in · acme-recovery") == 2
+    assert "(it is now Wed 02 Dec 08:00 UTC; 2 check-ins, 8 nudges" in waited
+    with stack.db.transaction() as session:
+        posted = session.scalars(select(CheckinOccurrence).order_by(CheckinOccurrence.id)).all()
+        assert [(o.status, _minute(o.posted_at)) for o in posted] == [
+            (OccurrenceStatus.POSTED, "Mon 09:30"),
+            (OccurrenceStatus.POSTED, "Tue 09:30"),
+        ]
+        nudged = session.scalars(select(CheckinNudge).order_by(CheckinNudge.id)).all()
+        assert [_minute(n.sent_at) for n in nudged] == ["Mon 13:30"] * 4 + ["Tue 13:30"] * 4
+    # each check-in and its nudges are shown as they happen, in order
+    assert waited.index("09:30 ──") < waited.index("13:30 · direct message")
+
+
+def _minute(moment: datetime | None) -> str:
+    assert moment is not None
+    return f"{moment:%a %H:%M}"
+
+
+def test_wait_posts_the_weekly_digest_at_its_hour(stack: SandboxStack) -> None:
+    out = _session(stack, SETUP + "wait until 2026-12-04T17:00Z\n")
+    waited = out.split("ana> wait until", 1)[1]
+    assert "Weekly digest · acme-recovery" in waited
+    digest = waited.split("Weekly digest", 1)[0].rsplit("── m", 1)[1]
+    assert "16:00 ──" in digest  # Friday 16:00, not when the wait ended
+    assert "(it is now Fri 04 Dec 17:00 UTC; 1 digests" in waited
