@@ -484,10 +484,23 @@ class Console:
         return typed
 
     def _submit(self, _args: list[str], _rest: str) -> None:
+        """Submit what was `set`. A form that comes back with errors keeps it, as Slack
+        keeps what you typed: fix the one field and submit again."""
         view_id = self._open_view()
-        self._show_delivery(
-            self.stack.slack.submit_view(self.user, view_id, self.answers.pop(view_id, {}))
-        )
+        delivery = self.stack.slack.submit_view(self.user, view_id, self.answers.get(view_id, {}))
+        self.stack.settle()
+        self._show_new_activity()  # the form again, its errors marked
+        view = self.ws.views.get(view_id)
+        if view is not None and view.errors:
+            kept = "; ".join(
+                f"{name} = {_shown(value)}" for name, value in self.answers.get(view_id, {}).items()
+            )
+            self._print(
+                f"  (fix the field marked ! and submit again; kept: {kept or 'nothing set'})"
+            )
+        else:
+            self.answers.pop(view_id, None)
+        self._show_delivery(delivery)
 
     def _cancel(self, _args: list[str], _rest: str) -> None:
         view_id = self._open_view()
@@ -644,6 +657,13 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 def _after_first(rest: str) -> str:
     """What follows the first word: the text of ``reply m3 <text>`` as it was typed."""
     return rest.strip().split(None, 1)[1]
+
+
+def _shown(value: object) -> str:
+    """A value that was `set`, on one short line."""
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _split(rest: str) -> list[str]:

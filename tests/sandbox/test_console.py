@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.sandbox.console import Console
 from bot.sandbox.stack import SandboxStack
-from storage.models import CheckinNudge, CheckinOccurrence, OccurrenceStatus
+from storage.models import CheckinNudge, CheckinOccurrence, CheckinSchedule, OccurrenceStatus
 
 
 def _session(stack: SandboxStack, script: str) -> str:
@@ -193,3 +193,22 @@ def test_wait_posts_the_weekly_digest_at_its_hour(stack: SandboxStack) -> None:
     digest = waited.split("Weekly digest", 1)[0].rsplit("── m", 1)[1]
     assert "16:00 ──" in digest  # Friday 16:00, not when the wait ended
     assert "(it is now Fri 04 Dec 17:00 UTC; 1 digests" in waited
+
+
+def test_a_form_refused_with_errors_keeps_what_was_typed(stack: SandboxStack) -> None:
+    out = _session(
+        stack,
+        "as carla\n/grievance The build is red\nas ana\n/grievance lead me\n/grievance checkin\n"
+        "set checkin_time 25:99\nset checkin_rating_questions Are releases predictable now?\n"
+        "submit\nset checkin_time 10:00\nsubmit\n",
+    )
+    refused = out.split("ana> submit", 1)[1].split("ana> set checkin_time 10:00", 1)[0]
+    assert "  ! Choose the time." in refused  # the error, by its field
+    assert refused.rstrip().endswith(
+        "(fix the field marked ! and submit again; kept: checkin_time = 25:99; "
+        "checkin_rating_questions = Are releases predictable now?)"
+    )
+    assert "scheduled: every weekday at 10:00" in out.rsplit("ana> submit", 1)[1]
+    with stack.db.transaction() as session:
+        [schedule] = session.scalars(select(CheckinSchedule)).all()
+        assert "Are releases predictable now?" in (schedule.questions or "")
