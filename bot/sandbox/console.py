@@ -112,6 +112,8 @@ class Console:
         self.out = out
         self.user = user
         self.channel = channel
+        #: Where someone lands who cannot see the channel the last person was in.
+        self.lobby = channel
         self.refs = _Refs()
         self.answers: dict[str, dict[str, object]] = {}
         self.seen = len(self.ws.activity)
@@ -569,7 +571,7 @@ class Console:
 
     def _as(self, args: list[str], _rest: str) -> None:
         """Become someone else where they can be: your DM becomes theirs, and a private
-        channel they are not in is left for #acme-recovery."""
+        channel they are not in is left for the channel the session started in."""
         if len(args) != 1:
             raise ConsoleError("Usage: as <user>")
         user = self._user_id(args[0])
@@ -581,7 +583,7 @@ class Console:
         if here is not None and here.is_im:
             self.channel = self.ws.dm_channel_for(user).id
         elif here is None or not self._can_see(here):
-            self.channel = "CACME"
+            self.channel = self.lobby
         self._whoami([], "")
         self._show_while_away()
 

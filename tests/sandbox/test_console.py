@@ -212,3 +212,8 @@ def test_a_form_refused_with_errors_keeps_what_was_typed(stack: SandboxStack) ->
     with stack.db.transaction() as session:
         [schedule] = session.scalars(select(CheckinSchedule)).all()
         assert "Are releases predictable now?" in (schedule.questions or "")
+
+
+def test_becoming_someone_who_cannot_see_the_channel_moves_you_out(stack: SandboxStack) -> None:
+    out = _session(stack, "in delivery-internal\nas carla\n")
+    assert out.rstrip().endswith("You are carla (Carla Reyes) in #acme-recovery.")
