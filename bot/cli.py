@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         "sandbox", help="try the bot offline against a local Slack emulator"
     )
     sandbox.add_argument(
-        "--demo", action="store_true", help="replay the guided tour instead of reading input"
+        "--demo",
+        action="store_true",
+        help="replay the guided tour, on a throwaway database of its own",
     )
     commands.add_parser("check", help="check settings, Slack token and scopes, and the database")
     db = commands.add_parser("db", help="database schema: upgrade or show the revision")
@@ -156,11 +158,10 @@ def _tick(settings: Settings, at: datetime | None) -> int:
 
 
 def _sandbox(settings: Settings, demo: bool = False) -> int:
-    from bot.sandbox.session import DEMO_SCRIPT, run_sandbox
+    from bot.sandbox.session import run_demo, run_sandbox
 
     if demo:
-        with DEMO_SCRIPT.open(encoding="utf-8") as script:
-            return run_sandbox(settings, script, sys.stdout)
+        return run_demo(settings, sys.stdout)
     return run_sandbox(settings, sys.stdin, sys.stdout)
 
 

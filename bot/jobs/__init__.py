@@ -23,17 +23,22 @@ logger = logging.getLogger("grievance_bot.jobs")
 
 @dataclass(frozen=True)
 class Job:
-    """A named kind of due work; ``run`` returns how many items it handled."""
+    """A named kind of due work; ``run`` returns how many items it handled.
+
+    ``next_due`` says when the job next has something to do after a moment (None: nothing
+    known); housekeeping has no such instant, any tick will do.
+    """
 
     name: str
     run: Callable[[Database, WebClient, datetime], int]
+    next_due: Callable[[Database, datetime], datetime | None] | None = None
 
 
 JOBS: tuple[Job, ...] = (
-    Job("check-ins", checkins.run),
-    Job("nudges", nudges.run),
-    Job("digests", digests.run),
-    Job("interview reminders", interview_reminders.run),
+    Job("check-ins", checkins.run, checkins.next_due),
+    Job("nudges", nudges.run, nudges.next_due),
+    Job("digests", digests.run, digests.next_due),
+    Job("interview reminders", interview_reminders.run, interview_reminders.next_due),
     Job("housekeeping", housekeeping.run),
 )
 
@@ -48,3 +53,12 @@ def run_due(db: Database, client: WebClient, now: datetime) -> dict[str, int]:
             logger.exception("job failed", extra={"job": job.name})
             done[job.name] = -1
     return done
+
+
+def next_due(db: Database, after: datetime) -> datetime | None:
+    """The first instant after ``after`` at which some job has work, given what is stored
+    now; a clock that jumps (the sandbox's ``wait``) stops there, runs ``run_due`` and asks
+    again, so each occurrence runs at its own time and what one creates (a check-in's
+    nudges) is found on the next ask."""
+    found = [due for job in JOBS if job.next_due and (due := job.next_due(db, after))]
+    return min(found, default=None)

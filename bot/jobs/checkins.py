@@ -102,6 +102,12 @@ def run(
     return _post_all(db, client, claimed, pacer or ChannelPacer(), moment)
 
 
+def next_due(db: Database, after: datetime) -> datetime | None:
+    """When the next check-in falls due after ``after``."""
+    with db.transaction() as session:
+        return playbook.next_due_at(session=session, after=as_utc(after))
+
+
 def _claim_due(db: Database, schedule_id: int, now: datetime) -> list[_Claimed]:
     """Claim (or skip) what is due for one schedule, then move its cursor on."""
     with db.transaction() as session:

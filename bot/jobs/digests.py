@@ -39,6 +39,12 @@ def run(db: Database, client: WebClient, now: datetime) -> int:
     return posted
 
 
+def next_due(db: Database, after: datetime) -> datetime | None:
+    """When the next weekly digest falls due after ``after``."""
+    with db.transaction() as session:
+        return digest.next_due_at(session=session, after=after)
+
+
 def _claim_and_post(
     db: Database, client: WebClient, case_id: int, due_at: datetime, now: datetime
 ) -> int:

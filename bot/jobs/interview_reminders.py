@@ -40,6 +40,12 @@ def run(db: Database, client: WebClient, now: datetime) -> int:
     return sent
 
 
+def next_due(db: Database, after: datetime) -> datetime | None:
+    """When the next interview reminder falls due after ``after``."""
+    with db.transaction() as session:
+        return interviews.next_reminder_at(session=session, after=after)
+
+
 def _remind(db: Database, client: WebClient, interview_id: int, now: datetime) -> int:
     """Claim, then DM; 0 when another run claimed this reminder first."""
     with db.transaction() as session:

@@ -43,6 +43,15 @@ def run(
     return sent + _watch_cases(db, client, now)
 
 
+def next_due(db: Database, after: datetime) -> datetime | None:
+    """When the next nudge falls due after ``after`` (the silence and health watch has no
+    instant of its own: it runs on every tick)."""
+    with db.transaction() as session:
+        return nudges.next_nudge_at(
+            session=session, after=after, default_timezone=_default_timezone()
+        )
+
+
 def _default_timezone() -> str:
     """``DEFAULT_TIMEZONE`` for people whose Slack zone is unknown (UTC if unreadable)."""
     try:

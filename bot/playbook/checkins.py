@@ -520,6 +520,19 @@ def walkable(*, session: Session) -> list[int]:
     )
 
 
+def next_due_at(*, session: Session, after: datetime) -> datetime | None:
+    """The first instant after ``after`` at which a running schedule of an open case has
+    a check-in due, or None: lets a clock that jumps ahead (the sandbox's ``wait``) stop at
+    each check-in instead of catching them all up at once."""
+    schedules = session.scalars(
+        select(CheckinSchedule)
+        .join(Case, Case.id == CheckinSchedule.case_id)
+        .where(CheckinSchedule.paused.is_(False), Case.closed_at.is_(None))
+    )
+    found = [due for s in schedules if (due := next_due(rule_of(s), after)) is not None]
+    return min(found, default=None)
+
+
 @dataclass(frozen=True)
 class DueTime:
     """One due time found by a walk: post it (``late`` or on time), or record it ``missed``."""

@@ -241,6 +241,14 @@ def due_digests(*, session: Session, now: datetime) -> list[tuple[int, datetime]
     return due
 
 
+def next_due_at(*, session: Session, after: datetime) -> datetime | None:
+    """The first instant after ``after`` at which an open case's weekly digest is due."""
+    open_cases = session.scalars(
+        select(Case).where(Case.stage != Stage.RECOVERED, Case.closed_at.is_(None))
+    )
+    return min((next_due_after(schedule_of(case), after) for case in open_cases), default=None)
+
+
 def claim_run(*, session: Session, case_id: int, due_at: datetime) -> bool:
     """Take one due digest; False when another run (thread, process) took it first.
 

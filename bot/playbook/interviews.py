@@ -548,21 +548,31 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def due_reminders(*, session: Session, now: datetime) -> list[int]:
-    """Interviews not answered ``interview_reminder_hours`` after the invitation, never
-    reminded; the caller claims each before sending."""
+def _reminder_times(session: Session) -> list[tuple[int, datetime]]:
+    """(interview id, when its reminder is due) of every interview still owed one."""
     rows = session.execute(
         select(Interview.id, Interview.invited_at, Case.interview_reminder_hours)
         .join(Case, Case.id == Interview.case_id)
         .where(Interview.status != InterviewStatus.ANSWERED, Interview.reminded_at.is_(None))
         .order_by(Interview.id)
     )
-    moment = _aware(now)
     return [
-        interview_id
+        (interview_id, _aware(invited_at) + timedelta(hours=hours))
         for interview_id, invited_at, hours in rows
-        if _aware(invited_at) + timedelta(hours=hours) <= moment
     ]
+
+
+def due_reminders(*, session: Session, now: datetime) -> list[int]:
+    """Interviews not answered ``interview_reminder_hours`` after the invitation, never
+    reminded; the caller claims each before sending."""
+    moment = _aware(now)
+    return [interview_id for interview_id, due in _reminder_times(session) if due <= moment]
+
+
+def next_reminder_at(*, session: Session, after: datetime) -> datetime | None:
+    """The first instant after ``after`` at which an interview reminder falls due."""
+    moment = _aware(after)
+    return min((due for _id, due in _reminder_times(session) if due > moment), default=None)
 
 
 def claim_reminder(*, session: Session, interview_id: int, now: datetime) -> bool:

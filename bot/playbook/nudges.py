@@ -138,24 +138,48 @@ def _fresh_occurrences(*, session: Session, now: datetime) -> list[CheckinOccurr
     return [o for o in found if posted_time(o) >= since]
 
 
-def due_nudges(*, session: Session, now: datetime, default_timezone: str = "UTC") -> list[DueNudge]:
-    """Everyone to nudge at ``now``; the caller claims each before sending."""
-    due: list[DueNudge] = []
+def _owed(
+    *, session: Session, now: datetime, default_timezone: str
+) -> list[tuple[CheckinOccurrence, Person, ZoneInfo]]:
+    """(check-in, person, their zone) for everyone a fresh check-in may still nudge."""
+    owed = []
     for occurrence in _fresh_occurrences(session=session, now=now):
-        schedule = occurrence.schedule
         done = answered(session=session, occurrence_id=occurrence.id) | set(
             session.scalars(
                 select(CheckinNudge.person_id).where(CheckinNudge.occurrence_id == occurrence.id)
             )
         )
+        for person in audience(session=session, schedule=occurrence.schedule):
+            if person.id not in done and person.slack_user_id:
+                owed.append((occurrence, person, zone(person.timezone, default_timezone)))
+    return owed
+
+
+def due_nudges(*, session: Session, now: datetime, default_timezone: str = "UTC") -> list[DueNudge]:
+    """Everyone to nudge at ``now``; the caller claims each before sending."""
+    return [
+        DueNudge(occurrence.id, person.id, person.slack_user_id or "")
+        for occurrence, person, tz in _owed(
+            session=session, now=now, default_timezone=default_timezone
+        )
+        if is_due(now, posted_time(occurrence), occurrence.schedule.nudge_after_minutes, tz)
+    ]
+
+
+def next_nudge_at(
+    *, session: Session, after: datetime, default_timezone: str = "UTC"
+) -> datetime | None:
+    """The first instant after ``after`` at which someone falls due for a nudge."""
+    moment = aware(after)
+    found = []
+    for occurrence, _person, tz in _owed(
+        session=session, now=after, default_timezone=default_timezone
+    ):
         posted = posted_time(occurrence)
-        for person in audience(session=session, schedule=schedule):
-            if person.id in done or not person.slack_user_id:
-                continue
-            tz = zone(person.timezone, default_timezone)
-            if is_due(now, posted, schedule.nudge_after_minutes, tz):
-                due.append(DueNudge(occurrence.id, person.id, person.slack_user_id))
-    return due
+        at = nudge_at(posted, occurrence.schedule.nudge_after_minutes, tz)
+        if at > moment and at - posted <= MAX_AGE:
+            found.append(at)
+    return min(found, default=None)
 
 
 def claim(*, session: Session, nudge: DueNudge, now: datetime) -> bool:

@@ -7,15 +7,17 @@ Lines come from a terminal or a script (``grievance-bot sandbox < demo.txt``).
 
 from __future__ import annotations
 
+import logging
 import re
 import shlex
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from bot.ids import Callback
-from bot.jobs import run_due
+from bot.jobs import next_due, run_due
 from bot.sandbox.render import (
     describe_actions,
     describe_inputs,
@@ -27,14 +29,16 @@ from bot.sandbox.render import (
 )
 from bot.sandbox.slack_side import Delivery
 from bot.sandbox.stack import SandboxStack
-from bot.sandbox.workspace import Activity, Ephemeral
+from bot.sandbox.workspace import Activity, Channel, Ephemeral, SlackError
+
+logger = logging.getLogger("grievance_bot.sandbox")
 
 HELP = """\
 You are a Slack user in a local sandbox workspace. Commands:
   /grievance <text>          run the slash command in the current channel
   say <text>                 post a message in the current channel
   reply <ref> <text>         reply in the thread of message <ref>
-  edit <ref> <text>          edit your message <ref>;   delete <ref>  delete it
+  edit <ref> <text>          edit your own message <ref>; delete <ref>  delete it
   react <ref> <emoji>        add a reaction;             unreact <ref> <emoji>
   click <ref> <action> [value]   press a button shown as (click ...)
   choose <ref> <action> <option> pick from a menu shown as (choose ...)
@@ -46,9 +50,12 @@ You are a Slack user in a local sandbox workspace. Commands:
                              nudges, reminders, digests); also `wait until next monday 09:31`
                              (UTC) or `wait until 2026-12-01T09:30Z`
   as <user> | in <channel>   switch who you are or where you are
+  dm                         go to your direct messages with the bot (`in <channel>` leaves)
   users | channels | whoami  list people and channels, or show where you are
   help | quit
-Lines starting with # are comments (handy in scripts)."""
+Lines starting with # are comments (handy in scripts). Slack's rules apply: you post only
+in channels you are in, edit and delete only your own messages, and see private channels
+only as a member; what Slack refuses is shown as a line starting with `!`."""
 
 
 @dataclass
@@ -105,9 +112,14 @@ class Console:
         self.out = out
         self.user = user
         self.channel = channel
+        #: Where someone lands who cannot see the channel the last person was in.
+        self.lobby = channel
         self.refs = _Refs()
         self.answers: dict[str, dict[str, object]] = {}
         self.seen = len(self.ws.activity)
+        #: Where in the activity log each person stopped acting: what reached them after
+        #: that, while someone else was at the keyboard, is shown when they come back.
+        self.left_at: dict[str, int] = {}
         self._commands: dict[str, Callable[[list[str], str], None]] = {
             "say": self._say,
             "reply": self._reply,
@@ -125,6 +137,7 @@ class Console:
             "wait": self._wait,
             "as": self._as,
             "in": self._in,
+            "dm": self._dm,
             "users": self._users,
             "channels": self._channels,
             "whoami": self._whoami,
@@ -138,7 +151,7 @@ class Console:
         self._whoami([], "")
         while True:
             if interactive:
-                self.out.write(f"{self._name(self.user)} in #{self._channel_name()}> ")
+                self.out.write(f"{self._name(self.user)} in {self._where()}> ")
                 self.out.flush()
             line = lines.readline()
             if not line:
@@ -155,7 +168,11 @@ class Console:
             self.handle(line)
 
     def handle(self, line: str) -> None:
-        """Carry out one line and print what the bot did in response."""
+        """Carry out one line and print what the bot did in response.
+
+        Whatever goes wrong (a typo, something Slack refuses, a bot that does not answer)
+        is one line starting with ``!``: a newcomer's session never ends on a traceback.
+        """
         try:
             if line.startswith("/"):
                 command, _, text = line.partition(" ")
@@ -168,10 +185,13 @@ class Console:
                 if handler is None:
                     raise ConsoleError(f"Unknown command {word!r}. Type `help`.")
                 handler(_split(rest), rest)
-        except ConsoleError as problem:
-            self._print(f"  ! {problem}")
-        except ValueError as problem:  # the emulator refusing what Slack would refuse
-            self._print(f"  ! {problem}")
+        except SlackError as refused:
+            self._problem(f"Slack says {refused.code}{_SLACK_ERRORS.get(refused.code, '')}")
+        except (ConsoleError, ValueError) as problem:  # ValueError: the emulator refusing
+            self._problem(str(problem))
+        except Exception as failure:  # the session outlives any one line; details at DEBUG
+            logger.debug("sandbox line failed", exc_info=True)
+            self._problem(f"That did not work ({type(failure).__name__}: {failure}).")
         self.stack.settle()
         self._show_new_activity()
 
@@ -180,6 +200,10 @@ class Console:
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+    def _problem(self, text: str) -> None:
+        """One ``!`` line, whatever the message: scripts and people scan for these."""
+        self._print("  ! " + " ".join(text.split()))
 
     def _names(self) -> dict[str, str]:
         names = {u.id: u.name for u in self.ws.users.values()}
@@ -190,34 +214,66 @@ class Console:
         user = self.ws.users.get(user_id)
         return user.name if user else user_id
 
-    def _channel_name(self, channel_id: str | None = None) -> str:
-        channel = self.ws.channels.get(channel_id or self.channel)
+    def _where(self) -> str:
+        """Where you are: ``#acme-recovery``, or ``your DM with grievance-bot``."""
+        label = self._label(self.channel)
+        return "your DM with grievance-bot" if label.startswith("@") else label
+
+    def _label(self, channel_id: str) -> str:
+        """A channel as Slack's sidebar names it: ``#acme-recovery``; a DM by the bot's name."""
+        channel = self.ws.channels.get(channel_id)
         if channel is None:
-            return channel_id or self.channel
-        if channel.is_im:
-            return "DM with grievance-bot"
-        return channel.name
+            return channel_id
+        return "@grievance-bot" if channel.is_im else f"#{channel.name}"
 
     def _show_delivery(self, delivery: Delivery | None) -> None:
         if delivery is not None and delivery.status not in {200, 0}:
-            self._print(f"  ! the bot answered HTTP {delivery.status}: {delivery.body[:200]}")
+            self._problem(f"the bot answered HTTP {delivery.status}: {delivery.body[:200]}")
         if delivery is not None and delivery.status == 0:
-            self._print(
-                "  ! the bot did not answer within 3 seconds (Slack would show 'operation_timeout')"
+            self._problem(
+                "the bot did not answer within 3 seconds (Slack would show 'operation_timeout')"
             )
 
     def _show_new_activity(self) -> None:
         for activity in self.ws.activities_since(self.seen):
             self.seen = max(self.seen, activity.seq)
-            if activity.user not in {None, self.user} and activity.kind in {
-                "ephemeral",
-                "modal_open",
-                "modal_update",
-                "modal_push",
-                "home",
-            }:
+            if activity.user not in {None, self.user} and activity.kind in _PRIVATE:
                 continue  # someone else's private view
-            self._print(self._render(activity))
+            if shown := self._render(activity):
+                self._print(shown)
+
+    def _show_while_away(self) -> None:
+        """What reached the current user while someone else was acting, once.
+
+        Their ephemerals were hidden then, so they are shown in full (with refs to click);
+        their DMs were shown as they came, so each is named again in one line.
+        """
+        since = self.left_at.pop(self.user, 0)
+        ephemerals: dict[str, Activity] = {}
+        dms: dict[str, Activity] = {}
+        for activity in self.ws.activities_since(since):
+            if activity.kind == "ephemeral" and activity.user == self.user and activity.ts:
+                ephemerals[activity.ts] = activity
+            elif activity.kind in {"message", "file"} and activity.ts and self._is_my_dm(activity):
+                dms[activity.ts] = activity
+        lines = [shown for a in ephemerals.values() if (shown := self._render(a))]
+        lines += [shown for a in dms.values() if (shown := self._dm_line(a))]
+        if lines:
+            self._print("While you were away:")
+            for line in lines:
+                self._print(line)
+
+    def _is_my_dm(self, activity: Activity) -> bool:
+        channel = self.ws.channels.get(activity.channel or "")
+        return channel is not None and channel.is_im and self.user in channel.members
+
+    def _dm_line(self, activity: Activity) -> str:
+        message = self.ws.find_message(activity.channel or "", activity.ts or "")
+        if message is None:
+            return ""
+        ref = self.refs.for_message(message.channel, message.ts)
+        first = (message.text or "(a message with blocks)").strip().splitlines()[0]
+        return f"  {ref} · DM from grievance-bot: {first[:100]}"
 
     def _render(self, activity: Activity) -> str:
         names = self._names()
@@ -233,7 +289,7 @@ class Console:
                     activity.channel, message.thread_ts or ""
                 )
             kind = "message" if activity.kind == "file" else activity.kind
-            where = self._channel_name(channel.id)
+            where = self._label(channel.id)
             if channel.is_im:
                 kind = "dm"
                 people = sorted(m for m in channel.members if m != self.ws.bot_user_id)
@@ -261,14 +317,16 @@ class Console:
                 data,
                 names,
                 ref=self.refs.for_ephemeral(ephemeral),
-                channel_name=self._channel_name(ephemeral.channel),
+                channel_name=self._label(ephemeral.channel),
                 kind="ephemeral",
             )
         if (
             activity.kind in {"modal_open", "modal_update", "modal_push", "home"}
             and activity.view_id
         ):
-            view = self.ws.views[activity.view_id]
+            view = self.ws.views.get(activity.view_id)
+            if view is None:  # closed again before it was shown
+                return ""
             return render_view(
                 view.payload, names, ref=self.refs.for_view(view.id), errors=view.errors
             )
@@ -280,6 +338,8 @@ class Console:
 
     def _message(self, ref: str) -> tuple[str, str]:
         if ref not in self.refs.messages:
+            if ref in self.refs.ephemerals or ref in self.refs.views:
+                raise ConsoleError(f"{ref} is not a channel message; only click or choose on it.")
             raise ConsoleError(
                 f"No message {ref!r}; use a ref shown as m<number> (or e<number> "
                 "for buttons on a private message)."
@@ -317,20 +377,25 @@ class Console:
         if len(args) < 2:
             raise ConsoleError("Usage: reply <ref> <text>")
         channel, ts = self._message(args[0])
+        self.ws.channel_as_seen_by(self.user, channel, to_post=True)
         self.channel = channel
-        self._post(rest.split(" ", 1)[1], thread_ts=ts)
+        self._post(_after_first(rest), thread_ts=ts)
 
     def _edit(self, args: list[str], rest: str) -> None:
         if len(args) < 2:
             raise ConsoleError("Usage: edit <ref> <text>")
-        self._show_delivery(
-            self.stack.slack.edit_message(*self._message(args[0]), rest.split(" ", 1)[1])
-        )
+        channel, ts = self._message(args[0])
+        delivery = self.stack.slack.edit_message(self.user, channel, ts, _after_first(rest))
+        self._print(f"  ✓ edited {args[0]}")
+        self._show_delivery(delivery)
 
     def _delete(self, args: list[str], _rest: str) -> None:
         if len(args) != 1:
             raise ConsoleError("Usage: delete <ref>")
-        self._show_delivery(self.stack.slack.delete_message(*self._message(args[0])))
+        channel, ts = self._message(args[0])
+        delivery = self.stack.slack.delete_message(self.user, channel, ts)
+        self._print(f"  ✓ deleted {args[0]}")
+        self._show_delivery(delivery)
 
     def _react(self, args: list[str], _rest: str, remove: bool = False) -> None:
         if len(args) != 2:
@@ -347,7 +412,9 @@ class Console:
             ephemeral = self.refs.ephemerals[ref]
             return {"ephemeral": ephemeral, "blocks": ephemeral.blocks}
         if ref in self.refs.views:
-            view = self.ws.views[self.refs.views[ref]]
+            view = self.ws.views.get(self.refs.views[ref])
+            if view is None:
+                raise ConsoleError(f"{ref} has been closed.")
             return {"view_id": view.id, "blocks": view.payload.get("blocks", [])}
         channel, ts = self._message(ref)
         message = self.ws.find_message(channel, ts)
@@ -390,7 +457,7 @@ class Console:
             raise ConsoleError("Usage: set <field> <value>")
         view_id = self._open_view()
         fields = {f.block_id: f for f in describe_inputs(self.ws.views[view_id].payload)}
-        name, typed = args[0], rest.split(" ", 1)[1].replace("\\n", "\n")
+        name, typed = args[0], _after_first(rest).replace("\\n", "\n")
         if name not in fields:
             raise ConsoleError(f"The modal has no field {name!r}; fields: {', '.join(fields)}")
         self.answers.setdefault(view_id, {})[name] = self._answer(fields[name], typed)
@@ -419,10 +486,23 @@ class Console:
         return typed
 
     def _submit(self, _args: list[str], _rest: str) -> None:
+        """Submit what was `set`. A form that comes back with errors keeps it, as Slack
+        keeps what you typed: fix the one field and submit again."""
         view_id = self._open_view()
-        self._show_delivery(
-            self.stack.slack.submit_view(self.user, view_id, self.answers.pop(view_id, {}))
-        )
+        delivery = self.stack.slack.submit_view(self.user, view_id, self.answers.get(view_id, {}))
+        self.stack.settle()
+        self._show_new_activity()  # the form again, its errors marked
+        view = self.ws.views.get(view_id)
+        if view is not None and view.errors:
+            kept = "; ".join(
+                f"{name} = {_shown(value)}" for name, value in self.answers.get(view_id, {}).items()
+            )
+            self._print(
+                f"  (fix the field marked ! and submit again; kept: {kept or 'nothing set'})"
+            )
+        else:
+            self.answers.pop(view_id, None)
+        self._show_delivery(delivery)
 
     def _cancel(self, _args: list[str], _rest: str) -> None:
         view_id = self._open_view()
@@ -431,7 +511,8 @@ class Console:
         self._print("  (closed)")
 
     def _wait(self, args: list[str], rest: str) -> None:
-        """Advance the sandbox clock and run the due work, as the scheduler would."""
+        """Move the sandbox clock on, stopping at each instant something falls due (a
+        check-in, a nudge, a reminder, a digest) to run it there, as the scheduler would."""
         if args[:2] == ["until", "next"] and len(args) == 4:
             target = self._next_weekday_time(args[2], args[3])
         elif len(args) == 2 and args[0] == "until":
@@ -448,13 +529,24 @@ class Console:
             target = self.now + timedelta(**{_UNITS[unit]: amount})
         if target < self.now:
             raise ConsoleError("The sandbox clock only moves forward.")
-        self.stack.advance(target)
-        done = run_due(self.stack.db, self.stack.app.client, self.now)
-        self.stack.settle()
+        if target - self.now > MAX_WAIT:
+            raise ConsoleError(f"Wait at most {MAX_WAIT.days} days at a time.")
+        done: Counter[str] = Counter()
+        while (due := next_due(self.stack.db, self.now)) is not None and due <= target:
+            self._run_due_at(due, done)
+        self._run_due_at(target, done)
         happened = ", ".join(f"{count} {name}" for name, count in done.items() if count > 0)
         self._print(
             f"  (it is now {self.now:%a %d %b %H:%M} UTC{'; ' + happened if happened else ''})"
         )
+
+    def _run_due_at(self, moment: datetime, done: Counter[str]) -> None:
+        """Stop the clock at ``moment`` and do what is due there, as the scheduler's tick
+        would; what the bot posted is shown before the clock moves on."""
+        self.stack.advance(moment)
+        done.update(run_due(self.stack.db, self.stack.app.client, self.now))
+        self.stack.settle()
+        self._show_new_activity()
 
     @property
     def now(self) -> datetime:
@@ -478,21 +570,43 @@ class Console:
         self._show_delivery(self.stack.slack.open_home(self.user))
 
     def _as(self, args: list[str], _rest: str) -> None:
+        """Become someone else where they can be: your DM becomes theirs, and a private
+        channel they are not in is left for the channel the session started in."""
         if len(args) != 1:
             raise ConsoleError("Usage: as <user>")
-        self.user = self._user_id(args[0])
+        user = self._user_id(args[0])
+        if self.ws.users[user].is_bot:
+            raise ConsoleError("You can act as ana, ben, carla or dev, not as the bot.")
+        self.left_at[self.user] = self.seen
+        self.user = user
+        here = self.ws.channels.get(self.channel)
+        if here is not None and here.is_im:
+            self.channel = self.ws.dm_channel_for(user).id
+        elif here is None or not self._can_see(here):
+            self.channel = self.lobby
         self._whoami([], "")
+        self._show_while_away()
 
     def _in(self, args: list[str], _rest: str) -> None:
         if len(args) != 1:
             raise ConsoleError("Usage: in <channel>")
         wanted = args[0].lstrip("#").lower()
         for channel in self.ws.channels.values():
-            if wanted in {channel.id.lower(), channel.name.lower()}:
-                self.channel = channel.id
+            if not channel.is_im and wanted in {channel.id.lower(), channel.name.lower()}:
+                self.channel = self.ws.channel_as_seen_by(self.user, channel.id).id
                 self._whoami([], "")
                 return
         raise ConsoleError(f"No channel {args[0]!r}. Type `channels`.")
+
+    def _dm(self, args: list[str], _rest: str) -> None:
+        """Your direct messages with the bot: `say` there is a DM to the bot."""
+        if args:
+            raise ConsoleError("Usage: dm (then say, reply, /grievance ... in your DM)")
+        self.channel = self.ws.dm_channel_for(self.user).id
+        self._whoami([], "")
+
+    def _can_see(self, channel: Channel) -> bool:
+        return self.user in channel.members or not (channel.is_private or channel.is_im)
 
     def _users(self, _args: list[str], _rest: str) -> None:
         for user in self.ws.users.values():
@@ -509,21 +623,49 @@ class Console:
 
     def _channels(self, _args: list[str], _rest: str) -> None:
         for channel in self.ws.channels.values():
-            if channel.is_im:
-                continue
+            if channel.is_im or not self._can_see(channel):
+                continue  # a private channel you are not in does not exist for you
             bot_in = (
                 "bot is a member" if self.ws.bot_user_id in channel.members else "bot NOT invited"
             )
             private = "private" if channel.is_private else "public"
-            self._print(f"  #{channel.name:<20} {private}, {bot_in}")
+            you = "you are in it" if self.user in channel.members else "you are NOT in it"
+            self._print(f"  #{channel.name:<20} {private}, {bot_in}, {you}")
 
     def _whoami(self, _args: list[str], _rest: str) -> None:
         user = self.ws.users[self.user]
-        self._print(f"  You are {user.name} ({user.real_name}) in #{self._channel_name()}.")
+        self._print(f"  You are {user.name} ({user.real_name}) in {self._where()}.")
 
+
+_PRIVATE = frozenset({"ephemeral", "modal_open", "modal_update", "modal_push", "home"})
+
+#: What Slack's refusals mean for the person typing.
+_SLACK_ERRORS = {
+    "not_in_channel": ": you are not a member of this channel, so you cannot post in it",
+    "channel_not_found": ": no such channel for you (private channels exist only for members)",
+    "cant_update_message": ": only a message's author can edit it, and nobody edits the bot's",
+    "cant_delete_message": ": only a message's author can delete it, and nobody deletes the bot's",
+    "message_not_found": ": that message is gone",
+    "thread_not_found": ": that thread's first message is gone",
+}
+
+#: The longest ``wait``: a month of check-ins is plenty to see, and stays quick.
+MAX_WAIT = timedelta(days=31)
 
 _DURATION = re.compile(r"(\d{1,4})\s*([mhd])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def _after_first(rest: str) -> str:
+    """What follows the first word: the text of ``reply m3 <text>`` as it was typed."""
+    return rest.strip().split(None, 1)[1]
+
+
+def _shown(value: object) -> str:
+    """A value that was `set`, on one short line."""
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _split(rest: str) -> list[str]:

@@ -271,7 +271,8 @@ class SlackSide:
     ) -> Delivery:
         """Run a slash command; an ack with text or blocks is shown as Slack shows it."""
         ws = self.workspace
-        user, channel = ws.get_user(user_id), ws.get_channel(channel_id)
+        user = ws.get_user(user_id)
+        channel = ws.channel_as_seen_by(user_id, channel_id, to_post=True)
         team = ws.team_of(user.id)  # the typist's own workspace, not necessarily the bot's
         fields = {
             "token": self.verification_token,
@@ -382,9 +383,7 @@ class SlackSide:
     ) -> tuple[Message, Delivery | None]:
         """A person posts (or replies in a thread); the bot gets `message` if it is in there."""
         ws = self.workspace
-        channel = ws.get_channel(channel_id)
-        if user_id not in channel.members:
-            raise SlackError("not_in_channel")
+        channel = ws.channel_as_seen_by(user_id, channel_id, to_post=True)
         if thread_ts:
             parent = ws.find_message(channel.id, thread_ts)
             if parent is None:
@@ -399,11 +398,14 @@ class SlackSide:
         }
         return message, self._deliver_if_member(channel, event)
 
-    def edit_message(self, channel: str, ts: str, new_text: str) -> Delivery | None:
-        """The author edits a message: a hidden `message_changed` event."""
+    def edit_message(self, user_id: str, channel: str, ts: str, new_text: str) -> Delivery | None:
+        """The author edits a message: a hidden `message_changed` event.
+
+        Anyone else, and anyone at all for the bot's posts, gets `cant_update_message`.
+        """
         ws = self.workspace
         with ws.lock:
-            message = ws.get_message(channel, ts)
+            message = self._own_message(user_id, channel, ts, refused="cant_update_message")
             previous = ws.message_json(message)
             message.text, message.edited = slack_escape(new_text), True
             current = ws.message_json(message)
@@ -421,11 +423,14 @@ class SlackSide:
         }
         return self._deliver_if_member(ws.get_channel(channel), event)
 
-    def delete_message(self, channel: str, ts: str) -> Delivery | None:
-        """The author deletes a message: a hidden `message_deleted` event."""
+    def delete_message(self, user_id: str, channel: str, ts: str) -> Delivery | None:
+        """The author deletes a message: a hidden `message_deleted` event.
+
+        Anyone else gets `cant_delete_message`; so does everyone for the bot's posts.
+        """
         ws = self.workspace
         with ws.lock:
-            message = ws.get_message(channel, ts)
+            message = self._own_message(user_id, channel, ts, refused="cant_delete_message")
             previous = ws.message_json(message)
             ws.messages.remove(message)
         event_ts = ws.new_ts()
@@ -442,6 +447,16 @@ class SlackSide:
         }
         return self._deliver_if_member(ws.get_channel(channel), event)
 
+    def _own_message(self, user_id: str, channel: str, ts: str, *, refused: str) -> Message:
+        """A message `user_id` wrote themselves; a bot's post (even a slash command's
+        in_channel answer shown under their name) or someone else's is `refused`."""
+        ws = self.workspace
+        ws.channel_as_seen_by(user_id, channel)
+        message = ws.get_message(channel, ts)
+        if message.bot_id is not None or message.user != user_id:
+            raise SlackError(refused)
+        return message
+
     def react(self, user_id: str, channel: str, ts: str, name: str) -> Delivery | None:
         """Add a reaction (None if the user had it already or the bot is not in the channel)."""
         return self._reaction("reaction_added", user_id, channel, ts, name)
@@ -455,7 +470,7 @@ class SlackSide:
     ) -> Delivery | None:
         ws = self.workspace
         with ws.lock:
-            ws.get_user(user_id)
+            ws.channel_as_seen_by(user_id, channel)
             message = ws.get_message(channel, ts)
             users = message.reactions.get(name, [])
             adding = kind == "reaction_added"
@@ -515,7 +530,8 @@ class SlackSide:
             payload["container"] = {"type": "view", "view_id": view.id}
             payload["view"] = ws.view_json(view, build_view_state(view.payload, {}))
         elif message is not None:
-            channel, found = ws.get_channel(message[0]), ws.get_message(*message)
+            channel = ws.channel_as_seen_by(user_id, message[0])
+            found = ws.get_message(channel.id, message[1])
             blocks = found.blocks
             payload["container"] = {
                 "type": "message",
@@ -558,11 +574,12 @@ class SlackSide:
     def message_shortcut(self, user_id: str, channel: str, ts: str, callback_id: str) -> Delivery:
         """Run a message shortcut on a message: `message_action`."""
         ws = self.workspace
-        found = ws.get_message(channel, ts)
+        seen = ws.channel_as_seen_by(user_id, channel)
+        found = ws.get_message(seen.id, ts)
         payload = self._interaction_base("message_action", ws.get_user(user_id)) | {
             "action_ts": f"{utcnow().timestamp():.6f}",
             "callback_id": callback_id,
-            "channel": self._channel(ws.get_channel(channel)),
+            "channel": self._channel(seen),
             "message_ts": ts,
             "message": ws.message_json(found),
             "response_url": self._response_url(channel, user_id, None, found.thread_ts),

@@ -476,6 +476,25 @@ class Workspace:
                 raise SlackError("channel_not_found")
             return channel
 
+    def channel_as_seen_by(
+        self, user_id: str, channel_id: str, *, to_post: bool = False
+    ) -> Channel:
+        """The channel as a person may use it, refused with the code Slack gives them.
+
+        A private channel or DM someone is not in does not exist for them
+        (`channel_not_found`); a public one they can open and read, but writing in it
+        (a message, a reply, a slash command) needs membership (`not_in_channel`).
+        """
+        with self.lock:
+            self.get_user(user_id)
+            channel = self.get_channel(channel_id)
+            member = user_id in channel.members
+            if not member and (channel.is_private or channel.is_im):
+                raise SlackError("channel_not_found")
+            if to_post and not member:
+                raise SlackError("not_in_channel")
+            return channel
+
     def dm_channel_for(self, user_id: str) -> Channel:
         """The DM between the bot and `user_id`, opened on first use as Slack does."""
         with self.lock:

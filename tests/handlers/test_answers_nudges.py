@@ -235,11 +235,11 @@ def test_thread_replies_are_text_answers_and_follow_edits_and_deletions(
     stack.settle()
     assert _answers(stack) == [("UCARLA", 1, None, "The demo on Friday went well")]
 
-    stack.slack.edit_message(CHANNEL, reply.ts, "The demo on Friday went really well")
+    stack.slack.edit_message("UCARLA", CHANNEL, reply.ts, "The demo on Friday went really well")
     stack.settle()
     assert _answers(stack)[0][3] == "The demo on Friday went really well"
 
-    stack.slack.delete_message(CHANNEL, reply.ts)
+    stack.slack.delete_message("UCARLA", CHANNEL, reply.ts)
     stack.settle()
     assert _answers(stack) == [("UCARLA", 1, None, "")]
     with stack.db.transaction() as session:  # not mistaken for a grievance reply

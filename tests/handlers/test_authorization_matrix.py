@@ -147,7 +147,18 @@ class World:
         self.stack.settle()
 
     def click(self, user: str, action_id: str, message: Message) -> None:
-        delivery = self.stack.slack.click(user, action_id, message=(message.channel, message.ts))
+        """Press a button; on someone else's DM the press is forged (Slack shows nobody
+        else that DM, so its emulator refuses), since the bot must refuse it anyway."""
+        channel = self.stack.workspace.get_channel(message.channel)
+        forged = user not in channel.members
+        channel.members.add(user)
+        try:
+            delivery = self.stack.slack.click(
+                user, action_id, message=(message.channel, message.ts)
+            )
+        finally:
+            if forged:
+                channel.members.discard(user)
         assert delivery.status == 200, delivery.body
         self.stack.settle()
 

@@ -112,8 +112,8 @@ def test_messages_outside_grievance_threads_and_bot_messages_are_not_stored(
         delivery, _ = stack.slack.deliver_event(event)
         assert delivery.status == 200
     stack.settle()
-    stack.slack.edit_message("CACME", chatter.ts, "Morning all (edited)")
-    stack.slack.delete_message("CACME", chatter.ts)
+    stack.slack.edit_message("UCARLA", "CACME", chatter.ts, "Morning all (edited)")
+    stack.slack.delete_message("UCARLA", "CACME", chatter.ts)
     stack.settle()
 
     assert _replies(stack) == []
@@ -124,9 +124,9 @@ def test_messages_outside_grievance_threads_and_bot_messages_are_not_stored(
 def test_an_edit_keeps_the_earlier_text_as_a_revision(stack: SandboxStack) -> None:
     root = _file(stack, "UANA", "CACME", "Invoices are two months late")
     reply = _reply(stack, "UCARLA", root, "We pay in 30 days, you should too")
-    stack.slack.edit_message("CACME", reply.ts, "We pay in 30 days; please do the same")
+    stack.slack.edit_message("UCARLA", "CACME", reply.ts, "We pay in 30 days; please do the same")
     stack.settle()
-    stack.slack.edit_message("CACME", reply.ts, "We pay in 30 days. Please match that.")
+    stack.slack.edit_message("UCARLA", "CACME", reply.ts, "We pay in 30 days. Please match that.")
     stack.settle()
 
     [entry] = _replies(stack)
@@ -173,9 +173,9 @@ def test_a_deletion_blanks_the_reply_and_drops_its_revisions(stack: SandboxStack
     root = _file(stack, "UANA", "CACME", "The release broke checkout")
     _reply(stack, "UBEN", root, "Rolling back now")
     gone = _reply(stack, "UCARLA", root, "Honestly this team is hopeless")
-    stack.slack.edit_message("CACME", gone.ts, "Honestly this is hopeless")
+    stack.slack.edit_message("UCARLA", "CACME", gone.ts, "Honestly this is hopeless")
     stack.settle()
-    stack.slack.delete_message("CACME", gone.ts)
+    stack.slack.delete_message("UCARLA", "CACME", gone.ts)
     stack.settle()
 
     first, second = _replies(stack)

@@ -474,7 +474,7 @@ def test_events_with_retry_headers_and_membership(slack: SlackSide, bot: FakeBot
     slack.react("UANA", "CACME", message.ts, "eyes")
     event = json.loads(bot.received[-1].body)["event"]
     assert event["type"] == "reaction_added" and event["item_user"] == "UCARLA"
-    slack.edit_message("CACME", reply.ts, "Today, by 5pm")
+    slack.edit_message("UANA", "CACME", reply.ts, "Today, by 5pm")
     assert json.loads(bot.received[-1].body)["event"]["subtype"] == "message_changed"
 
     count = len(bot.received)
