@@ -372,6 +372,16 @@ class SlackSide:
         like Slack's published samples reach the bot as Slack would send them."""
         return self._send(json.dumps(envelope), "application/json")
 
+    def run_recorded_command(self, fields: Mapping[str, str]) -> Delivery:
+        """Sign and send slash-command fields exactly as given (a recorded payload); the
+        ``response_url`` and ``trigger_id`` are the emulator's own, so answers are shown."""
+        user, channel = str(fields.get("user_id", "")), str(fields.get("channel_id", ""))
+        live = {
+            "response_url": self._response_url(channel, user),
+            "trigger_id": self.new_trigger_id(user),
+        }
+        return self._send(urlencode({**fields, **live}), FORM)
+
     def _deliver_if_member(self, channel: Channel, event: JSON) -> Delivery | None:
         """Slack only sends a channel's events to an app that is in the channel."""
         if self.workspace.bot_user_id not in channel.members:

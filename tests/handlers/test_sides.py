@@ -178,3 +178,33 @@ def test_an_org_wide_install_keeps_one_record_set_and_the_same_sides(
     assert _side_of(org_stack, "UCARLA") is Side.CLIENT
     with org_stack.db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Grievance)) == 3
+
+
+# Shape: Slack's slash command sample (api.slack.com/interactivity/slash-commands, "the
+# payload"), as Enterprise Grid sends it for a member of another workspace of the same
+# organisation: that workspace's team_id and domain, and the organisation's enterprise_id.
+RECORDED_GRID_COMMAND = {
+    "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+    "team_id": "T0DESIGN",
+    "team_domain": "sandbox-design",
+    "enterprise_id": "E0SANDBOX",
+    "enterprise_name": "Sandbox Org",
+    "channel_id": CHANNEL,
+    "channel_name": "acme-recovery",
+    "user_id": "UERIN",
+    "user_name": "erin",
+    "command": "/grievance",
+    "text": "The design review was skipped again",
+    "api_app_id": "A0SANDBOX",
+    "is_enterprise_install": "false",
+}
+
+
+def test_a_recorded_grid_slash_command_is_filed_on_the_team_side(stack: SandboxStack) -> None:
+    _file(stack, "UANA", "The export broke again")
+    assert stack.slack.run_recorded_command(RECORDED_GRID_COMMAND).status == 200
+    stack.settle()
+    posted = [m for m in stack.workspace.messages if m.channel == CHANNEL and m.bot_id][-1]
+    assert "The design review was skipped again" in json.dumps(posted.blocks)
+    assert "(team side)" in json.dumps(posted.blocks)
+    assert _workspace_rows(stack) == ["T0SANDBOX"]
