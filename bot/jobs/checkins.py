@@ -18,8 +18,9 @@ tells each owner once.
 A Slack outage is not a refusal: when Slack cannot be reached, or answers 429 or 5xx
 past the client's own retries, the claim is given back (``retry``) and the next run
 claims it again, while the schedule's grace period lasts (``grace_minutes``, an hour by
-default). Past it the check-in is recorded missed and its owner gets one DM, sent once
-Slack answers again.
+default); past it the check-in is recorded missed and its owner gets one DM, sent once
+Slack answers again. A timeout or a connection cut after the request went out may have
+posted it, so that post is marked failed, not retried.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from http.client import HTTPException
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -235,7 +237,7 @@ def _post_one(
         answer = client.chat_postMessage(
             channel=item.channel, text=checkin_text(view), blocks=checkin_blocks(view)
         )
-    except (OSError, HTTPException) as exc:
+    except URLError as exc:  # no connection was made, so nothing was posted: safe to retry
         raise _SlackDown("unreachable") from exc
     except SlackApiError as exc:
         if is_outage(exc):
