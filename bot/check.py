@@ -7,12 +7,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from slack_sdk.errors import SlackApiError
-
+from bot.preflight import NotReady, open_database, verify_slack
 from bot.settings import Settings
-from bot.slack_client import make_web_client
 from bot.surface import BOT_SCOPES
-from storage.engine import Database
 from storage.migrate import current_revision, head_revision
 
 
@@ -45,20 +42,10 @@ def _slack_findings(settings: Settings) -> list[Finding]:
                 f"set: run will serve HTTP on :{settings.port}/slack/events",
             )
         )
-    client = make_web_client(
-        settings.slack_bot_token.get_secret_value(), settings.slack_api_url, max_retries=1
-    )
     try:
-        auth = client.auth_test()
-    except SlackApiError as exc:
-        error = exc.response.get("error", "unknown error")
-        findings.append(Finding(False, "Slack auth.test", f"refused the token: {error}"))
-        return findings
-    except OSError as exc:
-        findings.append(
-            Finding(False, "Slack auth.test", f"cannot reach {settings.slack_api_url}: {exc}")
-        )
-        return findings
+        auth = verify_slack(settings)
+    except NotReady as exc:
+        return [*findings, Finding(False, "Slack auth.test", str(exc))]
     findings.append(
         Finding(True, "Slack auth.test", f"bot @{auth.get('user')} in workspace {auth.get('team')}")
     )
@@ -80,10 +67,11 @@ def _slack_findings(settings: Settings) -> list[Finding]:
 
 
 def _database_findings(settings: Settings) -> list[Finding]:
-    db = Database.from_url(settings.database_url)
     try:
-        if not db.is_reachable():
-            return [Finding(False, "DATABASE_URL", "the database does not answer")]
+        db = open_database(settings.database_url, migrate=False)
+    except NotReady as exc:
+        return [Finding(False, "Database", str(exc))]
+    try:
         current, head = current_revision(db.engine), head_revision(db.engine)
     finally:
         db.dispose()

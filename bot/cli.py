@@ -113,6 +113,7 @@ def _settings() -> Settings:
 
 def _run(settings: Settings, scheduler: bool = True) -> int:
     from bot.logs import configure_logging
+    from bot.preflight import open_database, verify_slack
     from bot.runtime import build_runtime, serve_http, serve_socket_mode
 
     if not settings.has_slack:
@@ -122,8 +123,10 @@ def _run(settings: Settings, scheduler: bool = True) -> int:
     socket_mode = settings.slack_app_token is not None
     template = MODE_SLACK_SOCKET if socket_mode else MODE_SLACK_HTTP
     print(template.format(port=settings.port, url=settings.slack_api_url), flush=True)
+    verify_slack(settings)
+    db = open_database(settings.database_url)
     configure_logging(settings.log_level_number, settings.secrets())
-    runtime = build_runtime(settings, scheduler=scheduler)
+    runtime = build_runtime(settings, db, scheduler=scheduler)
     if socket_mode:
         serve_socket_mode(runtime)
     else:
@@ -132,21 +135,23 @@ def _run(settings: Settings, scheduler: bool = True) -> int:
 
 
 def _tick(settings: Settings, at: datetime | None) -> int:
+    """Run what is due once. Slack and the database are tried first, before logging
+    starts: when either is unusable, nothing is claimed, so what is due stays due for the
+    next tick, and the operator reads one line saying which variable to fix."""
     from bot.jobs import run_due
     from bot.logs import configure_logging
+    from bot.preflight import open_database, verify_slack
     from bot.slack_client import make_web_client
     from storage.clock import utcnow
-    from storage.engine import Database
-    from storage.migrate import upgrade
 
     if settings.slack_bot_token is None:
         raise SettingsError(
             "SLACK_BOT_TOKEN is missing: tick posts to Slack, so it needs the bot token (xoxb-...)"
         )
+    verify_slack(settings)
+    db = open_database(settings.database_url)
     configure_logging(settings.log_level_number, settings.secrets())
-    db = Database.from_url(settings.database_url)
     try:
-        upgrade(db.engine)
         client = make_web_client(
             settings.slack_bot_token.get_secret_value(), settings.slack_api_url
         )
@@ -178,13 +183,11 @@ def _check(settings: Settings) -> int:
 
 
 def _db(settings: Settings, action: str) -> int:
-    from storage.engine import Database
-    from storage.migrate import current_revision, upgrade
+    from bot.preflight import open_database
+    from storage.migrate import current_revision
 
-    db = Database.from_url(settings.database_url)
+    db = open_database(settings.database_url, migrate=action == "upgrade")
     try:
-        if action == "upgrade":
-            upgrade(db.engine)
         print(f"database at revision {current_revision(db.engine)}")
     finally:
         db.dispose()
@@ -200,12 +203,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     """
     from bot.export_formats import WRITERS
     from bot.playbook.export import UnknownCaseError, build_export
-    from storage.engine import Database
-    from storage.migrate import upgrade
+    from bot.preflight import open_database
 
-    db = Database.from_url(settings.database_url)
+    db = open_database(settings.database_url)
     try:
-        upgrade(db.engine)
         with db.transaction() as session:
             document = build_export(
                 session=session,
@@ -255,13 +256,11 @@ def _purge(settings: Settings, args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
     from bot.playbook import purge
     from bot.playbook.export import UnknownCaseError
-    from storage.engine import Database
-    from storage.migrate import upgrade
+    from bot.preflight import open_database
 
+    db = open_database(settings.database_url)
     configure_logging(settings.log_level_number, settings.secrets())
-    db = Database.from_url(settings.database_url)
     try:
-        upgrade(db.engine)
         plan: purge.UserPurgeSummary | purge.CasePurgeSummary
         with db.transaction() as session:
             if args.user is not None:

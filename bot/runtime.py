@@ -20,7 +20,6 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.web import EVENTS_PATH, SlackWsgiApp
 from storage.engine import Database
-from storage.migrate import upgrade
 
 logger = logging.getLogger("grievance_bot")
 
@@ -46,11 +45,9 @@ class Runtime:
         self.db.dispose()
 
 
-def build_runtime(settings: Settings, *, scheduler: bool = True) -> Runtime:
-    """Migrate the database, build the app, and start the scheduler unless told not to."""
+def build_runtime(settings: Settings, db: Database, *, scheduler: bool = True) -> Runtime:
+    """Build the app on a migrated database; start the scheduler unless told not to."""
     assert settings.slack_bot_token is not None
-    db = Database.from_url(settings.database_url)
-    upgrade(db.engine)
     client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener")
     app = build_app(settings, db, client, executor=executor)

@@ -3,8 +3,11 @@
 Slack answers a refused Web API call with a short error code. Everywhere the bot talks
 to Slack, a refusal is turned into a ``Fault`` here, so the remedy (join and retry, skip
 the person, fall back to plain text) and the sentence shown to whoever acted are the
-same for every feature. Sentences never carry Slack's raw answer: only an error code
-that looks like one is quoted, and the stack trace stays in nobody's sight.
+same for every feature. An outage (Slack unreachable, overloaded, or rate limiting past
+the client's own retries) is told apart from a refusal by ``is_outage``: the same call
+may work later, so scheduled work waits for it instead of giving up. Sentences never
+carry Slack's raw answer: only an error code that looks like one is quoted, and the
+stack trace stays in nobody's sight.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from http.client import HTTPException
 
 from slack_sdk.errors import SlackApiError
 
@@ -27,6 +31,9 @@ class Remedy(StrEnum):
     PERSON = "person"
     #: Slack refused the message's layout or length: send it as plain, trimmed text.
     PLAIN_TEXT = "plain_text"
+    #: Slack is unavailable for now (down, overloaded, rate limiting): the same call may
+    #: work later, so scheduled work tries again instead of giving up.
+    LATER = "later"
     #: Nothing to repair: a short apology to the person, the code in the log.
     NONE = "none"
 
@@ -43,6 +50,11 @@ _REMEDIES: dict[str, Remedy] = {
     "invalid_blocks": Remedy.PLAIN_TEXT,
     "invalid_blocks_format": Remedy.PLAIN_TEXT,
     "msg_too_long": Remedy.PLAIN_TEXT,
+    "ratelimited": Remedy.LATER,
+    "fatal_error": Remedy.LATER,
+    "internal_error": Remedy.LATER,
+    "service_unavailable": Remedy.LATER,
+    "request_timeout": Remedy.LATER,
 }
 
 INVITE_ME = "Invite me there with `/invite @grievance-bot`, then try again."
@@ -88,6 +100,27 @@ class Fault:
 
 
 def fault_of(error: SlackApiError | str) -> Fault:
-    """The fault behind a refusal (or behind an error code)."""
-    code = error if isinstance(error, str) else str(error.response.get("error") or "unknown")
-    return Fault(code=code, remedy=_REMEDIES.get(code, Remedy.NONE))
+    """The fault behind a refusal (or behind an error code).
+
+    An HTTP 429 or 5xx answer is an outage whatever its body says (a proxy's error page
+    has no code at all).
+    """
+    if isinstance(error, str):
+        return Fault(code=error, remedy=_REMEDIES.get(error, Remedy.NONE))
+    code = str(error.response.get("error") or "unknown")
+    status = error.response.status_code
+    remedy = Remedy.LATER if status == 429 or status >= 500 else _REMEDIES.get(code, Remedy.NONE)
+    return Fault(code=code, remedy=remedy)
+
+
+def is_outage(error: BaseException) -> bool:
+    """True when Slack could not be reached or could not serve the call for now.
+
+    A refused call (bad channel, bad token, bad blocks) fails the same way every time;
+    an outage may pass, so the caller can keep the work for a later try. Connection
+    errors and timeouts reach the bot as ``OSError`` (urllib's ``URLError`` is one) or,
+    for a connection cut mid-answer, as ``http.client.HTTPException``.
+    """
+    if isinstance(error, SlackApiError):
+        return fault_of(error).remedy is Remedy.LATER
+    return isinstance(error, OSError | HTTPException)

@@ -485,6 +485,12 @@ class OccurrenceStatus(enum.StrEnum):
     POSTED = "posted"
     SKIPPED = "skipped"
     FAILED = "failed"
+    #: Slack was unavailable when it was posted; a later run within the grace period
+    #: claims it again (check-ins only).
+    RETRY = "retry"
+    #: Slack stayed unavailable until its grace period ran out; its owner is told
+    #: (check-ins only).
+    MISSED = "missed"
 
 
 class CheckinSchedule(Base):
@@ -514,9 +520,12 @@ class CheckinSchedule(Base):
     pause_until: Mapped[date | None] = mapped_column(Date)
     #: Comma-separated ISO dates on which nothing is posted.
     holidays: Mapped[str] = mapped_column(Text, default="")
+    #: How late a due check-in may still be posted: after the bot was down, or while
+    #: Slack is unavailable; past it, it is skipped (or missed, and the owner told).
     grace_minutes: Mapped[int] = mapped_column(default=60)
     nudge_after_minutes: Mapped[int] = mapped_column(default=240)
-    #: Occurrences before this instant have been dealt with (posted, skipped or failed).
+    #: Occurrences before this instant have been claimed: posted, skipped, failed, or
+    #: waiting (``retry``) to be posted once Slack is back.
     checked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

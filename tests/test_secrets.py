@@ -101,7 +101,7 @@ def test_check_command_flags_the_env_file_and_never_echoes_a_refused_token(
         monkeypatch.setenv("SLACK_API_URL", emulator.base_url)
         assert main(["check"]) == 1
     out, err = capsys.readouterr()
-    assert "refused the token: invalid_auth" in out and "chmod 600 .env" in out
+    assert "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)" in out and "chmod 600 .env" in out
     for secret in (bad_token, "NotTheRightOne", SIGNING_SECRET):
         assert secret not in out and secret not in err
 
@@ -131,7 +131,7 @@ def test_check_never_echoes_the_token_when_slack_cannot_be_reached(database_url:
         database_url=database_url,
     )
     details = " ".join(f.detail for f in run_checks(settings))
-    assert "cannot reach" in details
+    assert "SLACK_API_URL http://127.0.0.1:9/api/ cannot be reached" in details
     assert token not in details and SIGNING_SECRET not in details
 
 

@@ -40,6 +40,7 @@ from bot.playbook.checkins import (
     MAX_QUESTIONS,
     RATING,
     CheckinView,
+    MissedNotice,
     PausedNotice,
     ScheduleSummary,
     Tally,
@@ -104,7 +105,7 @@ def _audience_words(audience: Audience) -> str:
 def _intro(view: CheckinView) -> str:
     line = f"{_audience_words(view.audience)} · {plain_escape(view.cadence)}"
     if view.late:
-        line += f"\n:hourglass: Posted late: the bot was down at {view.due_local}."
+        line += f"\n:hourglass: Posted late: it was due at {view.due_local}."
     return line
 
 
@@ -392,4 +393,15 @@ def paused_notice_text(notice: PausedNotice) -> str:
         f"{plain_escape(notice.reason)}. Once I can post there again (the channel is "
         f"unarchived, or I'm invited back), a lead can run "
         f"`/grievance checkin resume {notice.schedule_id}` in it."
+    )
+
+
+def missed_notice_text(notice: MissedNotice) -> str:
+    """The DM to a schedule's owner when Slack stayed unavailable past a check-in's grace
+    period, so they know the silence in the channel was not the client's."""
+    return (
+        f":warning: Check-in *#{notice.schedule_id}* for *{fit(notice.client_name, 200)}*, due "
+        f"{notice.due_local} in <#{notice.channel_id}>, was not posted: Slack was unavailable "
+        "until its grace period ran out. The schedule carries on; the next one is posted as "
+        "usual."
     )

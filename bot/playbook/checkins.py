@@ -8,6 +8,9 @@ a strategy, from how the client said they measure success).
 Each due time is an occurrence row, inserted before anything is posted. The unique
 ``(schedule_id, due_at)`` constraint makes that insert the claim: whichever process
 inserts first posts, every other one gets an ``IntegrityError`` and leaves it alone.
+A post that finds Slack unavailable gives its claim back (``retry``); a later run within
+the schedule's grace period claims it again by a conditional update that only one run
+can win, and past the grace period it is ``missed`` and its owner told, once.
 ``checked_until`` is each schedule's cursor: everything due up to it has been claimed,
 skipped or found already taken, and it only ever moves forward.
 
@@ -23,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, require
@@ -75,6 +78,9 @@ LATE_AFTER = timedelta(minutes=5)
 DELETED = "deleted"
 #: Notice kind: the owner was told their schedule stopped (key: the schedule id).
 PAUSED_NOTICE = "schedule_paused"
+#: Notice kind: the owner was told a check-in was missed while Slack was unavailable
+#: (key: the occurrence id).
+MISSED_NOTICE = "checkin_missed"
 #: chat.postMessage errors that mean the channel can no longer take check-ins.
 CHANNEL_PROBLEMS = {
     "is_archived": "the channel was archived",
@@ -622,10 +628,146 @@ def mark_posted(
 
 
 def mark_failed(*, session: Session, occurrence_id: int, error: str) -> None:
-    """The post failed; the occurrence stays claimed by this failure and is not retried."""
+    """Slack refused the post; the occurrence stays claimed by this failure, not retried."""
     occurrence = session.get_one(CheckinOccurrence, occurrence_id)
     occurrence.status = OccurrenceStatus.FAILED
     occurrence.error = error[:200]
+
+
+def release(*, session: Session, occurrence_id: int, error: str) -> None:
+    """Slack was unavailable: give the claim back, for a later run to post it in time."""
+    occurrence = session.get_one(CheckinOccurrence, occurrence_id)
+    occurrence.status = OccurrenceStatus.RETRY
+    occurrence.error = f"waiting for Slack: {error}"[:200]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An occurrence released after a Slack outage: to post again, or, ``expired``, missed."""
+
+    occurrence_id: int
+    schedule_id: int
+    channel_id: str
+    expired: bool
+
+
+def waiting(*, session: Session, now: datetime) -> list[Waiting]:
+    """Released occurrences, oldest first. One is ``expired`` once its grace period ran
+    out, or when its schedule was paused or its case closed meanwhile (nothing to post)."""
+    moment = as_utc(now)
+    rows = session.execute(
+        select(CheckinOccurrence, CheckinSchedule, Case.closed_at)
+        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+        .join(Case, Case.id == CheckinSchedule.case_id)
+        .where(CheckinOccurrence.status == OccurrenceStatus.RETRY)
+        .order_by(CheckinOccurrence.due_at, CheckinOccurrence.id)
+    ).all()
+    found = []
+    for occurrence, schedule, closed_at in rows:
+        grace = timedelta(minutes=max(schedule.grace_minutes, 0))
+        expired = (
+            schedule.paused or closed_at is not None or moment - as_utc(occurrence.due_at) >= grace
+        )
+        found.append(Waiting(occurrence.id, schedule.id, schedule.channel_id, expired))
+    return found
+
+
+def reclaim(*, session: Session, occurrence_id: int, now: datetime) -> bool:
+    """Claim a released occurrence again to post it; False when another run took it.
+
+    The conditional update is the claim: of two runs, only one sees its row change.
+    """
+    occurrence = session.get_one(CheckinOccurrence, occurrence_id)
+    late = as_utc(now) - as_utc(occurrence.due_at) >= LATE_AFTER
+    return _moved(
+        session, occurrence_id, OccurrenceStatus.CLAIMED, claimed_at=as_utc(now), late=late
+    )
+
+
+def give_up(*, session: Session, occurrence_id: int) -> bool:
+    """Record a released occurrence as missed (its owner is to be told); False when
+    another run did."""
+    return _moved(
+        session,
+        occurrence_id,
+        OccurrenceStatus.MISSED,
+        error="missed: Slack was unavailable until the grace period ran out",
+    )
+
+
+def _moved(session: Session, occurrence_id: int, to: OccurrenceStatus, **values: object) -> bool:
+    """Move an occurrence out of ``retry``, if it still is; True when this call did."""
+    changed = session.execute(
+        update(CheckinOccurrence)
+        .where(
+            CheckinOccurrence.id == occurrence_id,
+            CheckinOccurrence.status == OccurrenceStatus.RETRY,
+        )
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return changed == 1
+
+
+@dataclass(frozen=True)
+class MissedNotice:
+    """Whom to tell that a check-in was never posted because Slack was unavailable."""
+
+    schedule_id: int
+    owner_user_id: str | None
+    channel_id: str
+    client_name: str
+    due_at: datetime
+    timezone: str
+
+    @property
+    def due_local(self) -> str:
+        """When it was due on the schedule's clock, ``Mon 30 Nov 09:30``."""
+        return as_utc(self.due_at).astimezone(zone(self.timezone)).strftime("%a %d %b %H:%M")
+
+
+def untold_misses(*, session: Session) -> list[int]:
+    """Missed occurrences whose owner has not been told yet, oldest first."""
+    told = select(Notice.id).where(
+        Notice.kind == MISSED_NOTICE, Notice.key == cast(CheckinOccurrence.id, String)
+    )
+    return list(
+        session.scalars(
+            select(CheckinOccurrence.id)
+            .where(CheckinOccurrence.status == OccurrenceStatus.MISSED, ~told.exists())
+            .order_by(CheckinOccurrence.id)
+        )
+    )
+
+
+def claim_missed_notice(*, session: Session, occurrence_id: int) -> MissedNotice:
+    """Insert the ``Notice`` that claims telling the owner; the caller commits it before
+    the DM and treats ``IntegrityError`` as "another run is telling them"."""
+    occurrence = session.get_one(CheckinOccurrence, occurrence_id)
+    schedule = occurrence.schedule
+    session.add(Notice(case_id=schedule.case_id, kind=MISSED_NOTICE, key=str(occurrence_id)))
+    session.flush()
+    return MissedNotice(
+        schedule_id=schedule.id,
+        owner_user_id=_owner_user_id(session, schedule),
+        channel_id=schedule.channel_id,
+        client_name=schedule.case.client_name,
+        due_at=as_utc(occurrence.due_at),
+        timezone=schedule.timezone,
+    )
+
+
+def unclaim_missed_notice(*, session: Session, occurrence_id: int) -> None:
+    """The DM did not get through (Slack still unavailable): let a later run tell them."""
+    session.execute(
+        delete(Notice).where(Notice.kind == MISSED_NOTICE, Notice.key == str(occurrence_id))
+    )
+
+
+def _owner_user_id(session: Session, schedule: CheckinSchedule) -> str | None:
+    """Who hears about a schedule: the lead who created it (None once they are gone)."""
+    owner = session.get(Person, schedule.created_by_id) if schedule.created_by_id else None
+    return owner.slack_user_id if owner else None
 
 
 @dataclass(frozen=True)
@@ -672,10 +814,9 @@ def stop_for_channel(*, session: Session, schedule_id: int, error: str) -> Pause
         return None
     session.add(Notice(case_id=schedule.case_id, kind=PAUSED_NOTICE, key=str(schedule_id)))
     session.flush()
-    owner = session.get(Person, schedule.created_by_id) if schedule.created_by_id else None
     return PausedNotice(
         schedule_id=schedule_id,
-        owner_user_id=owner.slack_user_id if owner else None,
+        owner_user_id=_owner_user_id(session, schedule),
         channel_id=schedule.channel_id,
         client_name=schedule.case.client_name,
         cadence=cadence_of(schedule),

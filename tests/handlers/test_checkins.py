@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from bot.jobs import checkins as job
@@ -361,7 +362,7 @@ def test_posted_once_on_time_then_late_within_grace_and_skipped_beyond(
     assert tuesday.status is OccurrenceStatus.SKIPPED and not tuesday.late
     assert wednesday.status is OccurrenceStatus.POSTED and wednesday.late
     late = _checkins(stack)[-1]
-    assert "Posted late: the bot was down at 09:30" in json.dumps(late.blocks)
+    assert "Posted late: it was due at 09:30" in json.dumps(late.blocks)
     assert _entries(stack, "checkin_posted") == [
         f"Check-in #{number} posted",
         f"Check-in #{number} posted (late)",
@@ -404,7 +405,7 @@ def test_check_ins_to_one_channel_keep_a_second_apart(stack: SandboxStack) -> No
     assert slept == [1.0]
 
 
-@pytest.mark.parametrize("how", ["archived", "removed"])
+@pytest.mark.parametrize("how", ["archived", "removed", "deleted"])
 def test_a_channel_gone_pauses_its_schedule_and_tells_the_owner_once(
     stack: SandboxStack, how: str
 ) -> None:
@@ -415,8 +416,8 @@ def test_a_channel_gone_pauses_its_schedule_and_tells_the_owner_once(
         stack.workspace.channels[CHANNEL].is_archived = True
         error = "is_archived"
     else:
-        stack.workspace.inject("chat.postMessage", "not_in_channel")
-        error = "not_in_channel"
+        error = "not_in_channel" if how == "removed" else "channel_not_found"
+        stack.workspace.inject("chat.postMessage", error)
 
     before = len(stack.workspace.calls_to("chat.postMessage"))
     assert _run(stack, MONDAY + timedelta(hours=9, minutes=31)) == 0
@@ -467,8 +468,8 @@ def test_a_rate_limited_channel_does_not_hold_up_the_others(stack: SandboxStack)
     assert waited == [True]
     by_schedule = {o.schedule_id: o for o in _occurrences(stack)}
     assert by_schedule[internal].status is OccurrenceStatus.POSTED
-    assert by_schedule[acme].status is OccurrenceStatus.FAILED
-    assert by_schedule[acme].error == "ratelimited"
+    assert by_schedule[acme].status is OccurrenceStatus.RETRY  # an outage: kept for later
+    assert by_schedule[acme].error == "waiting for Slack: ratelimited"
     assert not any(s.paused for s in _schedules(stack))  # a rate limit is not a gone channel
     assert _run(stack, MONDAY + timedelta(days=1, hours=9, minutes=31)) == 2
 
@@ -480,6 +481,72 @@ def test_a_short_rate_limit_is_waited_out_and_posts_once(stack: SandboxStack) ->
 
     assert _run(stack, MONDAY + timedelta(hours=9, minutes=31)) == 1
     assert len(_checkins(stack)) == 1
+
+
+def _slack_unreachable() -> WebClient:
+    """A client whose Slack never answers (nothing listens on port 9)."""
+    return make_web_client("xoxb-unreachable", "http://127.0.0.1:9/api/", max_retries=0)
+
+
+def test_a_slack_outage_keeps_the_check_in_due_and_a_later_run_posts_it_once(
+    stack: SandboxStack,
+) -> None:
+    _open_case(stack)
+    _from(stack, _schedule(stack, "every weekday at 9:30"), MONDAY)
+    stack.workspace.inject("chat.postMessage", "service_unavailable")
+
+    assert _run(stack, MONDAY + timedelta(hours=9, minutes=31)) == 0
+    assert job.run(stack.db, _slack_unreachable(), MONDAY + timedelta(hours=9, minutes=45)) == 0
+    [waiting] = _occurrences(stack)
+    assert waiting.status is OccurrenceStatus.RETRY and _checkins(stack) == []
+
+    # Slack is back within the grace period; two instances tick at once.
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def tick() -> None:
+        barrier.wait()
+        counts.append(_run(stack, MONDAY + timedelta(hours=10)))
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert sorted(counts) == [0, 1]
+    assert _run(stack, MONDAY + timedelta(hours=10, minutes=1)) == 0
+    [message] = _checkins(stack)
+    assert "Posted late: it was due at 09:30" in json.dumps(message.blocks)
+    [posted] = _occurrences(stack)
+    assert posted.status is OccurrenceStatus.POSTED and posted.slack_ts == message.ts
+    assert _dms(stack, "UANA") == []
+
+
+def test_slack_down_past_the_grace_period_misses_the_check_in_and_tells_the_owner_once(
+    stack: SandboxStack,
+) -> None:
+    _open_case(stack)
+    number = _schedule(stack, "every weekday at 9:30")
+    _from(stack, number, MONDAY)
+    down = _slack_unreachable()
+
+    for minutes in (31, 60, 91):  # the grace period (an hour) runs out while Slack is down
+        assert job.run(stack.db, down, MONDAY + timedelta(hours=9, minutes=minutes)) == 0
+    [missed] = _occurrences(stack)
+    assert missed.status is OccurrenceStatus.MISSED
+    assert _dms(stack, "UANA") == []  # Slack was down: the owner is told once it is back
+
+    assert _run(stack, MONDAY + timedelta(hours=11, minutes=30)) == 0
+    assert _run(stack, MONDAY + timedelta(hours=11, minutes=31)) == 0
+    [dm] = _dms(stack, "UANA")
+    assert f"Check-in *#{number}*" in dm.text and "Mon 02 Mar 09:30" in dm.text
+    assert "Slack was unavailable" in dm.text
+    assert _checkins(stack) == []
+    assert [o.status for o in _occurrences(stack)] == [OccurrenceStatus.MISSED]
+    [schedule] = _schedules(stack)
+    assert not schedule.paused  # an outage stops nothing: Tuesday's is posted as usual
+    assert _run(stack, MONDAY + timedelta(days=1, hours=9, minutes=31)) == 1
 
 
 def test_deleting_a_schedule_that_posted_keeps_its_history(stack: SandboxStack) -> None:

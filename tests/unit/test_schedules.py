@@ -394,7 +394,7 @@ def test_the_message_has_buttons_tallies_and_the_audience() -> None:
 def test_an_open_tally_names_people_and_a_late_post_says_so() -> None:
     shown = str(_dicts(checkin_blocks(view(open_tally=True, late=True))))
     assert "*4:* 2 (ana, ben)" in shown
-    assert "Posted late: the bot was down at 09:30" in shown  # on the schedule's own clock
+    assert "Posted late: it was due at 09:30" in shown  # on the schedule's own clock
     assert "posted late" in checkin_text(view(late=True))
     assert "&lt;Corp&gt;" in checkin_text(view())
 
