@@ -397,11 +397,11 @@ def paused_notice_text(notice: PausedNotice) -> str:
 
 
 def missed_notice_text(notice: MissedNotice) -> str:
-    """The DM to a schedule's owner when Slack stayed unavailable past a check-in's grace
-    period, so they know the silence in the channel was not the client's."""
+    """The DM to a schedule's owner when Slack, or the bot itself, stayed unavailable past
+    a check-in's grace period, so they know the silence in the channel was not the client's."""
     return (
         f":warning: Check-in *#{notice.schedule_id}* for *{fit(notice.client_name, 200)}*, due "
-        f"{notice.due_local} in <#{notice.channel_id}>, was not posted: Slack was unavailable "
-        "until its grace period ran out. The schedule carries on; the next one is posted as "
-        "usual."
+        f"{notice.due_local} in <#{notice.channel_id}>, was not posted: Slack or the bot was "
+        "unavailable until its grace period ran out. The schedule carries on; the next one is "
+        "posted as usual."
     )

@@ -561,8 +561,9 @@ class Walk:
 def walk(*, session: Session, schedule_id: int, now: datetime) -> Walk | None:
     """Due times in ``(checked_until, now]``; None for a paused or vanished schedule.
 
-    Those older than the grace period are ``missed`` (the bot was down): recorded as
-    skipped, not posted. A closed case's schedules post nothing; their cursor moves on.
+    Those older than the grace period are ``missed`` (the bot, or Slack, could not be
+    reached in time): recorded as missed, not posted, and the owner told once. A closed
+    case's schedules post nothing; their cursor moves on.
     """
     schedule = session.get(CheckinSchedule, schedule_id)
     if schedule is None or schedule.paused:
@@ -578,7 +579,7 @@ def walk(*, session: Session, schedule_id: int, now: datetime) -> Walk | None:
 
 
 def claim(*, session: Session, schedule_id: int, due: DueTime, now: datetime) -> int:
-    """Insert the occurrence (claimed to post, or skipped); the unique key refuses a second.
+    """Insert the occurrence (claimed to post, or missed); the unique key refuses a second.
 
     The caller runs this in its own transaction and treats ``IntegrityError`` as "another
     run has it".
@@ -586,10 +587,12 @@ def claim(*, session: Session, schedule_id: int, due: DueTime, now: datetime) ->
     occurrence = CheckinOccurrence(
         schedule_id=schedule_id,
         due_at=as_utc(due.at),
-        status=OccurrenceStatus.SKIPPED if due.missed else OccurrenceStatus.CLAIMED,
+        status=OccurrenceStatus.MISSED if due.missed else OccurrenceStatus.CLAIMED,
         late=due.late and not due.missed,
         claimed_at=as_utc(now),
-        error="missed: the bot was not running" if due.missed else None,
+        error="missed: the bot could not post it before its grace period ran out"
+        if due.missed
+        else None,
     )
     session.add(occurrence)
     session.flush()
@@ -711,7 +714,7 @@ def _moved(session: Session, occurrence_id: int, to: OccurrenceStatus, **values:
 
 @dataclass(frozen=True)
 class MissedNotice:
-    """Whom to tell that a check-in was never posted because Slack was unavailable."""
+    """Whom to tell that a check-in was never posted: Slack or the bot was unavailable."""
 
     schedule_id: int
     owner_user_id: str | None

@@ -329,7 +329,7 @@ def test_pause_resume_edit_and_delete(stack: SandboxStack) -> None:
 # ---- the scheduler -------------------------------------------------------------------------
 
 
-def test_posted_once_on_time_then_late_within_grace_and_skipped_beyond(
+def test_posted_once_on_time_then_late_within_grace_and_missed_beyond(
     stack: SandboxStack, database_url: str
 ) -> None:
     _open_case(stack)
@@ -356,10 +356,13 @@ def test_posted_once_on_time_then_late_within_grace_and_skipped_beyond(
     assert buttons[2]["value"] == f"{posted.id}:0:3"
 
     # Down from Monday evening to Wednesday 10:00: Tuesday is too old, Wednesday is late.
+    told_before = len(_dms(stack, "UANA"))
     assert _run(stack, MONDAY + timedelta(days=2, hours=10)) == 1
     assert _run(stack, MONDAY + timedelta(days=2, hours=11)) == 0
     _monday, tuesday, wednesday = _occurrences(stack)
-    assert tuesday.status is OccurrenceStatus.SKIPPED and not tuesday.late
+    assert tuesday.status is OccurrenceStatus.MISSED and not tuesday.late
+    [told] = _dms(stack, "UANA")[told_before:]  # its owner is told once, never the client
+    assert "was not posted" in told.text and "Tue 03 Mar 09:30" in told.text
     assert wednesday.status is OccurrenceStatus.POSTED and wednesday.late
     late = _checkins(stack)[-1]
     assert "Posted late: it was due at 09:30" in json.dumps(late.blocks)
@@ -541,7 +544,7 @@ def test_slack_down_past_the_grace_period_misses_the_check_in_and_tells_the_owne
     assert _run(stack, MONDAY + timedelta(hours=11, minutes=31)) == 0
     [dm] = _dms(stack, "UANA")
     assert f"Check-in *#{number}*" in dm.text and "Mon 02 Mar 09:30" in dm.text
-    assert "Slack was unavailable" in dm.text
+    assert "Slack or the bot was unavailable" in dm.text
     assert _checkins(stack) == []
     assert [o.status for o in _occurrences(stack)] == [OccurrenceStatus.MISSED]
     [schedule] = _schedules(stack)
