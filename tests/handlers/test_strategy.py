@@ -688,3 +688,30 @@ def test_buyin_regained_is_announced_again_and_recorded(stack: SandboxStack) -> 
     _react(stack, "UANA", post, "+1")
     assert len(_announcements(stack)) == 3
     assert len(_dms(stack, "UANA")) == 2
+
+
+def test_two_reactions_losing_buyin_at_once_tell_the_leads_once(stack: SandboxStack) -> None:
+    post = _reached(stack)
+    _role(stack, "UDEV", Role.CLIENT_LEADER, name="dana")
+    start = threading.Barrier(2)
+
+    def lose(user: str, add: bool) -> None:
+        start.wait()
+        (stack.slack.react if add else stack.slack.unreact)(
+            user, CHANNEL, post.ts, "x" if add else "+1"
+        )
+
+    threads = [
+        threading.Thread(target=lose, args=("UCARLA", False)),
+        threading.Thread(target=lose, args=("UDEV", True)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stack.settle()
+
+    assert _votes(stack) == {"UANA": VoteKind.APPROVE, "UDEV": VoteKind.OBJECT}
+    assert _kinds(stack).count("buyin_lost") == 1
+    assert len(_dms(stack, "UANA")) == 1
+    assert "1 client leader to withdraw their objection" in _status(stack)
