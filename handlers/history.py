@@ -16,6 +16,7 @@ from bot.ids import row_id
 from bot.playbook import access, cases, health, people
 from bot.playbook import history as playbook_history
 from bot.playbook import insights as playbook_insights
+from bot.playbook import strategy as playbook_strategy
 from bot.playbook.commands import parse_number
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import find_by_number
@@ -131,6 +132,7 @@ def _home(deps: Deps, team_id: str, user_id: str) -> Any:
                         session=session, case=case, include_confidential=confidential
                     ),
                     health=health.report(session=session, case=case, now=deps.now()),
+                    strategy=playbook_strategy.standing(session=session, case=case),
                 )
             )
         return home_view(summaries, deps.slack_url)

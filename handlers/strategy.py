@@ -2,8 +2,9 @@
 
 Slack I/O only: the rules live in ``bot.playbook.strategy`` and ``bot.playbook.buyin``.
 A proposal is committed before the modal closes, then posted; a reaction's vote, the
-"reached?" check and the flip to approved share one transaction, and only the reaction
-whose transaction flipped the version announces it.
+"reached or lost?" check and the status change share one transaction, and only the
+reaction whose transaction changed the status announces it: reaching buy-in (again) in
+the channel, losing it to the case's leads by DM.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.strategy import (
     StrategyModalContext,
     buyin_announcement,
+    buyin_lost_notice,
     new_version_notice,
     status_blocks,
     status_text,
@@ -30,6 +32,7 @@ from bot.blocks.strategy import (
 from bot.ids import Callback, StrategyField
 from bot.playbook import access, buyin, cases, history, people
 from bot.playbook import strategy as playbook
+from bot.playbook.buyin import Shift
 from bot.playbook.errors import PlaybookError
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from handlers.context import NO_CASE, CommandCall
@@ -141,10 +144,10 @@ def _rule(call: CommandCall, word: str) -> None:
         )
         changed = buyin.set_rule(session=session, case=case, actor=actor, rule=rule)
         current = playbook.latest(session=session, case=case)
-        flipped = False
+        shift = None
         if changed and current is not None:
             state = buyin.state_of(session=session, strategy=current)
-            flipped = buyin.settle(session=session, strategy=current, state=state)
+            shift = buyin.settle(session=session, strategy=current, state=state)
         strategy_id = current.id if current else None
     name = buyin.RULE_NAMES[rule]
     message = (
@@ -154,7 +157,7 @@ def _rule(call: CommandCall, word: str) -> None:
     )
     call.ack(text=message)
     if strategy_id is not None and changed:
-        _after_vote(call.client, call.deps, strategy_id, announce=flipped, actor=call.user_id)
+        _after_vote(call.client, call.deps, strategy_id, shift=shift, actor=call.user_id)
 
 
 # ---- Slack helpers ------------------------------------------------------------------------
@@ -199,16 +202,20 @@ def _refresh_message(
 
 
 def _after_vote(
-    client: WebClient, deps: Deps, strategy_id: int, *, announce: bool, actor: str
+    client: WebClient, deps: Deps, strategy_id: int, *, shift: Shift | None, actor: str
 ) -> None:
-    """Show the votes on the message; announce buy-in if this change reached it.
+    """Show the votes on the message; announce buy-in if this change reached it (again),
+    tell the leads if it lost it.
 
     If Slack refuses the announcement, whoever reached buy-in (by a reaction, or by
     changing the rule) hears that it is recorded all the same: acting again would not
     announce it.
     """
     snap, stage = _refresh_message(client, deps, strategy_id)
-    if not announce or not (snap.channel and snap.ts):
+    if shift is Shift.LOST:
+        _tell_leads_lost(client, deps, snap)
+        return
+    if shift is None or not (snap.channel and snap.ts):
         return
     post_or_tell(
         client,
@@ -218,8 +225,24 @@ def _after_vote(
         channel=snap.channel,
         thread_ts=snap.ts,
         reply_broadcast=True,
-        text=buyin_announcement(snap, stage),
+        text=buyin_announcement(snap, stage, again=shift is Shift.REGAINED),
     )
+
+
+def _tell_leads_lost(client: WebClient, deps: Deps, snap: StrategySnapshot) -> None:
+    """DM each lead that buy-in is lost and what it waits for.
+
+    Only the leads: they are the ones to act, and a channel post on every withdrawn
+    reaction would be noise. A lead whose DM fails is skipped (``direct_message`` logs
+    it); the post, status, App Home and health show the loss all the same.
+    """
+    with deps.db.transaction() as session:
+        case = session.get_one(Strategy, snap.strategy_id).case
+        leads = [p.slack_user_id for p in access.leads_of(session=session, case=case)]
+    notice = buyin_lost_notice(snap, link_to(client, deps, snap.channel, snap.ts))
+    for lead in leads:
+        if lead:
+            direct_message(client, lead, notice)
 
 
 def _field_errors(error: StrategyDraftError) -> dict[str, str]:
@@ -353,7 +376,7 @@ def register(app: App, deps: Deps) -> None:
             )
             strategy_id = found.id
         if outcome.changed:
-            _after_vote(client, deps, strategy_id, announce=outcome.reached_now, actor=str(user_id))
+            _after_vote(client, deps, strategy_id, shift=outcome.shift, actor=str(user_id))
 
     @app.event("reaction_added")
     @answer_refusals

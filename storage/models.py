@@ -379,6 +379,9 @@ class StrategyStatus(enum.StrEnum):
 
     PROPOSED = "proposed"
     APPROVED = "approved"
+    #: Buy-in was reached on this version, then a counted approval went or an objection
+    #: came: waiting for it again. (A plain string column: no migration for a new value.)
+    LOST = "lost"
     SUPERSEDED = "superseded"
 
 

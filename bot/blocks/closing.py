@@ -41,7 +41,13 @@ RATING_LABELS = {
 _STATUS = {
     StrategyStatus.PROPOSED: "proposed, no buy-in",
     StrategyStatus.APPROVED: "approved",
+    StrategyStatus.LOST: "buy-in lost",
     StrategyStatus.SUPERSEDED: "superseded",
+}
+#: What followed a buy-in that was once reached, by the version's status now.
+_AFTER_BUYIN = {
+    StrategyStatus.SUPERSEDED: ", later superseded",
+    StrategyStatus.LOST: ", later lost",
 }
 
 
@@ -57,9 +63,7 @@ def _version_line(line: VersionLine, link: str | None) -> str:
     label = f"<{link}|v{line.version}>" if link else f"v{line.version}"
     status = _STATUS[line.status]
     if line.approved_at is not None:
-        status = f"buy-in reached {line.approved_at:%Y-%m-%d}" + (
-            ", later superseded" if line.status is StrategyStatus.SUPERSEDED else ""
-        )
+        status = f"buy-in reached {line.approved_at:%Y-%m-%d}" + _AFTER_BUYIN.get(line.status, "")
     votes = f"approvals: client {line.approvals[Side.CLIENT]}, team {line.approvals[Side.TEAM]}"
     objections = sum(line.objections.values())
     if objections:

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.strategy import lost_verdict
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
 from storage.models import Side, StrategyStatus
@@ -101,6 +102,8 @@ def strategy_text(line: StrategyLine | None, link: str | None = None) -> str:
     if line.status is StrategyStatus.APPROVED:
         day = f" on {line.approved_at:%Y-%m-%d}" if line.approved_at else ""
         buyin = f":tada: buy-in reached{day}"
+    elif line.status is StrategyStatus.LOST:
+        buyin = f":warning: {lost_verdict(line.missing)}"
     else:
         approvals = " · ".join(
             f"{SIDE_NAMES[side]} {count}" for side, count in line.approvals.items()

@@ -40,6 +40,7 @@ KIND_LABELS = {
     "vote_cast": "Vote",
     "vote_withdrawn": "Vote withdrawn",
     "buyin_reached": "Buy-in reached",
+    "buyin_lost": "Buy-in lost",
     "buyin_rule_changed": "Buy-in rule changed",
     "stage_changed": "Stage changed",
     # check-ins: answers, nudges and health

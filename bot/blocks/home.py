@@ -1,4 +1,5 @@
-"""The App Home tab: a person's cases, their open grievances and what matters to the client."""
+"""The App Home tab: a person's cases, their open grievances, where buy-in on the strategy
+stands and what matters to the client."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from slack_sdk.models.views import View
 from bot.blocks.grievance import STATUS_LABELS, severity_label
 from bot.blocks.health import health_line
 from bot.blocks.history import entry_line
+from bot.blocks.strategy import standing_line
 from bot.blocks.text import fit, shorten, trim
 from bot.playbook.health import HealthReport
 from bot.playbook.insights import Insights
+from bot.playbook.strategy import Standing
 from storage.models import Case, Grievance, TimelineEntry
 
 
@@ -35,6 +38,8 @@ class CaseSummary:
     insights: Insights
     #: The case's health score and trend (None: not computed).
     health: HealthReport | None = None
+    #: Buy-in on the current strategy version (None: no strategy proposed yet).
+    strategy: Standing | None = None
 
 
 def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
@@ -52,6 +57,8 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
         facts.append(
             MarkdownTextObject(text=health_line(summary.health.score.value, summary.health.trend))
         )
+    if summary.strategy:
+        facts.append(MarkdownTextObject(text=standing_line(summary.strategy)))
     blocks: list[Block] = [
         HeaderBlock(text=shorten(f"{case.client_name} · {case.stage.value}", 150)),
         ContextBlock(elements=facts),

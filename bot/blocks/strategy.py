@@ -25,12 +25,13 @@ from slack_sdk.models.views import View
 from bot.blocks.inputs import text_input
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.ids import Callback, StrategyField
-from bot.playbook.buyin import RULE_LABELS, RULE_NAMES, Ballot, BuyInState
+from bot.playbook.buyin import RULE_LABELS, RULE_NAMES, Ballot, BuyInState, waiting_for
 from bot.playbook.strategy import (
     MAX_OPTIONS,
     MAX_SUMMARY,
     ActionItem,
     Prefill,
+    Standing,
     StrategySnapshot,
 )
 from storage.models import Grievance, Side, Stage, StrategyStatus
@@ -196,6 +197,24 @@ def buyin_lines(state: BuyInState) -> list[str]:
     return lines
 
 
+def lost_verdict(missing: Sequence[str]) -> str:
+    """``Buy-in lost — waiting for an approval from a client leader`` (sides and counts)."""
+    return f"Buy-in lost — waiting for {plain_escape('; '.join(missing))}"
+
+
+def standing_line(standing: Standing) -> str:
+    """One mrkdwn line for App Home: the current version and where its buy-in stands."""
+    if standing.status is StrategyStatus.APPROVED:
+        verdict = ":tada: buy-in reached"
+    elif standing.status is StrategyStatus.LOST:
+        verdict = f":warning: {lost_verdict(standing.state.missing)}"
+    elif standing.state.missing:
+        verdict = f"awaiting buy-in — still needed: {plain_escape(waiting_for(standing.state))}"
+    else:
+        verdict = "awaiting buy-in"
+    return f"Strategy v{standing.version}: {verdict}"
+
+
 def _status_line(snap: StrategySnapshot, links: dict[str, str | None]) -> str:
     by = f"Proposed by *{plain_escape(snap.author_name)}*" if snap.author_name else "Proposed"
     if snap.status is StrategyStatus.SUPERSEDED:
@@ -205,6 +224,8 @@ def _status_line(snap: StrategySnapshot, links: dict[str, str | None]) -> str:
     elif snap.status is StrategyStatus.APPROVED:
         when = f" on {snap.approved_at:%Y-%m-%d}" if snap.approved_at else ""
         state = f":tada: *Approved*{when}"
+    elif snap.status is StrategyStatus.LOST:
+        state = ":warning: *Buy-in lost*"
     else:
         state = ":hourglass_flowing_sand: *Awaiting buy-in*"
     line = f"{by} · {state}"
@@ -246,6 +267,8 @@ def _buyin(snap: StrategySnapshot) -> str:
     head = f"*Buy-in* (rule: {RULE_LABELS[snap.buyin.rule]})"
     if snap.status is StrategyStatus.APPROVED:
         head = ":tada: *Buy-in reached.* " + head
+    elif snap.status is StrategyStatus.LOST:
+        head = f":warning: *{lost_verdict(snap.buyin.missing)}.* " + head
     lines = buyin_lines(snap.buyin)
     if snap.status is not StrategyStatus.PROPOSED:
         lines = [line for line in lines if not line.startswith("*Still needed:*")]
@@ -285,17 +308,31 @@ def strategy_fallback(snap: StrategySnapshot) -> str:
 # ---- notes around it --------------------------------------------------------------------
 
 
-def buyin_announcement(snap: StrategySnapshot, stage: Stage) -> str:
-    """The message that says buy-in is reached (posted in the thread and to the channel)."""
+def buyin_announcement(snap: StrategySnapshot, stage: Stage, *, again: bool = False) -> str:
+    """The message that says buy-in is reached (posted in the thread and to the channel).
+
+    Reached again after it was lost, it says so; the case was already at rework then.
+    """
     approvers = _names(snap.buyin.approvers()) or "the stakeholders"
     moved = (
         f" The case moves from *{Stage.STABILIZE.value}* to *{Stage.REWORK.value}*."
-        if stage is Stage.REWORK
+        if stage is Stage.REWORK and not again
         else ""
     )
+    reached = "Buy-in reached again" if again else "Buy-in reached"
     return (
-        f":tada: *Buy-in reached on strategy v{snap.version}* for "
+        f":tada: *{reached} on strategy v{snap.version}* for "
         f"{plain_escape(snap.client_name)}: approved by {approvers}.{moved}"
+    )
+
+
+def buyin_lost_notice(snap: StrategySnapshot, link: str | None) -> str:
+    """The DM to the case's leads: buy-in they had is gone, and what would bring it back."""
+    verdict = lost_verdict(snap.buyin.missing)
+    return (
+        f":warning: *{_link(link, f'Strategy v{snap.version}')}* for "
+        f"*{plain_escape(snap.client_name)}*: {verdict}. The case stays at its stage; I'll "
+        "announce it in the channel when buy-in is reached again."
     )
 
 
@@ -315,6 +352,8 @@ def status_blocks(snap: StrategySnapshot, *, link: str | None) -> list[Block]:
     if snap.status is StrategyStatus.APPROVED:
         when = f" on {snap.approved_at:%Y-%m-%d}" if snap.approved_at else ""
         verdict = f":tada: Buy-in reached{when}."
+    elif snap.status is StrategyStatus.LOST:
+        verdict = f":warning: {lost_verdict(snap.buyin.missing)}."
     elif snap.buyin.missing:
         verdict = "Buy-in not reached yet."
     else:
@@ -325,7 +364,7 @@ def status_blocks(snap: StrategySnapshot, *, link: str | None) -> list[Block]:
         f"Rule ({RULE_NAMES[snap.buyin.rule]}): {RULE_LABELS[snap.buyin.rule]}. {verdict}",
         *buyin_lines(snap.buyin),
     ]
-    if snap.status is StrategyStatus.APPROVED:
+    if snap.status is not StrategyStatus.PROPOSED:
         lines = [line for line in lines if not line.startswith("*Still needed:*")]
     return [
         HeaderBlock(text=shorten(f"Strategy status · {snap.client_name}", 150)),
@@ -344,8 +383,10 @@ def status_text(snap: StrategySnapshot) -> str:
     """Plain fallback for the status blocks: the version and what is missing, if anything."""
     if snap.status is StrategyStatus.APPROVED:
         verdict = "buy-in reached"
+    elif snap.status is StrategyStatus.LOST:
+        return f"Strategy v{snap.version} · {lost_verdict(snap.buyin.missing)}"
     elif snap.buyin.missing:
-        verdict = "Still needed: " + "; ".join(snap.buyin.missing)
+        verdict = "Still needed: " + waiting_for(snap.buyin)
     else:
         verdict = "the rule holds"
     return f"Strategy v{snap.version} · {plain_escape(verdict)}"

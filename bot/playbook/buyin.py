@@ -3,13 +3,21 @@
 A vote is a stakeholder's latest approve or object reaction on the current version's
 message; people who are not stakeholders of the case (no ``CaseMember`` row) and other
 emoji do not count. ``tally`` is pure so the rule can be tested without Slack or a
-database; ``react`` records a vote and, in the same transaction, flips the version to
-approved with a conditional UPDATE, so two reactions arriving together can never both
-announce buy-in.
+database.
+
+Buy-in is a live state: it holds while the votes that count now satisfy the rule. The
+version's status records what was last announced (``approved`` when it holds, ``lost``
+when it held and no longer does), and ``settle`` moves it in the vote's own transaction
+with a conditional UPDATE under the case's row lock, so two reactions arriving together
+can never both announce the same change.
+
+What is still missing names sides, roles and counts, never people: it is shown to
+everyone (the health reasons, App Home) and sent to the leads.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -130,6 +138,7 @@ def tally(
 
     A vote from someone who is no longer a stakeholder is left out, and roles are read
     now rather than when the vote was cast, so a lead correcting a role is reflected.
+    ``missing`` counts objectors rather than naming them (see the module docstring).
     """
     role_of: dict[int, tuple[Role, str]] = {
         person.id: (role, person.display_name)
@@ -168,10 +177,10 @@ def tally(
         missing.append("an approval from a client leader")
     if not approving(Role.TEAM_LEAD):
         missing.append("an approval from a team lead")
-    if rule is BuyInRule.DEFAULT:
-        missing.extend(
-            f"{b.label} objects" for b in objections[Side.CLIENT] if b.role is Role.CLIENT_LEADER
-        )
+    objecting = sum(1 for b in objections[Side.CLIENT] if b.role is Role.CLIENT_LEADER)
+    if rule is BuyInRule.DEFAULT and objecting:
+        whose = "their objection" if objecting == 1 else "their objections"
+        missing.append(f"{_plural(objecting, 'client leader')} to withdraw {whose}")
     return BuyInState(
         rule=rule,
         reached=not missing,
@@ -219,12 +228,21 @@ def find_by_message(*, session: Session, channel: str, ts: str) -> Strategy | No
     )
 
 
+class Shift(enum.Enum):
+    """How a vote or a rule change moved buy-in on the current version."""
+
+    REACHED = "reached"
+    #: Reached again after it was lost: announced again, like the first time.
+    REGAINED = "regained"
+    LOST = "lost"
+
+
 @dataclass(frozen=True)
 class ReactionOutcome:
-    """What a reaction did: whether a vote changed, and whether it brought buy-in."""
+    """What a reaction did: whether a vote changed, and how buy-in moved (if it did)."""
 
     changed: bool = False
-    reached_now: bool = False
+    shift: Shift | None = None
     state: BuyInState | None = None
 
 
@@ -295,38 +313,67 @@ def react(
             ts=strategy.slack_ts,
         )
     state = state_of(session=session, strategy=strategy)
-    reached_now = settle(session=session, strategy=strategy, state=state)
-    return ReactionOutcome(changed=True, reached_now=reached_now, state=state)
+    shift = settle(session=session, strategy=strategy, state=state)
+    return ReactionOutcome(changed=True, shift=shift, state=state)
 
 
-def settle(*, session: Session, strategy: Strategy, state: BuyInState) -> bool:
-    """Mark the version approved and move the case on, if the rule holds; True if it flipped.
+def waiting_for(state: BuyInState) -> str:
+    """``an approval from a team lead; 1 client leader to withdraw their objection``."""
+    return "; ".join(state.missing)
 
-    The flip is a conditional UPDATE (``status = 'proposed'`` in its WHERE), so of two
-    transactions that both see the rule hold only one changes the row and announces.
-    Buy-in is reached once per version: withdrawing later does not undo it.
+
+def settle(*, session: Session, strategy: Strategy, state: BuyInState) -> Shift | None:
+    """Make the version's status follow ``state``; how it moved, or None if it did not.
+
+    Reached: ``proposed`` or ``lost`` becomes ``approved`` and the case moves from
+    stabilize to rework. Lost: ``approved`` becomes ``lost``. Each move is a conditional
+    UPDATE (the old status in its WHERE) under the case's row lock, so of two
+    transactions that both see the same change only one records and announces it.
+
+    Losing buy-in leaves the stage at rework: the work agreed has started (actions owned,
+    check-ins weekly), and a stage that flipped with every reaction would say less than
+    the strategy, status, App Home and health, which all show that buy-in is lost.
     """
-    if not state.reached or strategy.status is not StrategyStatus.PROPOSED:
-        return False
+    lock(session, strategy.case)
+    session.refresh(strategy)  # the status as the previous vote's transaction left it
+    if strategy.status is StrategyStatus.SUPERSEDED:
+        return None
     if strategy.version != latest_version(session=session, case=strategy.case):
-        return False
+        return None
+    if state.reached:
+        return _reach(session, strategy, state)
+    return _lose(session, strategy, state)
+
+
+def _flip(session: Session, strategy: Strategy, old: StrategyStatus, **values: object) -> bool:
+    """``old`` → ``values`` on ``strategy``'s row if it still is ``old``; True if it was."""
     flipped = session.execute(
         update(Strategy)
-        .where(Strategy.id == strategy.id, Strategy.status == StrategyStatus.PROPOSED)
-        .values(status=StrategyStatus.APPROVED, approved_at=utcnow())
+        .where(Strategy.id == strategy.id, Strategy.status == old)
+        .values(**values)
         .execution_options(synchronize_session="fetch")
     )
     if flipped.rowcount != 1:
         return False
     session.refresh(strategy)
+    return True
+
+
+def _reach(session: Session, strategy: Strategy, state: BuyInState) -> Shift | None:
+    old = strategy.status
+    if old not in (StrategyStatus.PROPOSED, StrategyStatus.LOST):
+        return None
+    if not _flip(session, strategy, old, status=StrategyStatus.APPROVED, approved_at=utcnow()):
+        return None
     case = strategy.case
+    again = " again" if old is StrategyStatus.LOST else ""
     names = ", ".join(b.label for b in state.approvers())
     record(
         session=session,
         case=case,
         kind=Kind.BUYIN_REACHED,
         author=None,
-        text=f"Buy-in reached on strategy v{strategy.version}: approved by {names}",
+        text=f"Buy-in reached{again} on strategy v{strategy.version}: approved by {names}",
         channel=strategy.slack_channel,
         ts=strategy.slack_ts,
     )
@@ -345,7 +392,25 @@ def settle(*, session: Session, strategy: Strategy, state: BuyInState) -> bool:
             text=f"Stage: {Stage.STABILIZE.value} → {Stage.REWORK.value} "
             f"(buy-in reached on strategy v{strategy.version})",
         )
-    return True
+    return Shift.REGAINED if again else Shift.REACHED
+
+
+def _lose(session: Session, strategy: Strategy, state: BuyInState) -> Shift | None:
+    if strategy.status is not StrategyStatus.APPROVED:
+        return None
+    if not _flip(session, strategy, StrategyStatus.APPROVED, status=StrategyStatus.LOST):
+        return None
+    record(
+        session=session,
+        case=strategy.case,
+        kind=Kind.BUYIN_LOST,
+        author=None,
+        text=f"Buy-in lost on strategy v{strategy.version}: waiting for {waiting_for(state)} "
+        f"(the stage stays {strategy.case.stage.value})",
+        channel=strategy.slack_channel,
+        ts=strategy.slack_ts,
+    )
+    return Shift.LOST
 
 
 def set_rule(*, session: Session, case: Case, actor: Person, rule: BuyInRule) -> bool:

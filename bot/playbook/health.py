@@ -16,7 +16,7 @@ response rate       15      answers given / answers expected over the last 3 che
                             least a day old (expected: the audience when it was posted,
                             plus anyone who answered anyway)
 buy-in              15      latest strategy approved 1.0 · proposed 0.5 · none yet 0.3 ·
-                            a client leader objects 0.2
+                            a client leader objects 0.2 · buy-in reached, then lost 0.2
 ==================  ======  ==============================================================
 
 A component without data (no ratings yet, no check-ins old enough) is left out and the
@@ -53,10 +53,10 @@ from bot.playbook.answers import (
     latest_ratings,
     posted_time,
 )
-from bot.playbook.buyin import state_of
+from bot.playbook.buyin import waiting_for
 from bot.playbook.history import OPEN_STATUSES
 from bot.playbook.stakeholders import members
-from bot.playbook.strategy import latest
+from bot.playbook.strategy import standing
 from bot.playbook.timeline import Kind, record
 from storage.models import (
     Audience,
@@ -111,9 +111,17 @@ class BuyIn(enum.StrEnum):
     PROPOSED = "proposed"
     OBJECTED = "objected"
     APPROVED = "approved"
+    #: It was reached, then the votes that count stopped satisfying the rule.
+    LOST = "lost"
 
 
-BUYIN_GOODNESS = {BuyIn.APPROVED: 1.0, BuyIn.PROPOSED: 0.5, BuyIn.NONE: 0.3, BuyIn.OBJECTED: 0.2}
+BUYIN_GOODNESS = {
+    BuyIn.APPROVED: 1.0,
+    BuyIn.PROPOSED: 0.5,
+    BuyIn.NONE: 0.3,
+    BuyIn.OBJECTED: 0.2,
+    BuyIn.LOST: 0.2,
+}
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,8 @@ class HealthInputs:
     given_answers: int = 0
     buyin: BuyIn = BuyIn.NONE
     strategy_version: int | None = None
+    #: What a lost buy-in waits for, by side and count (never a name: everyone reads it).
+    buyin_waiting: str = ""
     silent_leaders: int = 0
 
 
@@ -178,12 +188,14 @@ def _grievance_reason(grievances: Sequence[OpenGrievance]) -> str:
     return f"{count} {noun}, the most severe {worst}/4, the oldest open {age}"
 
 
-def _buyin_reason(buyin: BuyIn, version: int | None) -> str:
+def _buyin_reason(buyin: BuyIn, version: int | None, waiting: str) -> str:
     if buyin is BuyIn.NONE:
         return "No recovery strategy proposed yet"
     name = f"Strategy v{version}" if version else "The strategy"
     if buyin is BuyIn.APPROVED:
         return f"{name} is approved"
+    if buyin is BuyIn.LOST:
+        return f"{name}: buy-in lost — waiting for {waiting or 'it to be reached again'}"
     if buyin is BuyIn.OBJECTED:
         return f"A client leader objects to {name.lower()}"
     return f"{name} is waiting for buy-in"
@@ -219,7 +231,7 @@ def score(inputs: HealthInputs) -> HealthScore:
             f"given ({rate:.0%})"
         )
     goodness["buyin"] = BUYIN_GOODNESS[inputs.buyin]
-    reasons.append(_buyin_reason(inputs.buyin, inputs.strategy_version))
+    reasons.append(_buyin_reason(inputs.buyin, inputs.strategy_version, inputs.buyin_waiting))
 
     total_weight = sum(WEIGHTS[name] for name in goodness)
     components = {
@@ -332,15 +344,22 @@ def silences(
     return found
 
 
-def _buyin(session: Session, case: Case) -> tuple[BuyIn, int | None]:
-    current = latest(session=session, case=case)
+def _buyin(session: Session, case: Case) -> HealthInputs:
+    """The buy-in part of the inputs: a lost buy-in counts as lost, never as reached."""
+    current = standing(session=session, case=case)
     if current is None:
-        return BuyIn.NONE, None
+        return HealthInputs(buyin=BuyIn.NONE)
     if current.status is StrategyStatus.APPROVED:
-        return BuyIn.APPROVED, current.version
-    state = state_of(session=session, strategy=current)
-    objects = any(b.role is Role.CLIENT_LEADER for b in state.objectors())
-    return (BuyIn.OBJECTED if objects else BuyIn.PROPOSED), current.version
+        buyin = BuyIn.APPROVED
+    elif current.status is StrategyStatus.LOST:
+        buyin = BuyIn.LOST
+    elif any(b.role is Role.CLIENT_LEADER for b in current.state.objectors()):
+        buyin = BuyIn.OBJECTED
+    else:
+        buyin = BuyIn.PROPOSED
+    return HealthInputs(
+        buyin=buyin, strategy_version=current.version, buyin_waiting=waiting_for(current.state)
+    )
 
 
 def _checkin_inputs(
@@ -409,12 +428,13 @@ def assess(*, session: Session, case: Case, now: datetime) -> Assessment:
             )
         )
     ]
-    buyin, version = _buyin(session, case)
+    agreement = _buyin(session, case)
     inputs = replace(
         _checkin_inputs(session, case, now, checkins),
         open_grievances=tuple(grievances),
-        buyin=buyin,
-        strategy_version=version,
+        buyin=agreement.buyin,
+        strategy_version=agreement.strategy_version,
+        buyin_waiting=agreement.buyin_waiting,
         silent_leaders=len(silent),
     )
     return Assessment(inputs=inputs, score=score(inputs), silent=silent)

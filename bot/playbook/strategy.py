@@ -405,6 +405,25 @@ def latest(*, session: Session, case: Case) -> Strategy | None:
     )
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where buy-in on the case's current version stands: what App Home and health show."""
+
+    version: int
+    #: What was last announced: approved, lost (reached, then no longer), or proposed.
+    status: StrategyStatus
+    #: The votes that count now, and what is missing if the rule does not hold.
+    state: BuyInState
+
+
+def standing(*, session: Session, case: Case) -> Standing | None:
+    """The current version's buy-in, or None when no strategy has been proposed."""
+    current = latest(session=session, case=case)
+    if current is None:
+        return None
+    return Standing(current.version, current.status, state_of(session=session, strategy=current))
+
+
 def stakeholder_directory(*, session: Session, case: Case) -> list[tuple[str, str]]:
     """``(slack user id, display name)`` of the case's stakeholders, for ``@name`` owners."""
     return [

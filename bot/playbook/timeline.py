@@ -29,6 +29,7 @@ class Kind(enum.StrEnum):
     VOTE_CAST = "vote_cast"
     VOTE_WITHDRAWN = "vote_withdrawn"
     BUYIN_REACHED = "buyin_reached"
+    BUYIN_LOST = "buyin_lost"
     BUYIN_RULE_CHANGED = "buyin_rule_changed"
     STAGE_CHANGED = "stage_changed"
     # check-ins: answers, nudges and health

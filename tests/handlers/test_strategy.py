@@ -162,10 +162,15 @@ def _announcements(stack: SandboxStack) -> list[Message]:
     return [m for m in stack.workspace.messages if m.bot_id and "Buy-in reached" in m.text]
 
 
-def _status(stack: SandboxStack, user: str = "UBEN") -> str:
-    delivery = stack.slack.slash_command(user, CHANNEL, "strategy status")
+def _answer(stack: SandboxStack, user: str, command: str) -> str:
+    """What a slash command answers, its text and blocks readable (no ``\\u`` escapes)."""
+    delivery = stack.slack.slash_command(user, CHANNEL, command)
     assert delivery.status == 200
-    return delivery.body
+    return delivery.body if delivery.json is None else json.dumps(delivery.json, ensure_ascii=False)
+
+
+def _status(stack: SandboxStack, user: str = "UBEN") -> str:
+    return _answer(stack, user, "strategy status")
 
 
 def _buyin_case(stack: SandboxStack) -> Message:
@@ -387,7 +392,7 @@ def test_reactions_are_one_vote_per_stakeholder_and_the_latest_wins(
     assert _votes(stack) == {"UCARLA": VoteKind.OBJECT}
     shown = _shown(_current(stack, post))
     assert ":x: carla (client leader)" in shown
-    assert "carla (client leader) objects" in shown
+    assert "1 client leader to withdraw their objection" in shown
 
     _react(stack, "UCARLA", post, "white_check_mark", add=False)  # not the counted one
     assert _votes(stack) == {"UCARLA": VoteKind.OBJECT}
@@ -441,12 +446,6 @@ def test_default_rule_buyin_announces_approves_and_moves_the_case_to_rework(
     assert "Approved" in _shown(_current(stack, post))
     assert "Buy-in reached" in _status(stack)
 
-    # Only once per version: a withdrawal and a new approval do not announce again.
-    _react(stack, "UANA", post, "white_check_mark", add=False)
-    _react(stack, "UANA", post, "+1")
-    assert len(_announcements(stack)) == 1
-    assert _kinds(stack).count("buyin_reached") == 1
-
 
 def test_a_client_leader_objection_blocks_the_default_rule(stack: SandboxStack) -> None:
     post = _buyin_case(stack)
@@ -458,7 +457,7 @@ def test_a_client_leader_objection_blocks_the_default_rule(stack: SandboxStack) 
 
     assert _announcements(stack) == []
     assert _strategy(stack).status is StrategyStatus.PROPOSED
-    assert "Still needed: dana (client leader) objects" in _status(stack)
+    assert "Still needed: 1 client leader to withdraw their objection" in _status(stack)
 
     _react(stack, "UDEV", post, "x", add=False)
     assert len(_announcements(stack)) == 1
@@ -477,7 +476,7 @@ def test_majority_rule_lets_most_client_leaders_carry_it(stack: SandboxStack) ->
     for user, name in (("UEVE", "-1"), ("UANA", "+1"), ("UCARLA", "+1"), ("UDEV", "+1")):
         _react(stack, user, post, name)
     assert _announcements(stack) == []
-    assert "eve (client leader) objects" in _status(stack)
+    assert "1 client leader to withdraw their objection" in _status(stack)
 
     changed = stack.slack.slash_command("UANA", CHANNEL, "strategy rule majority")
     assert "now *majority*" in changed.body
@@ -566,3 +565,153 @@ def test_when_slack_refuses_the_buyin_announcement_the_last_approver_hears_it_is
     assert _kinds(stack).count("buyin_reached") == 1
     told = [e.text for e in stack.workspace.ephemerals if e.user == "UCARLA"]
     assert any("Buy-in on strategy v1 is reached and recorded" in text for text in told), told
+
+
+# ---- buy-in is live -----------------------------------------------------------------------
+
+
+def _dms(stack: SandboxStack, user: str) -> list[str]:
+    dm = stack.workspace.dm_channel_for(user).id
+    return [m.text for m in stack.workspace.messages if m.channel == dm]
+
+
+def _home(stack: SandboxStack, user: str) -> str:
+    assert stack.slack.open_home(user).status == 200
+    stack.settle()
+    view = stack.workspace.views[stack.workspace.home_views[user]]
+    return json.dumps(view.payload["blocks"], ensure_ascii=False)
+
+
+def _health(stack: SandboxStack, user: str = "UBEN") -> str:
+    return _answer(stack, user, "status")
+
+
+def _reached(stack: SandboxStack) -> Message:
+    """Carla (the only client leader) and Ana (lead) approve v1: buy-in reached."""
+    post = _buyin_case(stack)
+    _react(stack, "UCARLA", post, "+1")
+    _react(stack, "UANA", post, "white_check_mark")
+    assert len(_announcements(stack)) == 1
+    return post
+
+
+def test_the_only_client_leader_taking_back_their_approval_loses_buyin_everywhere(
+    stack: SandboxStack,
+) -> None:
+    post = _reached(stack)
+    assert "Strategy v1 is approved" in _health(stack)
+
+    _react(stack, "UCARLA", post, "+1", add=False)
+
+    waiting = "Buy-in lost — waiting for an approval from a client leader"
+    assert _strategy(stack).status is StrategyStatus.LOST
+    shown = _shown(_current(stack, post))
+    assert waiting in shown and "Approved" not in shown
+    status = _status(stack)
+    assert waiting in status and "Buy-in reached" not in status
+    health = _health(stack)
+    assert "Strategy v1: buy-in lost — waiting for an approval from a client leader" in health
+    assert "is approved" not in health
+    for user in ("UANA", "UCARLA"):
+        home = _home(stack, user)
+        assert f"Strategy v1: :warning: {waiting}" in home
+        assert "Buy-in lost on strategy v1" in home  # the latest timeline entries
+    assert _entries(stack, "buyin_lost") == [
+        "Buy-in lost on strategy v1: waiting for an approval from a client leader "
+        "(the stage stays rework)"
+    ]
+    [notice] = _dms(stack, "UANA")
+    assert waiting in notice and stack.workspace.permalink(CHANNEL, post.ts) in notice
+    assert len(_announcements(stack)) == 1  # nothing new in the channel
+    with stack.db.transaction() as session:
+        assert session.scalars(select(Case)).one().stage is Stage.REWORK
+
+    # The same leader now objects twice over: still one loss, one DM.
+    _react(stack, "UCARLA", post, "x")
+    _react(stack, "UCARLA", post, "-1")
+    assert len(_dms(stack, "UANA")) == 1
+    assert _kinds(stack).count("buyin_lost") == 1
+    assert "1 client leader to withdraw their objection" in _status(stack)
+
+
+def test_an_objection_after_buyin_loses_it_and_names_no_one(stack: SandboxStack) -> None:
+    post = _reached(stack)
+    _role(stack, "UDEV", Role.CLIENT_LEADER, name="dana")
+    assert _strategy(stack).status is StrategyStatus.APPROVED
+
+    _react(stack, "UDEV", post, "x")
+
+    waiting = "Buy-in lost — waiting for 1 client leader to withdraw their objection"
+    assert _strategy(stack).status is StrategyStatus.LOST
+    assert waiting in _shown(_current(stack, post))
+    assert waiting in _status(stack)
+    health = _health(stack)
+    assert "buy-in lost — waiting for 1 client leader to withdraw their objection" in health
+    assert "dana" not in health
+    assert f"Strategy v1: :warning: {waiting}" in _home(stack, "UCARLA")
+    [notice] = _dms(stack, "UANA")
+    assert waiting in notice and "dana" not in notice
+    assert _entries(stack, "buyin_lost") == [
+        "Buy-in lost on strategy v1: waiting for 1 client leader to withdraw their objection "
+        "(the stage stays rework)"
+    ]
+
+
+def test_buyin_regained_is_announced_again_and_recorded(stack: SandboxStack) -> None:
+    post = _reached(stack)
+    _react(stack, "UCARLA", post, "+1", add=False)
+    assert _strategy(stack).status is StrategyStatus.LOST
+
+    _react(stack, "UCARLA", post, "white_check_mark")
+
+    _first, again = _announcements(stack)
+    assert again.thread_ts == post.ts and again.subtype == "thread_broadcast"
+    assert "Buy-in reached again on strategy v1" in again.text
+    assert "carla (client leader), ana (team lead)" in again.text
+    assert "stabilize" not in again.text  # the case was at rework all along
+    assert _strategy(stack).status is StrategyStatus.APPROVED
+    assert [k for k in _kinds(stack) if k.startswith("buyin") or k == "stage_changed"] == [
+        "buyin_reached",
+        "stage_changed",
+        "buyin_lost",
+        "buyin_reached",
+    ]
+    assert _entries(stack, "buyin_reached")[-1].startswith("Buy-in reached again on strategy v1")
+    assert "Approved" in _shown(_current(stack, post))
+    assert "Buy-in reached" in _status(stack)
+    assert "Strategy v1: :tada: buy-in reached" in _home(stack, "UANA")
+    assert "Strategy v1 is approved" in _health(stack)
+    assert len(_dms(stack, "UANA")) == 1  # told of the loss only
+
+    # Lost and regained once more: each change is told once more.
+    _react(stack, "UANA", post, "white_check_mark", add=False)
+    _react(stack, "UANA", post, "+1")
+    assert len(_announcements(stack)) == 3
+    assert len(_dms(stack, "UANA")) == 2
+
+
+def test_two_reactions_losing_buyin_at_once_tell_the_leads_once(stack: SandboxStack) -> None:
+    post = _reached(stack)
+    _role(stack, "UDEV", Role.CLIENT_LEADER, name="dana")
+    start = threading.Barrier(2)
+
+    def lose(user: str, add: bool) -> None:
+        start.wait()
+        (stack.slack.react if add else stack.slack.unreact)(
+            user, CHANNEL, post.ts, "x" if add else "+1"
+        )
+
+    threads = [
+        threading.Thread(target=lose, args=("UCARLA", False)),
+        threading.Thread(target=lose, args=("UDEV", True)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stack.settle()
+
+    assert _votes(stack) == {"UANA": VoteKind.APPROVE, "UDEV": VoteKind.OBJECT}
+    assert _kinds(stack).count("buyin_lost") == 1
+    assert len(_dms(stack, "UANA")) == 1
+    assert "1 client leader to withdraw their objection" in _status(stack)

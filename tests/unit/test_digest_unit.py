@@ -192,6 +192,34 @@ def test_the_digest_message_shows_every_section_and_escapes_the_client_name() ->
     assert "Next check-in: —" in quiet
 
 
+def test_the_digest_and_the_closing_summary_say_when_buyin_was_lost() -> None:
+    lost = StrategyLine(
+        1,
+        StrategyStatus.LOST,
+        datetime(2026, 2, 1, tzinfo=UTC),
+        ["an approval from a client leader"],
+        {Side.CLIENT: 0, Side.TEAM: 1},
+        0,
+        0,
+        None,
+        None,
+    )
+    shown = _text(digest_message(_data(strategy=lost)))
+    assert "v1: :warning: Buy-in lost — waiting for an approval from a client leader" in shown
+    assert "buy-in reached" not in shown
+    version = VersionLine(
+        1,
+        StrategyStatus.LOST,
+        datetime(2026, 2, 1, tzinfo=UTC),
+        {Side.CLIENT: 0, Side.TEAM: 1},
+        {Side.CLIENT: 1, Side.TEAM: 0},
+        None,
+        None,
+    )
+    summary = _text(closing_summary(_closing(versions=[version])))
+    assert "v1 — buy-in reached 2026-02-01, later lost (approvals: client 0, team 1" in summary
+
+
 def _action(n: int) -> ActionChoice:
     return ActionChoice(
         n, n, f"Action number {n} " + "with a long description " * 5, None, "ana", date(2026, 12, 1)
@@ -243,8 +271,8 @@ def test_the_update_message_links_its_strategy_and_escapes_text() -> None:
     assert "#3 · Export broke — now *being addressed*" in shown
 
 
-def test_the_closing_summary_and_the_rating_modal() -> None:
-    summary = ClosingSummary(
+def _closing(versions: list[VersionLine]) -> ClosingSummary:
+    return ClosingSummary(
         client_name="Acme",
         opened_at=datetime(2026, 1, 1, tzinfo=UTC),
         closed_at=datetime(2026, 3, 1, tzinfo=UTC),
@@ -256,7 +284,13 @@ def test_the_closing_summary_and_the_rating_modal() -> None:
         confidence_now=4.3,
         health_start=30,
         health_now=85,
-        versions=[
+        versions=versions,
+    )
+
+
+def test_the_closing_summary_and_the_rating_modal() -> None:
+    summary = _closing(
+        [
             VersionLine(
                 1,
                 StrategyStatus.APPROVED,
@@ -266,7 +300,7 @@ def test_the_closing_summary_and_the_rating_modal() -> None:
                 None,
                 None,
             )
-        ],
+        ]
     )
     shown = _text(closing_summary(summary))
     assert "(59 days)" in shown and "5 raised, 4 resolved, 1 withdrawn" in shown

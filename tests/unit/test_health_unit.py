@@ -68,6 +68,7 @@ def test_a_middling_case_scores_in_the_middle_and_explains_itself() -> None:
         (replace(BASE, buyin=BuyIn.APPROVED), replace(BASE, buyin=BuyIn.PROPOSED)),
         (replace(BASE, buyin=BuyIn.PROPOSED), replace(BASE, buyin=BuyIn.NONE)),
         (replace(BASE, buyin=BuyIn.NONE), replace(BASE, buyin=BuyIn.OBJECTED)),
+        (replace(BASE, buyin=BuyIn.PROPOSED), replace(BASE, buyin=BuyIn.LOST)),
         (replace(BASE, open_grievances=()), BASE),
         (BASE, replace(BASE, open_grievances=(OpenGrievance(4, 3),))),
         (BASE, replace(BASE, open_grievances=(OpenGrievance(2, 25),))),
@@ -81,6 +82,7 @@ def test_a_middling_case_scores_in_the_middle_and_explains_itself() -> None:
         "approved beats proposed",
         "proposed beats none",
         "none beats a client leader objecting",
+        "proposed beats reached-then-lost",
         "no grievances",
         "severity",
         "age",
@@ -92,6 +94,15 @@ def test_each_component_moves_the_score_the_right_way(
     better: HealthInputs, worse: HealthInputs
 ) -> None:
     assert score(better).value > score(worse).value
+
+
+def test_a_lost_buyin_is_explained_by_what_it_waits_for() -> None:
+    lost = replace(BASE, buyin=BuyIn.LOST, buyin_waiting="an approval from a client leader")
+    assert (
+        "Strategy v1: buy-in lost — waiting for an approval from a client leader"
+        in score(lost).reasons
+    )
+    assert not any("approved" in reason for reason in score(lost).reasons)
 
 
 def test_client_confidence_weighs_more_than_the_teams() -> None:

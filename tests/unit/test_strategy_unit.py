@@ -213,7 +213,10 @@ def test_default_needs_a_client_leader_and_a_team_lead() -> None:
 def test_default_is_blocked_by_any_client_leader_objection_only() -> None:
     state = _tally(BuyInRule.DEFAULT, {"Carla": YES, "Ana": YES, "Dana": NO}, **ROLES)
     assert not state.reached
-    assert state.missing == ["Dana (client leader) objects"]
+    assert state.missing == ["1 client leader to withdraw their objection"]
+    two = _tally(BuyInRule.DEFAULT, {"Carla": NO, "Ana": YES, "Dana": NO}, **ROLES)
+    assert "2 client leaders to withdraw their objections" in two.missing
+    assert not any("Dana" in item or "Carla" in item for item in two.missing)
     state = _tally(BuyInRule.DEFAULT, {"Carla": YES, "Ana": YES, "Dev": NO, "Ben": NO}, **ROLES)
     assert state.reached
     assert [b.name for b in state.objections[Side.CLIENT]] == ["Dev"]
