@@ -36,6 +36,9 @@ class Action(enum.StrEnum):
     CHECKIN_RATE = "checkin_rate"
     # progress, digest and closing
     FINAL_RATING_OPEN = "final_rating_open"
+    # words that read two ways: a grievance, or a command
+    FILE_TEXT = "text_file_as_grievance"
+    RUN_TEXT = "text_run_command"
 
 
 class Callback(enum.StrEnum):

@@ -8,7 +8,6 @@ before the command (or the modal) is acknowledged, then posted; grievances it mo
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -24,15 +23,16 @@ from bot.blocks.progress import (
     progress_message,
     progress_modal,
 )
+from bot.blocks.readings import update_to_confirm
 from bot.ids import Callback, ProgressField
 from bot.playbook import access, people
 from bot.playbook import progress as playbook
-from bot.playbook.commands import FILE, ParsedCommand
+from bot.playbook.commands import UPDATE
 from bot.playbook.errors import PlaybookError
 from bot.playbook.progress import Posted, ProgressDraftError
+from handlers import readings
 from handlers.context import CommandCall
 from handlers.deps import Deps
-from handlers.grievances import file_from_text
 from handlers.messaging import link_to, post_or_tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
@@ -42,43 +42,36 @@ logger = logging.getLogger(__name__)
 
 
 def update(call: CommandCall) -> None:
-    """``/grievance update <text>`` posts at once; ``/grievance update`` opens the form."""
+    """``/grievance update`` opens the form; with words, they are shown privately first.
+
+    Words after ``update`` may be progress or a grievance that happens to start with the
+    word ("update broke our login page"), so nothing is posted until the typist presses
+    *Post progress update*; someone who may not post updates is offered filing only.
+    """
     text = call.parsed.args.strip()
-    if text:
+    if not text:
+        _open_modal(call)
+    elif call.chosen:
         _post_text(call, text)
     else:
-        _open_modal(call)
+        may_post = call.may(access.Action.POST_PROGRESS)
+        readings.ask(call, update_to_confirm(may_post=may_post), run=UPDATE, with_words=True)
 
 
 def _post_text(call: CommandCall, text: str) -> None:
-    try:
-        draft = playbook.parse_draft(text=text)
-    except ProgressDraftError as exc:
-        call.ack(text=str(exc))
-        return
+    draft = playbook.parse_draft(text=text)
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        posted = None
-        if access.allows(
+        author = access.require(
             session=session,
             case=found.case,
             person=found.person,
             action=access.Action.POST_PROGRESS,
-        ):
-            posted = playbook.post_update(
-                session=session,
-                case=found.case,
-                author=found.person,
-                draft=draft,
-                now=call.deps.now(),
-            )
-    if posted is None:
-        # The client side does not post progress updates, so "update 4.2 broke checkout"
-        # from a client is a grievance that happens to start with that word.
-        as_text = ParsedCommand(FILE, str(call.body.get("text") or "").strip())
-        file_from_text(replace(call, parsed=as_text))
-        return
+        )
+        posted = playbook.post_update(
+            session=session, case=found.case, author=author, draft=draft, now=call.deps.now()
+        )
     call.ack()  # committed; the update itself is the answer, in the channel
     publish(call.client, call.deps, posted, author_id=call.user_id)
 

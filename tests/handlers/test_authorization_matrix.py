@@ -681,11 +681,25 @@ def _exported_to_dm(world: World, actor: str) -> bool:
     return PUBLIC in content and SECRET in content
 
 
-def _update_or_filed(world: World, actor: str) -> None:
-    """``update <text>`` from the client side is a grievance that starts with "update"."""
+def _offered_filing_only(world: World, actor: str) -> None:
+    """``update <text>`` from the client side may only be filed, and only if they press."""
+    assert "File this as a grievance?" in world.told(actor)
+    assert "Post progress update" not in world.told(actor)
     assert not _more(ProgressUpdate, 0)(world, actor)
-    assert _more(Grievance, 2)(world, actor)
-    assert "grievance #3" in world.told(actor)
+    assert not _more(Grievance, 2)(world, actor)
+
+
+def _typed_then_pressed(text: str, action_id: str) -> Callable[[World, str], None]:
+    """Type ``text``, then press ``action_id`` on the question it raised, if offered."""
+
+    def act(world: World, actor: str) -> None:
+        world.command(actor, text)
+        asked = [e for e in world.stack.workspace.ephemerals if e.user == actor]
+        if asked and action_id in json.dumps(asked[-1].blocks):
+            world.ephemeral = asked[-1]
+            world.click_ephemeral(actor, action_id)
+
+    return act
 
 
 # ---- the matrix ----------------------------------------------------------------------
@@ -893,12 +907,19 @@ SURFACES: tuple[Surface, ...] = (
         setup=_schedule,
     ),
     Surface(
-        "update <text>",
-        "update",
+        "update <text>, then Post progress update",
+        SlackAction.RUN_TEXT,
         A.POST_PROGRESS,
-        _run("update The export fix is in staging"),
+        _typed_then_pressed("update The export fix is in staging", SlackAction.RUN_TEXT),
         _more(ProgressUpdate, 0),
-        refused=_update_or_filed,
+        refused=_offered_filing_only,
+    ),
+    Surface(
+        "a lone unknown word, then File as grievance",
+        SlackAction.FILE_TEXT,
+        A.FILE_GRIEVANCE,
+        _typed_then_pressed("Unacceptable.", SlackAction.FILE_TEXT),
+        _more(Grievance, 2),
     ),
     Surface(
         "update (form)",

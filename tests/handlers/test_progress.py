@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.ids import Callback, ProgressField, StrategyField
+from bot.ids import Action, Callback, ProgressField, StrategyField
 from bot.playbook.people import Profile, ensure_person, find_person
 from bot.playbook.stakeholders import set_role
 from bot.sandbox.stack import SandboxStack
@@ -95,6 +95,13 @@ def _updates(stack: SandboxStack) -> list[Message]:
     ]
 
 
+def _press_post(stack: SandboxStack, user: str) -> None:
+    """Press *Post progress update* on the preview ``update <words>`` showed ``user``."""
+    preview = [e for e in stack.workspace.ephemerals if e.user == user][-1]
+    assert stack.slack.click(user, Action.RUN_TEXT, ephemeral=preview).status == 200
+    stack.settle()
+
+
 def _shown(message: Message) -> str:
     return message.text + "\n" + json.dumps(message.blocks, ensure_ascii=False)
 
@@ -109,8 +116,10 @@ def test_an_update_in_words_is_posted_linked_to_strategy_v1(stack: SandboxStack)
     strategy_message = _propose(stack, "Fix the export @ben by 2026-12-01\nWeekly release notes")
 
     body = _command(stack, "UBEN", "update The export fix is in staging & ready to try")
+    assert "Post this as a progress update" in body and not _updates(stack)
 
-    assert body.strip() == ""  # the update itself, in the channel, is the answer
+    _press_post(stack, "UBEN")
+
     (posted,) = _updates(stack)
     shown = _shown(posted)
     assert "The export fix is in staging &amp; ready to try" in shown
@@ -222,16 +231,15 @@ def test_client_side_people_are_politely_refused(stack: SandboxStack) -> None:
     assert not _updates(stack)
     with stack.db.transaction() as session:
         assert session.scalars(select(ProgressUpdate)).first() is None
-        # from the client side, text after "update" is a grievance, filed and acknowledged
-        texts = session.scalars(select(Grievance.text).order_by(Grievance.number)).all()
-    assert texts[-1] == "update 4.2 broke the checkout again"
-    assert "filed this as *grievance #2*" in said
+    # from the client side, words after "update" may only be filed, and only when chosen
+    assert "File this as a grievance?" in said and "Post progress update" not in said
 
 
 def test_an_update_without_a_strategy_stands_on_its_own(stack: SandboxStack) -> None:
     _file(stack, "UANA", "The invoice export broke")
 
     _command(stack, "UANA", "update Hotfix deployed tonight")
+    _press_post(stack, "UANA")
 
     (posted,) = _updates(stack)
     assert "No strategy yet" in _shown(posted)
