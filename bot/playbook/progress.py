@@ -307,13 +307,8 @@ def editable_update(*, session: Session, update_id: int, actor: Person | None) -
         raise PlaybookError(GONE)
     case = session.get_one(Case, update.case_id)
     own = actor is not None and actor.id == update.author_id
-    if not (
-        (
-            own
-            and allows(session=session, case=case, person=actor, action=Action.CORRECT_OWN_PROGRESS)
-        )
-        or allows(session=session, case=case, person=actor, action=Action.CORRECT_ANY_PROGRESS)
-    ):
+    action = Action.CORRECT_OWN_PROGRESS if own else Action.CORRECT_ANY_PROGRESS
+    if not allows(session=session, case=case, person=actor, action=action):
         raise PlaybookError(NOT_THEIRS)
     return update
 
