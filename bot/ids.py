@@ -36,6 +36,11 @@ class Action(enum.StrEnum):
     CHECKIN_RATE = "checkin_rate"
     # progress, digest and closing
     FINAL_RATING_OPEN = "final_rating_open"
+    PROGRESS_CORRECT = "progress_correct"
+    PROGRESS_WITHDRAW = "progress_withdraw"
+    # words that read two ways: a grievance, or a command
+    FILE_TEXT = "text_file_as_grievance"
+    RUN_TEXT = "text_run_command"
 
 
 class Callback(enum.StrEnum):
@@ -55,6 +60,7 @@ class Callback(enum.StrEnum):
     CHECKIN_SCHEDULE = "checkin_schedule"
     # progress, digest and closing
     PROGRESS_MODAL = "progress_modal"
+    PROGRESS_CORRECTION = "progress_correction"
     FINAL_RATING_MODAL = "final_rating_modal"
 
 

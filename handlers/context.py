@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from slack_bolt import Ack
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.identity import Installation
-from bot.playbook import cases, people
+from bot.playbook import access, cases, people
 from bot.playbook.commands import ParsedCommand
 from bot.playbook.errors import PlaybookError
 from bot.playbook.intake import Where
@@ -34,16 +34,48 @@ class CaseActor:
     person: Person
 
 
+class Answer(Protocol):
+    """How a subcommand gives its private first answer: Bolt's ``Ack`` for a typed
+    command, ``ReplaceQuestion`` when a button picked the reading."""
+
+    def __call__(self, text: str = "", blocks: Sequence[Any] | None = None) -> Any:
+        """Answer privately; with neither text nor blocks, just acknowledge."""
+
+
+@dataclass(frozen=True)
+class ReplaceQuestion:
+    """Answer a reading picked by button in place of the question it answers."""
+
+    respond: Respond
+
+    def __call__(self, text: str = "", blocks: Sequence[Any] | None = None) -> None:
+        """Replace the question with the answer; with none, remove the question."""
+        if text or blocks:
+            self.respond(
+                text=text,
+                blocks=list(blocks) if blocks else None,
+                response_type="ephemeral",
+                replace_original=True,
+            )
+        else:
+            self.respond(delete_original=True)
+
+
 @dataclass(frozen=True)
 class CommandCall:
-    """One ``/grievance`` call: what was asked, by whom, where, and how to answer."""
+    """One ``/grievance`` call: what was asked, by whom, where, and how to answer.
+
+    ``chosen`` is True when the typist already picked this reading with a button, so a
+    subcommand that would otherwise confirm first (``update <words>``) goes ahead.
+    """
 
     parsed: ParsedCommand
     body: dict[str, Any]
-    ack: Ack
+    ack: Answer
     respond: Respond
     client: WebClient
     deps: Deps
+    chosen: bool = False
 
     @property
     def user_id(self) -> str:
@@ -84,12 +116,27 @@ class CommandCall:
 
     def case_and_actor(self, session: Session, caller: Profile) -> CaseActor:
         """The channel's case (or the "no case yet" refusal) and the caller as a person."""
-        profile = caller
+        found = self._case_and_actor(session, caller)
+        if found is None:
+            raise PlaybookError(NO_CASE)
+        return found
+
+    def may(self, action: access.Action) -> bool:
+        """True when the caller may take ``action`` on this channel's case (False when
+        the channel has no case yet)."""
+        caller = self.caller()
+        with self.deps.db.transaction() as session:
+            found = self._case_and_actor(session, caller)
+            return found is not None and access.allows(
+                session=session, case=found.case, person=found.person, action=action
+            )
+
+    def _case_and_actor(self, session: Session, caller: Profile) -> CaseActor | None:
         workspace = people.ensure_workspace(session=session, team_id=self.team_id)
         case = cases.find_case(
             session=session, workspace=workspace, channel_id=self.where.channel_id
         )
         if case is None:
-            raise PlaybookError(NO_CASE)
-        person = people.ensure_person(session=session, workspace=workspace, profile=profile)
+            return None
+        person = people.ensure_person(session=session, workspace=workspace, profile=caller)
         return CaseActor(case=case, person=person)

@@ -1,84 +1,84 @@
-"""``/grievance update``: post a progress update, from a line of text or from the modal.
+"""``/grievance update``: post a progress update, from a line of text or from the modal;
+correct or withdraw it from the buttons on its message.
 
-Slack I/O only: the rules live in ``bot.playbook.progress``. An update is committed
-before the command (or the modal) is acknowledged, then posted; grievances it moved to
-"being addressed" get their channel messages updated in place.
+Slack I/O only: the rules live in ``bot.playbook.progress``. Words after ``update`` are
+shown privately first and posted only from *Post progress update* (``handlers.readings``).
+An update is committed before the command (or the modal) is acknowledged, then posted;
+grievances it moved to "being addressed" get their channel messages updated in place.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+from sqlalchemy.orm import Session
 
 from bot.blocks.grievance import grievance_fallback, grievance_message
 from bot.blocks.progress import (
     ProgressModalContext,
     action_block_id,
+    correction_modal,
     is_action_block,
     progress_fallback,
     progress_message,
     progress_modal,
 )
-from bot.ids import Callback, ProgressField
+from bot.blocks.readings import update_to_confirm
+from bot.ids import Action, Callback, ProgressField
 from bot.playbook import access, people
 from bot.playbook import progress as playbook
-from bot.playbook.commands import FILE, ParsedCommand
+from bot.playbook.commands import UPDATE
 from bot.playbook.errors import PlaybookError
-from bot.playbook.progress import Posted, ProgressDraftError
+from bot.playbook.progress import Posted, ProgressDraftError, UpdateRef
+from handlers import readings
 from handlers.context import CommandCall
 from handlers.deps import Deps
-from handlers.grievances import file_from_text
 from handlers.messaging import link_to, post_or_tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Case, Grievance
+from storage.models import Case, Grievance, Person
 
 logger = logging.getLogger(__name__)
 
 
 def update(call: CommandCall) -> None:
-    """``/grievance update <text>`` posts at once; ``/grievance update`` opens the form."""
+    """``/grievance update`` opens the form; with words, they are shown privately first.
+
+    Words after ``update`` may be progress or a grievance that happens to start with the
+    word ("update broke our login page"), so nothing is posted until the typist presses
+    *Post progress update*; someone who may not post updates is offered filing only.
+    """
     text = call.parsed.args.strip()
-    if text:
+    if not text:
+        _open_modal(call)
+    elif call.chosen:
         _post_text(call, text)
     else:
-        _open_modal(call)
+        may_post = call.may(access.Action.POST_PROGRESS)
+        readings.ask(call, update_to_confirm(may_post=may_post), run=UPDATE, with_words=True)
 
 
 def _post_text(call: CommandCall, text: str) -> None:
-    try:
-        draft = playbook.parse_draft(text=text)
-    except ProgressDraftError as exc:
-        call.ack(text=str(exc))
-        return
+    draft = playbook.parse_draft(text=text)
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        posted = None
-        if access.allows(
+        author = access.require(
             session=session,
             case=found.case,
             person=found.person,
             action=access.Action.POST_PROGRESS,
-        ):
-            posted = playbook.post_update(
-                session=session,
-                case=found.case,
-                author=found.person,
-                draft=draft,
-                now=call.deps.now(),
-            )
-    if posted is None:
-        # The client side does not post progress updates, so "update 4.2 broke checkout"
-        # from a client is a grievance that happens to start with that word.
-        as_text = ParsedCommand(FILE, str(call.body.get("text") or "").strip())
-        file_from_text(replace(call, parsed=as_text))
-        return
+        )
+        posted = playbook.post_update(
+            session=session, case=found.case, author=author, draft=draft, now=call.deps.now()
+        )
     call.ack()  # committed; the update itself is the answer, in the channel
     publish(call.client, call.deps, posted, author_id=call.user_id)
 
@@ -108,18 +108,24 @@ def _open_modal(call: CommandCall) -> None:
 # ---- Slack helpers ------------------------------------------------------------------------
 
 
+def _message(client: WebClient, deps: Deps, ref: UpdateRef) -> tuple[list[Block], str]:
+    """The update's channel message, as it reads now."""
+    with deps.db.transaction() as session:
+        snap = playbook.snapshot(session=session, ref=ref)
+    link = link_to(client, deps, snap.strategy_channel, snap.strategy_ts)
+    return progress_message(snap, strategy_link=link), progress_fallback(snap)
+
+
 def publish(client: WebClient, deps: Deps, posted: Posted, *, author_id: str) -> None:
     """Post the committed update, remember its message, refresh the grievances it moved."""
-    with deps.db.transaction() as session:
-        snap = playbook.snapshot(session=session, posted=posted)
-    link = link_to(client, deps, snap.strategy_channel, snap.strategy_ts)
+    blocks, text = _message(client, deps, posted.ref)
     message = post_or_tell(
         client,
         author_id,
         "Your update is saved, but I couldn't post it in the channel.",
         channel=posted.channel,
-        blocks=progress_message(snap, strategy_link=link),
-        text=progress_fallback(snap),
+        blocks=blocks,
+        text=text,
     )
     if message is not None:
         with deps.db.transaction() as session:
@@ -175,11 +181,83 @@ def _ids(values: dict[str, object], *, actions: bool) -> list[object]:
     return ticked
 
 
+def _actor(session: Session, deps: Deps, body: dict[str, Any]) -> Person | None:
+    """Who pressed or submitted, as the bot knows them (None: never met)."""
+    workspace = people.ensure_workspace(session=session, team_id=deps.home(body).key)
+    return people.find_person(session=session, workspace=workspace, user_id=body["user"]["id"])
+
+
+def _ref(action: dict[str, Any]) -> UpdateRef:
+    try:
+        return UpdateRef.model_validate_json(str(action.get("value", "")))
+    except ValidationError as exc:
+        raise PlaybookError(playbook.GONE) from exc
+
+
 # ---- listeners ----------------------------------------------------------------------------
 
 
 def register(app: App, deps: Deps) -> None:
-    """Listen for the update modal's submission."""
+    """Listen for the update modal, and for correcting and withdrawing a posted update."""
+
+    @app.action(Action.PROGRESS_CORRECT)
+    @answer_refusals
+    def on_correct(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        ref = _ref(action)
+        with deps.db.transaction() as session:
+            update = playbook.editable_update(
+                session=session, update_id=ref.update, actor=_actor(session, deps, body)
+            )
+            view = correction_modal(ref, update.text)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(Callback.PROGRESS_CORRECTION)
+    @answer_refusals
+    @answers_stale_forms
+    def on_correction(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        ref = read_metadata(UpdateRef, view)
+        text = flatten(view).get(ProgressField.TEXT)
+        try:
+            with deps.db.transaction() as session:
+                update = playbook.correct_update(
+                    session=session,
+                    update_id=ref.update,
+                    actor=_actor(session, deps, body),
+                    text=text if isinstance(text, str) else None,
+                )
+                where = update.slack_channel, update.slack_ts
+        except PlaybookError as exc:
+            ack(response_action="errors", errors={ProgressField.TEXT.value: str(exc)})
+            return
+        ack()  # committed: close the form, then show the correction where the update is
+        if where[0] and where[1]:
+            blocks, fallback = _message(client, deps, ref)
+            client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=fallback)
+
+    @app.action(Action.PROGRESS_WITHDRAW)
+    @answer_refusals
+    def on_withdraw(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        ref = _ref(action)
+        with deps.db.transaction() as session:
+            gone = playbook.withdraw_update(
+                session=session, update_id=ref.update, actor=_actor(session, deps, body)
+            )
+        if gone.channel and gone.ts:
+            client.chat_delete(channel=gone.channel, ts=gone.ts)
+        respond(
+            text="The update is withdrawn: it is gone from the channel, and the case "
+            "timeline notes that it was withdrawn.",
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
     @app.view(Callback.PROGRESS_MODAL)
     @answer_refusals

@@ -189,6 +189,25 @@ class SeenRequest(Base):
     )
 
 
+class HeldText(Base):
+    """Words typed into ``/grievance`` that read two ways, kept until the typist chooses.
+
+    A button's value holds at most 2,000 characters; longer words wait here, behind a
+    random key, for the *File as grievance* or *Run* press (``bot.playbook.readings``).
+    Only the typist can redeem them, and they are pruned after a day.
+    """
+
+    __tablename__ = "held_text"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
 class Category(enum.StrEnum):
     """What a grievance is about."""
 

@@ -55,6 +55,8 @@ KIND_LABELS = {
     "checkin_posted": "Check-in posted",
     # progress, digest and closing
     "progress_update": "Progress update",
+    "progress_corrected": "Progress update corrected",
+    "progress_withdrawn": "Progress update withdrawn",
     "digest_posted": "Digest posted",
     "digest_scheduled": "Digest schedule changed",
     "final_rating": "Final rating",

@@ -11,8 +11,11 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     CheckboxesElement,
+    ConfirmObject,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -26,8 +29,14 @@ from bot.blocks.grievance import STATUS_LABELS
 from bot.blocks.inputs import text_input
 from bot.blocks.strategy import grievance_option_text
 from bot.blocks.text import fit, plain_escape, shorten, trim
-from bot.ids import Callback, ProgressField
-from bot.playbook.progress import MAX_TEXT, ActionChoice, UpdateChoices, UpdateSnapshot
+from bot.ids import Action, Callback, ProgressField
+from bot.playbook.progress import (
+    MAX_TEXT,
+    ActionChoice,
+    UpdateChoices,
+    UpdateRef,
+    UpdateSnapshot,
+)
 
 #: Slack's limits: checkboxes take 10 options, option text 75, section text 3,000.
 CHECKBOX_OPTIONS = 10
@@ -208,7 +217,55 @@ def progress_message(snap: UpdateSnapshot, *, strategy_link: str | None) -> list
             SectionBlock(text=MarkdownTextObject(text=trim("*Addresses*\n" + lines, SECTION_TEXT)))
         )
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_towards(snap, strategy_link))]))
+    blocks.append(_correction_buttons(snap.ref))
     return blocks
+
+
+def _correction_buttons(ref: UpdateRef) -> ActionsBlock:
+    """*Correct* and *Withdraw*, for the update's author or a case lead (others are told
+    so privately when they press)."""
+    value = ref.model_dump_json()
+    return ActionsBlock(
+        block_id=f"progress-{ref.update}",
+        elements=[
+            ButtonElement(text="Correct", action_id=Action.PROGRESS_CORRECT, value=value),
+            ButtonElement(
+                text="Withdraw",
+                action_id=Action.PROGRESS_WITHDRAW,
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Withdraw this update?",
+                    text="It is deleted from the channel; the case timeline notes that it "
+                    "was withdrawn.",
+                    confirm="Withdraw",
+                    deny="Keep it",
+                ),
+            ),
+        ],
+    )
+
+
+def correction_modal(ref: UpdateRef, text: str) -> View:
+    """The form behind *Correct*: the update's words, to put right."""
+    return View(
+        type="modal",
+        callback_id=Callback.PROGRESS_CORRECTION,
+        title="Correct the update",
+        submit="Save",
+        close="Cancel",
+        private_metadata=ref.model_dump_json(),
+        blocks=[
+            text_input(
+                ProgressField.TEXT,
+                "What moved forward?",
+                initial=text,
+                optional=False,
+                max_length=MAX_TEXT,
+                hint="The message in the channel is updated; the case timeline keeps both.",
+            )
+        ],
+    )
 
 
 def progress_fallback(snap: UpdateSnapshot) -> str:

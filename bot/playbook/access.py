@@ -64,6 +64,8 @@ class Action(enum.StrEnum):
     MANAGE_CHECKINS = "manage_checkins"
     ANSWER_CHECKIN = "answer_checkin"
     POST_PROGRESS = "post_progress"
+    CORRECT_OWN_PROGRESS = "correct_own_progress"
+    CORRECT_ANY_PROGRESS = "correct_any_progress"
     POST_DIGEST = "post_digest"
     SCHEDULE_DIGEST = "schedule_digest"
     CLOSE_CASE = "close_case"
@@ -184,6 +186,17 @@ POLICY: dict[Action, Rule] = {
         "come from the delivery team, since they answer for the work. If something has "
         "moved (or hasn't), say so in the channel, or raise it with "
         "`/grievance <what happened>`.",
+    ),
+    Action.CORRECT_OWN_PROGRESS: Rule(
+        DELIVERY_TEAM,
+        "Correct or withdraw a progress update (buttons on the update)",
+        "correct or withdraw progress updates",
+        scope="only one they posted",
+    ),
+    Action.CORRECT_ANY_PROGRESS: Rule(
+        LEADS,
+        "Correct or withdraw anyone's progress update",
+        "correct or withdraw other people's progress updates",
     ),
     Action.POST_DIGEST: Rule(
         DELIVERY_TEAM,

@@ -1,9 +1,12 @@
 """Parse the text of ``/grievance`` into a subcommand and its arguments.
 
 Slack hands the bot one free-text string; this module is the only place that decides
-what a user meant by it, so help text and routing can never disagree. Text that is not
-a subcommand is a grievance, except a lone unknown word, which is far likelier a command
-someone mistyped than a grievance: it gets help (with the word echoed back) instead.
+what a user meant by it, so help text and routing can never disagree. A text is a
+command only when it parses fully as one: its first word names a subcommand and the rest
+fits that subcommand's arguments (``fits``). Text that starts with a subcommand word but
+does not fit ("export broken") and a lone unknown word ("Unacceptable.") read two ways;
+the handlers ask the typist which they meant instead of guessing (``handlers.readings``).
+Text that names no subcommand at all is a grievance.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ class Usage:
 
 #: Every subcommand that exists, in the order the help lists them.
 SUBCOMMANDS: tuple[Usage, ...] = (
-    Usage("file", "/grievance <what happened>", "File a grievance on this channel's case."),
+    Usage(
+        "file",
+        "/grievance <what happened>",
+        "File a grievance on this channel's case. Words that start like a command but "
+        "don't fit it, or a lone unknown word, are shown to you first with *File as "
+        "grievance* and *Run …* buttons.",
+    ),
     Usage("new", "/grievance new", "Open the grievance form (also: `/grievance` alone)."),
     Usage(
         "history",
@@ -66,7 +75,9 @@ SUBCOMMANDS: tuple[Usage, ...] = (
     Usage(
         "update",
         "/grievance update [what moved forward]",
-        "Post a progress update tied to the current strategy; tick off its actions.",
+        "Post a progress update tied to the current strategy; tick off its actions. "
+        "With words, you see it privately first: nothing is posted until you press "
+        "*Post progress update*.",
     ),
     Usage("status", "/grievance status", "The case's health score, its trend and why."),
     Usage(
@@ -95,15 +106,17 @@ DEFAULT_EXPORT_FORMAT = "md"
 FILE = "file"
 NEW = "new"
 HELP = "help"
+UPDATE = "update"
 _WORDS = {usage.name for usage in SUBCOMMANDS} - {FILE}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: One or more mentions and nothing else. Spaces between mentions belong to one ``\s*``
 #: only: with a ``\s*`` on both sides, a failing match backtracks exponentially.
 _MENTIONS_ONLY = re.compile(r"\s*(<@[UW][A-Z0-9]+(\|[^>]*)?>\s*)+")
 
-#: What each subcommand's arguments look like. Text that starts with a subcommand word
-#: but goes on in words that do not fit ("new release broke checkout") is a grievance; a
-#: single ill-fitting word ("history abc") is a slip, answered with that command's usage.
+#: What each subcommand's arguments look like; a subcommand alone always fits. Text that
+#: goes on in words that do not fit ("new release broke checkout", "history abc") is not
+#: run: the typist is asked whether it is a grievance. ``update`` takes any words, so it
+#: is confirmed privately before anything is posted (``handlers.progress``).
 _ARGUMENTS: dict[str, re.Pattern[str]] = {
     "new": re.compile(r""),
     "help": re.compile(r""),
@@ -130,12 +143,23 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
 
 @dataclass(frozen=True)
 class ParsedCommand:
-    """A subcommand name, its argument text, and a suggestion when it was misspelt."""
+    """A subcommand name, its argument text, and a suggestion when it was misspelt.
+
+    ``text`` is everything typed (less control characters): what a grievance would say.
+    ``fits`` is False when the arguments do not parse as that subcommand's.
+    """
 
     name: str
     args: str = ""
     unknown: str | None = None
     suggestion: str | None = None
+    text: str = ""
+    fits: bool = True
+
+    @property
+    def reads_two_ways(self) -> bool:
+        """True when the typist must say whether this is a command or a grievance."""
+        return self.unknown is not None or not self.fits
 
 
 def parse(text: str | None) -> ParsedCommand:
@@ -147,13 +171,24 @@ def parse(text: str | None) -> ParsedCommand:
     name = word.lower()
     if name in _WORDS:
         args = rest.strip()
-        if _ARGUMENTS[name].fullmatch(args) or len(args.split()) <= 1:
-            return ParsedCommand(name, args)
-        return ParsedCommand(FILE, cleaned)
+        fits = not args or _ARGUMENTS[name].fullmatch(args) is not None
+        return ParsedCommand(name, args, text=cleaned, fits=fits)
     if len(cleaned.split()) == 1:
         close = difflib.get_close_matches(name, sorted(_WORDS), n=1, cutoff=0.7)
-        return ParsedCommand(HELP, unknown=word[:40], suggestion=close[0] if close else None)
-    return ParsedCommand(FILE, cleaned)
+        return ParsedCommand(
+            HELP, unknown=word[:40], suggestion=close[0] if close else None, text=cleaned
+        )
+    return ParsedCommand(FILE, cleaned, text=cleaned)
+
+
+def usage_of(name: str) -> Usage:
+    """How subcommand ``name`` is written (for the reminder when its arguments misfit)."""
+    return next(usage for usage in SUBCOMMANDS if usage.name == name)
+
+
+def words_after(text: str) -> str:
+    """``text`` without its first word: ``update the fix is live`` → ``the fix is live``."""
+    return text.strip().partition(" ")[2].strip()
 
 
 def split_mentions(args: str) -> list[str]:

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.ids import row_id
-from bot.playbook.access import Action, require
+from bot.playbook.access import Action, allows, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import change_status
 from bot.playbook.history import OPEN_STATUSES
@@ -131,6 +132,16 @@ def choices(*, session: Session, case: Case) -> UpdateChoices:
 # ---- posting ----------------------------------------------------------------------------
 
 
+class UpdateRef(BaseModel):
+    """What an update's message buttons carry (and the correction form remembers): the
+    update, and what it ticked off and moved when posted, which only the moment of
+    posting knows, so that a corrected message still shows them."""
+
+    update: int
+    ticked: list[int] = []
+    moved: list[int] = []
+
+
 @dataclass(frozen=True)
 class Posted:
     """What an update committed, carried past the transaction to post it."""
@@ -145,6 +156,11 @@ class Posted:
     #: Grievances it addresses that stayed where they were (already addressing, or the
     #: author may not move them).
     linked_ids: list[int]
+
+    @property
+    def ref(self) -> UpdateRef:
+        """The update and what it ticked and moved, for its message's buttons."""
+        return UpdateRef(update=self.update_id, ticked=self.ticked_ids, moved=self.moved_ids)
 
 
 def _tick(
@@ -270,6 +286,86 @@ def post_update(
     )
 
 
+# ---- correcting and withdrawing -----------------------------------------------------------
+
+NOT_THEIRS = "Only the person who posted this update or a case lead can correct or withdraw it."
+GONE = "This progress update was withdrawn already."
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """Where the withdrawn update's message was, to delete it."""
+
+    channel: str | None
+    ts: str | None
+
+
+def editable_update(*, session: Session, update_id: int, actor: Person | None) -> ProgressUpdate:
+    """The update, if ``actor`` posted it (and may post updates) or leads its case."""
+    update = session.get(ProgressUpdate, update_id)
+    if update is None:
+        raise PlaybookError(GONE)
+    case = session.get_one(Case, update.case_id)
+    own = actor is not None and actor.id == update.author_id
+    action = Action.CORRECT_OWN_PROGRESS if own else Action.CORRECT_ANY_PROGRESS
+    if not allows(session=session, case=case, person=actor, action=action):
+        raise PlaybookError(NOT_THEIRS)
+    return update
+
+
+def correct_update(
+    *, session: Session, update_id: int, actor: Person | None, text: str | None
+) -> ProgressUpdate:
+    """Replace an update's words; the timeline keeps what it said before and the correction."""
+    update = editable_update(session=session, update_id=update_id, actor=actor)
+    cleaned = (text or "").strip()
+    if not cleaned or len(cleaned) > MAX_TEXT:
+        raise ProgressDraftError(
+            {TEXT: f"Say what moved forward, in 1 to {MAX_TEXT:,} characters."}
+        )
+    update.text = cleaned
+    record(
+        session=session,
+        case=session.get_one(Case, update.case_id),
+        kind=Kind.PROGRESS_CORRECTED,
+        author=actor,
+        text=f"Progress update of {update.created_at:%Y-%m-%d} now says: {cleaned[:300]}",
+        channel=update.slack_channel,
+        ts=update.slack_ts,
+    )
+    return update
+
+
+def withdraw_update(*, session: Session, update_id: int, actor: Person | None) -> Withdrawn:
+    """Remove an update, noting on the timeline that it was withdrawn and by whom.
+
+    Its timeline entries stay (the history is not rewritten) but lose their link to the
+    message, which is deleted from the channel. Actions it ticked off and grievances it
+    moved keep their own state and entries: those are changed where they live.
+    """
+    update = editable_update(session=session, update_id=update_id, actor=actor)
+    where = Withdrawn(channel=update.slack_channel, ts=update.slack_ts)
+    if where.ts is not None:
+        for entry in session.scalars(
+            select(TimelineEntry).where(
+                TimelineEntry.case_id == update.case_id,
+                TimelineEntry.slack_channel == where.channel,
+                TimelineEntry.slack_ts == where.ts,
+            )
+        ):
+            entry.slack_channel = entry.slack_ts = None
+    record(
+        session=session,
+        case=session.get_one(Case, update.case_id),
+        kind=Kind.PROGRESS_WITHDRAWN,
+        author=actor,
+        text=f"The progress update of {update.created_at:%Y-%m-%d} was withdrawn and removed "
+        "from the channel.",
+    )
+    session.delete(update)
+    return where
+
+
 def mark_posted(*, session: Session, posted: Posted, channel: str, ts: str) -> None:
     """Remember the update's message, on the update and on its timeline entry."""
     update = session.get_one(ProgressUpdate, posted.update_id)
@@ -306,21 +402,23 @@ class UpdateSnapshot:
     actions_done: int
     actions_total: int
     addressed: list[AddressedItem]
+    #: What the message's *Correct* and *Withdraw* buttons carry.
+    ref: UpdateRef
 
 
-def snapshot(*, session: Session, posted: Posted) -> UpdateSnapshot:
+def snapshot(*, session: Session, ref: UpdateRef) -> UpdateSnapshot:
     """Read an update, its strategy and what it ticked and moved into plain values."""
     update = session.scalars(
         select(ProgressUpdate)
         .options(selectinload(ProgressUpdate.addressed))
-        .where(ProgressUpdate.id == posted.update_id)
+        .where(ProgressUpdate.id == ref.update)
     ).one()
     strategy = session.get(Strategy, update.strategy_id) if update.strategy_id else None
     actions = list(strategy.actions) if strategy else []
     author = session.get(Person, update.author_id) if update.author_id else None
     case = session.get_one(Case, update.case_id)
-    ticked = set(posted.ticked_ids)
-    moved = set(posted.moved_ids)
+    ticked = set(ref.ticked)
+    moved = set(ref.moved)
     return UpdateSnapshot(
         client_name=case.client_name,
         author_name=author.display_name if author else None,
@@ -335,4 +433,5 @@ def snapshot(*, session: Session, posted: Posted) -> UpdateSnapshot:
             AddressedItem(g.number, g.text, g.status, g.id in moved)
             for g in sorted(update.addressed, key=lambda g: g.number)
         ],
+        ref=ref,
     )

@@ -93,6 +93,7 @@ WORD_KINDS = frozenset(
         Kind.GRIEVANCE_FILED.value,
         Kind.GRIEVANCE_UPDATED.value,
         Kind.PROGRESS_UPDATE.value,
+        Kind.PROGRESS_CORRECTED.value,
         Kind.STRATEGY_PROPOSED.value,
     }
 )

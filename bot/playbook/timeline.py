@@ -44,6 +44,8 @@ class Kind(enum.StrEnum):
     CHECKIN_POSTED = "checkin_posted"
     # progress, digest and closing
     PROGRESS_UPDATE = "progress_update"
+    PROGRESS_CORRECTED = "progress_corrected"
+    PROGRESS_WITHDRAWN = "progress_withdrawn"
     DIGEST_POSTED = "digest_posted"
     DIGEST_SCHEDULED = "digest_scheduled"
     FINAL_RATING = "final_rating"

@@ -405,6 +405,20 @@ def _update(ws: Workspace, args: Args) -> JSON:
     }
 
 
+@_method("chat.delete")
+def _delete(ws: Workspace, args: Args) -> JSON:
+    channel = _visible(ws, args.required("channel", "channel_not_found"))
+    if channel.is_archived:
+        raise SlackError("is_archived")
+    message = ws.get_message(channel.id, args.required("ts", "message_not_found"))
+    if message.bot_id != ws.bot_id:
+        raise SlackError("cant_delete_message")
+    with ws.lock:
+        ws.messages.remove(message)
+        ws.record("delete", channel=channel.id, ts=message.ts)
+    return {"channel": channel.id, "ts": message.ts}
+
+
 @_method("chat.getPermalink")
 def _permalink(ws: Workspace, args: Args) -> JSON:
     channel = _visible(ws, args.required("channel", "channel_not_found"))

@@ -44,6 +44,7 @@ from bot.playbook.commands import SUBCOMMANDS
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Where, file
 from bot.playbook.people import ensure_person, ensure_workspace, find_person
+from bot.playbook.progress import NOT_THEIRS
 from bot.playbook.stakeholders import ensure_member
 from bot.playbook.timeline import Kind, record
 from bot.sandbox.stack import SandboxStack
@@ -453,6 +454,40 @@ def _acknowledgement(world: World, actor: str) -> None:
     world.ephemeral = world.stack.workspace.post_ephemeral(CHANNEL, actor, "Thank you", blocks)
 
 
+def _update_by(author: Callable[[str], str]) -> Callable[[World, str], None]:
+    """A progress update posted by ``author(actor)`` through its preview; the target."""
+
+    def setup(world: World, actor: str) -> None:
+        who = author(actor)
+        world.command(who, "update The export fix is in staging")
+        world.ephemeral = [e for e in world.stack.workspace.ephemerals if e.user == who][-1]
+        world.click_ephemeral(who, SlackAction.RUN_TEXT)
+        world.target = next(
+            m for m in world.stack.workspace.messages if m.text.startswith("Progress update")
+        )
+
+    return setup
+
+
+def _correction_form(world: World, actor: str) -> None:
+    """Ben's update, and the form his *Correct* opened, put in front of the actor."""
+    _update_by(lambda _actor: TEAM)(world, actor)
+    assert world.target is not None
+    world.click(TEAM, SlackAction.PROGRESS_CORRECT, world.target)
+    view = world.stack.workspace.modal_stack(TEAM)[-1]
+    if actor != TEAM:
+        world.view_id = world.stack.workspace.open_modal(actor, view.payload).id
+        world.stack.workspace.close_modal(TEAM, view.id)
+    else:
+        world.view_id = view.id
+
+
+def _update_says(text: str) -> Callable[[World, str], bool]:
+    return lambda world, actor: world.read(
+        lambda session: [u.text for u in session.scalars(select(ProgressUpdate))] == [text]
+    )
+
+
 def _long_grievance(world: World, actor: str) -> None:
     def post(session: Session, case: Case) -> Grievance:
         return grievances.file_grievance(
@@ -692,11 +727,25 @@ def _exported_to_dm(world: World, actor: str) -> bool:
     return PUBLIC in content and SECRET in content
 
 
-def _update_or_filed(world: World, actor: str) -> None:
-    """``update <text>`` from the client side is a grievance that starts with "update"."""
+def _offered_filing_only(world: World, actor: str) -> None:
+    """``update <text>`` from the client side may only be filed, and only if they press."""
+    assert "File this as a grievance?" in world.told(actor)
+    assert "Post progress update" not in world.told(actor)
     assert not _more(ProgressUpdate, 0)(world, actor)
-    assert _more(Grievance, 2)(world, actor)
-    assert "grievance #3" in world.told(actor)
+    assert not _more(Grievance, 2)(world, actor)
+
+
+def _typed_then_pressed(text: str, action_id: str) -> Callable[[World, str], None]:
+    """Type ``text``, then press ``action_id`` on the question it raised, if offered."""
+
+    def act(world: World, actor: str) -> None:
+        world.command(actor, text)
+        asked = [e for e in world.stack.workspace.ephemerals if e.user == actor]
+        if asked and action_id in json.dumps(asked[-1].blocks):
+            world.ephemeral = asked[-1]
+            world.click_ephemeral(actor, action_id)
+
+    return act
 
 
 # ---- the matrix ----------------------------------------------------------------------
@@ -904,12 +953,55 @@ SURFACES: tuple[Surface, ...] = (
         setup=_schedule,
     ),
     Surface(
-        "update <text>",
-        "update",
+        "update <text>, then Post progress update",
+        SlackAction.RUN_TEXT,
         A.POST_PROGRESS,
-        _run("update The export fix is in staging"),
+        _typed_then_pressed("update The export fix is in staging", SlackAction.RUN_TEXT),
         _more(ProgressUpdate, 0),
-        refused=_update_or_filed,
+        refused=_offered_filing_only,
+    ),
+    Surface(
+        "correct own update",
+        SlackAction.PROGRESS_CORRECT,
+        A.CORRECT_OWN_PROGRESS,
+        _press(SlackAction.PROGRESS_CORRECT),
+        _form_opened(Callback.PROGRESS_CORRECTION),
+        setup=_update_by(lambda actor: actor if actor in {LEAD, TEAM} else TEAM),
+        says=NOT_THEIRS,
+    ),
+    Surface(
+        "correct someone else's update",
+        SlackAction.PROGRESS_CORRECT,
+        A.CORRECT_ANY_PROGRESS,
+        _press(SlackAction.PROGRESS_CORRECT),
+        _form_opened(Callback.PROGRESS_CORRECTION),
+        setup=_update_by(lambda actor: TEAM if actor == LEAD else LEAD),
+        says=NOT_THEIRS,
+    ),
+    Surface(
+        "withdraw own update",
+        SlackAction.PROGRESS_WITHDRAW,
+        A.CORRECT_OWN_PROGRESS,
+        _press(SlackAction.PROGRESS_WITHDRAW),
+        _more(TimelineEntry, 0, TimelineEntry.kind == Kind.PROGRESS_WITHDRAWN),
+        setup=_update_by(lambda actor: actor if actor in {LEAD, TEAM} else TEAM),
+        says=NOT_THEIRS,
+    ),
+    Surface(
+        "withdraw someone else's update",
+        SlackAction.PROGRESS_WITHDRAW,
+        A.CORRECT_ANY_PROGRESS,
+        _press(SlackAction.PROGRESS_WITHDRAW),
+        _more(TimelineEntry, 0, TimelineEntry.kind == Kind.PROGRESS_WITHDRAWN),
+        setup=_update_by(lambda actor: TEAM if actor == LEAD else LEAD),
+        says=NOT_THEIRS,
+    ),
+    Surface(
+        "a lone unknown word, then File as grievance",
+        SlackAction.FILE_TEXT,
+        A.FILE_GRIEVANCE,
+        _typed_then_pressed("Unacceptable.", SlackAction.FILE_TEXT),
+        _more(Grievance, 2),
     ),
     Surface(
         "update (form)",
@@ -1102,6 +1194,15 @@ SURFACES: tuple[Surface, ...] = (
         _submit({ProgressField.TEXT: "The export fix is in staging"}),
         _more(ProgressUpdate, 0),
         setup=_form("update"),
+    ),
+    Surface(
+        "correction form of Ben's update",
+        Callback.PROGRESS_CORRECTION,
+        A.CORRECT_OWN_PROGRESS,
+        _submit({ProgressField.TEXT: "The export fix is live"}),
+        _update_says("The export fix is live"),
+        setup=_correction_form,
+        says=NOT_THEIRS,
     ),
     Surface(
         "own final rating form",

@@ -172,8 +172,9 @@ def test_an_unknown_format_gets_the_usage_and_nothing_is_sent(
 ) -> None:
     acknowledgement = _export(case, text)
 
-    assert "`/grievance export json`" in acknowledgement
-    assert "`/grievance export csv`" in acknowledgement
+    # not a format: asked whether it is a grievance, shown how export is written
+    assert "File this as a grievance?" in acknowledgement
+    assert "`/grievance export [md | json | csv]`" in acknowledgement
     assert not case.workspace.files and _exports_on_timeline(case) == []
 
 

@@ -166,7 +166,9 @@ def test_history_of_one_grievance_shows_it_with_its_whole_thread(stack: SandboxS
     assert stack.workspace.permalink("CACME", first.ts) in lines[1]
 
     assert "no grievance #9" in _answer(stack, "UBEN", "history 9").text
-    assert "/grievance history 3" in _answer(stack, "UBEN", "history three").text
+    not_a_number = _answer(stack, "UBEN", "history three")
+    assert "File this as a grievance?" in not_a_number.text
+    assert "`/grievance history [n]`" in json.dumps(not_a_number.blocks)
     assert "no case in this channel" in _answer(stack, "UBEN", "history", "CINTERNAL").text
     assert _failed_calls(stack) == []
 

@@ -169,7 +169,8 @@ def test_only_leads_invite_and_usage_without_anyone(stack: SandboxStack) -> None
     assert "Only a lead of this case can invite people" in refused
     assert _interviews(stack) == {} and _dms(stack, "UCARLA") == []
 
-    assert "/grievance interview @someone" in _command(stack, "UANA", "interview someone")
+    asked = _command(stack, "UANA", "interview someone")
+    assert "File this as a grievance?" in asked and "`/grievance interview @a @b" in asked
     assert _interviews(stack) == {}
 
 

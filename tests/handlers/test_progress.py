@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
-from bot.ids import Callback, ProgressField, StrategyField
+from bot.ids import Action, Callback, ProgressField, StrategyField
 from bot.playbook.people import Profile, ensure_person, find_person
 from bot.playbook.stakeholders import set_role
 from bot.sandbox.stack import SandboxStack
@@ -95,6 +96,13 @@ def _updates(stack: SandboxStack) -> list[Message]:
     ]
 
 
+def _press_post(stack: SandboxStack, user: str) -> None:
+    """Press *Post progress update* on the preview ``update <words>`` showed ``user``."""
+    preview = [e for e in stack.workspace.ephemerals if e.user == user][-1]
+    assert stack.slack.click(user, Action.RUN_TEXT, ephemeral=preview).status == 200
+    stack.settle()
+
+
 def _shown(message: Message) -> str:
     return message.text + "\n" + json.dumps(message.blocks, ensure_ascii=False)
 
@@ -109,8 +117,10 @@ def test_an_update_in_words_is_posted_linked_to_strategy_v1(stack: SandboxStack)
     strategy_message = _propose(stack, "Fix the export @ben by 2026-12-01\nWeekly release notes")
 
     body = _command(stack, "UBEN", "update The export fix is in staging & ready to try")
+    assert "Post this as a progress update" in body and not _updates(stack)
 
-    assert body.strip() == ""  # the update itself, in the channel, is the answer
+    _press_post(stack, "UBEN")
+
     (posted,) = _updates(stack)
     shown = _shown(posted)
     assert "The export fix is in staging &amp; ready to try" in shown
@@ -222,18 +232,107 @@ def test_client_side_people_are_politely_refused(stack: SandboxStack) -> None:
     assert not _updates(stack)
     with stack.db.transaction() as session:
         assert session.scalars(select(ProgressUpdate)).first() is None
-        # from the client side, text after "update" is a grievance, filed and acknowledged
-        texts = session.scalars(select(Grievance.text).order_by(Grievance.number)).all()
-    assert texts[-1] == "update 4.2 broke the checkout again"
-    assert "filed this as *grievance #2*" in said
+    # from the client side, words after "update" may only be filed, and only when chosen
+    assert "File this as a grievance?" in said and "Post progress update" not in said
 
 
 def test_an_update_without_a_strategy_stands_on_its_own(stack: SandboxStack) -> None:
     _file(stack, "UANA", "The invoice export broke")
 
     _command(stack, "UANA", "update Hotfix deployed tonight")
+    _press_post(stack, "UANA")
 
     (posted,) = _updates(stack)
     assert "No strategy yet" in _shown(posted)
     with stack.db.transaction() as session:
         assert session.scalars(select(ProgressUpdate)).one().strategy_id is None
+
+
+# ---- correcting and withdrawing a posted update -------------------------------------------
+
+
+def _posted_by(stack: SandboxStack, user: str, text: str) -> Message:
+    """``user`` posts an update through the preview; returns its channel message."""
+    _command(stack, user, f"update {text}")
+    _press_post(stack, user)
+    return next(m for m in _updates(stack) if text in m.text)
+
+
+def _press_on(stack: SandboxStack, user: str, action_id: str, message: Message) -> None:
+    delivery = stack.slack.click(user, action_id, message=(message.channel, message.ts))
+    assert delivery.status == 200, delivery.body
+    stack.settle()
+
+
+def _timeline(stack: SandboxStack, kind: str) -> list[TimelineEntry]:
+    with stack.db.transaction() as session:
+        return list(session.scalars(select(TimelineEntry).where(TimelineEntry.kind == kind)))
+
+
+def _told(stack: SandboxStack, user: str) -> str:
+    return "\n".join(e.text for e in stack.workspace.ephemerals if e.user == user)
+
+
+@pytest.mark.parametrize("corrector", ["UBEN", "UANA"], ids=["author", "lead"])
+def test_the_author_or_a_lead_corrects_an_update_in_place(
+    stack: SandboxStack, corrector: str
+) -> None:
+    _file(stack, "UANA", "The invoice export broke")
+    posted = _posted_by(stack, "UBEN", "The export fix is live")
+
+    _press_on(stack, corrector, Action.PROGRESS_CORRECT, posted)
+    form = _modal(stack, corrector)
+    assert _element(form, ProgressField.TEXT)["initial_value"] == "The export fix is live"
+    delivery = stack.slack.submit_view(
+        corrector, form.id, {ProgressField.TEXT: "The export fix is in staging, live Monday"}
+    )
+    assert delivery.status == 200, delivery.body
+    stack.settle()
+
+    (shown,) = _updates(stack)
+    assert shown.ts == posted.ts  # the same message, corrected
+    assert "The export fix is in staging, live Monday" in _shown(shown)
+    assert "The export fix is live\n" not in _shown(shown) + "\n"
+    (entry,) = _timeline(stack, "progress_corrected")
+    assert "now says: The export fix is in staging, live Monday" in entry.text
+    (original,) = _timeline(stack, "progress_update")
+    assert "The export fix is live" in original.text  # the history is not rewritten
+
+
+@pytest.mark.parametrize("withdrawer", ["UBEN", "UANA"], ids=["author", "lead"])
+def test_the_author_or_a_lead_withdraws_an_update(stack: SandboxStack, withdrawer: str) -> None:
+    _file(stack, "UANA", "The invoice export broke")
+    posted = _posted_by(stack, "UBEN", "The export fix is live")
+
+    _press_on(stack, withdrawer, Action.PROGRESS_WITHDRAW, posted)
+
+    assert not _updates(stack)  # deleted from the channel
+    with stack.db.transaction() as session:
+        assert session.scalars(select(ProgressUpdate)).first() is None
+    (entry,) = _timeline(stack, "progress_withdrawn")
+    assert "withdrawn and removed from the channel" in entry.text
+    (original,) = _timeline(stack, "progress_update")
+    assert original.slack_ts is None  # no link to a message that is gone
+    assert "The update is withdrawn" in _told(stack, withdrawer)
+
+
+@pytest.mark.parametrize(
+    ("author", "other"),
+    [("UANA", "UBEN"), ("UBEN", "UCARLA"), ("UBEN", "UDEV")],
+    ids=["team member, not the author", "client", "client guest"],
+)
+def test_others_may_neither_correct_nor_withdraw_an_update(
+    stack: SandboxStack, author: str, other: str
+) -> None:
+    _file(stack, "UANA", "The invoice export broke")
+    posted = _posted_by(stack, author, "The export fix is live")
+
+    _press_on(stack, other, Action.PROGRESS_CORRECT, posted)
+    _press_on(stack, other, Action.PROGRESS_WITHDRAW, posted)
+
+    assert not stack.workspace.modal_stack(other)
+    said = _told(stack, other)
+    assert said.count("Only the person who posted this update or a case lead") == 2
+    (shown,) = _updates(stack)
+    assert shown.ts == posted.ts and "The export fix is live" in _shown(shown)
+    assert not _timeline(stack, "progress_corrected") and not _timeline(stack, "progress_withdrawn")

@@ -40,7 +40,16 @@ from bot.playbook.intake import Where, file
 from bot.playbook.people import Profile, ensure_person, ensure_workspace
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.models import BuyInRule, Case, CaseLead, CheckinSchedule, Grievance, Person, Role
+from storage.models import (
+    BuyInRule,
+    Case,
+    CaseLead,
+    CheckinSchedule,
+    Grievance,
+    Person,
+    ProgressUpdate,
+    Role,
+)
 from storage.models import Status as GrievanceStatus
 from tests.conftest import fresh_database
 
@@ -75,6 +84,8 @@ class Cast:
     #: Filed by the client.
     public_id: int
     schedule_id: int
+    #: A progress update the lead posted.
+    update_id: int
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +121,14 @@ def cast(db: Database) -> Cast:
             draft=checkins.ScheduleDraft(days=(0,), time_of_day="09:30", timezone="UTC"),
             now=NOW,
         )
-        return Cast(public.case_id, people, secret.id, public.id, schedule.id)
+        update = progress.post_update(
+            session=session,
+            case=public.case,
+            author=lead,
+            draft=progress.parse_draft(text="Shipped"),
+            now=NOW,
+        )
+        return Cast(public.case_id, people, secret.id, public.id, schedule.id, update.update_id)
 
 
 @pytest.fixture
@@ -266,6 +284,15 @@ def _strategy_draft() -> strategy.StrategyDraft:
     return strategy.parse_draft(summary="Fix it", actions="", grievance_ids=[], measures="")
 
 
+def _authored_by(session: Session, cast: Cast, person: Person) -> int:
+    """The lead's update, as if ``person`` had posted it (a client-side author is only
+    possible in a hand-edited database: their side still decides)."""
+    update = session.get_one(ProgressUpdate, cast.update_id)
+    update.author_id = person.id
+    session.flush()
+    return update.id
+
+
 CALLS: dict[str, Call] = {
     "cases.add_lead": Call(
         Action.ADD_LEAD,
@@ -387,6 +414,22 @@ CALLS: dict[str, Call] = {
             session=s, case=case, author=p, draft=progress.parse_draft(text="Shipped"), now=NOW
         ),
     ),
+    "progress.correct_update (anyone's)": Call(
+        Action.CORRECT_ANY_PROGRESS,
+        lambda s, c, case, p: progress.correct_update(
+            session=s, update_id=c.update_id, actor=p, text="Shipped on Monday"
+        ),
+    ),
+    "progress.withdraw_update (anyone's)": Call(
+        Action.CORRECT_ANY_PROGRESS,
+        lambda s, c, case, p: progress.withdraw_update(session=s, update_id=c.update_id, actor=p),
+    ),
+    "progress.withdraw_update (own)": Call(
+        Action.CORRECT_OWN_PROGRESS,
+        lambda s, c, case, p: progress.withdraw_update(
+            session=s, update_id=_authored_by(s, c, p), actor=p
+        ),
+    ),
     "digest.require_poster": Call(
         Action.POST_DIGEST,
         lambda s, c, case, p: digest.require_poster(session=s, case=case, person=p),
@@ -439,7 +482,11 @@ def test_a_direct_call_by_someone_not_allowed_is_refused_before_anything_is_writ
     with pytest.raises(PlaybookError) as refused:
         call.run(session, cast, case, _person(session, cast, who))
     assert not session.new and not session.dirty and not session.deleted
-    own_rule = call.action is Action.EDIT_ANY_GRIEVANCE
+    own_rule = call.action in {
+        Action.EDIT_ANY_GRIEVANCE,
+        Action.CORRECT_ANY_PROGRESS,
+        Action.CORRECT_OWN_PROGRESS,
+    }
     assert own_rule or str(refused.value).startswith(expected)
 
 

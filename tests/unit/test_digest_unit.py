@@ -33,6 +33,7 @@ from bot.playbook.progress import (
     AddressedItem,
     ProgressDraftError,
     UpdateChoices,
+    UpdateRef,
     UpdateSnapshot,
     parse_draft,
 )
@@ -264,6 +265,7 @@ def test_the_update_message_links_its_strategy_and_escapes_text() -> None:
         actions_done=1,
         actions_total=2,
         addressed=[AddressedItem(3, "Export broke", Status.ADDRESSING, True)],
+        ref=UpdateRef(update=7, ticked=[4], moved=[3]),
     )
     shown = _text(progress_message(snap, strategy_link="https://x/p1"))
     assert "<!channel>" not in shown and "&amp; more" in shown

@@ -109,6 +109,38 @@ def test_parse_routes_subcommands_and_files_everything_else(
     assert parsed.unknown is None
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "fits"),
+    [
+        ("export broken", "export", False),
+        ("Export broken", "export", False),
+        ("export json", "export", True),
+        ("history abc", "history", False),
+        ("new release broke checkout", "new", False),
+        ("lead carla please", "lead", False),
+        ("update broke our login page for all users", "update", True),
+        ("checkin every weekday at 9:30", "checkin", True),
+        ("status", "status", True),
+    ],
+)
+def test_a_command_word_is_a_command_only_when_the_rest_fits(
+    text: str, name: str, fits: bool
+) -> None:
+    parsed = parse(text)
+    assert (parsed.name, parsed.fits, parsed.text) == (name, fits, text)
+    assert parsed.reads_two_ways is not fits
+
+
+def test_a_lone_unknown_word_reads_two_ways() -> None:
+    parsed = parse("Unacceptable.")
+    assert (parsed.unknown, parsed.suggestion, parsed.text) == (
+        "Unacceptable.",
+        None,
+        "Unacceptable.",
+    )
+    assert parsed.reads_two_ways
+
+
 def test_a_lone_unknown_word_gets_help_not_a_grievance() -> None:
     parsed = parse("statsu")
     assert (parsed.name, parsed.unknown, parsed.suggestion) == ("help", "statsu", "status")
