@@ -254,6 +254,9 @@ def test_the_weekly_digest_reports_the_seeded_week_and_uploads_a_png_chart(
     assert "client: 2 of 4 (50%) · team: 3 of 4 (75%)" in shown
     # The client side's figures lead; the team's 3 and 4 are beside them, never blended in.
     assert "*Client confidence 4.5 (team 3.5)*" in shown
+    assert (
+        "*Other*: client side severity 2.0 (1 grievance) · team side severity 2.0 (3 grievances)"
+    ) in shown  # the perception gap: both sides have spoken on it
     assert f"{QUESTION}: client 2.0 → 4.5 :arrow_up: (team 3.5)" in shown
     assert "*Strategy* v1: awaiting buy-in (approvals: client 0 · team 0)" in shown
     assert "1 of 2 actions done" in shown
