@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from bot.playbook.anonymity import withheld_note
 from bot.playbook.export import (
     ActionRecord,
     AnswerRecord,
@@ -58,7 +59,7 @@ DELETED_MARK = "_(deleted)_"
 #: How markdown marks a reply that was edited after it was posted.
 EDITED_MARK = "_(edited)_"
 
-#: How markdown marks an anonymous interview: its answers must not be quoted by name.
+#: How markdown marks an anonymous interview or rating (it never names its person).
 ANONYMOUS_MARK = "_(anonymous)_"
 
 #: How markdown shows a question its interviewee left blank.
@@ -199,7 +200,9 @@ def _interview(interview: InterviewRecord) -> dict[str, Any]:
     return {
         "id": interview.id,
         "person": _person_ref(interview.person),
+        "speaker": interview.speaker,
         "anonymous": interview.anonymous,
+        "withheld": interview.withheld,
         "invited_by": _person_ref(interview.invited_by),
         "status": interview.status,
         "invited_at": _iso(interview.invited_at),
@@ -360,11 +363,13 @@ def _digest(digest: DigestRecord) -> dict[str, Any]:
 
 
 def _final_rating(rating: FinalRatingRecord) -> dict[str, Any]:
-    """An anonymous rating keeps its person: the export is for operators, as interviews are."""
+    """An anonymous rating has no person, only ``speaker`` (see ``bot.playbook.export``)."""
     return {
         "id": rating.id,
         "person": _person_ref(rating.person),
+        "speaker": rating.speaker,
         "anonymous": rating.anonymous,
+        "withheld": rating.withheld,
         "rating": rating.rating,
         "comment": rating.comment,
         "requested_at": _iso(rating.requested_at),
@@ -715,14 +720,18 @@ def _md_answer(answer: AnswerRecord) -> str:
 
 
 def _md_interview(interview: InterviewRecord) -> Iterator[str]:
-    mark = f" {ANONYMOUS_MARK}" if interview.anonymous else ""
-    times = [f"invited {_when(interview.invited_at)}"]
-    if interview.reminded_at is not None:
-        times.append(f"reminded {_when(interview.reminded_at)}")
-    if interview.answered_at is not None:
-        times.append(f"answered {_when(interview.answered_at)}")
     status = _label(interview.status).lower()
-    yield f"- **{_who(interview.person)}**{mark}: {status} ({', '.join(times)})\n"
+    if interview.anonymous:
+        yield f"- **{_cell(interview.speaker)}** {ANONYMOUS_MARK}: {status}\n"
+        if interview.withheld:
+            yield f"  {withheld_note(1)}\n"
+    else:
+        times = [f"invited {_when(interview.invited_at)}"] if interview.invited_at else []
+        if interview.reminded_at is not None:
+            times.append(f"reminded {_when(interview.reminded_at)}")
+        if interview.answered_at is not None:
+            times.append(f"answered {_when(interview.answered_at)}")
+        yield f"- **{_who(interview.person)}**: {status} ({', '.join(times)})\n"
     if any(answer.answer.strip() for answer in interview.answers):
         for answer in interview.answers:
             yield _md_answer(answer)
@@ -960,15 +969,17 @@ def _md_final_ratings(case: CaseRecord) -> Iterator[str]:
     if scores:
         yield f"Average {_average(sum(scores) / len(scores))} from {len(scores)} rating(s).\n\n"
     for rating in case.final_ratings:
-        mark = f" {ANONYMOUS_MARK}" if rating.anonymous else ""
-        if rating.answered_at is None:
-            yield (
-                f"- {_who(rating.person)}{mark}: not answered "
-                f"(asked {_when(rating.requested_at)})\n"
-            )
+        if rating.withheld:
+            yield f"- {_cell(rating.speaker)} {ANONYMOUS_MARK}: {withheld_note(1)}\n"
             continue
         score = f"{rating.rating}/5" if rating.rating is not None else "no rating"
-        yield f"- {_who(rating.person)}{mark}: {score}, {_when(rating.answered_at)}\n"
+        if rating.anonymous:
+            yield f"- {_cell(rating.speaker)} {ANONYMOUS_MARK}: {score}\n"
+        elif rating.answered_at is None:
+            yield (f"- {_who(rating.person)}: not answered (asked {_when(rating.requested_at)})\n")
+            continue
+        else:
+            yield f"- {_who(rating.person)}: {score}, {_when(rating.answered_at)}\n"
         if rating.comment and rating.comment.strip():
             yield f"  {_indented(_quoted(rating.comment))}\n"
     yield "\n"

@@ -715,6 +715,8 @@ def _assert_playbook_exported(
     interviews = _rows(session, Interview, Interview.case_id == case.id)
     assert len(exported["interviews"]) == len(interviews)
     for interview in interviews:
+        if interview.anonymous:  # deliberately lossy: see test_anonymous_..._nobody_singled_out
+            continue
         record = _by_id(exported["interviews"])[interview.id]
         _assert_exported(session, people, interview, record, "case_id")
         answers = _rows(session, InterviewAnswer, InterviewAnswer.interview_id == interview.id)
@@ -818,6 +820,8 @@ def _assert_recovery_exported(
         rows = _rows(session, model, model.case_id == case.id)  # type: ignore[attr-defined]
         assert len(exported[key]) == len(rows), key
         for row in rows:
+            if getattr(row, "anonymous", False):  # deliberately lossy, as interviews are
+                continue
             _assert_exported(session, people, row, _by_id(exported[key])[row.id], "case_id")
 
 
@@ -908,10 +912,14 @@ def test_json_is_lossless_against_the_database(
             "questions": ["What went wrong?", "What would good look like?"],
         }
     ]
+    # Frank alone answered anonymously: nothing of his interview may point back to him.
     anonymous = next(i for i in acme["interviews"] if i["anonymous"])
-    assert anonymous["person"]["display_name"] == "Frank Client"  # kept, for the leads
-    assert anonymous["status"] == "answered"
-    assert [a["answer"] for a in anonymous["answers"]] == [ANONYMOUS_ANSWER, ""]
+    assert anonymous["person"] is None and anonymous["speaker"] == "anonymous"
+    assert anonymous["withheld"] and anonymous["answers"] == []
+    assert anonymous["status"] == "answered" and anonymous["id"] is None
+    assert [anonymous[k] for k in ("invited_at", "answered_at", "dm_channel", "invited_by")] == [
+        None
+    ] * 4
     v1, v2 = acme["strategies"]
     assert (v1["version"], v1["status"], v1["previous_version"]) == (1, "superseded", None)
     assert (v2["version"], v2["status"], v2["previous_version"]) == (2, "approved", 1)
@@ -951,8 +959,8 @@ def test_json_is_lossless_against_the_database(
     assert [n["kind"] for n in acme["notices"]] == ["silence", "schedule_paused"]
     assert [d["status"] for d in acme["digests"]] == ["posted", "skipped"]
     anonymous_rating = next(r for r in acme["final_ratings"] if r["anonymous"])
-    assert anonymous_rating["person"]["display_name"] == "Frank Client"  # kept, for operators
-    assert anonymous_rating["comment"] == "Still slow."
+    assert anonymous_rating["person"] is None and anonymous_rating["withheld"]
+    assert anonymous_rating["rating"] is None and anonymous_rating["comment"] is None
     globex = doc["cases"][1]
     for key in ("checkin_schedules", "progress_updates", "health", "notices", "digests"):
         assert globex[key] == [], key
@@ -1099,15 +1107,12 @@ def test_markdown_report_has_table_discussion_and_marks(
     ) in out
     assert "Custom questions for the client side:\n\n1. What went wrong?\n" in out
     assert (
-        f"- **Frank Client (U0FRANK)** {ANONYMOUS_MARK}: answered (invited 2024-03-01 10:40 UTC, "
-        "reminded 2024-03-01 10:50 UTC, answered 2024-03-01 11:00 UTC)\n"
-        "  1. What went wrong?\n"
-        "     > Nobody told us the launch moved.\n"
-        "     > We found out from a customer.\n"
-        "  2. What would good look like?\n"
-        "     _(no answer)_\n"
+        f"- **anonymous** {ANONYMOUS_MARK}: answered\n"
+        "  1 anonymous answer is held back: fewer than 3 people on that side answered "
+        "anonymously, so the answer would point at the person. The answers are kept.\n"
     ) in out
-    assert "- **Dan Client (U0DAN)**: invited (invited 2024-03-01 10:41 UTC)\n\n" in out
+    assert "Nobody told us the launch moved" not in out
+    assert "- **Dan Client (U0DAN)**: invited (invited 2024-03-01 10:41 UTC)\n" in out
     assert "#### Strategy v1: superseded" in out
     assert "#### Strategy v2: approved\n\n- Proposed by Alice Lead (U0ALICE)" in out
     assert "- Revises v1\n" in out
@@ -1160,12 +1165,11 @@ def test_markdown_report_has_table_discussion_and_marks(
     ) in out
     assert (
         "### Final ratings\n\n"
-        "Average 3.0 from 2 rating(s).\n\n"
+        "Average 4.0 from 1 rating(s).\n\n"
         "- Carol Client (U0CAROL): 4/5, 2024-03-01 17:30 UTC\n"
         "  > Much better now.\n  > Thanks.\n"
-        f"- Frank Client (U0FRANK) {ANONYMOUS_MARK}: 2/5, 2024-03-01 17:40 UTC\n"
-        "  > Still slow.\n"
-        "- Dan Client (U0DAN): not answered (asked 2024-03-01 17:20 UTC)\n\n"
+        "- Dan Client (U0DAN): not answered (asked 2024-03-01 17:20 UTC)\n"
+        f"- anonymous {ANONYMOUS_MARK}: 1 anonymous answer is held back"
     ) in out
     globex = out[out.index("## Globex") :]
     for empty in (
@@ -1321,3 +1325,84 @@ def test_render_csv_keeps_newlines_inside_quoted_fields(seeded: Fixture) -> None
         db.dispose()
     text = render_csv(document)
     assert '"Line one, with ""quotes"" and a comma\nline two\n\nline four | with a pipe"' in text
+
+
+@pytest.mark.parametrize("leaders", [1, 2, 3])
+def test_anonymous_interviews_and_ratings_export_with_nobody_singled_out(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    leaders: int,
+) -> None:
+    """Every format, with or without confidential items: an anonymous person is one of at
+    least three, or their words and score are held back (and the export says so)."""
+    url = f"sqlite:///{tmp_path / 'anonymous.db'}"
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    with db.transaction() as session:
+        ws = Workspace(team_id="T0ACME", created_at=_at(0))
+        session.add(ws)
+        session.flush()
+        case = Case(workspace_id=ws.id, channel_id="C0ACME", client_name="Acme", created_at=_at(0))
+        session.add(case)
+        session.flush()
+        for n in range(1, leaders + 1):
+            person = Person(workspace_id=ws.id, display_name=f"Leader{n}", side=Side.CLIENT)
+            session.add(person)
+            session.flush()
+            interview = Interview(
+                case_id=case.id,
+                person_id=person.id,
+                anonymous=True,
+                status=InterviewStatus.ANSWERED,
+                invited_at=_at(10 * n),
+                answered_at=_at(10 * n + 5),
+                dm_channel=f"D0LEADER{n}",
+            )
+            session.add_all(
+                [
+                    CaseMember(case_id=case.id, person_id=person.id, role=Role.CLIENT_LEADER),
+                    interview,
+                    FinalRating(
+                        case_id=case.id,
+                        person_id=person.id,
+                        rating=n,
+                        comment=f"Closing words {n}",
+                        anonymous=True,
+                        answered_at=_at(100 + n),
+                    ),
+                ]
+            )
+            session.flush()
+            session.add(
+                InterviewAnswer(
+                    interview_id=interview.id, position=1, question="Q?", answer=f"Worry {n}"
+                )
+            )
+    db.dispose()
+
+    for flags in ((), ("--include-confidential",)):
+        status, out, _ = _export(capsys, monkeypatch, url, *flags)
+        assert status == 0
+        (exported,) = json.loads(out)["cases"]
+        interviews, ratings = exported["interviews"], exported["final_ratings"]
+        assert [i["person"] for i in interviews] == [None] * leaders
+        assert [r["person"] for r in ratings] == [None] * leaders
+        assert not [i for i in interviews if i["dm_channel"] or i["answered_at"]]
+        texts = [a["answer"] for i in interviews for a in i["answers"]]
+        scores = sorted(r["rating"] for r in ratings if r["rating"] is not None)
+        if leaders < 3:
+            assert texts == [] and scores == []
+            assert {i["speaker"] for i in interviews} == {"anonymous"}
+            assert all(i["withheld"] for i in interviews)
+        else:
+            assert sorted(texts) == ["Worry 1", "Worry 2", "Worry 3"] and scores == [1, 2, 3]
+            assert {i["speaker"] for i in interviews + ratings} == {"a client leader"}
+        for fmt in ("markdown", "csv"):
+            status, out, _ = _export(capsys, monkeypatch, url, "--format", fmt, *flags)
+            assert status == 0
+            assert "D0LEADER" not in out
+            assert ("Worry 1" in out) is (leaders >= 3 and fmt == "markdown")
+            assert ("held back" in out) is (leaders < 3 and fmt == "markdown")
+            for n in range(1, leaders + 1):  # stakeholders are listed; never beside words
+                assert f"Leader{n}**" not in out and f"Leader{n} _(anonymous)" not in out

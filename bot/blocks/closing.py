@@ -81,7 +81,7 @@ def closing_summary(
         + (f", {summary.still_open} still open" if summary.still_open else "")
     )
     arc = (
-        f"*Confidence* {_confidence(summary.confidence_start)} at the start → "
+        f"*Client confidence* {_confidence(summary.confidence_start)} at the start → "
         f"{_confidence(summary.confidence_now)} now\n"
         f"*Health* {_health(summary.health_start)} at the start → "
         f"{_health(summary.health_now)} now"

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.findings import perception_text
 from bot.blocks.strategy import lost_verdict
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
@@ -78,20 +79,37 @@ def _arrow(change: float | None) -> str:
     return " :arrow_up:" if change > 0 else " :arrow_down:"
 
 
+def _team(value: float | None) -> str:
+    return f" (team {value:.1f})" if value is not None else ""
+
+
 def measure_line(trend: MeasureTrend) -> str:
-    """``• Releases on time: 2.5 → 3.0 → 3.7 :arrow_up:`` (last four weeks, out of 5)."""
+    """``• Releases on time: client 2.5 → 3.0 → 3.7 :arrow_up: (team 4.0)`` (out of 5)."""
+    if not trend.weeks:
+        return f"• {fit(trend.question, 150)}: no client rating yet{_team(trend.team)}"
     values = " → ".join(f"{avg:.1f}" for _week, avg in trend.weeks[-4:])
-    return f"• {fit(trend.question, 150)}: {values}{_arrow(trend.change)}"
+    return f"• {fit(trend.question, 150)}: client {values}{_arrow(trend.change)}{_team(trend.team)}"
+
+
+def headline_confidence(data: DigestData) -> str:
+    """``Client confidence 1.0 (team 3.5)``: the client side's figure leads, never a blend."""
+    client = data.confidence.get(Side.CLIENT)
+    team = _team(data.confidence.get(Side.TEAM))
+    if client is None:
+        return f"Client confidence: no client rating yet{team}"
+    return f"Client confidence {client:.1f}{team}"
 
 
 def confidence_text(data: DigestData) -> str:
-    """Confidence per success measure, week by week (average check-in rating out of 5)."""
+    """Client confidence (the team's beside it), then per success measure, week by week."""
     if not data.measures:
         return "*Confidence*\nNo check-in ratings yet."
     lines = [measure_line(t) for t in data.measures[:LISTED_MEASURES]]
     if len(data.measures) > LISTED_MEASURES:
         lines.append(f"…and {len(data.measures) - LISTED_MEASURES} more")
-    return "*Confidence* (average rating out of 5, week by week)\n" + "\n".join(lines)
+    return f"*{headline_confidence(data)}* (latest week, average rating out of 5)\n" + "\n".join(
+        lines
+    )
 
 
 def strategy_text(line: StrategyLine | None, link: str | None = None) -> str:
@@ -154,6 +172,7 @@ def digest_message(data: DigestData, *, strategy_link: str | None = None) -> lis
         _section(grievance_text(data)),
         _section(checkin_text(data)),
         _section(confidence_text(data)),
+        *([_section(perception_text(data.perception))] if data.perception else []),
         _section(strategy_text(data.strategy, strategy_link)),
         _section(health_text(data)),
         DividerBlock(),
@@ -187,7 +206,7 @@ def chart_title(data: DigestData) -> str:
 def chart_comment(data: DigestData) -> str:
     """The line posted with the chart."""
     return (
-        f"Health (0–100) and confidence per success measure (1–5) over time for "
+        f"Health (0–100) and client confidence per success measure (1–5) over time for "
         f"{plain_escape(data.client_name)}."
     )
 

@@ -2,7 +2,8 @@
 nudge DM and the silence alert to the leads.
 
 Who has gone silent is named only to the case's leads; everyone else reads that "a client
-leader has not answered the last two check-ins", which is the signal without the blame.
+leader has not answered the last two check-ins" (or less, where that would point at
+someone: ``bot.playbook.health.silence_sentence``), the signal without the blame.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import fit, plain_escape, shorten, trim
-from bot.playbook.health import LABELS, HealthReport, Silence, Trend, silence_sentence
+from bot.playbook.health import LABELS, HealthReport, Silence, Trend
 
 #: Words for a score, by the lowest value that earns them.
 BANDS = ((75, "healthy"), (50, "recovering"), (30, "at risk"), (0, "critical"))
@@ -39,15 +40,15 @@ def health_line(value: int, trend: Trend) -> str:
     return f"Health *{value}*/100 ({band(value)}) {trend_text(trend)}"
 
 
-def _silence_lines(silent: list[Silence], *, show_names: bool) -> list[str]:
-    if not silent:
+def _silence_lines(report: HealthReport, *, show_names: bool) -> list[str]:
+    if not report.silent:
         return []
     if not show_names:
-        return [f":zipper_mouth_face: {silence_sentence(len(silent))}."]
+        return [f":zipper_mouth_face: {report.silence}."]
     return [
         f":zipper_mouth_face: *{plain_escape(s.name)}* (client leader) has not answered the "
         "last two check-ins."
-        for s in silent
+        for s in report.silent
     ]
 
 
@@ -69,7 +70,7 @@ def status_blocks(client_name: str, report: HealthReport, *, show_names: bool) -
             elements=[MarkdownTextObject(text=trim("Points: " + " · ".join(points), 3000))]
         ),
     ]
-    silence = _silence_lines(report.silent, show_names=show_names)
+    silence = _silence_lines(report, show_names=show_names)
     if silence:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=trim("\n".join(silence), 3000))))
     blocks.append(

@@ -189,8 +189,8 @@ def insights_blocks(case: Case, insights: Insights) -> list[Block]:
     """What the client cares about, how they measure success, what used to go well."""
     blocks: list[Block] = [
         HeaderBlock(text=shorten(f"What matters · {case.client_name}", 150)),
-        _items("What they truly care about", insights.cares_about),
-        _items("How they measure success", insights.success_measures),
+        _items("What the client truly cares about", insights.cares_about),
+        _items("How the client measures success", insights.success_measures),
         _items("What used to go well", insights.went_well),
     ]
     if insights.empty:

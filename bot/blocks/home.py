@@ -80,7 +80,9 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
     if cares:
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text="*What they truly care about*\n" + "\n".join(cares))
+                text=MarkdownTextObject(
+                    text="*What the client truly cares about*\n" + "\n".join(cares)
+                )
             )
         )
     newest = [entry_line(e, base_url=base_url) for e in summary.newest[:5]]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from bot.playbook.stakeholders import ensure_member, membership
 from storage.models import (
     Audience,
     Case,
+    CaseMember,
     CheckinAnswer,
     CheckinOccurrence,
     CheckinSchedule,
@@ -144,6 +145,66 @@ def side_in_case(*, session: Session, case: Case, person: Person) -> Side:
     """The side someone speaks for in this case: their role's, else their own."""
     member = membership(session=session, case=case, person=person)
     return member.role.side if member else person.side
+
+
+def sides_of(*, session: Session, case: Case, person_ids: Iterable[int]) -> dict[int, Side]:
+    """``side_in_case`` of many people at once: their role's side, else their own."""
+    wanted = set(person_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Person.id, Person.side, CaseMember.role)
+        .outerjoin(
+            CaseMember, (CaseMember.person_id == Person.id) & (CaseMember.case_id == case.id)
+        )
+        .where(Person.id.in_(wanted))
+    )
+    return {person_id: role.side if role else side for person_id, side, role in rows}
+
+
+class Rating(NamedTuple):
+    """One check-in rating: the question's text, the rater's side, when it was asked, 1–5."""
+
+    question: str
+    side: Side
+    when: datetime
+    value: int
+
+
+def ratings(*, session: Session, case: Case) -> list[Rating]:
+    """Every check-in rating of the case, with the side of whoever gave it.
+
+    Only each person's latest rating per question of a check-in counts (as in the
+    check-in's own tally). The question text is read from the schedule's questions at the
+    answer's index, so the same question asked by several schedules is grouped together.
+    """
+    rows = session.execute(
+        select(
+            CheckinAnswer.occurrence_id,
+            CheckinAnswer.person_id,
+            CheckinAnswer.question_index,
+            CheckinAnswer.rating,
+            CheckinOccurrence.due_at,
+            CheckinSchedule.questions,
+        )
+        .join(CheckinOccurrence, CheckinOccurrence.id == CheckinAnswer.occurrence_id)
+        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+        .where(CheckinSchedule.case_id == case.id, CheckinAnswer.rating.is_not(None))
+        .order_by(CheckinAnswer.id)
+    ).all()
+    sides = sides_of(session=session, case=case, person_ids=(row.person_id for row in rows))
+    latest: dict[tuple[int, int, int], Rating] = {}
+    parsed: dict[str, list[Question]] = {}
+    for occurrence_id, person_id, index, rating, due_at, raw in rows:
+        questions = parsed.setdefault(raw, load_questions(raw))
+        text = questions[index].text if 0 <= index < len(questions) else ""
+        latest[(occurrence_id, person_id, index)] = Rating(
+            " ".join(text.split()) or f"Question {index + 1}",
+            sides[person_id],
+            aware(due_at),
+            int(rating),
+        )
+    return list(latest.values())
 
 
 def in_audience(*, session: Session, schedule: CheckinSchedule, person: Person) -> bool:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, require
 from bot.playbook.errors import PlaybookError
-from bot.playbook.findings import gather
+from bot.playbook.said import said
 from bot.playbook.schedules import (
     MAX_WALK,
     WEEKDAYS,
@@ -62,6 +62,7 @@ from storage.models import (
     Notice,
     OccurrenceStatus,
     Person,
+    Side,
     Stage,
 )
 
@@ -140,13 +141,15 @@ def _cut(text: str, limit: int) -> str:
 def default_questions(*, session: Session, case: Case) -> list[Question]:
     """ "How are we doing on <measure>?" per success measure, then "Anything we should know?".
 
-    The measures are the current strategy's, else what the findings gathered (never from
-    confidential grievances: the check-in is posted in the channel).
+    The measures are the current strategy's, else how the client side said it measures
+    success (never the team's words, never from confidential grievances: the check-in is
+    posted in the channel).
     """
     current = latest(session=session, case=case)
     measures = split_measures(current.success_measures) if current else []
     if not measures:
-        measures = [item.text for item in gather(session=session, case=case).success_measures]
+        client = said(session=session, case=case, side=Side.CLIENT)
+        measures = [item.text for item in client.success_measures]
     ratings = [
         Question(RATING, _cut(f"How are we doing on {measure.rstrip('.?!')}?", MAX_QUESTION))
         for measure in measures[:MAX_DEFAULT_MEASURES]

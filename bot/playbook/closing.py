@@ -19,8 +19,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, require
+from bot.playbook.answers import ratings
 from bot.playbook.buyin import state_of
-from bot.playbook.digest import as_utc, health_series, overall_weekly, rating_rows, schedule_of
+from bot.playbook.digest import as_utc, health_series, of_side, overall_weekly, schedule_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.history import OPEN_STATUSES
 from bot.playbook.stakeholders import members
@@ -117,7 +118,8 @@ def _versions(session: Session, case: Case) -> list[VersionLine]:
 def summary(*, session: Session, case: Case, now: datetime) -> ClosingSummary:
     """Before and after: grievances, confidence (first and latest week), health, versions."""
     counts = _counts(session, case)
-    weekly = overall_weekly(rating_rows(session=session, case=case), schedule_of(case).zone)
+    client = of_side(ratings(session=session, case=case), Side.CLIENT)
+    weekly = overall_weekly(client, schedule_of(case).zone)
     health = health_series(session=session, case=case)
     return ClosingSummary(
         client_name=case.client_name,

@@ -24,11 +24,14 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.playbook import perception
 from bot.playbook.access import Action, require
+from bot.playbook.answers import Rating, ratings
 from bot.playbook.buyin import state_of
-from bot.playbook.checkins import Question, load_questions, rule_of
+from bot.playbook.checkins import rule_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.history import OPEN_STATUSES
+from bot.playbook.perception import CategoryView
 from bot.playbook.schedules import canonical_zone, next_due
 from bot.playbook.stakeholders import members
 from bot.playbook.strategy import latest
@@ -318,16 +321,15 @@ class ResponseRate:
 
 @dataclass(frozen=True)
 class MeasureTrend:
-    """The average rating of one check-in question (a success measure), week by week."""
+    """The client side's average rating of one check-in question (a success measure), week
+    by week, and the team side's latest, kept apart: the client's confidence is the one
+    that tells whether the recovery works."""
 
     question: str
-    #: ``(start of the week, average rating 1–5)``, oldest first.
+    #: The client side's ``(start of the week, average rating 1–5)``, oldest first.
     weeks: list[tuple[date, float]]
-
-    @property
-    def latest(self) -> float:
-        """The newest week's average."""
-        return self.weeks[-1][1]
+    #: The team side's newest weekly average, if the team rated it.
+    team: float | None = None
 
     @property
     def change(self) -> float | None:
@@ -370,7 +372,11 @@ class DigestData:
     next_checkin: datetime | None
     next_checkin_timezone: str | None
     schedule: DigestSchedule
+    #: The client side's confidence per question, week by week (the chart's lines).
     confidence_series: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
+    #: Each side's newest weekly average of every rating; the client's is the headline.
+    confidence: dict[Side, float | None] = field(default_factory=dict)
+    perception: list[CategoryView] = field(default_factory=list)
 
 
 def _count(session: Session, *conditions: object) -> int:
@@ -458,40 +464,10 @@ def response_rates(
     return rates, len(occurrences)
 
 
-def rating_rows(*, session: Session, case: Case) -> list[tuple[str, datetime, int]]:
-    """Every check-in rating of the case as ``(question text, when asked, rating)``.
-
-    Only each person's latest rating per question of a check-in counts (as in the
-    check-in's own tally). The question text is read from the schedule's questions at the
-    answer's index, so the same question asked by several schedules is grouped together.
-    """
-    rows = session.execute(
-        select(
-            CheckinAnswer.id,
-            CheckinAnswer.occurrence_id,
-            CheckinAnswer.person_id,
-            CheckinAnswer.question_index,
-            CheckinAnswer.rating,
-            CheckinOccurrence.due_at,
-            CheckinSchedule.questions,
-        )
-        .join(CheckinOccurrence, CheckinOccurrence.id == CheckinAnswer.occurrence_id)
-        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
-        .where(CheckinSchedule.case_id == case.id, CheckinAnswer.rating.is_not(None))
-        .order_by(CheckinAnswer.id)
-    ).all()
-    latest_by_key: dict[tuple[int, int, int], tuple[str, datetime, int]] = {}
-    parsed: dict[str, list[Question]] = {}
-    for _id, occurrence_id, person_id, index, rating, due_at, raw in rows:
-        questions = parsed.setdefault(raw, load_questions(raw))
-        text = questions[index].text if 0 <= index < len(questions) else ""
-        key = (occurrence_id, person_id, index)
-        latest_by_key[key] = (
-            " ".join(text.split()) or f"Question {index + 1}",
-            as_utc(due_at),
-            int(rating),
-        )
-    return list(latest_by_key.values())
+def of_side(rated: Iterable[Rating], side: Side) -> list[tuple[str, datetime, int]]:
+    """The ratings ``side`` gave, as ``(question, when asked, rating)``: sides never average
+    together."""
+    return [(r.question, r.when, r.value) for r in rated if r.side is side]
 
 
 def week_start(moment: datetime, zone: ZoneInfo) -> date:
@@ -584,8 +560,15 @@ def gather(*, session: Session, case: Case, now: datetime) -> DigestData:
     start = end - WEEK
     schedule = schedule_of(case)
     rates, checkins = response_rates(session=session, case=case, start=start, end=end)
-    trends = weekly_averages(rating_rows(session=session, case=case), schedule.zone)
-    recent = {q: weeks[-TREND_WEEKS:] for q, weeks in trends.items()}
+    rated = ratings(session=session, case=case)
+    client, team = of_side(rated, Side.CLIENT), of_side(rated, Side.TEAM)
+    client_trends = weekly_averages(client, schedule.zone)
+    team_trends = weekly_averages(team, schedule.zone)
+    recent = {q: weeks[-TREND_WEEKS:] for q, weeks in client_trends.items()}
+    measures = [
+        MeasureTrend(q, recent.get(q, []), _newest(team_trends.get(q, [])))
+        for q in sorted(set(client_trends) | set(team_trends))
+    ]
     series = health_series(session=session, case=case)
     upcoming = next_checkin(session=session, case=case, now=end)
     return DigestData(
@@ -597,7 +580,7 @@ def gather(*, session: Session, case: Case, now: datetime) -> DigestData:
         counts=grievance_counts(session=session, case=case, start=start, end=end),
         rates=rates,
         checkins_this_week=checkins,
-        measures=[MeasureTrend(q, weeks) for q, weeks in sorted(recent.items()) if weeks],
+        measures=measures,
         strategy=strategy_line(session=session, case=case),
         health=series[-1][1] if series else None,
         health_before=_score_before(series, start),
@@ -606,4 +589,13 @@ def gather(*, session: Session, case: Case, now: datetime) -> DigestData:
         next_checkin_timezone=upcoming[1] if upcoming else None,
         schedule=schedule,
         confidence_series=recent,
+        confidence={
+            Side.CLIENT: _newest(overall_weekly(client, schedule.zone)),
+            Side.TEAM: _newest(overall_weekly(team, schedule.zone)),
+        },
+        perception=perception.gather(session=session, case=case),
     )
+
+
+def _newest(weeks: Sequence[tuple[date, float]]) -> float | None:
+    return weeks[-1][1] if weeks else None

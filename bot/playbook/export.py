@@ -16,10 +16,15 @@ Two rules are decided here rather than in each format, so every format agrees:
   only how many such grievances it addresses, never their numbers, so the number cannot be
   matched back to the grievance's Slack thread.
 
-Interview answers, check-in answers and final ratings are exported in full, anonymous ones
-included: they are the words and scores people gave the leads, and the export is for leads
-and operators. An anonymous interview or final rating keeps its person and carries
-``anonymous`` so a reader knows not to quote it by name.
+* an anonymous interview or final rating never carries its person, nor anything that
+  leads back to them (when it was sent, reminded or answered, its DM, who invited them,
+  its place in the order): only ``speaker``, what ``bot.playbook.anonymity`` allows ("a
+  client leader", "someone on the client side"); where fewer than three people could
+  hide among one another its words and score are held back (``withheld``), and the
+  document says how many. The database keeps them; an export is read by people who were
+  never promised anything.
+
+Check-in answers are exported in full: they were given in the channel, by name.
 
 Notices (the bot's say-once markers) are internal bookkeeping, but they are also the only
 record of what the bot told whom and when (a silence alert, a paused schedule), so they are
@@ -48,6 +53,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import access
+from bot.playbook.anonymity import Crowd
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
 from storage.clock import utcnow
@@ -67,10 +73,13 @@ from storage.models import (
     Interview,
     InterviewAnswer,
     InterviewQuestions,
+    InterviewStatus,
     Notice,
     Person,
     ProgressUpdate,
     ProgressUpdateGrievance,
+    Role,
+    Side,
     Strategy,
     StrategyAction,
     StrategyGrievance,
@@ -253,34 +262,37 @@ class QuestionSetRecord:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRecord:
-    """One answer of an interview, with its question as it was asked."""
+    """One answer of an interview, with its question as it was asked (an anonymous
+    interview's answers have no id or time: they would point back to the person)."""
 
-    id: int
+    id: int | None
     position: int
     question: str
     answer: str
-    updated_at: datetime
+    updated_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
 class InterviewRecord:
     """An interview of one stakeholder and what they answered.
 
-    ``anonymous`` interviews still name their person (the export is for leads); the flag
-    tells the reader not to quote the answers by name.
+    An ``anonymous`` interview has no id, person, inviter, times or DM (any of them would
+    lead back to the person), only ``speaker``; ``withheld`` ones have no answers either.
     """
 
-    id: int
-    person: PersonRecord
+    id: int | None
+    person: PersonRecord | None
+    speaker: str
     invited_by: PersonRecord | None
     status: str
     anonymous: bool
-    invited_at: datetime
+    invited_at: datetime | None
     answered_at: datetime | None
     reminded_at: datetime | None
     dm_channel: str | None
     dm_ts: str | None
     answers: tuple[AnswerRecord, ...] = ()
+    withheld: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,15 +497,18 @@ class DigestRecord:
 
 @dataclass(frozen=True, slots=True)
 class FinalRatingRecord:
-    """A stakeholder's closing rating; ``anonymous`` ones keep their person, as interviews do."""
+    """A stakeholder's closing rating; an ``anonymous`` one is as an anonymous interview:
+    no id, person or answer time, only ``speaker``, and no score when ``withheld``."""
 
-    id: int
-    person: PersonRecord
+    id: int | None
+    person: PersonRecord | None
+    speaker: str
     rating: int | None
     comment: str | None
     anonymous: bool
     requested_at: datetime
     answered_at: datetime | None
+    withheld: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -843,7 +858,8 @@ def _build_case(
 
     lead_records = [_lead_record(lead, people) for lead in leads]
     member_records = [_member_record(member, people) for member in members]
-    interview_records = _interview_records(session, case.id, interviews, people)
+    roles = _Roles(members, people)
+    interview_records = _interview_records(session, case.id, interviews, people, roles)
     strategy_records = _strategy_records(
         session,
         case.id,
@@ -861,7 +877,7 @@ def _build_case(
         versions={strategy.id: strategy.version for strategy in strategies},
         withheld_ids=withheld_ids,
     )
-    rating_records = [_final_rating_record(rating, people) for rating in ratings]
+    rating_records = _final_rating_records(ratings, people, roles)
     named = exported_authors | {
         person.id
         for person in (
@@ -996,10 +1012,40 @@ def _question_sets(session: Session, case_id: int) -> list[QuestionSetRecord]:
     ]
 
 
+class _Roles:
+    """Each person's role in the case: a stakeholder's own, else the member role of their
+    side (as ``bot.playbook.interviews.role_of`` says), without a query per person."""
+
+    def __init__(self, members: Sequence[CaseMember], people: _People) -> None:
+        self._members = {member.person_id: member.role for member in members}
+        self._people = people
+
+    def of(self, person_id: int) -> Role:
+        if person_id in self._members:
+            return self._members[person_id]
+        person = self._people.get(person_id)
+        client = person is not None and person.side == Side.CLIENT.value
+        return Role.CLIENT_MEMBER if client else Role.TEAM_MEMBER
+
+    def speakers(self, anonymous: Iterable[int]) -> dict[int, str | None]:
+        """What each anonymous person (by id) may be called, by the one anonymity rule."""
+        ids = list(anonymous)
+        crowd = Crowd.of(self.of(person_id) for person_id in ids)
+        return {person_id: crowd.speaker(self.of(person_id)) for person_id in ids}
+
+
 def _interview_records(
-    session: Session, case_id: int, interviews: Sequence[Interview], people: _People
+    session: Session,
+    case_id: int,
+    interviews: Sequence[Interview],
+    people: _People,
+    roles: _Roles,
 ) -> list[InterviewRecord]:
-    """Interviews with their answers, all answers of the case read in one query."""
+    """Interviews with their answers, all answers of the case read in one query.
+
+    Named interviews come first in invitation order; anonymous ones follow, ordered by
+    what they say rather than when, so their place gives nobody away.
+    """
     rows = session.execute(
         select(
             InterviewAnswer.id,
@@ -1024,13 +1070,17 @@ def _interview_records(
                 updated_at=as_utc(row.updated_at),
             )
         )
-    return [
+    speakers = roles.speakers(
+        i.person_id for i in interviews if i.anonymous and i.status is InterviewStatus.ANSWERED
+    )
+    named = [
         InterviewRecord(
             id=interview.id,
-            person=_required_person(people, interview.person_id, f"interview {interview.id}"),
+            person=(person := _required_person(people, interview.person_id, "an interview")),
+            speaker=person.display_name,
             invited_by=people.get(interview.invited_by_id),
             status=interview.status.value,
-            anonymous=interview.anonymous,
+            anonymous=False,
             invited_at=as_utc(interview.invited_at),
             answered_at=as_utc_or_none(interview.answered_at),
             reminded_at=as_utc_or_none(interview.reminded_at),
@@ -1039,7 +1089,44 @@ def _interview_records(
             answers=tuple(answers.get(interview.id, ())),
         )
         for interview in interviews
+        if not interview.anonymous
     ]
+    hidden = []
+    for interview in interviews:
+        if not interview.anonymous:
+            continue
+        speaker = speakers.get(interview.person_id)
+        hidden.append(
+            InterviewRecord(
+                id=None,
+                person=None,
+                speaker=speaker or "anonymous",
+                invited_by=None,
+                status=interview.status.value,
+                anonymous=True,
+                invited_at=None,
+                answered_at=None,
+                reminded_at=None,
+                dm_channel=None,
+                dm_ts=None,
+                answers=tuple(_unstamped(answers.get(interview.id, ()))) if speaker else (),
+                withheld=speaker is None,
+            )
+        )
+    hidden.sort(key=lambda r: (r.withheld, r.speaker, [a.answer for a in r.answers]))
+    return named + hidden
+
+
+def _unstamped(answers: Iterable[AnswerRecord]) -> Iterator[AnswerRecord]:
+    """An anonymous interview's answers without their row ids and times (they point back)."""
+    for answer in answers:
+        yield AnswerRecord(
+            id=None,
+            position=answer.position,
+            question=answer.question,
+            answer=answer.answer,
+            updated_at=None,
+        )
 
 
 def _votes(session: Session, case_id: int) -> dict[int, list[Row[Any]]]:
@@ -1420,16 +1507,47 @@ def _digest_records(session: Session, case_id: int) -> list[DigestRecord]:
     ]
 
 
-def _final_rating_record(rating: FinalRating, people: _People) -> FinalRatingRecord:
-    return FinalRatingRecord(
-        id=rating.id,
-        person=_required_person(people, rating.person_id, f"final rating {rating.id}"),
-        rating=rating.rating,
-        comment=rating.comment,
-        anonymous=rating.anonymous,
-        requested_at=as_utc(rating.requested_at),
-        answered_at=as_utc_or_none(rating.answered_at),
+def _final_rating_records(
+    ratings: Sequence[FinalRating], people: _People, roles: _Roles
+) -> list[FinalRatingRecord]:
+    """Named ratings in order, then anonymous ones by the anonymity rule, by score."""
+    speakers = roles.speakers(
+        r.person_id for r in ratings if r.anonymous and r.answered_at is not None
     )
+    named = [
+        FinalRatingRecord(
+            id=rating.id,
+            person=(person := _required_person(people, rating.person_id, "a final rating")),
+            speaker=person.display_name,
+            rating=rating.rating,
+            comment=rating.comment,
+            anonymous=False,
+            requested_at=as_utc(rating.requested_at),
+            answered_at=as_utc_or_none(rating.answered_at),
+        )
+        for rating in ratings
+        if not rating.anonymous
+    ]
+    hidden = []
+    for rating in ratings:
+        if not rating.anonymous:
+            continue
+        speaker = speakers.get(rating.person_id)
+        hidden.append(
+            FinalRatingRecord(
+                id=None,
+                person=None,
+                speaker=speaker or "anonymous",
+                rating=rating.rating if speaker else None,
+                comment=rating.comment if speaker else None,
+                anonymous=True,
+                requested_at=as_utc(rating.requested_at),
+                answered_at=None,
+                withheld=speaker is None,
+            )
+        )
+    hidden.sort(key=lambda r: (r.withheld, r.speaker, r.rating or 0, r.comment or ""))
+    return named + hidden
 
 
 def _revisions(session: Session, case_id: int) -> dict[int, tuple[RevisionRecord, ...]]:

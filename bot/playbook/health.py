@@ -27,7 +27,9 @@ have done yet. Each component contributes ``weight × goodness`` points (scaled)
 check-ins that asked them (posted after they joined, and at least a day old) costs 10
 points, up to 20. The leads are told once per silence (``Notice`` kind "silence", key
 "<person_id>:<later check-in id>"); everyone else only hears that "a client leader has
-not answered the last two check-ins".
+not answered the last two check-ins", and only when there are at least three client
+leaders (else "someone on the client side", when that side has three; else nobody is
+pointed at): with one client leader, "a client leader" would name them.
 
 ``recompute`` stores a ``HealthSnapshot`` only when the value changed, so the snapshots
 are the score's history (the trend, the digest's chart). The trend compares the current
@@ -46,12 +48,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.playbook.anonymity import ROLE_SPEAKERS, Crowd
 from bot.playbook.answers import (
     AUDIENCE_SIDES,
     answers_to,
     aware,
     latest_ratings,
     posted_time,
+    sides_of,
 )
 from bot.playbook.buyin import waiting_for
 from bot.playbook.history import OPEN_STATUSES
@@ -148,6 +152,8 @@ class HealthInputs:
     #: What a lost buy-in waits for, by side and count (never a name: everyone reads it).
     buyin_waiting: str = ""
     silent_leaders: int = 0
+    #: The stakeholders by role, among whom a silent client leader must hide.
+    stakeholders: Crowd = field(default_factory=Crowd)
 
 
 @dataclass(frozen=True)
@@ -201,11 +207,19 @@ def _buyin_reason(buyin: BuyIn, version: int | None, waiting: str) -> str:
     return f"{name} is waiting for buy-in"
 
 
-def silence_sentence(count: int) -> str:
-    """What everyone may hear about silence: never a name."""
+def silence_sentence(count: int, stakeholders: Crowd) -> str:
+    """What everyone may hear about silence: never a name, nor a group that names them."""
+    speaker = stakeholders.speaker(Role.CLIENT_LEADER)
+    if speaker is None:
+        return "Silence on the last two check-ins costs points; the leads know more"
     if count == 1:
-        return "A client leader has not answered the last two check-ins"
-    return f"{count} client leaders have not answered the last two check-ins"
+        return f"{speaker.capitalize()} has not answered the last two check-ins"
+    group = (
+        "client leaders"
+        if speaker == ROLE_SPEAKERS[Role.CLIENT_LEADER]
+        else ("people on the client side")
+    )
+    return f"{count} {group} have not answered the last two check-ins"
 
 
 def score(inputs: HealthInputs) -> HealthScore:
@@ -240,7 +254,7 @@ def score(inputs: HealthInputs) -> HealthScore:
     }
     if inputs.silent_leaders > 0:
         components["silence"] = -float(min(SILENCE_POINTS * inputs.silent_leaders, SILENCE_CAP))
-        reasons.append(silence_sentence(inputs.silent_leaders))
+        reasons.append(silence_sentence(inputs.silent_leaders, inputs.stakeholders))
     value = round(sum(components.values()))
     return HealthScore(value=max(0, min(100, value)), components=components, reasons=reasons)
 
@@ -367,15 +381,16 @@ def _checkin_inputs(
 ) -> HealthInputs:
     """Ratings by side over the recent check-ins, and the response rate of settled ones."""
     stakeholders: list[CaseMember] = members(session=session, case=case)
-    side_of = {m.person_id: m.role.side for m in stakeholders}
     client: list[int] = []
     team: list[int] = []
     rated = 0
     for occurrence in checkins[:RECENT_CHECKINS]:
         ratings = latest_ratings(answers_to(session=session, occurrence=occurrence))
         rated += bool(ratings)
+        # Someone who rated without being a stakeholder speaks for their own side.
+        sides = sides_of(session=session, case=case, person_ids=(p for p, _q in ratings))
         for (person_id, _question), rating in ratings.items():
-            (client if side_of.get(person_id) is Side.CLIENT else team).append(rating)
+            (client if sides[person_id] is Side.CLIENT else team).append(rating)
     expected = given = 0
     settled = [o for o in checkins if posted_time(o) <= aware(now) - ANSWER_WINDOW]
     for occurrence in settled[:RECENT_CHECKINS]:
@@ -396,6 +411,7 @@ def _checkin_inputs(
         rated_checkins=rated,
         expected_answers=expected,
         given_answers=given,
+        stakeholders=Crowd.of(m.role for m in stakeholders),
     )
 
 
@@ -513,6 +529,8 @@ class HealthReport:
     score: HealthScore
     trend: Trend
     silent: list[Silence]
+    #: What everyone but the leads may read about ``silent``.
+    silence: str = ""
 
 
 def report(*, session: Session, case: Case, now: datetime) -> HealthReport:
@@ -523,6 +541,7 @@ def report(*, session: Session, case: Case, now: datetime) -> HealthReport:
         score=found.score,
         trend=trend(session=session, case=case, now=now, current=found.score.value),
         silent=found.silent,
+        silence=silence_sentence(len(found.silent), found.inputs.stakeholders),
     )
 
 

@@ -1,4 +1,4 @@
-"""What the client truly cares about, how they measure success, what used to go well.
+"""What a side truly cares about, how it measures success, what used to go well.
 
 People write these answers freely; the same thing said three times should count three
 times. Answers are split into items (lines, semicolons, "and also"-free bullets), keyed
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Case, Grievance
+from storage.models import Case, Grievance, Side
 
 _SPLIT = re.compile(r"[\n;•]+|\s+-\s+")
 _APOSTROPHES = re.compile(r"['’`]")
@@ -72,11 +72,17 @@ def tally(answers: Iterable[tuple[int, str | None]], limit: int = MAX_ITEMS) -> 
     return ranked[:limit]
 
 
-def collect(*, session: Session, case: Case, include_confidential: bool) -> Insights:
-    """The case's insights from its grievances (confidential ones only for leads)."""
+def collect(
+    *, session: Session, case: Case, include_confidential: bool, side: Side = Side.CLIENT
+) -> Insights:
+    """What ``side`` said in the case's grievances (confidential ones only for leads).
+
+    One side at a time: what the team says the client cares about is not what the
+    client said it cares about.
+    """
     query = select(
         Grievance.number, Grievance.cares_about, Grievance.success_measure, Grievance.went_well
-    ).where(Grievance.case_id == case.id)
+    ).where(Grievance.case_id == case.id, Grievance.side == side)
     if not include_confidential:
         query = query.where(Grievance.confidential.is_(False))
     rows = session.execute(query.order_by(Grievance.number)).all()

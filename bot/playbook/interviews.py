@@ -15,8 +15,9 @@ said. The rules live here, free of Slack:
 For the findings module: ``answered_interviews`` is the query, ``answer_theme`` /
 ``themed_answers`` tell which answers say what went wrong, what matters most, how
 success is judged, what used to go well and what would give confidence
-(``QUESTION_THEMES``), and ``attribution`` names the speaker or, for an anonymous
-interview, only their role.
+(``QUESTION_THEMES``), and ``heard`` says, for each answered interview, on which side
+and under which name its answers may be shown: the person's, or for an anonymous one
+what ``bot.playbook.anonymity`` allows (their role, their side, or nothing at all).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.playbook.access import Action, require
+from bot.playbook.anonymity import Crowd
 from bot.playbook.errors import PlaybookError
 from bot.playbook.stakeholders import ensure_member, members, membership
 from bot.playbook.timeline import Kind, record
@@ -108,12 +110,6 @@ THEME_KEYWORDS: tuple[tuple[Theme, tuple[str, ...]], ...] = (
     ),
 )
 
-_ROLE_SPEAKERS = {
-    Role.CLIENT_LEADER: "a client leader",
-    Role.CLIENT_MEMBER: "a client member",
-    Role.TEAM_LEAD: "a team lead",
-    Role.TEAM_MEMBER: "a team member",
-}
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 
 
@@ -276,15 +272,6 @@ def role_of(*, session: Session, case: Case, person: Person) -> Role:
 def side_of(*, session: Session, case: Case, person: Person) -> Side:
     """The side whose questions a person answers: their role's, else their profile's."""
     return role_of(session=session, case=case, person=person).side
-
-
-def attribution(*, session: Session, interview: Interview) -> str:
-    """Who said it, for quoting: the person's name, or only their role when anonymous."""
-    if interview.anonymous:
-        return _ROLE_SPEAKERS[
-            role_of(session=session, case=interview.case, person=interview.person)
-        ]
-    return interview.person.display_name
 
 
 # ---- inviting ------------------------------------------------------------------------
@@ -525,14 +512,15 @@ def save_answers(
     if finished_now:
         interview.status = InterviewStatus.ANSWERED
         interview.answered_at = now or utcnow()
-        role = role_of(session=session, case=interview.case, person=interview.person)
-        who = _ROLE_SPEAKERS[role].capitalize() if anonymous else interview.person.display_name
+        # Not even the role: with one client leader, "a client leader answered" names them.
         record(
             session=session,
             case=interview.case,
             kind=Kind.INTERVIEW_ANSWERED,
             author=None if anonymous else interview.person,
-            text=f"{who} answered the interview" + (" (anonymous)" if anonymous else ""),
+            text="An interview was answered anonymously"
+            if anonymous
+            else f"{interview.person.display_name} answered the interview",
         )
     elif interview.status is InterviewStatus.INVITED:
         interview.status = InterviewStatus.IN_PROGRESS
@@ -732,7 +720,7 @@ def answered_interviews(*, session: Session, case: Case) -> list[Interview]:
 
     Each ``Interview.answers`` holds every question as it was asked, blank answers
     included (use ``themed_answers`` for the ones given, with their theme). Quote an
-    anonymous interview (``Interview.anonymous``) only by ``attribution``.
+    anonymous interview (``Interview.anonymous``) only as ``heard`` allows.
     """
     return list(
         session.scalars(
@@ -746,3 +734,39 @@ def answered_interviews(*, session: Session, case: Case) -> list[Interview]:
             .order_by(Interview.answered_at, Interview.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class Heard:
+    """An answered interview, its side and role, and how its answers may be shown.
+
+    ``speaker`` is the person's name, or for an anonymous interview "a client leader" /
+    "someone on the client side" as the anonymity rule allows; None when its answers
+    must be held back (too few anonymous people to hide among).
+    """
+
+    interview: Interview
+    side: Side
+    role: Role
+    speaker: str | None
+
+    @property
+    def withheld(self) -> bool:
+        """True when nothing of these answers may be shown."""
+        return self.speaker is None
+
+
+def heard(*, session: Session, case: Case) -> list[Heard]:
+    """Every answered interview of ``case`` with the name its answers may carry."""
+    answered = answered_interviews(session=session, case=case)
+    roles = {i.id: role_of(session=session, case=case, person=i.person) for i in answered}
+    crowd = Crowd.of(roles[i.id] for i in answered if i.anonymous)
+    return [
+        Heard(
+            interview=i,
+            side=roles[i.id].side,
+            role=roles[i.id],
+            speaker=crowd.speaker(roles[i.id]) if i.anonymous else i.person.display_name,
+        )
+        for i in answered
+    ]

@@ -25,8 +25,8 @@ from bot.ids import row_id
 from bot.playbook.access import Action, require
 from bot.playbook.buyin import BuyInState, state_of
 from bot.playbook.errors import PlaybookError
-from bot.playbook.findings import gather
 from bot.playbook.history import OPEN_STATUSES
+from bot.playbook.said import said
 from bot.playbook.stakeholders import members
 from bot.playbook.timeline import Kind, record
 from storage.clock import utcnow
@@ -34,6 +34,7 @@ from storage.models import (
     Case,
     Grievance,
     Person,
+    Side,
     Strategy,
     StrategyAction,
     StrategyStatus,
@@ -447,13 +448,13 @@ class Prefill:
 def prefill(*, session: Session, case: Case) -> Prefill:
     """Start from the current version so an update is an edit; else from the findings.
 
-    The findings' success measures come from non-confidential grievances and the
+    The success measures are the client side's, from non-confidential grievances and the
     interviews: the strategy is posted in the channel, and a confidential grievance's
     words must not leak into it.
     """
     current = latest(session=session, case=case)
     if current is None:
-        measures = gather(session=session, case=case).success_measures
+        measures = said(session=session, case=case, side=Side.CLIENT).success_measures
         return Prefill(version=1, measures="\n".join(i.text for i in measures))
     still_open = {g.id for g in addressable(session=session, case=case)}
     return Prefill(

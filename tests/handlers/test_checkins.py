@@ -31,6 +31,7 @@ from storage.models import (
     Grievance,
     Notice,
     OccurrenceStatus,
+    Side,
     Stage,
     TimelineEntry,
 )
@@ -167,7 +168,9 @@ def test_questions_come_from_how_the_client_measures_success(stack: SandboxStack
     _open_case(stack)
     with stack.db.transaction() as session:
         session.execute(
-            update(Grievance).values(success_measure="Exports run every night\nNo P1 bugs")
+            update(Grievance).values(
+                side=Side.CLIENT, success_measure="Exports run every night\nNo P1 bugs"
+            )
         )
 
     _command(stack, "UANA", "checkin every 2 weeks on friday at 11:00 for client side")

@@ -252,7 +252,12 @@ def test_the_weekly_digest_reports_the_seeded_week_and_uploads_a_png_chart(
     assert "This week: 2 raised, 1 resolved · So far: 4 raised, 2 resolved, 2 open" in shown
     assert "2 check-ins this week" in shown
     assert "client: 2 of 4 (50%) · team: 3 of 4 (75%)" in shown
-    assert f"{QUESTION}: 2.0 → 4.0 :arrow_up:" in shown
+    # The client side's figures lead; the team's 3 and 4 are beside them, never blended in.
+    assert "*Client confidence 4.5 (team 3.5)*" in shown
+    assert (
+        "*Other*: client side severity 2.0 (1 grievance) · team side severity 2.0 (3 grievances)"
+    ) in shown  # the perception gap: both sides have spoken on it
+    assert f"{QUESTION}: client 2.0 → 4.5 :arrow_up: (team 3.5)" in shown
     assert "*Strategy* v1: awaiting buy-in (approvals: client 0 · team 0)" in shown
     assert "1 of 2 actions done" in shown
     with stack.db.transaction() as session:
@@ -401,7 +406,7 @@ def test_closing_posts_the_arc_asks_everyone_to_rate_and_stops_check_ins(
     (summary,) = _bot_posts(stack, "Case closed")
     shown = _shown(summary)
     assert "4 raised, 2 resolved, 2 still open" in shown
-    assert "*Confidence* 2.0/5 at the start → 4.0/5 now" in shown
+    assert "*Client confidence* 2.0/5 at the start → 4.5/5 now" in shown
     with stack.db.transaction() as session:
         scores = list(
             session.scalars(

@@ -197,8 +197,9 @@ def test_a_silent_client_leader_lowers_the_score_and_each_lead_is_told_once(
 
     stack.advance(thursday)  # the bot's clock, as the sandbox moves it
     for_ben = _command(stack, "UBEN", "status")
-    assert "A client leader has not answered the last two check-ins" in for_ben
-    assert "carla" not in for_ben
+    # Carla is the only client leader: "a client leader" would name her to everyone.
+    assert "Silence on the last two check-ins costs points; the leads know more" in for_ben
+    assert "carla" not in for_ben and "client leader" not in for_ben
     for_ana = _command(stack, "UANA", "status")
     assert "*carla* (client leader) has not answered" in for_ana
 

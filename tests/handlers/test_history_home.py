@@ -180,6 +180,7 @@ def test_confidential_grievances_are_only_in_the_leads_history(stack: SandboxSta
         "UANA",
         {
             "text": "Ben argued with the client's CFO",
+            "side": "client",
             "confidential": ["confidential"],
             "cares_about": "Respectful meetings",
         },
@@ -236,6 +237,7 @@ def test_insights_are_deduplicated_with_counts_and_grievance_numbers(
         "UANA",
         {
             "text": "Release slipped",
+            "side": "client",
             "cares_about": "Predictable releases",
             "success_measure": "No P1 bugs for a month",
         },
@@ -245,6 +247,7 @@ def test_insights_are_deduplicated_with_counts_and_grievance_numbers(
         "UBEN",
         {
             "text": "Nobody answered for a week",
+            "side": "client",
             "cares_about": "predictable releases!\nFast answers",
             "success_measure": "no p1 bugs for a month.",
         },
@@ -252,7 +255,11 @@ def test_insights_are_deduplicated_with_counts_and_grievance_numbers(
     _file(
         stack,
         "UANA",
-        {"text": "Demo crashed", "cares_about": "  PREDICTABLE   RELEASES. ; fast answers"},
+        {
+            "text": "Demo crashed",
+            "side": "client",
+            "cares_about": "  PREDICTABLE   RELEASES. ; fast answers",
+        },
     )
 
     shown = _shown(_answer(stack, "UCARLA", "insights"))
@@ -273,7 +280,12 @@ def test_app_home_shows_cases_open_grievances_by_severity_and_what_matters(
     _file(
         stack,
         "UANA",
-        {"text": "Production is down", "severity": "4", "cares_about": "Uptime above all"},
+        {
+            "text": "Production is down",
+            "side": "client",
+            "severity": "4",
+            "cares_about": "Uptime above all",
+        },
     )
     _file(
         stack,

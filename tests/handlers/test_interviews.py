@@ -300,9 +300,8 @@ def test_save_and_come_back_keeps_answers_then_finishing_marks_answered(
     assert [a.question for a in carla.answers] == list(DEFAULT_QUESTIONS[Side.CLIENT])
     [dm] = _dms(stack, "UCARLA")
     assert "Answered (3 of 5)" in _shown(dm) and _buttons(dm) == ["Edit your answers"]
-    assert _timeline(stack, "interview_answered") == [
-        "A client member answered the interview (anonymous)"
-    ]
+    # Not even her role: as the only client member, "a client member" would be Carla.
+    assert _timeline(stack, "interview_answered") == ["An interview was answered anonymously"]
     assert _failed_calls(stack) == []
 
 

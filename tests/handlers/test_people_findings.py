@@ -171,14 +171,20 @@ def test_findings_show_themes_gaps_quotes_and_coverage_but_nothing_confidential(
     stack.settle()
     assert "Sharing the findings" in answer.body
     post = stack.workspace.messages[-1]
-    shown = json.dumps(post.blocks)
+    shown = json.dumps(post.blocks, ensure_ascii=False)
     assert post.channel == "CACME" and not post.thread_ts
-    assert "Communication*: 2 grievance(s), 1 interview(s)" in shown
-    assert "client side rates it 4.0, team side 2.0" in shown
-    assert "No surprise releases for a quarter" in shown
-    assert "We were surprised by every release" in shown and "a client leader" in shown
-    assert "carla" not in shown.lower()  # she asked to be quoted anonymously
-    assert "1 of 2 client leaders heard (50%)" in shown
+    assert "Communication*: 2 grievance(s), 0 interview(s)" in shown
+    assert (
+        "*Communication*: client side severity 4.0 (1 grievance) · "
+        "team side severity 2.0 (1 grievance) :warning: _seen differently_"
+    ) in shown
+    # Carla is the only one who answered anonymously: anything of hers would point at her.
+    assert "surprise" not in shown.lower() and "carla" not in shown.lower()
+    assert "only the team side has spoken on other: severity 2.0 (1 grievance)" in shown
+    assert "a client leader" not in shown
+    assert "1 anonymous answer is held back: fewer than 3 people on that side" in shown
+    assert "Client side: fewer than three invited" in shown
+    assert "client leaders heard" not in shown
     assert "SECRET" not in shown and "CFO" not in shown
     failed = [c for c in stack.workspace.calls if c.error]
     assert failed == []

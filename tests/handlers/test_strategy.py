@@ -23,6 +23,7 @@ from storage.models import (
     Case,
     Grievance,
     Role,
+    Side,
     Stage,
     Status,
     Strategy,
@@ -188,7 +189,14 @@ def test_modal_lists_open_public_grievances_by_severity_and_prefills_measures(
 ) -> None:
     low = _file(stack, "UANA", "Release notes were missing", severity=1)
     long_text = "The staging server has been down for days and nobody " * 5
-    high = _file(stack, "UANA", long_text, severity=4, success_measure="Staging up 99% of the week")
+    high = _file(
+        stack,
+        "UANA",
+        long_text,
+        severity=4,
+        side=Side.CLIENT,
+        success_measure="Staging up 99% of the week",
+    )
     _file(stack, "UANA", "Secret: the PM is leaving", severity=4, confidential=True)
     _file(stack, "UANA", "Fixed already", severity=3, status=Status.RESOLVED)
 

@@ -114,9 +114,9 @@ def test_ratings_average_per_question_per_local_week() -> None:
     assert trends["Releases on time?"] == [(date(2026, 3, 2), 2.5), (date(2026, 3, 9), 4.0)]
     assert trends["Support answers fast?"] == [(date(2026, 3, 9), 3.0)]
     assert overall_weekly(rows, BERLIN) == [(date(2026, 3, 2), 2.5), (date(2026, 3, 9), 10 / 3)]
-    trend = MeasureTrend("Releases on time?", trends["Releases on time?"])
+    trend = MeasureTrend("Releases on time?", trends["Releases on time?"], team=3.5)
     assert trend.change == 1.5
-    assert measure_line(trend) == "• Releases on time?: 2.5 → 4.0 :arrow_up:"
+    assert measure_line(trend) == "• Releases on time?: client 2.5 → 4.0 :arrow_up: (team 3.5)"
 
 
 def test_response_rates_round_and_say_when_nobody_was_asked() -> None:
@@ -183,7 +183,7 @@ def test_the_digest_message_shows_every_section_and_escapes_the_client_name() ->
     shown = _text(digest_message(_data(), strategy_link="https://x/p1"))
     assert "This week: 2 raised, 1 resolved · So far: 5 raised, 2 resolved, 3 open" in shown
     assert "client: 3 of 4 (75%) · team: 2 of 2 (100%)" in shown
-    assert "Releases on time?: 2.0" in shown
+    assert "Releases on time?: client 2.0" in shown
     assert "<https://x/p1|v2>: awaiting buy-in" in shown and "1 of 3 actions done" in shown
     assert "72/100 :arrow_up: from 65 a week ago" in shown
     assert "Next check-in: Mon 16 Mar 09:30 (Europe/London)" in shown

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.blocks.health import band, health_line, nudge_text, status_blocks
+from bot.playbook.anonymity import Crowd
 from bot.playbook.answers import WHOLE_CHECKIN, RatingPress, first_text_question, latest_ratings
 from bot.playbook.checkins import Question
 from bot.playbook.errors import PlaybookError
@@ -23,6 +24,7 @@ from bot.playbook.health import (
     score,
 )
 from bot.playbook.nudges import in_working_hours, is_due, next_working_moment, nudge_at
+from storage.models import Role
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -123,9 +125,10 @@ def test_silence_costs_ten_points_a_leader_up_to_twenty() -> None:
     assert quiet[0] - quiet[1] == 10
     assert quiet[0] - quiet[2] == 20
     assert quiet[3] == quiet[2]
+    leaders = Crowd.of([Role.CLIENT_LEADER] * 3)
     assert (
         "2 client leaders have not answered the last two check-ins"
-        in score(replace(BASE, silent_leaders=2)).reasons
+        in score(replace(BASE, silent_leaders=2, stakeholders=leaders)).reasons
     )
 
 
@@ -245,6 +248,7 @@ def _report(silent: int) -> HealthReport:
         score=score(replace(BASE, silent_leaders=silent)),
         trend=Trend.between(60, 50, datetime(2026, 12, 1, tzinfo=UTC)),
         silent=silences,
+        silence="A client leader has not answered the last two check-ins",
     )
 
 

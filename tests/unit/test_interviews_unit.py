@@ -302,9 +302,7 @@ def test_saving_then_finishing_anonymously(session: Session) -> None:
     )
     assert done.finished_now and done.card.status is InterviewStatus.ANSWERED
     answered = [e for e in _kinds(session, case) if e[0] == Kind.INTERVIEW_ANSWERED]
-    assert answered == [
-        (Kind.INTERVIEW_ANSWERED, "A client leader answered the interview (anonymous)", None)
-    ]
+    assert answered == [(Kind.INTERVIEW_ANSWERED, "An interview was answered anonymously", None)]
     # Findings' view: answered interviews with themed, non-blank answers; anonymous speaker.
     [interview] = iv.answered_interviews(session=session, case=case)
     assert interview.person.display_name == "Carla"
@@ -314,7 +312,9 @@ def test_saving_then_finishing_anonymously(session: Session) -> None:
         (iv.Theme.SUCCESS, "No manual fixes"),
         (iv.Theme.WENT_WELL, "Weekly demo"),
     ]
-    assert iv.attribution(session=session, interview=interview) == "a client leader"
+    # The only anonymous person of the case: nothing of hers may be shown under any name.
+    [alone] = iv.heard(session=session, case=case)
+    assert alone.side is Side.CLIENT and alone.speaker is None and alone.withheld
     # Saving "later" after finishing keeps it answered and records nothing more.
     iv.save_answers(
         session=session,
