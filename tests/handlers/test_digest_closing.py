@@ -64,7 +64,11 @@ def _person(session: Any, case: Case, user_id: str) -> Person:
         ensure_person(
             session=session,
             workspace=case.workspace,
-            profile=Profile(user_id=user_id, display_name=user_id[1:].lower()),
+            profile=Profile(
+                user_id=user_id,
+                display_name=user_id[1:].lower(),
+                external=user_id in {"UCARLA", "UDEV"},  # the demo's client side
+            ),
         )
     )
 

@@ -23,6 +23,7 @@ from storage.models import (
     Case,
     Grievance,
     Role,
+    Side,
     Stage,
     Status,
     Strategy,
@@ -62,7 +63,11 @@ def _role(stack: SandboxStack, user_id: str, role: Role, *, name: str | None = N
         ) or ensure_person(
             session=session,
             workspace=case.workspace,
-            profile=Profile(user_id=user_id, display_name=name or user_id[1:].lower()),
+            profile=Profile(
+                user_id=user_id,
+                display_name=name or user_id[1:].lower(),
+                external=role.side is Side.CLIENT,
+            ),
         )
         set_role(session=session, case=case, actor=ana, person=person, role=role)
 
