@@ -20,6 +20,7 @@ from bot.blocks.history import entry_line
 from bot.blocks.text import fit, shorten, trim
 from bot.playbook.health import HealthReport
 from bot.playbook.insights import Insights
+from bot.playbook.stages import STAGE_LABELS
 from storage.models import Case, Grievance, TimelineEntry
 
 
@@ -53,7 +54,7 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
             MarkdownTextObject(text=health_line(summary.health.score.value, summary.health.trend))
         )
     blocks: list[Block] = [
-        HeaderBlock(text=shorten(f"{case.client_name} · {case.stage.value}", 150)),
+        HeaderBlock(text=shorten(f"{case.client_name} · {STAGE_LABELS[case.stage]}", 150)),
         ContextBlock(elements=facts),
     ]
     lines = [

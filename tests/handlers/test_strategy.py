@@ -436,7 +436,7 @@ def test_default_rule_buyin_announces_approves_and_moves_the_case_to_rework(
     [announcement] = _announcements(stack)
     assert announcement.thread_ts == post.ts and announcement.subtype == "thread_broadcast"
     assert "carla (client leader), ana (team lead)" in announcement.text
-    assert "*stabilize* to *rework*" in announcement.text
+    assert "*Stabilizing* to *Reworking*" in announcement.text
     strategy = _strategy(stack)
     assert strategy.status is StrategyStatus.APPROVED and strategy.approved_at is not None
     with stack.db.transaction() as session:
