@@ -81,6 +81,13 @@ class Field(enum.StrEnum):
     CONFIDENTIAL = "confidential"
 
 
+class PeopleField(enum.StrEnum):
+    """``block_id`` of the people form's side correction (each action_id is the same)."""
+
+    SIDE_PERSON = "side_person"
+    SIDE = "side"
+
+
 # strategy
 class StrategyField(enum.StrEnum):
     """``block_id`` of the strategy modal's inputs (each input's action_id is the same)."""

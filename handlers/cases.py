@@ -42,12 +42,18 @@ def lead(call: CommandCall) -> None:
                     session=session, case=found.case, actor=found.person, person=person
                 ):
                     names.append(person.display_name)
-            message = (
-                f"{', '.join(plain_escape(n) for n in names)} now lead this case."
-                if names
-                else "They already lead this case."
-            )
+            message = _leading(names, asked=[p.display_name for p in targets])
     call.ack(text=message)
+
+
+def _leading(added: list[str], *, asked: list[str]) -> str:
+    """``ana now leads this case`` / ``ana, ben now lead this case`` / who already did."""
+    if added:
+        verb = "leads" if len(added) == 1 else "lead"
+        return f"{', '.join(plain_escape(n) for n in added)} now {verb} this case."
+    if len(asked) == 1:
+        return f"{plain_escape(asked[0])} already leads this case."
+    return "They already lead this case."
 
 
 def case(call: CommandCall) -> None:

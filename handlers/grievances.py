@@ -15,12 +15,13 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.grievance import (
+    STATUS_LABELS,
     acknowledgement,
     acknowledgement_text,
     confidential_placeholder,
     grievance_fallback,
     grievance_message,
-    resolved_notice,
+    status_notice,
 )
 from bot.blocks.modal import (
     MODAL_TEXT_LIMIT,
@@ -35,7 +36,7 @@ from bot.ids import Action, Callback, Field, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
 from bot.playbook.errors import PlaybookError
-from bot.playbook.grievances import DraftError, GrievanceDraft
+from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, file
 from handlers.context import CommandCall
 from handlers.deps import Deps
@@ -364,17 +365,11 @@ def register(app: App, deps: Deps) -> None:
             blocks, text = grievance_message(grievance), grievance_fallback(grievance)
             where = (grievance.slack_channel, grievance.slack_ts)
             raiser = grievance.raised_by.slack_user_id if grievance.raised_by else None
-            notice = resolved_notice(grievance, person.display_name)
+            notice = status_notice(grievance, change.new, person.display_name)
         if where[0] and where[1] and not grievance.confidential:
             client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=text)
-        if change.new is Status.RESOLVED and raiser and raiser != actor.user_id:
-            fault = direct_message(client, raiser, notice)
-            if fault is not None:
-                respond(
-                    text=f"Resolved, but {fault.sentence(who=f'<@{raiser}>')}",
-                    response_type="ephemeral",
-                    replace_original=False,
-                )
+        if raiser and raiser != actor.user_id:
+            _tell_raiser(client, respond, raiser, where[0], change.new, notice)
 
     @app.action(Action.READ_ALL)
     @answer_refusals
@@ -388,6 +383,32 @@ def register(app: App, deps: Deps) -> None:
                 raise PlaybookError("That grievance is confidential now.")
             view = full_text_modal(grievance.number, grievance.text)
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _tell_raiser(
+    client: WebClient,
+    respond: Respond,
+    raiser: str,
+    channel: str | None,
+    new: Status,
+    notice: str,
+) -> None:
+    """Keep the acknowledgement's promise: the raiser hears of every move.
+
+    A step along the way is a private note where the grievance lives (a DM if that
+    fails); the end of it, resolved or withdrawn, is a DM that waits for them, and the
+    one who acted hears if it could not be delivered.
+    """
+    if new not in FINAL and channel:
+        tell(client, channel, raiser, notice)
+        return
+    fault = direct_message(client, raiser, notice)
+    if fault is not None:
+        respond(
+            text=f"{STATUS_LABELS[new]}, but {fault.sentence(who=f'<@{raiser}>')}",
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
 
 def _grievance(session: Any, action: dict[str, Any]) -> Grievance:

@@ -150,10 +150,10 @@ def _open_invite_form(call: CommandCall) -> None:
     """``/grievance interview`` alone: a lead picks whom to interview in a form."""
     with call.deps.db.transaction() as session:
         case, actor = _case_of(session, call)
-        access.require(
+        lead = access.require(
             session=session, case=case, person=actor, action=access.Action.INVITE_TO_INTERVIEW
         )
-        suggested = playbook.not_yet_invited(session=session, case=case)
+        suggested = playbook.not_yet_invited(session=session, case=case, lead=lead)
     call.ack()
     context = InviteContext(team_id=call.team_id, channel_id=call.where.channel_id)
     call.client.views_open(
@@ -196,6 +196,7 @@ def _invite_and_send(
             invitees=invitees,
         )
         report.already.extend(outcome.already)
+        report.refused.extend(outcome.skipped)
         to_send = [
             (invitation, playbook.card(session=session, interview_id=invitation.interview_id))
             for invitation in outcome.to_send

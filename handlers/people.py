@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.people import PeopleContext, people_modal
 from bot.identity import Installation
-from bot.ids import Callback
-from bot.playbook import access, cases, people, stakeholders
+from bot.ids import Callback, PeopleField
+from bot.playbook import access, cases, people, sides, stakeholders
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
 from handlers.context import NO_CASE, CommandCall
@@ -19,7 +19,7 @@ from handlers.lookup import profile_of
 from handlers.messaging import tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Role
+from storage.models import Role, Side
 
 
 def people_command(call: CommandCall) -> None:
@@ -39,9 +39,12 @@ def people_command(call: CommandCall) -> None:
                 session=session, case=found.case
             ).items()
         }
+        on_sides = sides.who_is_where(session=session, case=found.case)
     call.ack()
     context = PeopleContext(team_id=call.team_id, channel_id=call.where.channel_id)
-    call.client.views_open(trigger_id=call.body["trigger_id"], view=people_modal(context, current))
+    call.client.views_open(
+        trigger_id=call.body["trigger_id"], view=people_modal(context, current, on_sides)
+    )
 
 
 def register(app: App, deps: Deps) -> None:
@@ -51,32 +54,31 @@ def register(app: App, deps: Deps) -> None:
     @answer_refusals
     @answers_stale_forms
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        """Check the form by ids alone, acknowledge, then look people up and save.
+        """Check the form against what the bot already knows, acknowledge, then look the
+        others up and save.
 
-        Looking up sixty people one by one would not fit in Slack's 3 seconds; someone
-        in two roles is caught before acknowledging, anything found later is said privately.
+        Looking up sixty people one by one would not fit in Slack's 3 seconds: someone in
+        two roles, a half-filled side correction and anyone already known to be on the
+        other side of their role are caught before acknowledging, by name; anything found
+        later is said privately.
         """
         context = read_metadata(PeopleContext, view)
         values = flatten(view)
         chosen = {
             role: [u for u in values.get(role.value) or [] if isinstance(u, str)] for role in Role
         }
-        twice = stakeholders.in_two_roles(chosen)
-        if twice:
-            ack(
-                response_action="errors",
-                errors={
-                    role.value: f"<@{twice[role]}> is in two roles; keep them in one."
-                    for role in twice
-                },
-            )
-            return
-        ack()
         lead_id = body["user"]["id"]
         home = deps.home(body)
-        profiles = {
-            uid: _profile(deps, client, home, uid) for uids in chosen.values() for uid in uids
-        }
+        correction = _correction(values)
+        errors = _form_errors(deps, client, home, lead_id, chosen, values, correction)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        wanted = {uid for uids in chosen.values() for uid in uids}
+        if correction is not None:
+            wanted.add(correction.user_id)
+        profiles = {uid: _profile(deps, client, home, uid) for uid in sorted(wanted)}
         bots = sorted(p.display_name for p in profiles.values() if p.is_bot)
         actor = _profile(deps, client, home, lead_id)
         with deps.db.transaction() as session:
@@ -98,7 +100,20 @@ def register(app: App, deps: Deps) -> None:
             try:
                 if case is None:
                     raise PlaybookError(NO_CASE)
-                changed = stakeholders.assign_roles(
+                changed = 0
+                if correction is not None:
+                    changed += sides.correct_side(
+                        session=session,
+                        case=case,
+                        actor=person,
+                        person=people.ensure_person(
+                            session=session,
+                            workspace=workspace,
+                            profile=profiles[correction.user_id],
+                        ),
+                        side=correction.side,
+                    )
+                changed += stakeholders.assign_roles(
                     session=session, case=case, actor=person, roles=roles
                 )
                 report = f"Stakeholders saved ({changed} change{'s' if changed != 1 else ''})."
@@ -108,6 +123,45 @@ def register(app: App, deps: Deps) -> None:
         if bots:
             report += f" Left out, as bots are not stakeholders: {', '.join(bots)}."
         tell(client, context.channel_id, lead_id, report)
+
+
+def _correction(values: dict[str, object]) -> sides.SideCorrection | None:
+    """The side correction, when both the person and the side were chosen."""
+    user_id, side = values.get(PeopleField.SIDE_PERSON), values.get(PeopleField.SIDE)
+    if not isinstance(user_id, str) or side not in set(Side):
+        return None
+    return sides.SideCorrection(user_id=user_id, side=Side(str(side)))
+
+
+def _form_errors(
+    deps: Deps,
+    client: WebClient,
+    home: Installation,
+    lead_id: str,
+    chosen: dict[Role, list[str]],
+    values: dict[str, object],
+    correction: sides.SideCorrection | None,
+) -> dict[str, str]:
+    """What the form can be refused for at once, on the field concerned, naming people."""
+    errors: dict[str, str] = {}
+    if values.get(PeopleField.SIDE_PERSON) and correction is None:
+        errors[PeopleField.SIDE] = "Choose which side they are on."
+    elif values.get(PeopleField.SIDE) and correction is None:
+        errors[PeopleField.SIDE_PERSON] = "Choose whose side to correct."
+    elif correction is not None and correction.user_id == lead_id:
+        errors[PeopleField.SIDE_PERSON] = sides.OWN_SIDE
+    twice = stakeholders.in_two_roles(chosen)
+    for role, user_id in twice.items():
+        name = _profile(deps, client, home, user_id).display_name
+        errors[role.value] = f"{name} is in two roles; keep them in one."
+    with deps.db.transaction() as session:
+        known = people.known_people(
+            session=session, team_id=home.key, user_ids=[u for us in chosen.values() for u in us]
+        )
+        misplaced = sides.form_refusals(known=known, chosen=chosen, correction=correction)
+    for role, refusal in misplaced.items():
+        errors.setdefault(role.value, refusal)
+    return errors
 
 
 def _profile(deps: Deps, client: WebClient, home: Installation, user_id: str) -> Profile:

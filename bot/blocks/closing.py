@@ -27,6 +27,7 @@ from bot.blocks.inputs import text_input
 from bot.blocks.text import plain_escape, shorten, trim
 from bot.ids import Action, Callback, RatingField
 from bot.playbook.closing import MAX_COMMENT, ClosingSummary, Reopened, VersionLine
+from bot.playbook.stages import STAGE_LABELS
 from storage.models import Side, StrategyStatus
 
 SECTION_TEXT = 3000
@@ -140,8 +141,8 @@ def reopened_text(outcome: Reopened, by: str) -> str:
         else ""
     )
     return (
-        f":arrows_counterclockwise: *{plain_escape(by)}* reopened the case: it is back in "
-        f"*{outcome.stage.value}*.{resumed}"
+        f":arrows_counterclockwise: *{plain_escape(by)}* reopened the case: back to "
+        f"*{STAGE_LABELS[outcome.stage]}*.{resumed}"
     )
 
 

@@ -22,6 +22,7 @@ from bot.blocks.findings import perception_text
 from bot.blocks.strategy import lost_verdict
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
+from bot.playbook.stages import STAGE_LABELS
 from storage.models import Side, StrategyStatus
 
 SECTION_TEXT = 3000
@@ -165,7 +166,7 @@ def digest_message(data: DigestData, *, strategy_link: str | None = None) -> lis
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"{start:%a %d %b} – {end:%a %d %b %Y} · stage *{data.stage.value}*"
+                    text=f"{start:%a %d %b} – {end:%a %d %b %Y} · *{STAGE_LABELS[data.stage]}*"
                 )
             ]
         ),

@@ -143,8 +143,8 @@ def acknowledgement(grievance: Grievance, *, posted: bool) -> list[Block]:
         where = "It is safely recorded; I couldn't post it in the channel yet."
     thanks = (
         f"Thank you for telling us. I've filed this as *grievance #{grievance.number}*. "
-        f"{where} Could you tell us a little more: what matters most to you here, and how "
-        "would you know it's fixed?"
+        f"{where} I'll let you know each time its status changes. Could you tell us a "
+        "little more: what matters most to you here, and how would you know it's fixed?"
     )
     return [
         SectionBlock(text=MarkdownTextObject(text=thanks)),
@@ -166,11 +166,20 @@ def acknowledgement_text(grievance: Grievance) -> str:
     return f"Thank you. Filed as grievance #{grievance.number}."
 
 
-def resolved_notice(grievance: Grievance, by: str) -> str:
-    """The DM to the person who raised a grievance when it is resolved."""
+#: What the raiser hears when their grievance moves, after 'grievance #N ("…") '.
+STATUS_NEWS = {
+    Status.ACKNOWLEDGED: "was acknowledged by {by}: the team has seen it and will take it on.",
+    Status.ADDRESSING: "is being worked on: {by} marked it as being addressed.",
+    Status.RESOLVED: "was marked resolved by {by}. If it doesn't feel resolved to you, "
+    "reply in its thread and we'll pick it up again.",
+    Status.WITHDRAWN: "was withdrawn by {by}. If you still want it looked at, reply in its thread.",
+}
+
+
+def status_notice(grievance: Grievance, new: Status, by: str) -> str:
+    """The DM to the person who raised a grievance each time its status changes (the
+    acknowledgement promises it)."""
     quoted = fit(grievance.text, 120)
-    return (
-        f'Good news: grievance #{grievance.number} ("{quoted}") '
-        f"was marked resolved by {plain_escape(by)}. If it doesn't feel resolved to you, "
-        "reply in its thread and we'll pick it up again."
-    )
+    opening = "Good news: your" if new is Status.RESOLVED else "Your"
+    news = STATUS_NEWS[new].format(by=plain_escape(by))
+    return f'{opening} grievance #{grievance.number} ("{quoted}") {news}'

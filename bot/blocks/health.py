@@ -20,11 +20,11 @@ from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.health import LABELS, HealthReport, Silence, Trend
 
 #: Words for a score, by the lowest value that earns them.
-BANDS = ((75, "healthy"), (50, "recovering"), (30, "at risk"), (0, "critical"))
+BANDS = ((75, "healthy"), (50, "mixed"), (30, "at risk"), (0, "critical"))
 
 
 def band(value: int) -> str:
-    """``healthy`` / ``recovering`` / ``at risk`` / ``critical``."""
+    """``healthy`` / ``mixed`` / ``at risk`` / ``critical``."""
     return next(word for floor, word in BANDS if value >= floor)
 
 
@@ -36,7 +36,7 @@ def trend_text(trend: Trend) -> str:
 
 
 def health_line(value: int, trend: Trend) -> str:
-    """One mrkdwn line: ``Health *72*/100 (recovering) ↑ +8 since 2026-12-01``."""
+    """One mrkdwn line: ``Health *72*/100 (mixed) ↑ +8 since 2026-12-01``."""
     return f"Health *{value}*/100 ({band(value)}) {trend_text(trend)}"
 
 

@@ -22,6 +22,7 @@ from bot.blocks.strategy import standing_line
 from bot.blocks.text import fit, shorten, trim
 from bot.playbook.health import HealthReport
 from bot.playbook.insights import Insights
+from bot.playbook.stages import STAGE_LABELS
 from bot.playbook.strategy import Standing
 from storage.models import Case, Grievance, TimelineEntry
 
@@ -60,7 +61,7 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
     if summary.strategy:
         facts.append(MarkdownTextObject(text=standing_line(summary.strategy)))
     blocks: list[Block] = [
-        HeaderBlock(text=shorten(f"{case.client_name} · {case.stage.value}", 150)),
+        HeaderBlock(text=shorten(f"{case.client_name} · {STAGE_LABELS[case.stage]}", 150)),
         ContextBlock(elements=facts),
     ]
     lines = [

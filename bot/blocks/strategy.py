@@ -26,6 +26,7 @@ from bot.blocks.inputs import text_input
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.ids import Callback, StrategyField
 from bot.playbook.buyin import RULE_LABELS, RULE_NAMES, Ballot, BuyInState, waiting_for
+from bot.playbook.stages import STAGE_LABELS
 from bot.playbook.strategy import (
     MAX_OPTIONS,
     MAX_SUMMARY,
@@ -315,7 +316,7 @@ def buyin_announcement(snap: StrategySnapshot, stage: Stage, *, again: bool = Fa
     """
     approvers = _names(snap.buyin.approvers()) or "the stakeholders"
     moved = (
-        f" The case moves from *{Stage.STABILIZE.value}* to *{Stage.REWORK.value}*."
+        f" The case moves from *{STAGE_LABELS[Stage.STABILIZE]}* to *{STAGE_LABELS[Stage.REWORK]}*."
         if stage is Stage.REWORK and not again
         else ""
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, allows, is_lead, leads_of, require
 from bot.playbook.errors import PlaybookError
+from bot.playbook.stakeholders import CORRECT_SIDE_HINT
 from bot.playbook.timeline import Kind, record
 from storage.models import Case, CaseLead, Person, Side, Workspace
 from storage.rows import get_or_create, lock
@@ -77,7 +78,8 @@ def add_lead(*, session: Session, case: Case, actor: Person, person: Person) -> 
     lock(session, case)  # two leads adding the same person at once: one adds, one is told
     if person.side is Side.CLIENT:
         raise PlaybookError(
-            f"{person.display_name} is on the client side; leads come from the delivery team."
+            f"{person.display_name} is on the client side, and leads come from the delivery "
+            f"team. {CORRECT_SIDE_HINT}"
         )
     if is_lead(session=session, case=case, person=person):
         return False

@@ -289,12 +289,18 @@ class Invitation:
     again: bool = False
 
 
+#: A lead gathers the interviews; answering their own questionnaire would only be noise.
+SELF_INVITE = "I didn't invite you: you lead this case, and a lead doesn't interview themselves."
+
+
 @dataclass(frozen=True)
 class InviteOutcome:
     """What inviting did: whom to DM, and who already had an interview (and its status)."""
 
     to_send: list[Invitation] = field(default_factory=list)
     already: list[tuple[str, InterviewStatus]] = field(default_factory=list)
+    #: Sentences for whoever was left out and why (the lead inviting themselves).
+    skipped: list[str] = field(default_factory=list)
 
 
 def find_interview(*, session: Session, case: Case, person: Person) -> Interview | None:
@@ -325,6 +331,9 @@ def invite(
         if person.id in seen:
             continue
         seen.add(person.id)
+        if person.id == actor.id:
+            outcome.skipped.append(SELF_INVITE)
+            continue
         existing = find_interview(session=session, case=case, person=person)
         if existing is not None:
             side = side_of(session=session, case=case, person=person)
@@ -700,12 +709,14 @@ def coverage(*, session: Session, case: Case) -> Coverage:
     return Coverage(groups)
 
 
-def not_yet_invited(*, session: Session, case: Case) -> list[str]:
-    """Slack ids of stakeholders with no interview yet, client leadership first.
+def not_yet_invited(*, session: Session, case: Case, lead: Person) -> list[str]:
+    """Slack ids of stakeholders with no interview yet, client leadership first, leaving
+    out the ``lead`` who is inviting.
 
     The invite form starts from them: the people whose voice the playbook needs most.
     """
     invited = set(session.scalars(select(Interview.person_id).where(Interview.case_id == case.id)))
+    invited.add(lead.id)
     order = {Role.CLIENT_LEADER: 0, Role.TEAM_LEAD: 1, Role.CLIENT_MEMBER: 2, Role.TEAM_MEMBER: 3}
     waiting = [m for m in members(session=session, case=case) if m.person_id not in invited]
     waiting.sort(key=lambda m: order[m.role])

@@ -7,6 +7,7 @@ because that is who they almost always are in a shared recovery channel.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -68,6 +69,20 @@ def find_person(*, session: Session, workspace: Workspace, user_id: str) -> Pers
     return session.scalar(
         select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == user_id)
     )
+
+
+def known_people(*, session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Person]:
+    """The people the bot has met among ``user_ids``, by Slack id (one query, so a form
+    can be checked within Slack's 3 seconds)."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    found = session.scalars(
+        select(Person)
+        .join(Workspace, Workspace.id == Person.workspace_id)
+        .where(Workspace.team_id == team_id, Person.slack_user_id.in_(wanted))
+    )
+    return {person.slack_user_id or "": person for person in found}
 
 
 def named_person(*, session: Session, workspace: Workspace, name: str, side: Side) -> Person:

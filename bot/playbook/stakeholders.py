@@ -24,6 +24,27 @@ ROLE_LABELS = {
     Role.TEAM_MEMBER: "team member",
 }
 
+SIDE_LABELS = {Side.CLIENT: "the client side", Side.TEAM: "the delivery team"}
+
+#: Where a lead corrects a side that Slack's profile got wrong (the only way sides change).
+CORRECT_SIDE_HINT = (
+    "If their side is wrong, a lead can correct it under “Correct someone's side” "
+    "in `/grievance people`."
+)
+
+
+def wrong_side(*, name: str, side: Side, role: Role) -> str | None:
+    """Why someone on ``side`` can't take ``role``, or None when the role is theirs.
+
+    A role never moves anyone across sides: a client made "team lead" would read what
+    the team keeps confidential. Sides change only when a lead corrects one explicitly.
+    """
+    if role.side is side:
+        return None
+    return f"{name} is on {SIDE_LABELS[side]}, so they can't be a {ROLE_LABELS[role]}. " + (
+        CORRECT_SIDE_HINT
+    )
+
 
 def default_role(*, session: Session, case: Case, person: Person) -> Role:
     """Client member for the client side; team lead for a case lead; else team member."""
@@ -60,13 +81,10 @@ def ensure_member(*, session: Session, case: Case, person: Person) -> CaseMember
 
 
 def set_role(*, session: Session, case: Case, actor: Person, person: Person, role: Role) -> bool:
-    """A lead sets someone's role; the side follows the role. False when nothing changed."""
+    """A lead sets someone's role on their own side. False when nothing changed."""
     require(session=session, case=case, person=actor, action=Action.MANAGE_PEOPLE)
-    if role.side is Side.CLIENT and is_lead(session=session, case=case, person=person):
-        raise PlaybookError(
-            f"{person.display_name} leads this case, and leads come from the delivery team: "
-            "keep them in a team role."
-        )
+    if refusal := wrong_side(name=person.display_name, side=person.side, role=role):
+        raise PlaybookError(refusal)
     member = membership(session=session, case=case, person=person)
     if member is not None and member.role is role:
         return False
@@ -75,7 +93,6 @@ def set_role(*, session: Session, case: Case, actor: Person, person: Person, rol
         member = CaseMember(case_id=case.id, person_id=person.id, role=role)
         session.add(member)
     member.role = role
-    person.side = role.side
     session.flush()
     change = f"from {ROLE_LABELS[old]} " if old else ""
     record(

@@ -690,7 +690,7 @@ def _input_lines(block: Mapping[Any, Any], position: int, ctx: _Ctx) -> list[str
                 line += " (current)"
             lines.append(line)
     else:
-        if f.placeholder:
+        if f.placeholder and "e.g." not in kind:  # a picker's placeholder is an instruction
             kind += f", e.g. {f.placeholder}"
         current = _shown(f.initial, f.element_type, ctx.names)
         if current:

@@ -14,10 +14,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.blocks.grievance import (
+    STATUS_NEWS,
     acknowledgement,
     grievance_fallback,
     grievance_message,
-    resolved_notice,
+    status_notice,
 )
 from bot.blocks.modal import full_text_modal
 from bot.blocks.text import fit, plain_escape, shorten, split_escaped, trim
@@ -292,9 +293,10 @@ def test_grievance_message_fits_block_kit_for_any_text(
     )
     assert len(grievance_fallback(grievance)) <= 200
     assert_safe_mrkdwn(grievance_fallback(grievance))
-    notice = resolved_notice(grievance, by=display_name or "Ana")
-    assert len(notice) <= 2_000
-    assert "<" not in notice and not _ANY_AT_BROADCAST.search(notice)
+    for status in STATUS_NEWS:
+        notice = status_notice(grievance, status, by=display_name or "Ana")
+        assert len(notice) <= 2_000
+        assert "<" not in notice and not _ANY_AT_BROADCAST.search(notice)
 
 
 @FEW

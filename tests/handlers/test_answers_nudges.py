@@ -30,6 +30,7 @@ from storage.models import (
     CheckinOccurrence,
     Person,
     Role,
+    Side,
     TimelineEntry,
 )
 
@@ -66,7 +67,12 @@ def _role(stack: SandboxStack, user_id: str, role: Role, timezone: str = "Europe
         person = ensure_person(
             session=session,
             workspace=case.workspace,
-            profile=Profile(user_id=user_id, display_name=user.name, timezone=timezone),
+            profile=Profile(
+                user_id=user_id,
+                display_name=user.name,
+                timezone=timezone,
+                external=role.side is Side.CLIENT,
+            ),
         )
         set_role(session=session, case=case, actor=ana, person=person, role=role)
 

@@ -38,7 +38,7 @@ from bot.identity import Installation
 from bot.ids import Action as SlackAction
 from bot.ids import Callback, CheckinField, Field, ProgressField, RatingField, StrategyField
 from bot.jobs import checkins as checkins_job
-from bot.playbook import access, checkins, closing, grievances, interviews, strategy
+from bot.playbook import access, cases, checkins, closing, grievances, interviews, strategy
 from bot.playbook.access import AccessRole
 from bot.playbook.commands import SUBCOMMANDS
 from bot.playbook.grievances import GrievanceDraft
@@ -377,10 +377,14 @@ def _invited(invitee: Callable[[str], str]) -> Callable[[World, str], None]:
         user = invitee(actor)
 
         def invite(session: Session, case: Case) -> interviews.InterviewCard:
+            inviter = _person(session, case, LEAD)
+            if user == LEAD:  # a lead doesn't invite themselves: a co-lead does
+                lead, inviter = inviter, _person(session, case, TEAM)
+                cases.add_lead(session=session, case=case, actor=lead, person=inviter)
             outcome = interviews.invite(
                 session=session,
                 case=case,
-                actor=_person(session, case, LEAD),
+                actor=inviter,
                 invitees=[_person(session, case, user)],
             )
             return interviews.card(session=session, interview_id=outcome.to_send[0].interview_id)

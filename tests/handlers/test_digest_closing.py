@@ -64,7 +64,11 @@ def _person(session: Any, case: Case, user_id: str) -> Person:
         ensure_person(
             session=session,
             workspace=case.workspace,
-            profile=Profile(user_id=user_id, display_name=user_id[1:].lower()),
+            profile=Profile(
+                user_id=user_id,
+                display_name=user_id[1:].lower(),
+                external=user_id in {"UCARLA", "UDEV"},  # the demo's client side
+            ),
         )
     )
 
@@ -491,7 +495,7 @@ def test_reopening_goes_back_to_rework_and_resumes_only_the_closed_schedules(
     assert not schedules["mon-fri"].paused and schedules["mon-fri"].paused_reason is None
     assert schedules["mon"].paused and schedules["mon"].paused_reason == "summer holidays"
     (notice,) = _bot_posts(stack, ":arrows_counterclockwise:")
-    assert "back in *rework*" in notice.text and "1 check-in schedule resumed" in notice.text
+    assert "back to *Reworking*" in notice.text and "1 check-in schedule resumed" in notice.text
     assert "This case is open" in _command(stack, "UANA", "case reopen")
 
 

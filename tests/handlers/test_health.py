@@ -25,6 +25,7 @@ from storage.models import (
     HealthSnapshot,
     Notice,
     Role,
+    Side,
     Strategy,
     StrategyStatus,
     TimelineEntry,
@@ -83,7 +84,11 @@ def _people(stack: SandboxStack) -> None:
             person = ensure_person(
                 session=session,
                 workspace=case.workspace,
-                profile=Profile(user_id=user_id, display_name=user_id[1:].lower()),
+                profile=Profile(
+                    user_id=user_id,
+                    display_name=user_id[1:].lower(),
+                    external=role.side is Side.CLIENT,
+                ),
             )
             set_role(session=session, case=case, actor=ana, person=person, role=role)
 

@@ -322,3 +322,15 @@ def test_app_home_is_republished_with_new_grievances(stack: SandboxStack) -> Non
     after = _home(stack, "UANA")
     assert after.id == before.id
     assert "The nightly build is red" in _view_text(after)
+
+
+def test_a_case_an_angry_client_opened_minutes_ago_reads_as_stabilizing(
+    stack: SandboxStack,
+) -> None:
+    _quick(stack, "UCARLA", "Production has been down all morning and nobody answers")
+    stack.slack.slash_command("UANA", "CACME", "lead me")
+    stack.settle()
+    home = _home(stack, "UANA").payload["blocks"]
+    header = next(b["text"]["text"] for b in home if b["type"] == "header")
+    assert header == "acme-recovery · Stabilizing"
+    assert "recovering" not in json.dumps(home)

@@ -514,13 +514,21 @@ def test_interview_alone_opens_a_form_preselecting_stakeholders_not_yet_invited(
     stack.settle()
     [form] = stack.workspace.modal_stack("UANA")
     picker = next(b for b in form.payload["blocks"] if b.get("type") == "input")
-    assert picker["element"]["initial_users"] == ["UANA", "UCARLA"]
+    assert picker["element"]["initial_users"] == ["UCARLA"]  # not ana, who is inviting
     stack.slack.submit_view("UANA", form.id, {"interview_invitees": ["UCARLA", "UBEN"]})
     stack.settle()
     dms = {m.channel for m in stack.workspace.messages if m.channel.startswith("D")}
     assert dms == {stack.workspace.dm_channel_for(u).id for u in ("UCARLA", "UBEN")}
     report = stack.workspace.ephemerals[-1]
     assert report.user == "UANA" and "carla" in report.text.lower()
+
+
+def test_a_lead_is_not_invited_to_interview_themselves(stack: SandboxStack) -> None:
+    _open_case(stack)
+    said = _command(stack, "UANA", "interview <@UANA|ana> <@UCARLA|carla>")
+    assert "you lead this case, and a lead doesn't interview themselves" in said
+    assert set(_interviews(stack)) == {"UCARLA"}
+    assert _dms(stack, "UANA") == []
 
 
 def test_only_a_lead_opens_the_invite_form(stack: SandboxStack) -> None:

@@ -124,8 +124,15 @@ def test_grievance_moves_open_acknowledged_addressing_resolved_in_place(
         ("#2: acknowledged → addressing", "UBEN"),
         ("#2: addressing → resolved", "UANA"),
     ]
-    [dm] = _dms_to(stack, "UCARLA")
-    assert "#2" in dm.text and "resolved by ana" in dm.text
+    # The raiser hears of every move, as her acknowledgement promised.
+    # Steps along the way privately where the grievance lives, the end by DM.
+    promise, acknowledged, addressing = _ephemerals_for(stack, "UCARLA")
+    assert "I'll let you know each time its status changes" in _shown(promise)
+    assert acknowledged.channel == "CACME" and "#2" in acknowledged.text
+    assert "was acknowledged by ben" in acknowledged.text
+    assert "is being worked on: ben marked it" in addressing.text
+    [resolved] = _dms_to(stack, "UCARLA")
+    assert "#2" in resolved.text and "resolved by ana" in resolved.text
     assert _dms_to(stack, "UANA") == [] and _dms_to(stack, "UBEN") == []
     assert _failed_calls(stack) == []
 

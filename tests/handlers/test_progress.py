@@ -23,6 +23,7 @@ from storage.models import (
     Grievance,
     ProgressUpdate,
     Role,
+    Side,
     Status,
     Strategy,
     StrategyAction,
@@ -60,7 +61,11 @@ def _role(stack: SandboxStack, user_id: str, role: Role) -> None:
         ) or ensure_person(
             session=session,
             workspace=case.workspace,
-            profile=Profile(user_id=user_id, display_name=user_id[1:].lower()),
+            profile=Profile(
+                user_id=user_id,
+                display_name=user_id[1:].lower(),
+                external=role.side is Side.CLIENT,
+            ),
         )
         set_role(session=session, case=case, actor=ana, person=person, role=role)
 

@@ -63,7 +63,11 @@ def _role(stack: SandboxStack, user_id: str, role: Role, *, name: str | None = N
         ) or ensure_person(
             session=session,
             workspace=case.workspace,
-            profile=Profile(user_id=user_id, display_name=name or user_id[1:].lower()),
+            profile=Profile(
+                user_id=user_id,
+                display_name=name or user_id[1:].lower(),
+                external=role.side is Side.CLIENT,
+            ),
         )
         set_role(session=session, case=case, actor=ana, person=person, role=role)
 
@@ -443,7 +447,7 @@ def test_default_rule_buyin_announces_approves_and_moves_the_case_to_rework(
     [announcement] = _announcements(stack)
     assert announcement.thread_ts == post.ts and announcement.subtype == "thread_broadcast"
     assert "carla (client leader), ana (team lead)" in announcement.text
-    assert "*stabilize* to *rework*" in announcement.text
+    assert "*Stabilizing* to *Reworking*" in announcement.text
     strategy = _strategy(stack)
     assert strategy.status is StrategyStatus.APPROVED and strategy.approved_at is not None
     with stack.db.transaction() as session:

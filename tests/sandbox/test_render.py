@@ -43,6 +43,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.people import PeopleContext, people_modal
 from bot.sandbox.render import (
     InputField,
     describe_actions,
@@ -425,6 +426,14 @@ def test_message_with_action_ids_shared_across_blocks_and_bad_ts() -> None:
 
 
 # --- views ----------------------------------------------------------------------------
+
+
+def test_a_pickers_placeholder_is_not_offered_as_an_example() -> None:
+    form = people_modal(PeopleContext(team_id="T1", channel_id="C1"), {}, [])
+    lines = render_view(form.to_dict(), NAMES, ref="v1").splitlines()
+    pickers = [line for line in lines if line.startswith("      users")]
+    assert pickers == ["      users, comma-separated, e.g. @ana, @ben"] * 4
+    assert "      a user, e.g. @ana" in lines
 
 
 def test_modal_lists_fields_with_set_commands_and_choices() -> None:

@@ -187,7 +187,7 @@ def test_the_people_form_will_not_move_a_lead_to_the_client_side(
     session: Session, cast: Cast
 ) -> None:
     lead = _person(session, cast, "lead")
-    with pytest.raises(PlaybookError, match="leads come from the delivery team"):
+    with pytest.raises(PlaybookError, match="is on the delivery team, so they can"):
         stakeholders.set_role(
             session=session,
             case=_case(session, cast),

@@ -262,9 +262,9 @@ def test_status_names_the_silent_only_to_leads() -> None:
 
 
 def test_lines_and_links() -> None:
-    assert band(80) == "healthy" and band(55) == "recovering" and band(10) == "critical"
+    assert band(80) == "healthy" and band(55) == "mixed" and band(10) == "critical"
     line = health_line(72, Trend.between(72, 64, datetime(2026, 12, 1, tzinfo=UTC)))
-    assert line == "Health *72*/100 (recovering) ↑ +8 since 2026-12-01"
+    assert line == "Health *72*/100 (mixed) ↑ +8 since 2026-12-01"
     assert "<https://x.slack.com/archives/C1/p1|the check-in> in <#C1>" in nudge_text(
         "C1", "https://x.slack.com/archives/C1/p1"
     )

@@ -29,6 +29,7 @@ from bot.blocks.interview import (
 from bot.playbook import interviews as iv
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile, ensure_person, ensure_workspace
+from bot.playbook.sides import correct_side
 from bot.playbook.stakeholders import set_role
 from bot.playbook.timeline import Kind
 from bot.sandbox.blockkit_limits import message_block_errors, view_errors
@@ -220,9 +221,10 @@ def test_invitees_get_their_sides_questions_and_become_stakeholders(session: Ses
     ]
 
 
-def test_the_role_decides_the_side_over_the_profile(session: Session) -> None:
+def test_a_corrected_side_decides_the_questions_over_the_profile(session: Session) -> None:
     case, ana = _case(session)
     dev = _person(session, "UDEV", "Dev")  # team by profile...
+    correct_side(session=session, case=case, actor=ana, person=dev, side=Side.CLIENT)
     set_role(session=session, case=case, actor=ana, person=dev, role=Role.CLIENT_LEADER)
     outcome = iv.invite(session=session, case=case, actor=ana, invitees=[dev])
     assert outcome.to_send[0].side is Side.CLIENT
