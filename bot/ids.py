@@ -36,6 +36,8 @@ class Action(enum.StrEnum):
     CHECKIN_RATE = "checkin_rate"
     # progress, digest and closing
     FINAL_RATING_OPEN = "final_rating_open"
+    #: A lead's button to reopen a closed case a new grievance was filed on.
+    REOPEN_CASE = "case_reopen"
 
 
 class Callback(enum.StrEnum):
@@ -56,6 +58,7 @@ class Callback(enum.StrEnum):
     # progress, digest and closing
     PROGRESS_MODAL = "progress_modal"
     FINAL_RATING_MODAL = "final_rating_modal"
+    CLOSE_CASE_MODAL = "close_case_modal"
 
 
 class Field(enum.StrEnum):
@@ -104,6 +107,13 @@ class RatingField(enum.StrEnum):
     SCORE = "final_rating_score"
     COMMENT = "final_rating_comment"
     ANONYMOUS = "final_rating_anonymous"
+
+
+class ClosingField(enum.StrEnum):
+    """``block_id`` of the closing form's inputs (each input's action_id is the same)."""
+
+    OUTCOME = "closing_outcome"
+    CONFIRM = "closing_confirm"
 
 
 # check-ins: schedules

@@ -13,7 +13,9 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
 
+from bot.blocks.closing import closed_case_note, reopen_offer, reopen_offer_text
 from bot.blocks.grievance import (
     acknowledgement,
     acknowledgement_text,
@@ -71,10 +73,7 @@ def file_from_text(call: CommandCall) -> None:
     reporter = call.caller()
     with call.deps.db.transaction() as session:
         intake = file(session=session, where=where, reporter=reporter, draft=draft)
-        blocks, text = (
-            acknowledgement(intake.grievance, posted=True),
-            acknowledgement_text(intake.grievance),
-        )
+        blocks, text = _acknowledged(intake), acknowledgement_text(intake.grievance)
     call.ack(text=text, blocks=blocks)  # only now, with the grievance committed
     _after_filing(call.client, call.deps, intake, where, call.home, call.user_id)
 
@@ -87,11 +86,27 @@ def _after_filing(
     home: Installation,
     reporter_id: str,
 ) -> None:
-    """Post the grievance where the case lives, and find the case a lead if it has none."""
+    """Post the grievance where the case lives, and find the case a lead if it has none;
+    a grievance on a closed case is brought to the leads, with a button to reopen it."""
     if not intake.grievance.confidential:
         post_grievance(client, deps, intake.grievance.id, reporter_id)
     if intake.needs_a_lead:
         ask_team_to_lead(client, where.channel_id, home)
+    if intake.case_closed:
+        name, number = intake.case.client_name, intake.grievance.number
+        offer = reopen_offer(name, number, intake.case.id, intake.reporter.display_name)
+        for lead in intake.leads:
+            direct_message(client, lead, reopen_offer_text(name, number), offer)
+
+
+def _acknowledged(intake: Intake) -> list[Block]:
+    """The filer's acknowledgement, and what happens now if the case is closed."""
+    blocks = acknowledgement(intake.grievance, posted=True)
+    if intake.case_closed:
+        blocks += closed_case_note(
+            intake.case.id, told=len(intake.leads), lead=intake.reporter_leads
+        )
+    return blocks
 
 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
@@ -263,8 +278,7 @@ def register(app: App, deps: Deps) -> None:
             intake = file(
                 session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
             )
-            blocks = acknowledgement(intake.grievance, posted=True)
-            text = acknowledgement_text(intake.grievance)
+            blocks, text = _acknowledged(intake), acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
         tell(client, where.channel_id, user_id, text, blocks)
         _after_filing(client, deps, intake, where, home, user_id)

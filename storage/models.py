@@ -65,6 +65,14 @@ class Stage(enum.StrEnum):
     RECOVERED = "recovered"
 
 
+class ClosingOutcome(enum.StrEnum):
+    """How a case ended, as the lead who closed it chose: only one of them is a recovery."""
+
+    RECOVERED = "recovered"
+    NOT_RECOVERED = "not_recovered"
+    CLIENT_LEFT = "client_left"
+
+
 class BuyInRule(enum.StrEnum):
     """When a strategy counts as agreed."""
 
@@ -124,6 +132,8 @@ class Case(Base):
     digest_time: Mapped[str] = mapped_column(String(5), default="16:00", server_default="16:00")
     digest_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set with ``closed_at`` when a lead closes the case, cleared when it is reopened.
+    closing_outcome: Mapped[ClosingOutcome | None] = mapped_column(_str_enum(ClosingOutcome))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

@@ -40,7 +40,16 @@ from bot.playbook.intake import Where, file
 from bot.playbook.people import Profile, ensure_person, ensure_workspace
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.models import BuyInRule, Case, CaseLead, CheckinSchedule, Grievance, Person, Role
+from storage.models import (
+    BuyInRule,
+    Case,
+    CaseLead,
+    CheckinSchedule,
+    ClosingOutcome,
+    Grievance,
+    Person,
+    Role,
+)
 from storage.models import Status as GrievanceStatus
 from tests.conftest import fresh_database
 
@@ -402,7 +411,9 @@ CALLS: dict[str, Call] = {
     ),
     "closing.close_case": Call(
         Action.CLOSE_CASE,
-        lambda s, c, case, p: closing.close_case(session=s, case=case, actor=p, now=NOW),
+        lambda s, c, case, p: closing.close_case(
+            session=s, case=case, actor=p, now=NOW, outcome=ClosingOutcome.NOT_RECOVERED
+        ),
     ),
     "closing.reopen_case": Call(
         Action.CLOSE_CASE,
