@@ -7,6 +7,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
@@ -76,7 +77,24 @@ def _slack_findings(settings: Settings) -> list[Finding]:
         )
     else:
         findings.append(Finding(True, "OAuth scopes", "all granted"))
+    if settings.grievance_escalation_contact:
+        findings.append(_escalation_finding(client, settings.grievance_escalation_contact))
     return findings
+
+
+def _escalation_finding(client: WebClient, user_id: str) -> Finding:
+    """The escalation contact must be a live person the bot can DM, or confidential
+    grievances sent to them would go nowhere."""
+    subject = "GRIEVANCE_ESCALATION_CONTACT"
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        return Finding(False, subject, f"{user_id}: Slack says {exc.response.get('error')}")
+    name = user.get("real_name") or user.get("name") or user_id
+    if user.get("deleted") or user.get("is_bot"):
+        kind = "deactivated" if user.get("deleted") else "a bot"
+        return Finding(False, subject, f"{user_id} ({name}) is {kind}: name a person")
+    return Finding(True, subject, f"{user_id} ({name})")
 
 
 def _database_findings(settings: Settings) -> list[Finding]:

@@ -76,6 +76,8 @@ class Field(enum.StrEnum):
     WENT_WELL = "went_well"
     CLIENT_NAME = "client_name"
     CONFIDENTIAL = "confidential"
+    #: Asked only when a confidential grievance names the case's only lead.
+    ROUTE = "route"
 
 
 # strategy

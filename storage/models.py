@@ -258,6 +258,22 @@ class Grievance(Base):
     reporter: Mapped[Person | None] = relationship(foreign_keys=[reporter_id])
 
 
+class Escalation(Base):
+    """A confidential grievance sent to the escalation contact instead of the case's only
+    lead, whom it names. Kept apart from the case's grievances, so no lead's view of the
+    case (history, App Home, export) shows it."""
+
+    __tablename__ = "escalation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    contact_user_id: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[int] = mapped_column(default=2)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class CaseLead(Base):
     """A person who leads a case: manages it and sees its confidential items."""
 
