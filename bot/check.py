@@ -7,8 +7,12 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
 from bot.preflight import NotReady, open_database, verify_slack
 from bot.settings import Settings
+from bot.slack_client import make_web_client
 from bot.surface import BOT_SCOPES
 from storage.migrate import current_revision, head_revision
 
@@ -63,7 +67,27 @@ def _slack_findings(settings: Settings) -> list[Finding]:
         )
     else:
         findings.append(Finding(True, "OAuth scopes", "all granted"))
+    if settings.grievance_escalation_contact and settings.slack_bot_token is not None:
+        client = make_web_client(
+            settings.slack_bot_token.get_secret_value(), settings.slack_api_url, max_retries=1
+        )
+        findings.append(_escalation_finding(client, settings.grievance_escalation_contact))
     return findings
+
+
+def _escalation_finding(client: WebClient, user_id: str) -> Finding:
+    """The escalation contact must be a live person the bot can DM, or confidential
+    grievances sent to them would go nowhere."""
+    subject = "GRIEVANCE_ESCALATION_CONTACT"
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        return Finding(False, subject, f"{user_id}: Slack says {exc.response.get('error')}")
+    name = user.get("real_name") or user.get("name") or user_id
+    if user.get("deleted") or user.get("is_bot"):
+        kind = "deactivated" if user.get("deleted") else "a bot"
+        return Finding(False, subject, f"{user_id} ({name}) is {kind}: name a person")
+    return Finding(True, subject, f"{user_id} ({name})")
 
 
 def _database_findings(settings: Settings) -> list[Finding]:

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from bot.playbook.anonymity import withheld_note
+from bot.playbook.closing_check import OUTCOME_LABELS
 from bot.playbook.export import (
     ActionRecord,
     AnswerRecord,
@@ -51,7 +52,7 @@ from bot.playbook.export import (
     VoteRecord,
 )
 from bot.playbook.schedules import DAY_NAMES, describe
-from storage.models import Role, VoteKind
+from storage.models import ClosingOutcome, Role, VoteKind
 
 #: How markdown marks a reply its author deleted (its text is not exported).
 DELETED_MARK = "_(deleted)_"
@@ -402,6 +403,7 @@ def _case_fields(case: CaseRecord) -> dict[str, Any]:
         "digest_time": case.digest_time,
         "digest_timezone": case.digest_timezone,
         "closed_at": _iso(case.closed_at),
+        "closing_outcome": case.closing_outcome,
         "created_at": _iso(case.created_at),
         "updated_at": _iso(case.updated_at),
         "withheld_confidential": case.withheld_confidential,
@@ -985,6 +987,11 @@ def _md_final_ratings(case: CaseRecord) -> Iterator[str]:
     yield "\n"
 
 
+def _md_outcome(outcome: str | None) -> str:
+    """``: recovered`` and the like; nothing for a case that is open."""
+    return f": {OUTCOME_LABELS[ClosingOutcome(outcome)].lower()}" if outcome else ""
+
+
 def _md_digest(case: CaseRecord) -> str:
     """The case's digest schedule and how many digests went out, for the case header."""
     weekday = case.digest_weekday
@@ -1013,7 +1020,7 @@ def iter_markdown(document: ExportDocument) -> Iterator[str]:
         )
         yield _md_digest(case)
         if case.closed_at is not None:
-            yield f"- Closed {_when(case.closed_at)}\n"
+            yield f"- Closed {_when(case.closed_at)}{_md_outcome(case.closing_outcome)}\n"
         if case.withheld_confidential:
             yield f"- {case.withheld_confidential} confidential grievance(s) withheld\n"
         yield "\n"

@@ -38,6 +38,8 @@ class Action(enum.StrEnum):
     FINAL_RATING_OPEN = "final_rating_open"
     PROGRESS_CORRECT = "progress_correct"
     PROGRESS_WITHDRAW = "progress_withdraw"
+    #: A lead's button to reopen a closed case a new grievance was filed on.
+    REOPEN_CASE = "case_reopen"
     # words that read two ways: a grievance, or a command
     FILE_TEXT = "text_file_as_grievance"
     RUN_TEXT = "text_run_command"
@@ -62,6 +64,7 @@ class Callback(enum.StrEnum):
     PROGRESS_MODAL = "progress_modal"
     PROGRESS_CORRECTION = "progress_correction"
     FINAL_RATING_MODAL = "final_rating_modal"
+    CLOSE_CASE_MODAL = "close_case_modal"
 
 
 class Field(enum.StrEnum):
@@ -79,6 +82,8 @@ class Field(enum.StrEnum):
     WENT_WELL = "went_well"
     CLIENT_NAME = "client_name"
     CONFIDENTIAL = "confidential"
+    #: Asked only when a confidential grievance names the case's only lead.
+    ROUTE = "route"
 
 
 class PeopleField(enum.StrEnum):
@@ -117,6 +122,13 @@ class RatingField(enum.StrEnum):
     SCORE = "final_rating_score"
     COMMENT = "final_rating_comment"
     ANONYMOUS = "final_rating_anonymous"
+
+
+class ClosingField(enum.StrEnum):
+    """``block_id`` of the closing form's inputs (each input's action_id is the same)."""
+
+    OUTCOME = "closing_outcome"
+    CONFIRM = "closing_confirm"
 
 
 # check-ins: schedules

@@ -7,6 +7,7 @@ what it should look like, so an operator fixes it before Slack ever sees the bot
 from __future__ import annotations
 
 import logging
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +29,8 @@ EXPECTED: dict[str, str] = {
     "PORT": "a TCP port number between 1 and 65535, e.g. 3000",
     "DEFAULT_TIMEZONE": "an IANA time zone name, e.g. UTC or Europe/Berlin",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "GRIEVANCE_ESCALATION_CONTACT": "a Slack user id such as U0123ABCD (their profile's "
+    "“Copy member ID”)",
 }
 
 
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 3000
     default_timezone: str = "UTC"
     log_level: str = "INFO"
+    #: Who may receive a confidential grievance instead of the case's only lead when it
+    #: names that lead; unset, the person filing can only send it to that lead or cancel.
+    grievance_escalation_contact: str | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -98,6 +104,15 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("grievance_escalation_contact", mode="before")
+    @classmethod
+    def _escalation_contact(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        if not re.fullmatch(r"[UW][A-Z0-9]{2,20}", str(value)):
+            raise ValueError("not a Slack user id")
         return value
 
     @field_validator("log_level")

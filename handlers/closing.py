@@ -1,8 +1,11 @@
-"""``/grievance case close`` and ``reopen``; the final rating DM's button and modal.
+"""``/grievance case close`` and ``reopen``; the closing form; the final rating DM's button
+and modal; the reopen button leads get when a grievance lands on a closed case.
 
-Slack I/O only: the rules live in ``bot.playbook.closing``. Closing is committed before
-the command is acknowledged; then the summary is posted and each stakeholder gets a DM
-(one who can't be reached is named to the lead, and the others are still asked).
+Slack I/O only: the rules live in ``bot.playbook.closing``. ``close`` only opens the form
+showing where the case stands; the submission commits the closing with the outcome
+chosen, then the summary is posted and each stakeholder gets a DM (one who can't be
+reached is named to the lead, and the others are still asked). Each final rating reaches
+the leads by DM as it arrives.
 """
 
 from __future__ import annotations
@@ -21,43 +24,98 @@ from bot.blocks.closing import (
     closed_ack,
     closing_fallback,
     closing_summary,
+    rating_for_leads,
+    rating_for_leads_text,
     rating_modal,
     rating_request,
     rating_request_text,
     rating_thanks,
     reopened_text,
 )
+from bot.blocks.closing_form import CONFIRM_OPTION, CloseCaseContext, closing_form
 from bot.blocks.links import permalink
 from bot.blocks.text import plain_escape
-from bot.ids import Action, Callback, RatingField, row_id
+from bot.ids import Action, Callback, ClosingField, RatingField, row_id
 from bot.playbook import closing as playbook
-from bot.playbook.closing import Closed, RatingError, VersionLine
+from bot.playbook import people
+from bot.playbook.access import leads_of
+from bot.playbook.closing import Closed, RatingError, Reopened, VersionLine
+from bot.playbook.closing_check import UnconfirmedRecovery, check_before_closing, may_close
 from bot.playbook.errors import PlaybookError
 from handlers.context import CommandCall
 from handlers.deps import Deps
-from handlers.messaging import direct_message, post_or_tell
+from handlers.lookup import profile_of
+from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Case
+from storage.models import Case, ClosingOutcome
 
 logger = logging.getLogger(__name__)
 
 
 def close(call: CommandCall) -> None:
-    """A lead closes the case: commit, acknowledge, post the summary, ask for ratings."""
+    """A lead asks to close the case: open the form showing where it stands."""
     caller = call.caller()
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
-        closed = playbook.close_case(
-            session=session, case=found.case, actor=found.person, now=call.deps.now()
-        )
-    call.ack(text=closed_ack(len(closed.requests), closed.paused))
-    unreachable = _announce(call.client, call.deps, closed, call.user_id)
+        may_close(session=session, case=found.case, actor=found.person)
+        check = check_before_closing(session=session, case=found.case, now=call.deps.now())
+        context = CloseCaseContext(case_id=found.case.id, channel_id=found.case.channel_id)
+    call.ack()
+    call.client.views_open(trigger_id=call.body["trigger_id"], view=closing_form(context, check))
+
+
+def _close_from_form(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
+) -> None:
+    """Commit the closing with the outcome chosen, then announce it as that outcome."""
+    context = read_metadata(CloseCaseContext, view)
+    values = flatten(view)
+    try:
+        outcome = ClosingOutcome(str(values.get(ClosingField.OUTCOME)))
+    except ValueError:
+        ack(response_action="errors", errors={ClosingField.OUTCOME.value: "Pick how it ended."})
+        return
+    confirm = values.get(ClosingField.CONFIRM) or []
+    lead_id = body["user"]["id"]
+    profile = profile_of(client, lead_id, deps.home(body))
+    try:
+        with deps.db.transaction() as session:
+            case = session.get(Case, context.case_id)
+            if case is None:
+                raise PlaybookError("This case no longer exists.")
+            actor = people.ensure_person(session=session, workspace=case.workspace, profile=profile)
+            closed = playbook.close_case(
+                session=session,
+                case=case,
+                actor=actor,
+                now=deps.now(),
+                outcome=outcome,
+                confirmed=isinstance(confirm, list) and CONFIRM_OPTION in confirm,
+            )
+    except UnconfirmedRecovery as exc:
+        if ClosingField.CONFIRM.value in values:
+            ack(response_action="errors", errors={ClosingField.CONFIRM.value: str(exc)})
+            return
+        with deps.db.transaction() as session:  # the facts changed since the form opened
+            check = check_before_closing(
+                session=session, case=session.get_one(Case, context.case_id), now=deps.now()
+            )
+        ack(response_action="update", view=closing_form(context, check))
+        return
+    except PlaybookError as exc:
+        ack(response_action="errors", errors={ClosingField.OUTCOME.value: str(exc)})
+        return
+    ack()  # committed: close the form, then tell everyone
+    tell(client, context.channel_id, lead_id, closed_ack(len(closed.requests), closed.paused))
+    unreachable = _announce(client, deps, closed, lead_id)
     if unreachable:
-        call.respond(
-            text="I couldn't DM " + ", ".join(plain_escape(n) for n in unreachable) + " for "
+        tell(
+            client,
+            context.channel_id,
+            lead_id,
+            "I couldn't DM " + ", ".join(plain_escape(n) for n in unreachable) + " for "
             "their final rating; you may want to ask them yourself.",
-            response_type="ephemeral",
         )
 
 
@@ -71,11 +129,30 @@ def reopen(call: CommandCall) -> None:
         )
         name = found.person.display_name
     call.ack()
+    _announce_reopened(call.client, outcome, name, call.user_id)
+
+
+def _reopen_from_button(client: WebClient, deps: Deps, body: dict[str, Any], case_id: int) -> str:
+    """A lead's reopen button (on a grievance filed after closing); what to tell them."""
+    profile = profile_of(client, body["user"]["id"], deps.home(body))
+    with deps.db.transaction() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise PlaybookError("This case no longer exists.")
+        actor = people.ensure_person(session=session, workspace=case.workspace, profile=profile)
+        outcome = playbook.reopen_case(session=session, case=case, actor=actor, now=deps.now())
+        name, client_name = actor.display_name, case.client_name
+    _announce_reopened(client, outcome, name, profile.user_id)
+    return f"You reopened the {plain_escape(client_name)} case: it is back in {outcome.stage}."
+
+
+def _announce_reopened(client: WebClient, outcome: Reopened, by: str, lead_id: str) -> None:
+    """Tell the channel; if Slack refuses, tell the lead what it would have said."""
     try:
-        call.client.chat_postMessage(channel=outcome.channel, text=reopened_text(outcome, name))
+        client.chat_postMessage(channel=outcome.channel, text=reopened_text(outcome, by))
     except SlackApiError as exc:
         logger.warning("reopening not announced", extra={"error": exc.response.get("error")})
-        call.respond(text=reopened_text(outcome, name), response_type="ephemeral")
+        tell(client, outcome.channel, lead_id, reopened_text(outcome, by))
 
 
 def _announce(client: WebClient, deps: Deps, closed: Closed, lead_id: str) -> list[str]:
@@ -100,7 +177,7 @@ def _announce(client: WebClient, deps: Deps, closed: Closed, lead_id: str) -> li
             client,
             request.user_id,
             rating_request_text(name),
-            rating_request(name, request.rating_id),
+            rating_request(closed.summary, request.rating_id),
         )
         is not None
     ]
@@ -115,7 +192,24 @@ def _dm_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def register(app: App, deps: Deps) -> None:
-    """Listen for the rating DM's button and the rating modal."""
+    """Listen for the closing form, the reopen button, the rating DM's button and modal."""
+
+    @app.view(Callback.CLOSE_CASE_MODAL)
+    @answer_refusals
+    @answers_stale_forms
+    def on_close(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        _close_from_form(ack, body, view, client, deps)
+
+    @app.action(Action.REOPEN_CASE)
+    @answer_refusals
+    def on_reopen(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        case_id = row_id(action.get("value"))
+        if case_id is None:
+            raise PlaybookError("This case no longer exists.")
+        respond(text=_reopen_from_button(client, deps, body, case_id), replace_original=True)
 
     @app.action(Action.FINAL_RATING_OPEN)
     @answer_refusals
@@ -155,8 +249,16 @@ def register(app: App, deps: Deps) -> None:
                     anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
                     now=deps.now(),
                 )
-                name = session.get_one(Case, rating.case_id).client_name
+                case = session.get_one(Case, rating.case_id)
+                name = case.client_name
                 score, anonymous_now = rating.rating or 0, rating.anonymous
+                who = playbook.rater_label(session=session, rating=rating)
+                leads = [
+                    lead.slack_user_id
+                    for lead in leads_of(session=session, case=case)
+                    if lead.slack_user_id and lead.slack_user_id != body["user"]["id"]
+                ]
+                said = rating.comment
         except RatingError as exc:
             block = RatingField.COMMENT if exc.field == playbook.COMMENT else RatingField.SCORE
             ack(response_action="errors", errors={block.value: str(exc)})
@@ -170,8 +272,15 @@ def register(app: App, deps: Deps) -> None:
                 client.chat_update(
                     channel=context.dm_channel,
                     ts=context.dm_ts,
-                    text=f"Thank you for rating the {plain_escape(name)} recovery.",
+                    text=f"Thank you for rating the {plain_escape(name)} case.",
                     blocks=rating_thanks(name, score, anonymous=anonymous_now),
                 )
             except SlackApiError as exc:
                 logger.warning("rating DM not updated", extra={"error": exc.response.get("error")})
+        for lead in leads:
+            direct_message(
+                client,
+                lead,
+                rating_for_leads_text(name, score, who),
+                rating_for_leads(name, score, said, who),
+            )

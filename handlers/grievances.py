@@ -13,7 +13,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
+from bot.blocks.closing import closed_case_note, reopen_offer, reopen_offer_text
+from bot.blocks.confidential import delivery_note
 from bot.blocks.grievance import (
     STATUS_LABELS,
     acknowledgement,
@@ -35,9 +38,18 @@ from bot.identity import Installation
 from bot.ids import Action, Callback, Field, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
+from bot.playbook.confidential import Route, Routing
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, file
+from handlers.confidential import (
+    defaults_again,
+    escalate,
+    route_question,
+    routing_for,
+    send_to_leads,
+    tell_unreached,
+)
 from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.lookup import is_direct_message, profile_of
@@ -72,10 +84,7 @@ def file_from_text(call: CommandCall) -> None:
     reporter = call.caller()
     with call.deps.db.transaction() as session:
         intake = file(session=session, where=where, reporter=reporter, draft=draft)
-        blocks, text = (
-            acknowledgement(intake.grievance, posted=True),
-            acknowledgement_text(intake.grievance),
-        )
+        blocks, text = _acknowledged(intake), acknowledgement_text(intake.grievance)
     call.ack(text=text, blocks=blocks)  # only now, with the grievance committed
     _after_filing(call.client, call.deps, intake, where, call.home, call.user_id)
 
@@ -87,12 +96,39 @@ def _after_filing(
     where: Where,
     home: Installation,
     reporter_id: str,
+    routing: Routing | None = None,
 ) -> None:
-    """Post the grievance where the case lives, and find the case a lead if it has none."""
+    """Post the grievance where the case lives (or DM it to the leads ``routing`` names if
+    it is confidential), and find the case a lead if it has none; a grievance on a closed
+    case is brought to the leads, with a button to reopen it."""
     if not intake.grievance.confidential:
         post_grievance(client, deps, intake.grievance.id, reporter_id)
+    elif routing is not None:
+        unreached = send_to_leads(client, intake, routing.recipients)
+        tell_unreached(client, where.channel_id, reporter_id, unreached)
     if intake.needs_a_lead:
         ask_team_to_lead(client, where.channel_id, home)
+    if intake.case_closed:
+        name, number = intake.case.client_name, intake.grievance.number
+        offer = reopen_offer(name, number, intake.case.id, intake.reporter.display_name)
+        for lead in intake.leads:
+            direct_message(client, lead, reopen_offer_text(name, number), offer)
+
+
+def _acknowledged(intake: Intake, routing: Routing | None = None) -> list[Block]:
+    """The filer's acknowledgement: who a confidential one is sent to, and what happens
+    now if the case is closed."""
+    blocks = acknowledgement(intake.grievance, posted=True)
+    if routing is not None:
+        note = delivery_note(
+            [lead.name for lead in routing.recipients], [lead.name for lead in routing.withheld]
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=note)))
+    if intake.case_closed:
+        blocks += closed_case_note(
+            intake.case.id, told=len(intake.leads), lead=intake.reporter_leads
+        )
+    return blocks
 
 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
@@ -260,15 +296,34 @@ def register(app: App, deps: Deps) -> None:
         chosen_case = values.get(Field.CASE)
         channel_id = chosen_case if isinstance(chosen_case, str) else context.channel_id
         where = Where(context.team_id, channel_id, context.channel_name)
+        routing = (
+            routing_for(client, deps, where, draft.text, user_id) if draft.confidential else None
+        )
+        if routing is not None and routing.must_ask:
+            choice = values.get(Field.ROUTE)
+            contact = deps.settings.grievance_escalation_contact
+            if choice == Route.ESCALATE and contact:
+                note = escalate(client, deps, home, where, reporter, draft, routing)
+                ack()  # committed: close the modal
+                tell(client, where.channel_id, user_id, note)
+                return
+            if choice != Route.LEADS:
+                question = route_question(client, deps, home, routing)
+                asked = context.model_copy(update={"channel_id": where.channel_id})
+                ack(
+                    response_action="update",
+                    view=grievance_modal(asked, defaults_again(values, draft, question)),
+                )
+                return
+            routing = Routing(recipients=routing.withheld, withheld=())  # their choice
         with deps.db.transaction() as session:
             intake = file(
                 session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
             )
-            blocks = acknowledgement(intake.grievance, posted=True)
-            text = acknowledgement_text(intake.grievance)
+            blocks, text = _acknowledged(intake, routing), acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
         tell(client, where.channel_id, user_id, text, blocks)
-        _after_filing(client, deps, intake, where, home, user_id)
+        _after_filing(client, deps, intake, where, home, user_id, routing)
 
     @app.shortcut({"type": "message_action", "callback_id": Callback.FILE_AS_GRIEVANCE})
     @answer_refusals

@@ -36,6 +36,25 @@ def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
     )
 
 
+def names_of(client: WebClient, user_id: str) -> tuple[str, ...]:
+    """Every name a person goes by in Slack (handle, display, real and first name), to
+    recognise them in what someone wrote; none when Slack won't say."""
+    try:
+        user: dict[str, Any] = client.users_info(user=user_id)["user"]
+    except SlackApiError:
+        return ()
+    profile = user.get("profile") or {}
+    real = str(user.get("real_name") or profile.get("real_name") or "")
+    found = (
+        user.get("name"),
+        real,
+        real.split(" ")[0],
+        profile.get("display_name"),
+        profile.get("first_name"),
+    )
+    return tuple(dict.fromkeys(n.strip() for n in found if isinstance(n, str) and n.strip()))
+
+
 @dataclass(frozen=True)
 class ChannelAccess:
     """Whether the bot can work in a channel, and a sentence for the user if not."""

@@ -65,6 +65,14 @@ class Stage(enum.StrEnum):
     RECOVERED = "recovered"
 
 
+class ClosingOutcome(enum.StrEnum):
+    """How a case ended, as the lead who closed it chose: only one of them is a recovery."""
+
+    RECOVERED = "recovered"
+    NOT_RECOVERED = "not_recovered"
+    CLIENT_LEFT = "client_left"
+
+
 class BuyInRule(enum.StrEnum):
     """When a strategy counts as agreed."""
 
@@ -124,6 +132,8 @@ class Case(Base):
     digest_time: Mapped[str] = mapped_column(String(5), default="16:00", server_default="16:00")
     digest_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set with ``closed_at`` when a lead closes the case, cleared when it is reopened.
+    closing_outcome: Mapped[ClosingOutcome | None] = mapped_column(_str_enum(ClosingOutcome))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -265,6 +275,22 @@ class Grievance(Base):
     case: Mapped[Case] = relationship()
     raised_by: Mapped[Person | None] = relationship(foreign_keys=[raised_by_id])
     reporter: Mapped[Person | None] = relationship(foreign_keys=[reporter_id])
+
+
+class Escalation(Base):
+    """A confidential grievance sent to the escalation contact instead of the case's only
+    lead, whom it names. Kept apart from the case's grievances, so no lead's view of the
+    case (history, App Home, export) shows it."""
+
+    __tablename__ = "escalation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    contact_user_id: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[int] = mapped_column(default=2)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class CaseLead(Base):

@@ -54,6 +54,19 @@ def test_check_reports_missing_scopes_bad_token_and_unmigrated_database(database
         assert "invalid_auth" in refused["Slack auth.test"]
 
 
+def test_check_verifies_the_escalation_contact_when_one_is_set(database_url: str) -> None:
+    workspace = Workspace.demo()
+    with EmulatorServer(workspace) as emulator:
+        upgrade(Database.from_url(database_url).engine)
+        good = _settings(emulator, database_url, workspace.bot_token)
+        fine = good.model_copy(update={"grievance_escalation_contact": "UBEN"})
+        assert "GRIEVANCE_ESCALATION_CONTACT" not in _problems(fine)
+        gone = good.model_copy(update={"grievance_escalation_contact": "UNOBODY"})
+        assert "user_not_found" in _problems(gone)["GRIEVANCE_ESCALATION_CONTACT"]
+        bot = good.model_copy(update={"grievance_escalation_contact": workspace.bot_user_id})
+        assert "is a bot" in _problems(bot)["GRIEVANCE_ESCALATION_CONTACT"]
+
+
 def test_check_says_when_slack_cannot_be_reached(database_url: str) -> None:
     settings = Settings(
         _env_file=None,

@@ -57,6 +57,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("DATABASE_URL", "not a url", "SQLAlchemy URL"),
         ("SLACK_API_URL", "ftp://x", "http(s) URL"),
         ("LOG_LEVEL", "LOUD", "DEBUG, INFO"),
+        ("GRIEVANCE_ESCALATION_CONTACT", "@ben", "Slack user id"),
     ],
 )
 def test_malformed_value_names_the_variable(

@@ -28,7 +28,7 @@ from bot.blocks.text import plain_escape, shorten, trim
 from bot.ids import Action, Callback, RatingField
 from bot.playbook.closing import MAX_COMMENT, ClosingSummary, Reopened, VersionLine
 from bot.playbook.stages import STAGE_LABELS
-from storage.models import Side, StrategyStatus
+from storage.models import ClosingOutcome, Side, StrategyStatus
 
 SECTION_TEXT = 3000
 ANONYMOUS_OPTION = "anonymous"
@@ -38,6 +38,12 @@ RATING_LABELS = {
     3: "3 · Mixed",
     2: "2 · Not well",
     1: "1 · Badly",
+}
+_EMOJI: dict[ClosingOutcome | None, str] = {
+    None: ":handshake:",
+    ClosingOutcome.RECOVERED: ":handshake:",
+    ClosingOutcome.NOT_RECOVERED: ":white_flag:",
+    ClosingOutcome.CLIENT_LEFT: ":wave:",
 }
 _STATUS = {
     StrategyStatus.PROPOSED: "proposed, no buy-in",
@@ -72,6 +78,29 @@ def _version_line(line: VersionLine, link: str | None) -> str:
     return f"• {label} — {status} ({votes})"
 
 
+def how_it_ended(
+    client_name: str, outcome: ClosingOutcome | None, concerns: tuple[str, ...] = ()
+) -> str:
+    """The outcome a lead chose, in one clause; a recovery the data argues with says so.
+
+    Cases closed before outcomes were asked for were all closed as recovered.
+    """
+    name = f"*{plain_escape(client_name)}*"
+    if outcome is ClosingOutcome.NOT_RECOVERED:
+        return f"the case with {name} is closed without a recovery"
+    if outcome is ClosingOutcome.CLIENT_LEFT:
+        return f"the case with {name} is closed: the client has left"
+    if concerns:
+        return f"the leads closed the case with {name} as recovered, although " + plain_escape(
+            "; ".join(concerns)
+        )
+    return f"the relationship with {name} has recovered"
+
+
+def _sentence(clause: str) -> str:
+    return clause[0].upper() + clause[1:]
+
+
 def closing_summary(
     summary: ClosingSummary, *, links: Callable[[VersionLine], str | None] = lambda _v: None
 ) -> list[Block]:
@@ -91,13 +120,17 @@ def closing_summary(
         versions = "*Strategy*\n" + "\n".join(_version_line(v, links(v)) for v in summary.versions)
     else:
         versions = "*Strategy* none was proposed."
+    ended = how_it_ended(summary.client_name, summary.outcome, summary.concerns)
     return [
         HeaderBlock(text=shorten(f"Case closed · {summary.client_name}", 150)),
         SectionBlock(
             text=MarkdownTextObject(
-                text=f":handshake: The relationship with *{plain_escape(summary.client_name)}* "
-                f"has recovered. Opened {summary.opened_at:%Y-%m-%d}, closed "
-                f"{summary.closed_at:%Y-%m-%d} ({summary.days} days). Thank you, everyone."
+                text=trim(
+                    f"{_EMOJI[summary.outcome]} {_sentence(ended)}. "
+                    f"Opened {summary.opened_at:%Y-%m-%d}, closed "
+                    f"{summary.closed_at:%Y-%m-%d} ({summary.days} days). Thank you, everyone.",
+                    SECTION_TEXT,
+                )
             )
         ),
         SectionBlock(text=MarkdownTextObject(text=grievances)),
@@ -116,9 +149,10 @@ def closing_summary(
 
 def closing_fallback(summary: ClosingSummary) -> str:
     """Notification text of the summary."""
-    return (
-        f"Case closed: the relationship with {plain_escape(summary.client_name)} has recovered "
-        f"({summary.raised} grievances raised, {summary.resolved} resolved)."
+    ended = how_it_ended(summary.client_name, summary.outcome, summary.concerns)
+    return shorten(
+        f"Case closed: {ended} ({summary.raised} grievances raised, {summary.resolved} resolved).",
+        SECTION_TEXT,
     )
 
 
@@ -146,23 +180,76 @@ def reopened_text(outcome: Reopened, by: str) -> str:
     )
 
 
-# ---- the rating DM and modal --------------------------------------------------------------
+# ---- a grievance on a closed case -----------------------------------------------------
 
 
-def rating_request(client_name: str, rating_id: int) -> list[Block]:
-    """The DM asking a stakeholder for their final rating, with the button that opens it."""
+def _reopen_button(case_id: int) -> ActionsBlock:
+    return ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Reopen the case",
+                action_id=Action.REOPEN_CASE,
+                value=str(case_id),
+                style="primary",
+            )
+        ]
+    )
+
+
+def reopen_offer(client_name: str, number: int, case_id: int, by: str) -> list[Block]:
+    """The DM to a lead when a grievance lands on their closed case."""
     return [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"The *{plain_escape(client_name)}* case has been closed: the relationship "
-                "has recovered. Before we move on: how did the recovery go for you? "
-                "A rating from 1 to 5 and a word or two help us learn; you can stay anonymous."
+                text=f":rotating_light: {plain_escape(by)} filed *grievance #{number}* on the "
+                f"*{plain_escape(client_name)}* case, which is closed. Check-ins have stopped; "
+                "reopen the case to pick it up again."
+            )
+        ),
+        _reopen_button(case_id),
+    ]
+
+
+def reopen_offer_text(client_name: str, number: int) -> str:
+    """Fallback text of the lead's DM."""
+    return f"Grievance #{number} was filed on the closed {plain_escape(client_name)} case."
+
+
+def closed_case_note(case_id: int, *, told: int, lead: bool) -> list[Block]:
+    """Added to the filer's acknowledgement: the case is closed, and who was told."""
+    if told:
+        said = f"I've told its lead{'s' if told != 1 else ''}, who can reopen it."
+    else:
+        said = "No other lead was there to tell."
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f":lock: This case is closed. {said}"))
+    ]
+    if lead:
+        blocks.append(_reopen_button(case_id))
+    return blocks
+
+
+# ---- the rating DM and modal --------------------------------------------------------------
+
+
+def rating_request(summary: ClosingSummary, rating_id: int) -> list[Block]:
+    """The DM asking a stakeholder for their final rating, with the button that opens it."""
+    ended = how_it_ended(summary.client_name, summary.outcome, summary.concerns)
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=trim(
+                    f"{_sentence(ended)}. Before we move on: how did the work on it go "
+                    "for you? A rating from 1 to 5 and a word or two help us learn; you can "
+                    "stay anonymous.",
+                    SECTION_TEXT,
+                )
             )
         ),
         ActionsBlock(
             elements=[
                 ButtonElement(
-                    text="Rate the recovery",
+                    text="Rate how it went",
                     action_id=Action.FINAL_RATING_OPEN,
                     value=str(rating_id),
                     style="primary",
@@ -174,7 +261,29 @@ def rating_request(client_name: str, rating_id: int) -> list[Block]:
 
 def rating_request_text(client_name: str) -> str:
     """Fallback text of the DM."""
-    return f"The {plain_escape(client_name)} case is closed: how did the recovery go for you?"
+    return f"The {plain_escape(client_name)} case is closed: how did it go for you?"
+
+
+def rating_for_leads(client_name: str, score: int, comment: str | None, who: str) -> list[Block]:
+    """A final rating as it reaches the leads; ``who`` is "an anonymous stakeholder" for
+    an anonymous one, so nothing here names them."""
+    said = f"\n>{plain_escape(comment)}" if comment else ""
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=trim(
+                    f":star: Final rating for the *{plain_escape(client_name)}* case: "
+                    f"*{score}/5* from {plain_escape(who)}.{said}",
+                    SECTION_TEXT,
+                )
+            )
+        )
+    ]
+
+
+def rating_for_leads_text(client_name: str, score: int, who: str) -> str:
+    """Fallback text of the leads' DM."""
+    return f"Final rating for the {plain_escape(client_name)} case: {score}/5 from {who}."
 
 
 def rating_thanks(client_name: str, score: int, *, anonymous: bool) -> list[Block]:
@@ -184,7 +293,7 @@ def rating_thanks(client_name: str, score: int, *, anonymous: bool) -> list[Bloc
         SectionBlock(
             text=MarkdownTextObject(
                 text=f":pray: Thank you: you rated the *{plain_escape(client_name)}* "
-                f"recovery *{score}/5*{how}."
+                f"case *{score}/5*{how}."
             )
         )
     ]
@@ -214,7 +323,7 @@ def rating_modal(context: RatingModalContext, client_name: str) -> View:
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"How did the recovery with *{plain_escape(client_name)}* go for you?"
+                    text=f"How did the work on the *{plain_escape(client_name)}* case go for you?"
                 )
             ),
             InputBlock(

@@ -18,8 +18,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.inputs import TEXT_INPUT_LIMIT, text_input
-from bot.blocks.text import split_escaped
+from bot.blocks.text import plain_escape, split_escaped
 from bot.ids import CONFIDENTIAL_OPTION, Callback, Field
+from bot.playbook.confidential import Route
 from bot.playbook.grievances import SEVERITY_LABELS
 from storage.models import Category, Side
 
@@ -41,6 +42,14 @@ class ModalContext(BaseModel):
     source_ts: str | None = None
 
 
+class RouteQuestion(BaseModel):
+    """Asked before filing when a confidential grievance names the case's only lead."""
+
+    named: list[str]
+    #: The escalation contact's name, when the settings name one.
+    contact: str | None = None
+
+
 class ModalDefaults(BaseModel):
     """Values to prefill: a draft being edited, or a message filed by shortcut."""
 
@@ -59,6 +68,7 @@ class ModalDefaults(BaseModel):
     ask_client_name: bool = False
     #: ``(client name, channel id)`` to choose from when filing from a DM.
     case_choices: list[tuple[str, str]] = []
+    route: RouteQuestion | None = None
 
 
 def _option(text: str, value: str) -> Option:
@@ -85,6 +95,37 @@ def _what_happened(text: str, *, keep: bool) -> list[Block]:
             optional=False,
             max_length=MODAL_TEXT_LIMIT,
             placeholder="In your own words: what happened, and how did it land?",
+        ),
+    ]
+
+
+def _route_question(question: RouteQuestion) -> list[Block]:
+    """Who would see it, and the choice: that lead anyway, the escalation contact, or
+    Cancel (nothing is kept)."""
+    named = ", ".join(question.named)
+    options = [_option(f"File it: {named} will see it", Route.LEADS.value)]
+    if question.contact:
+        options.append(_option(f"Send it only to {question.contact} instead", Route.ESCALATE.value))
+        elsewhere = (
+            f"You can send it to {question.contact} instead: it is then not filed on the "
+            f"case, and {named} does not see it."
+        )
+    else:
+        elsewhere = "No escalation contact is set up for this workspace."
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=plain_escape(
+                    f":warning: Your grievance names {named}, who is this case's only "
+                    f"lead: as its lead, {named} would see it. {elsewhere} Or press Cancel: "
+                    "nothing is kept."
+                )
+            )
+        ),
+        InputBlock(
+            block_id=Field.ROUTE,
+            label="Who should see it?",
+            element=RadioButtonsElement(action_id=Field.ROUTE, options=options),
         ),
     ]
 
@@ -215,6 +256,8 @@ def grievance_modal(context: ModalContext, defaults: ModalDefaults) -> View:
             ),
         )
     )
+    if defaults.route:
+        blocks += _route_question(defaults.route)
     if context.source_permalink:
         blocks.append(
             ContextBlock(

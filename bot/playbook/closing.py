@@ -1,4 +1,4 @@
-"""Closing a case once the relationship has recovered, and reopening it if it was too soon.
+"""Closing a case with the outcome a lead chose, and reopening it if it was too soon.
 
 Closing is a moment to show the whole arc: what was raised and resolved, where confidence
 and health started and ended, which strategy versions were tried and who bought in. Every
@@ -7,7 +7,8 @@ stakeholder is then asked for a final 1–5 rating and a comment, anonymous if t
 The case's check-ins stop: schedules are paused with the reason ``CLOSED_REASON``, so
 reopening resumes exactly those and leaves alone any a lead had paused for other reasons.
 Closing and reopening flip the case with a conditional UPDATE, so two leads closing it at
-the same moment close it once.
+the same moment close it once. Only the "recovered" outcome moves the stage to recovered;
+it needs confirming when ``bot.playbook.closing_check`` finds facts against it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from sqlalchemy.orm import Session
 from bot.playbook.access import Action, require
 from bot.playbook.answers import ratings
 from bot.playbook.buyin import state_of
+from bot.playbook.closing_check import (
+    ALREADY_CLOSED,
+    OUTCOME_LABELS,
+    UnconfirmedRecovery,
+    check_before_closing,
+    may_close,
+)
 from bot.playbook.digest import as_utc, health_series, of_side, overall_weekly, schedule_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.history import OPEN_STATUSES
@@ -29,6 +37,7 @@ from bot.playbook.timeline import Kind, record
 from storage.models import (
     Case,
     CheckinSchedule,
+    ClosingOutcome,
     FinalRating,
     Grievance,
     Person,
@@ -62,9 +71,14 @@ class VersionLine:
 
 @dataclass(frozen=True)
 class ClosingSummary:
-    """The arc of a case, from the day it opened to now (confidential grievances left out)."""
+    """The arc of a case, from the day it opened to now (confidential grievances left out).
+
+    ``concerns`` are the facts against a recovery that a lead confirmed closing over; the
+    message states them rather than letting "recovered" stand alone.
+    """
 
     client_name: str
+    outcome: ClosingOutcome | None
     opened_at: datetime
     closed_at: datetime
     raised: int
@@ -76,6 +90,7 @@ class ClosingSummary:
     health_start: int | None
     health_now: int | None
     versions: list[VersionLine]
+    concerns: tuple[str, ...] = ()
 
     @property
     def days(self) -> int:
@@ -115,7 +130,9 @@ def _versions(session: Session, case: Case) -> list[VersionLine]:
     return lines
 
 
-def summary(*, session: Session, case: Case, now: datetime) -> ClosingSummary:
+def summary(
+    *, session: Session, case: Case, now: datetime, concerns: tuple[str, ...] = ()
+) -> ClosingSummary:
     """Before and after: grievances, confidence (first and latest week), health, versions."""
     counts = _counts(session, case)
     client = of_side(ratings(session=session, case=case), Side.CLIENT)
@@ -123,6 +140,7 @@ def summary(*, session: Session, case: Case, now: datetime) -> ClosingSummary:
     health = health_series(session=session, case=case)
     return ClosingSummary(
         client_name=case.client_name,
+        outcome=case.closing_outcome,
         opened_at=as_utc(case.created_at),
         closed_at=as_utc(case.closed_at) if case.closed_at else as_utc(now),
         raised=sum(counts.values()),
@@ -134,6 +152,7 @@ def summary(*, session: Session, case: Case, now: datetime) -> ClosingSummary:
         health_start=health[0][1] if health else None,
         health_now=health[-1][1] if health else None,
         versions=_versions(session, case),
+        concerns=concerns,
     )
 
 
@@ -185,21 +204,36 @@ def _ask_for_ratings(session: Session, case: Case, now: datetime) -> list[Rating
     return requests
 
 
-def close_case(*, session: Session, case: Case, actor: Person, now: datetime) -> Closed:
-    """A lead closes the case: recovered, check-ins stopped, stakeholders asked to rate."""
-    require(session=session, case=case, person=actor, action=Action.CLOSE_CASE)
+def close_case(
+    *,
+    session: Session,
+    case: Case,
+    actor: Person,
+    now: datetime,
+    outcome: ClosingOutcome,
+    confirmed: bool = False,
+) -> Closed:
+    """A lead closes the case with ``outcome``: check-ins stopped, stakeholders asked to rate.
+
+    "Recovered" against the data (``closing_check``) is refused unless ``confirmed``; once
+    confirmed, the facts against it travel with the summary so the channel hears them.
+    """
+    may_close(session=session, case=case, actor=actor)
+    concerns: tuple[str, ...] = ()
+    if outcome is ClosingOutcome.RECOVERED:
+        concerns = check_before_closing(session=session, case=case, now=now).concerns
+        if concerns and not confirmed:
+            raise UnconfirmedRecovery(concerns)
     old = case.stage
+    stage = Stage.RECOVERED if outcome is ClosingOutcome.RECOVERED else old
     flipped = session.execute(
         update(Case)
         .where(Case.id == case.id, Case.closed_at.is_(None), Case.stage != Stage.RECOVERED)
-        .values(stage=Stage.RECOVERED, closed_at=now, updated_at=now)
+        .values(stage=stage, closed_at=now, closing_outcome=outcome, updated_at=now)
         .execution_options(synchronize_session="fetch")
     )
     if flipped.rowcount != 1:  # closed already, perhaps by another lead a moment ago
-        raise PlaybookError(
-            "This case is already closed. Reopen it with `/grievance case reopen` if the "
-            "relationship needs more work."
-        )
+        raise PlaybookError(ALREADY_CLOSED)
     session.refresh(case)
     paused = 0
     for schedule in session.scalars(
@@ -210,16 +244,19 @@ def close_case(*, session: Session, case: Case, actor: Person, now: datetime) ->
         schedule.paused, schedule.paused_reason = True, CLOSED_REASON
         paused += 1
     session.flush()
+    closed_by = f"case closed by {actor.display_name}"
     record(
         session=session,
         case=case,
         kind=Kind.STAGE_CHANGED,
         author=actor,
-        text=f"Stage: {old.value} → {Stage.RECOVERED.value} (case closed by {actor.display_name})",
+        text=f"Stage: {old.value} → {stage.value} ({closed_by})"
+        if stage is not old
+        else f"{OUTCOME_LABELS[outcome]}: {closed_by}, stage stays {old.value}",
         channel=case.channel_id,
     )
     return Closed(
-        summary=summary(session=session, case=case, now=now),
+        summary=summary(session=session, case=case, now=now, concerns=concerns),
         requests=_ask_for_ratings(session, case, now),
         paused=paused,
         old_stage=old,
@@ -247,7 +284,7 @@ def reopen_case(*, session: Session, case: Case, actor: Person, now: datetime) -
     flipped = session.execute(
         update(Case)
         .where(Case.id == case.id, or_(Case.closed_at.is_not(None), Case.stage == Stage.RECOVERED))
-        .values(stage=stage, closed_at=None, updated_at=now)
+        .values(stage=stage, closed_at=None, closing_outcome=None, updated_at=now)
         .execution_options(synchronize_session="fetch")
     )
     if flipped.rowcount != 1:
@@ -342,7 +379,7 @@ def save_rating(
     rating.answered_at = now
     case = session.get_one(Case, rating.case_id)
     person = session.get_one(Person, rating.person_id)
-    who = "an anonymous stakeholder" if anonymous else person.display_name
+    who = rater_label(session=session, rating=rating)
     said = f": {text[:300]}" if text else ""
     record(
         session=session,
@@ -352,3 +389,10 @@ def save_rating(
         text=f"Final rating {value}/5 from {who}{said}",
     )
     return rating
+
+
+def rater_label(*, session: Session, rating: FinalRating) -> str:
+    """Who gave a rating, as the bot names them anywhere: never by name if anonymous."""
+    if rating.anonymous:
+        return "an anonymous stakeholder"
+    return session.get_one(Person, rating.person_id).display_name

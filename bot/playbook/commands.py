@@ -51,8 +51,7 @@ SUBCOMMANDS: tuple[Usage, ...] = (
     Usage(
         "case",
         "/grievance case rename <client name> | close | reopen",
-        "Name the client of this case; close it when the relationship has recovered "
-        "(leads), or reopen it.",
+        "Name the client of this case; close it, saying how it ended (leads), or reopen it.",
     ),
     Usage("people", "/grievance people", "Set the case's stakeholders and their roles (leads)."),
     Usage(

@@ -543,6 +543,8 @@ class CaseRecord:
     withheld_confidential: int = 0
     withheld_confidential_entries: int = 0
     stakeholders: list[MemberRecord] = field(default_factory=list)
+    #: How a lead said the case ended (``recovered``, ``not_recovered``, ``client_left``).
+    closing_outcome: str | None = None
     interview_questions: list[QuestionSetRecord] = field(default_factory=list)
     interviews: list[InterviewRecord] = field(default_factory=list)
     strategies: list[StrategyRecord] = field(default_factory=list)
@@ -924,6 +926,7 @@ def _build_case(
         digest_time=case.digest_time,
         digest_timezone=case.digest_timezone,
         closed_at=as_utc_or_none(case.closed_at),
+        closing_outcome=case.closing_outcome.value if case.closing_outcome else None,
         created_at=as_utc(case.created_at),
         updated_at=as_utc(case.updated_at),
         people=[p for p in map(people.get, sorted(named)) if p is not None],

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.playbook.access import leads_of
 from bot.playbook.cases import find_or_open_case, may_rename, rename_case
 from bot.playbook.grievances import GrievanceDraft, file_grievance
 from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
@@ -28,12 +29,19 @@ class Where:
 
 @dataclass(frozen=True)
 class Intake:
-    """A filed grievance, and whether its case was opened by it."""
+    """A filed grievance, whether its case was opened by it or was closed, and its leads.
+
+    ``leads`` are the case's leads other than the reporter, as Slack user ids: whom to
+    tell about a grievance that lands on a closed case or is confidential.
+    """
 
     grievance: Grievance
     case: Case
     reporter: Person
     case_opened: bool
+    case_closed: bool = False
+    leads: tuple[str, ...] = ()
+    reporter_leads: bool = False
 
     @property
     def needs_a_lead(self) -> bool:
@@ -81,4 +89,15 @@ def file(
     for stakeholder in (person, who):
         if stakeholder is not None and stakeholder.slack_user_id:
             ensure_member(session=session, case=case, person=stakeholder)
-    return Intake(grievance=grievance, case=case, reporter=person, case_opened=opened)
+    leads = leads_of(session=session, case=case)
+    return Intake(
+        grievance=grievance,
+        case=case,
+        reporter=person,
+        case_opened=opened,
+        case_closed=case.closed_at is not None,
+        leads=tuple(
+            lead.slack_user_id for lead in leads if lead.slack_user_id and lead.id != person.id
+        ),
+        reporter_leads=any(lead.id == person.id for lead in leads),
+    )

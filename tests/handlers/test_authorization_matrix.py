@@ -31,12 +31,20 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.blocks.closing import rating_request, rating_request_text
+from bot.blocks.closing import rating_request, rating_request_text, reopen_offer, reopen_offer_text
 from bot.blocks.grievance import acknowledgement, grievance_fallback, grievance_message
 from bot.blocks.interview import invitation_blocks, invitation_text
 from bot.identity import Installation
 from bot.ids import Action as SlackAction
-from bot.ids import Callback, CheckinField, Field, ProgressField, RatingField, StrategyField
+from bot.ids import (
+    Callback,
+    CheckinField,
+    ClosingField,
+    Field,
+    ProgressField,
+    RatingField,
+    StrategyField,
+)
 from bot.jobs import checkins as checkins_job
 from bot.playbook import access, cases, checkins, closing, grievances, interviews, strategy
 from bot.playbook.access import AccessRole
@@ -60,6 +68,7 @@ from storage.models import (
     CaseMember,
     CheckinAnswer,
     CheckinSchedule,
+    ClosingOutcome,
     FinalRating,
     Grievance,
     Interview,
@@ -295,7 +304,12 @@ def _no_lead_unless_lead(world: World, actor: str) -> None:
 def _closed(world: World, actor: str) -> None:
     def close(session: Session, case: Case) -> closing.Closed:
         return closing.close_case(
-            session=session, case=case, actor=_person(session, case, LEAD), now=T0
+            session=session,
+            case=case,
+            actor=_person(session, case, LEAD),
+            now=T0,
+            outcome=ClosingOutcome.RECOVERED,
+            confirmed=True,
         )
 
     closed = world.write(close)
@@ -304,9 +318,21 @@ def _closed(world: World, actor: str) -> None:
     world.target = ws.post_bot_message(
         ws.dm_channel_for(actor).id,
         rating_request_text("acme"),
-        _blocks(rating_request("acme", mine.rating_id)),
+        _blocks(rating_request(closed.summary, mine.rating_id)),
     )
     world.number = mine.rating_id
+
+
+def _reopen_offer(world: World, actor: str) -> None:
+    """The case closed, and the lead's DM about a grievance filed since, as the actor's
+    (only a lead is ever sent it; anyone else pressing it is replaying)."""
+    _closed(world, actor)
+    ws = world.stack.workspace
+    world.target = ws.post_bot_message(
+        ws.dm_channel_for(actor).id,
+        reopen_offer_text("acme", 3),
+        _blocks(reopen_offer("acme", 3, world.case_id, "carla")),
+    )
 
 
 def _schedule(world: World, actor: str) -> None:
@@ -832,7 +858,7 @@ SURFACES: tuple[Surface, ...] = (
         "case",
         A.CLOSE_CASE,
         _run("case close"),
-        _case_is(lambda case: case.closed_at is not None),
+        _form_opened(Callback.CLOSE_CASE_MODAL),
     ),
     Surface(
         "case reopen",
@@ -1101,6 +1127,14 @@ SURFACES: tuple[Surface, ...] = (
         setup=_posted_checkin,
     ),
     Surface(
+        "reopen button",
+        SlackAction.REOPEN_CASE,
+        A.CLOSE_CASE,
+        _press(SlackAction.REOPEN_CASE),
+        _case_is(lambda case: case.closed_at is None),
+        setup=_reopen_offer,
+    ),
+    Surface(
         "open own final rating",
         SlackAction.FINAL_RATING_OPEN,
         A.RATE_RECOVERY,
@@ -1207,6 +1241,14 @@ SURFACES: tuple[Surface, ...] = (
         _update_says("The export fix is live"),
         setup=_correction_form,
         says=NOT_THEIRS,
+    ),
+    Surface(
+        "closing form",
+        Callback.CLOSE_CASE_MODAL,
+        A.CLOSE_CASE,
+        _submit({ClosingField.OUTCOME: "not_recovered"}),
+        _case_is(lambda case: case.closed_at is not None),
+        setup=_form("case close"),
     ),
     Surface(
         "own final rating form",

@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from bot.ids import Action, RatingField
+from bot.ids import Action, ClosingField, RatingField
 from bot.jobs import digests
 from bot.playbook import grievances
 from bot.playbook import strategy as strategy_playbook
 from bot.playbook.digest import next_due_after, schedule_of
 from bot.playbook.people import Profile, ensure_person, find_person
 from bot.playbook.stakeholders import set_role
+from bot.sandbox.slack_side import Delivery
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message
 from storage.clock import utcnow
@@ -29,6 +30,7 @@ from storage.models import (
     CheckinAnswer,
     CheckinOccurrence,
     CheckinSchedule,
+    ClosingOutcome,
     DigestRun,
     FinalRating,
     Grievance,
@@ -42,6 +44,8 @@ from storage.models import (
     Strategy,
     StrategyStatus,
     TimelineEntry,
+    Vote,
+    VoteKind,
 )
 
 CHANNEL = "CACME"
@@ -397,13 +401,31 @@ def _closable(stack: SandboxStack, *, approved: bool) -> None:
         )
 
 
+def _close(stack: SandboxStack, outcome: str = "recovered", *, confirm: bool = True) -> Delivery:
+    """Ana types ``case close`` and answers the closing form."""
+    assert _command(stack, "UANA", "case close").strip() == ""
+    (form,) = stack.workspace.modal_stack("UANA")
+    answers: dict[str, object] = {ClosingField.OUTCOME: outcome}
+    if confirm:
+        answers[ClosingField.CONFIRM] = ["confirm"]
+    delivery = stack.slack.submit_view("UANA", form.id, answers)
+    assert delivery.status == 200, delivery.body
+    stack.settle()
+    return delivery
+
+
+def _told(stack: SandboxStack, user: str) -> str:
+    return "\n".join(e.text for e in stack.workspace.ephemerals if e.user == user)
+
+
 def test_closing_posts_the_arc_asks_everyone_to_rate_and_stops_check_ins(
     stack: SandboxStack,
 ) -> None:
     _closable(stack, approved=True)
 
     assert "Only a lead of this case can close it" in _command(stack, "UBEN", "case close")
-    said = _command(stack, "UANA", "case close")
+    _close(stack)
+    said = _told(stack, "UANA")
 
     assert "asking 4 stakeholders for a final rating by DM" in said
     assert "stopped 1 check-in schedule" in said
@@ -439,7 +461,7 @@ def test_closing_posts_the_arc_asks_everyone_to_rate_and_stops_check_ins(
 
 def test_a_final_rating_is_stored_anonymously_and_asked_only_once(stack: SandboxStack) -> None:
     _closable(stack, approved=True)
-    _command(stack, "UANA", "case close")
+    _close(stack)
     (dm,) = _dms(stack, "UCARLA")
 
     click = stack.slack.click("UCARLA", Action.FINAL_RATING_OPEN, message=(dm.channel, dm.ts))
@@ -470,6 +492,11 @@ def test_a_final_rating_is_stored_anonymously_and_asked_only_once(stack: Sandbox
     updated = stack.workspace.find_message(dm.channel, dm.ts)
     assert updated is not None and "4/5* anonymously" in _shown(updated)
     assert Action.FINAL_RATING_OPEN not in json.dumps(updated.blocks)
+    (to_lead,) = [m for m in _dms(stack, "UANA") if "Final rating for" in m.text]
+    assert "*4/5* from an anonymous stakeholder" in _shown(to_lead)
+    assert "Much better since the release notes" in _shown(to_lead)
+    assert "carla" not in _shown(to_lead).lower()
+    assert not [m for m in _dms(stack, "UBEN") if "Final rating for" in m.text]  # not a lead
 
     (dev_dm,) = _dms(stack, "UDEV")
     stolen = stack.slack.click(
@@ -485,7 +512,7 @@ def test_reopening_goes_back_to_rework_and_resumes_only_the_closed_schedules(
     stack: SandboxStack,
 ) -> None:
     _closable(stack, approved=True)
-    _command(stack, "UANA", "case close")
+    _close(stack)
 
     assert _command(stack, "UANA", "case reopen").strip() == ""
 
@@ -503,7 +530,7 @@ def test_reopening_without_an_agreed_strategy_goes_back_to_stabilize(
     stack: SandboxStack,
 ) -> None:
     _closable(stack, approved=False)
-    _command(stack, "UANA", "case close")
+    _close(stack)
 
     _command(stack, "UANA", "case reopen")
 
@@ -517,9 +544,123 @@ def test_a_stakeholder_who_cant_be_dmed_is_named_to_the_lead(stack: SandboxStack
     _closable(stack, approved=False)
     stack.workspace.inject("conversations.open", "user_not_found")
 
-    _command(stack, "UANA", "case close")
+    _close(stack)
 
     asked = [u for u in ("UANA", "UBEN", "UCARLA", "UDEV") if _dms(stack, u)]
     assert len(asked) == 3
     notes = [e.text for e in stack.workspace.ephemerals if e.user == "UANA"]
     assert any("I couldn't DM" in text and "final rating" in text for text in notes)
+
+
+# ---- closing deliberately ---------------------------------------------------------------
+
+
+def _carla_objects(stack: SandboxStack) -> None:
+    with stack.db.transaction() as session:
+        case = session.scalars(select(Case)).one()
+        strategy = session.scalars(select(Strategy)).one()
+        carla = _person(session, case, "UCARLA")
+        session.add(
+            Vote(strategy_id=strategy.id, person_id=carla.id, kind=VoteKind.OBJECT, reaction="-1")
+        )
+
+
+def _form_text(stack: SandboxStack) -> str:
+    (form,) = stack.workspace.modal_stack("UANA")
+    return json.dumps(form.payload, ensure_ascii=False)
+
+
+def test_closing_shows_where_the_case_stands_and_recovered_against_the_data_needs_confirming(
+    stack: SandboxStack,
+) -> None:
+    _closable(stack, approved=False)
+    _carla_objects(stack)
+
+    assert _command(stack, "UANA", "case close").strip() == ""
+    shown = _form_text(stack)
+    assert "2 of 4 still open, and 1 confidential still open" in shown
+    assert "strategy v1: not reached" in shown and "objections: carla (client leader)" in shown
+    assert "The data does not show a recovery" in shown
+    assert "carla (client leader) objects to strategy v1" in shown
+    assert "Closed without recovery" in shown and "The client left" in shown
+
+    (form,) = stack.workspace.modal_stack("UANA")
+    refused = stack.slack.submit_view("UANA", form.id, {ClosingField.OUTCOME: "recovered"})
+    stack.settle()
+
+    assert refused.json and refused.json["response_action"] == "errors"
+    assert "Tick the confirmation" in refused.json["errors"][ClosingField.CONFIRM]
+    assert _case(stack).closed_at is None and not _bot_posts(stack, "Case closed")
+
+
+def test_closing_without_recovery_never_claims_one(stack: SandboxStack) -> None:
+    _closable(stack, approved=False)
+
+    _close(stack, "not_recovered", confirm=False)
+
+    (summary,) = _bot_posts(stack, "Case closed")
+    assert "closed without a recovery" in _shown(summary)
+    assert "recovered" not in summary.text.replace("without a recovery", "")
+    case = _case(stack)
+    assert case.closing_outcome is ClosingOutcome.NOT_RECOVERED
+    assert case.stage is Stage.STABILIZE and case.closed_at is not None
+    (dm,) = _dms(stack, "UCARLA")
+    assert "closed without a recovery" in _shown(dm) and "has recovered" not in _shown(dm)
+    assert _kinds(stack, "stage_changed")[-1].text == (
+        "Closed without recovery: case closed by ana, stage stays stabilize"
+    )
+
+
+def test_a_recovery_confirmed_against_the_data_tells_the_channel_the_facts(
+    stack: SandboxStack,
+) -> None:
+    _closable(stack, approved=False)
+    _carla_objects(stack)
+
+    _close(stack, "recovered", confirm=True)
+
+    (summary,) = _bot_posts(stack, "Case closed")
+    shown = _shown(summary)
+    assert "closed the case with *" in shown and "as recovered, although" in shown
+    assert "2 of 4 grievances are still open" in shown
+    assert "carla (client leader) objects to strategy v1" in shown
+    assert "has recovered" not in shown
+    assert _case(stack).closing_outcome is ClosingOutcome.RECOVERED
+
+
+def test_the_outcome_is_in_the_summary_and_the_export(stack: SandboxStack) -> None:
+    _closable(stack, approved=True)
+
+    _close(stack, "client_left", confirm=False)
+    _command(stack, "UANA", "export json")
+    _command(stack, "UANA", "export md")
+
+    (summary,) = _bot_posts(stack, "Case closed")
+    assert "the client has left" in _shown(summary) and "recovered" not in summary.text
+    files = {f.name.rsplit(".", 1)[-1]: f.content.decode() for f in stack.workspace.files.values()}
+    (case,) = json.loads(files["json"])["cases"]
+    assert case["closing_outcome"] == "client_left"
+    assert ": the client left" in files["md"]
+
+
+def test_a_grievance_on_a_closed_case_is_brought_to_the_leads_with_a_reopen_button(
+    stack: SandboxStack,
+) -> None:
+    _closable(stack, approved=True)
+    _close(stack, "not_recovered", confirm=False)
+
+    said = stack.slack.slash_command("UCARLA", CHANNEL, "The export broke again this morning")
+    stack.settle()
+
+    assert "This case is closed. I've told its lead, who can reopen it." in said.body
+    assert Action.REOPEN_CASE not in said.body  # Carla is no lead
+    (offer,) = [m for m in _dms(stack, "UANA") if "which is closed" in _shown(m)]
+    assert "carla filed *grievance #6*" in _shown(offer)
+    click = stack.slack.click("UANA", Action.REOPEN_CASE, message=(offer.channel, offer.ts))
+    assert click.status == 200
+    stack.settle()
+
+    case = _case(stack)
+    assert case.closed_at is None and case.closing_outcome is None and case.stage is Stage.REWORK
+    (notice,) = _bot_posts(stack, ":arrows_counterclockwise:")
+    assert "back in *rework*" in notice.text

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.ids import StrategyField
+from bot.ids import ClosingField, StrategyField
 from bot.jobs import checkins as checkins_job
 from bot.jobs import digests as digests_job
 from bot.jobs import interview_reminders, nudges
@@ -284,11 +284,15 @@ def test_a_final_rating_that_cant_reach_someone_is_named_to_the_lead(
     _fail_to_reach(stack, code, "UCARLA")  # injected: whoever is asked first
 
     _command(stack, "UANA", "case close")
+    [form] = stack.workspace.modal_stack("UANA")
+    answers = {ClosingField.OUTCOME: "client_left"}
+    assert stack.slack.submit_view("UANA", form.id, answers).status == 200
+    stack.settle()
 
     told = _seen_by(stack, "UANA")
     named = [n for n in ("ana", "carla") if f"I couldn't DM {n} for their final rating" in told]
     assert len(named) == 1 and (code != "deactivated" or named == ["carla"])
-    asked = [u for u in ("UANA", "UCARLA") if "how did the recovery go" in _seen_by(stack, u)]
+    asked = [u for u in ("UANA", "UCARLA") if "how did it go for you" in _seen_by(stack, u)]
     assert len(asked) == 1 and asked[0][1:].lower() not in named
     _assert_no_leaks(stack)
 

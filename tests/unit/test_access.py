@@ -45,6 +45,7 @@ from storage.models import (
     Case,
     CaseLead,
     CheckinSchedule,
+    ClosingOutcome,
     Grievance,
     Person,
     ProgressUpdate,
@@ -445,7 +446,9 @@ CALLS: dict[str, Call] = {
     ),
     "closing.close_case": Call(
         Action.CLOSE_CASE,
-        lambda s, c, case, p: closing.close_case(session=s, case=case, actor=p, now=NOW),
+        lambda s, c, case, p: closing.close_case(
+            session=s, case=case, actor=p, now=NOW, outcome=ClosingOutcome.NOT_RECOVERED
+        ),
     ),
     "closing.reopen_case": Call(
         Action.CLOSE_CASE,

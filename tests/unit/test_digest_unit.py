@@ -37,7 +37,7 @@ from bot.playbook.progress import (
     UpdateSnapshot,
     parse_draft,
 )
-from storage.models import Side, Stage, Status, StrategyStatus
+from storage.models import ClosingOutcome, Side, Stage, Status, StrategyStatus
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -276,6 +276,7 @@ def test_the_update_message_links_its_strategy_and_escapes_text() -> None:
 def _closing(versions: list[VersionLine]) -> ClosingSummary:
     return ClosingSummary(
         client_name="Acme",
+        outcome=ClosingOutcome.RECOVERED,
         opened_at=datetime(2026, 1, 1, tzinfo=UTC),
         closed_at=datetime(2026, 3, 1, tzinfo=UTC),
         raised=5,

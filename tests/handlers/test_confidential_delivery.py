@@ -1,0 +1,147 @@
+"""Confidential grievances reach someone: the leads by DM at once (urgent when critical),
+never the lead they name, and when that lead is the only one, the person filing chooses
+first, with the escalation contact from the settings as the way around them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.ids import Field
+from bot.sandbox.slack_side import Delivery
+from bot.sandbox.stack import SandboxStack
+from bot.settings import Settings
+from storage.models import Escalation, Grievance
+
+CHANNEL = "CACME"
+
+
+@pytest.fixture
+def escalating(database_url: str) -> Iterator[SandboxStack]:
+    """The sandbox with Ben named as the escalation contact."""
+    settings = Settings(
+        database_url=database_url, _env_file=None, grievance_escalation_contact="UBEN"
+    )
+    with SandboxStack(settings) as running:
+        yield running
+
+
+def _command(stack: SandboxStack, user: str, text: str) -> str:
+    delivery = stack.slack.slash_command(user, CHANNEL, text)
+    assert delivery.status == 200, delivery.body
+    stack.settle()
+    return delivery.body
+
+
+def _file_confidential(stack: SandboxStack, text: str, severity: str = "2") -> Delivery:
+    """Carla fills in the form: ``text``, kept confidential."""
+    _command(stack, "UCARLA", "new")
+    (form,) = stack.workspace.modal_stack("UCARLA")
+    answers = {Field.TEXT: text, Field.CONFIDENTIAL: ["confidential"], Field.SEVERITY: severity}
+    delivery = stack.slack.submit_view("UCARLA", form.id, answers)
+    assert delivery.status == 200, delivery.body
+    stack.settle()
+    return delivery
+
+
+def _dms(stack: SandboxStack, user: str) -> str:
+    channel = stack.workspace.dm_channel_for(user).id
+    return "\n".join(
+        m.text + json.dumps(m.blocks, ensure_ascii=False)
+        for m in stack.workspace.messages
+        if m.channel == channel and m.bot_id
+    )
+
+
+def _told(stack: SandboxStack, user: str) -> str:
+    return "\n".join(
+        e.text + json.dumps(e.blocks, ensure_ascii=False)
+        for e in stack.workspace.ephemerals
+        if e.user == user
+    )
+
+
+def _confidential(stack: SandboxStack) -> list[str]:
+    with stack.db.transaction() as session:
+        return list(session.scalars(select(Grievance.text).where(Grievance.confidential.is_(True))))
+
+
+def _with_two_leads(stack: SandboxStack) -> None:
+    _command(stack, "UANA", "The invoice export broke twice this month")
+    _command(stack, "UANA", "lead <@UBEN|ben>")
+
+
+def test_a_confidential_grievance_reaches_every_lead_at_once_urgent_when_critical(
+    stack: SandboxStack,
+) -> None:
+    _with_two_leads(stack)
+
+    _file_confidential(stack, "The invoices are wrong again and finance is furious", "4")
+
+    assert _confidential(stack) == ["The invoices are wrong again and finance is furious"]
+    for lead in ("UANA", "UBEN"):
+        said = _dms(stack, lead)
+        assert "Urgent" in said and "finance is furious" in said and "from carla" in said
+    assert "finance is furious" not in _dms(stack, "UDEV")
+    assert "I'm sending it by DM to ana, ben." in _told(stack, "UCARLA")
+
+
+def test_a_grievance_that_names_a_lead_goes_to_the_other_leads_only(stack: SandboxStack) -> None:
+    _with_two_leads(stack)
+
+    _file_confidential(stack, "Your PM Ben was rude to our CFO in the demo")
+
+    assert "rude to our CFO" in _dms(stack, "UANA")
+    assert "Urgent" not in _dms(stack, "UANA")
+    assert "rude to our CFO" not in _dms(stack, "UBEN")
+    told = _told(stack, "UCARLA")
+    assert "I'm sending it by DM to ana." in told
+    assert "It names ben, so I'm not sending it to them" in told
+
+
+def test_naming_the_only_lead_asks_first_and_can_go_to_the_escalation_contact(
+    escalating: SandboxStack,
+) -> None:
+    stack = escalating
+    _command(stack, "UANA", "The invoice export broke twice this month")
+
+    asked = _file_confidential(stack, "Ana ignored our emails for a week")
+
+    assert asked.json and asked.json["response_action"] == "update"
+    (form,) = stack.workspace.modal_stack("UCARLA")
+    shown = json.dumps(form.payload, ensure_ascii=False)
+    assert "names ana, who is this case's only lead" in shown
+    assert "Send it only to ben instead" in shown
+    assert _confidential(stack) == [] and "ignored our emails" not in _dms(stack, "UANA")
+
+    sent = stack.slack.submit_view("UCARLA", form.id, {Field.ROUTE: "escalate"})
+    assert sent.status == 200 and not sent.body.strip(), sent.body
+    stack.settle()
+
+    with stack.db.transaction() as session:
+        (kept,) = session.scalars(select(Escalation))
+        assert (kept.text, kept.contact_user_id) == ("Ana ignored our emails for a week", "UBEN")
+    assert _confidential(stack) == []  # not on the case, where Ana would see it
+    assert "ignored our emails" in _dms(stack, "UBEN")
+    assert "ignored our emails" not in _dms(stack, "UANA")
+    assert "I've sent it by DM to ben" in _told(stack, "UCARLA")
+
+
+def test_without_an_escalation_contact_the_filer_may_still_send_it_to_the_lead(
+    stack: SandboxStack,
+) -> None:
+    _command(stack, "UANA", "The invoice export broke twice this month")
+
+    _file_confidential(stack, "Ana ignored our emails for a week")
+    (form,) = stack.workspace.modal_stack("UCARLA")
+    assert "No escalation contact is set up" in json.dumps(form.payload)
+    sent = stack.slack.submit_view("UCARLA", form.id, {Field.ROUTE: "leads"})
+    assert sent.status == 200
+    stack.settle()
+
+    assert _confidential(stack) == ["Ana ignored our emails for a week"]
+    assert "ignored our emails" in _dms(stack, "UANA")
+    assert "I'm sending it by DM to ana." in _told(stack, "UCARLA")
