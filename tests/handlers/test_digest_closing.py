@@ -663,4 +663,4 @@ def test_a_grievance_on_a_closed_case_is_brought_to_the_leads_with_a_reopen_butt
     case = _case(stack)
     assert case.closed_at is None and case.closing_outcome is None and case.stage is Stage.REWORK
     (notice,) = _bot_posts(stack, ":arrows_counterclockwise:")
-    assert "back in *rework*" in notice.text
+    assert "back to *Reworking*" in notice.text

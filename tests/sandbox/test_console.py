@@ -127,8 +127,8 @@ def test_what_reached_you_while_away_is_shown_when_you_come_back_once(
     back = out.split("ana> as carla")[2].split("carla> as ana", 1)[0]
     assert back.splitlines()[2:] == [
         "While you were away:",
-        '  m2 · DM from grievance-bot: Good news: grievance #1 ("The build is red") was '
-        "marked resolved by ana. If it doesn't feel resolved",
+        '  m2 · DM from grievance-bot: Good news: your grievance #1 ("The build is red") was '
+        "marked resolved by ana. If it doesn't feel res",
     ]
     assert out.count("While you were away:") == 2  # not again on the second return
 
