@@ -7,6 +7,7 @@ AttributeError at import time instead of a button that silently does nothing.
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
 
 #: Value of the "keep confidential" checkbox option.
 CONFIDENTIAL_OPTION = "confidential"
@@ -162,3 +163,19 @@ def row_id(raw: object) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ROW_ID else None
+
+
+_Choice = TypeVar("_Choice", bound=enum.StrEnum)
+
+
+def choice_of(kind: type[_Choice], raw: object) -> _Choice | None:
+    """The member of ``kind`` a button value or form option names, or None.
+
+    Like ``row_id``: a value no builder ever wrote (a forged or out-of-date button) must
+    read as "no such choice", for the listener to refuse politely, rather than raise
+    ``ValueError`` and end as an error reference.
+    """
+    try:
+        return kind(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None

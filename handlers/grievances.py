@@ -35,7 +35,7 @@ from bot.blocks.modal import (
 )
 from bot.blocks.text import plain_escape
 from bot.identity import Installation
-from bot.ids import Action, Callback, Field, row_id
+from bot.ids import Action, Callback, Field, choice_of, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
 from bot.playbook.confidential import Route, Routing
@@ -407,7 +407,9 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        _grievance_id, _, status = str(action.get("value", "")).partition(":")
+        new = choice_of(Status, str(action.get("value", "")).partition(":")[2])
+        if new is None:
+            raise PlaybookError("That button is out of date; use the one on the latest message.")
         home = deps.home(body)
         actor = profile_of(client, body["user"]["id"], home)
         with deps.db.transaction() as session:
@@ -415,7 +417,7 @@ def register(app: App, deps: Deps) -> None:
             workspace = people.ensure_workspace(session=session, team_id=home.key)
             person = people.ensure_person(session=session, workspace=workspace, profile=actor)
             change = grievances.change_status(
-                session=session, grievance=grievance, actor=person, new=Status(status)
+                session=session, grievance=grievance, actor=person, new=new
             )
             blocks, text = grievance_message(grievance), grievance_fallback(grievance)
             where = (grievance.slack_channel, grievance.slack_ts)

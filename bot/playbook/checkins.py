@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.ids import choice_of
 from bot.playbook.access import Action, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.said import said
@@ -241,10 +242,9 @@ def parse_draft(
     zone_name = canonical_zone(timezone)
     if zone_name is None:
         problems[TIMEZONE] = "Not a time zone I know; use a name like Europe/London or UTC."
-    try:
-        chosen_audience = Audience(audience or Audience.EVERYONE.value)
-    except ValueError:
-        chosen_audience = Audience.EVERYONE
+    chosen_audience = choice_of(Audience, audience or Audience.EVERYONE.value)
+    if chosen_audience is None:  # never one of the modal's options: refused, not guessed
+        problems[AUDIENCE] = "Choose who is asked: " + ", ".join(AUDIENCE_LABELS.values()) + "."
     questions: list[Question] = []
     try:
         questions = parse_questions(rating_questions, open_questions)

@@ -251,6 +251,25 @@ def test_the_form_follows_the_stage_and_refuses_a_bad_time_zone_inline(
     assert [o["value"] for o in _element(rework, "checkin_days")["initial_options"]] == ["mon"]
 
 
+def test_a_forged_audience_is_refused_inline_not_widened_to_everyone(
+    stack: SandboxStack,
+) -> None:
+    _open_case(stack)
+    _command(stack, "UANA", "checkin")
+    view = _modal(stack)
+    forged = {"text": {"type": "plain_text", "text": "Leads only"}, "value": "leads"}
+    answers = {
+        "checkin_cadence": "weekly",
+        "checkin_days": ["mon"],
+        "checkin_time": "10:15",
+        "checkin_audience": forged,
+    }
+    stack.slack.submit_view("UANA", view.id, answers)
+    stack.settle()
+    assert "Choose who is asked" in _modal(stack).errors["checkin_audience"]
+    assert _schedules(stack) == []
+
+
 # ---- managing schedules --------------------------------------------------------------------
 
 

@@ -139,6 +139,33 @@ def test_old_delivery_records_are_pruned_by_the_scheduler(stack: SandboxStack) -
         assert session.scalar(select(func.count()).select_from(SeenRequest)) == 0
 
 
+def test_old_delivery_records_are_retired_as_new_ones_are_written(stack: SandboxStack) -> None:
+    """Without a scheduler (``run --no-scheduler`` and no ``tick``) the tables stay bounded."""
+
+    def deliver_both() -> None:
+        assert stack.slack.slash_command("UANA", "CACME", "help").status == 200
+        stack.slack.deliver_event(
+            {"type": "app_home_opened", "user": "UANA", "channel": "DANA", "tab": "home"}
+        )
+        stack.settle()
+
+    def counts() -> tuple[int, int]:
+        with stack.db.transaction() as session:
+            return (
+                session.scalar(select(func.count()).select_from(SeenRequest)) or 0,
+                session.scalar(select(func.count()).select_from(ProcessedEvent)) or 0,
+            )
+
+    for _ in range(3):
+        deliver_both()
+    assert counts() == (3, 3)
+    stack.advance(utcnow() + timedelta(days=2))  # all six are past keeping
+    deliver_both()
+    assert counts() == (2, 2)  # one new of each, one old of each left
+    deliver_both()
+    assert counts() == (2, 2)  # only the two new ones of each
+
+
 def test_retried_event_is_acknowledged_and_recorded_once(stack: SandboxStack) -> None:
     event = {
         "type": "app_home_opened",

@@ -180,6 +180,33 @@ def test_a_refused_click_is_still_acknowledged_in_time(stack: SandboxStack) -> N
     assert delivery.status == 200
 
 
+def test_a_forged_status_value_is_refused_privately_and_changes_nothing(
+    stack: SandboxStack,
+) -> None:
+    _file(stack, "UANA", "Opening the case so ana leads it")
+    post = _file(stack, "UCARLA", "Nobody answers our emails")
+    [grievance_id] = {
+        element["value"].partition(":")[0]
+        for block in post.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"].startswith("grievance_set_status:")
+    }
+    seen_before = len(_ephemerals_for(stack, "UANA"))
+    delivery = stack.slack.click(
+        "UANA",
+        "grievance_set_status:acknowledged",
+        message=(post.channel, post.ts),
+        value=f"{grievance_id}:bogus",
+    )
+    stack.settle()
+    assert delivery.status == 200
+    [told] = _ephemerals_for(stack, "UANA")[seen_before:]
+    assert "out of date" in told.text and "reference" not in told.text
+    assert _status(stack, 2) is Status.OPEN and _status_changes(stack) == []
+    assert stack.workspace.calls_to("chat.update") == []
+
+
 def test_the_raiser_may_withdraw_and_then_nothing_moves(stack: SandboxStack) -> None:
     post = _file(stack, "UBEN", "The client keeps calling me at midnight")
     _click(stack, "UBEN", post, "withdrawn")
