@@ -87,7 +87,7 @@ class EmulatorServer:
     ) -> tuple[int, dict[str, str], JSON]:
         """Answer one API call: (HTTP status, extra headers, JSON body); logged in `calls`."""
         ws = self.workspace
-        status, headers = 200, {}
+        status, headers, delay = 200, {}, 0.0
         handler = METHODS.get(method)
         fault = ws.take_fault(method) if handler and token == ws.bot_token else None
         if handler is None:
@@ -111,11 +111,12 @@ class EmulatorServer:
                     answer = {"ok": True, **handler(ws, Args(params, self.root_url))}
             except SlackError as error:
                 answer = {"ok": False, "error": error.code, **error.extra}
+            delay = ws.take_delay(method)
         if answer["ok"]:
             headers["x-oauth-scopes"] = ",".join(ws.granted_scopes)
         with ws.lock:
             ws.calls.append(ApiCall(method, params, answer["ok"], answer.get("error")))
-        if handler and token == ws.bot_token and (delay := ws.take_delay(method)):
+        if delay:
             time.sleep(delay)  # done, but answered late: the caller may have given up
         return status, headers, answer
 
