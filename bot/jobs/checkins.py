@@ -129,7 +129,8 @@ class _SlackDown(Exception):
 def run(
     db: Database, client: WebClient, now: datetime, *, pacer: ChannelPacer | None = None
 ) -> int:
-    """Claim and post every check-in due at ``now``; returns how many were posted."""
+    """Claim and post every check-in due at ``now``; returns how many were posted (a
+    taken-over one found already in Slack counts: it is recorded posted now)."""
     moment = as_utc(now)
     clock = _run_clock(moment)
     claimed = _take_back(db, client, clock)
@@ -304,17 +305,19 @@ def _post_one(
     posted it without living to record so.
     """
     with db.transaction() as session:
-        if not playbook.renew(
-            session=session, occurrence_id=item.occurrence_id, held=item.held, now=clock()
-        ):
-            logger.info(
-                "check-in left to the run that took it over",
-                extra={"occurrence_id": item.occurrence_id},
-            )
-            return 0
         view = playbook.checkin_view(session=session, occurrence_id=item.occurrence_id)
-    key = post_key(item.occurrence_id)
     pacer.wait(item.channel)
+    with db.transaction() as session:  # last thing before posting: a wait may be long
+        held = playbook.renew(
+            session=session, occurrence_id=item.occurrence_id, held=item.held, now=clock()
+        )
+    if not held:
+        logger.info(
+            "check-in left to the run that took it over",
+            extra={"occurrence_id": item.occurrence_id},
+        )
+        return 0
+    key = post_key(item.occurrence_id)
     try:
         found = find_post(client, item.channel, key) if item.taken_over else None
         answer = found or client.chat_postMessage(

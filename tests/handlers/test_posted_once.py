@@ -1,14 +1,16 @@
-"""A slow Slack: posts whose answer never came back are found, recorded once, never doubled.
+"""A slow Slack and a slow bot: every post is recorded once and never doubled.
 
 The emulator's delay fault lets a post take effect but answers it after the bot's
 client (a one-second timeout here) has given up, as a slow or overloaded Slack does.
 The bot must then find its post by the key it carries, record its ``ts`` so replies in
-its thread are kept, and never post it a second time.
+its thread are kept, and never post it a second time. A run held up past its claim's
+lease loses it to the next run, and must then leave the post to that run.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +20,7 @@ from sqlalchemy import select
 
 from bot.jobs import checkins as job
 from bot.jobs.checkins import ChannelPacer
+from bot.playbook.checkins import LEASE
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Channel
 from bot.settings import Settings
@@ -153,3 +156,37 @@ def test_a_rate_limit_storm_on_a_slow_slack_posts_every_check_in_exactly_once(
     assert {o.status for o in occurrences} == {OccurrenceStatus.POSTED}
     posted_ts = {m.ts for m in stack.workspace.messages if m.text.startswith("Check-in for")}
     assert {o.slack_ts for o in occurrences} == posted_ts
+
+
+def test_a_run_held_up_past_its_lease_leaves_the_check_in_to_the_run_that_took_it_over(
+    stack: SandboxStack,
+) -> None:
+    _seed_checkins(stack, ["CACME"])
+    stalled, go_on = threading.Event(), threading.Event()
+
+    class HeldUp(ChannelPacer):
+        """The first run stops just before posting, as a process starved of CPU does."""
+
+        def wait(self, channel: str) -> None:
+            stalled.set()
+            go_on.wait(timeout=10)
+
+    counts: list[int] = []
+    slow = threading.Thread(
+        target=lambda: counts.append(
+            job.run(stack.db, stack.app.client, DUE + timedelta(minutes=1), pacer=HeldUp(0))
+        )
+    )
+    slow.start()
+    assert stalled.wait(timeout=10)
+    try:
+        early = job.run(stack.db, stack.app.client, DUE + timedelta(minutes=3))
+        late = job.run(stack.db, stack.app.client, DUE + timedelta(minutes=1) + LEASE)
+    finally:
+        go_on.set()
+        slow.join(timeout=10)
+
+    assert (early, late, counts) == (0, 1, [0])  # taken over only once the lease ran out
+    assert _checkins(stack) == Counter({"CACME": 1})
+    [occurrence] = _occurrences(stack)
+    assert occurrence.status is OccurrenceStatus.POSTED
