@@ -9,13 +9,21 @@ Two refusals have a sure fix, so the client applies it instead of every caller:
 and a message Slack refuses for its blocks or its length (``invalid_blocks``,
 ``msg_too_long``) is sent again as plain, trimmed text, so its content still arrives.
 Every other refusal reaches the caller, which knows whom to tell (``bot.slack_faults``).
+
+A post is never sent twice by a retry: each ``chat.postMessage`` carries a key
+(``bot.slack_posts``), a connection lost after the request went out is not retried
+blindly, and when a post times out the client looks for it by its key first. Found,
+its answer is rebuilt from the message, so the caller records its ``ts`` as usual; not
+there, it is posted once more with the same key.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,10 +32,14 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot.blocks.text import trim
 from bot.slack_faults import Fault, Remedy, fault_of
+from bot.slack_posts import find_post, with_post_key
 
 #: A child of "slack_sdk", so the DEBUG cap in bot.logs (request bodies hold people's words)
 #: applies to it too.
@@ -37,12 +49,78 @@ logger = logging.getLogger("slack_sdk.web.grievance_bot")
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 #: Slack advises keeping a message's text under 4,000 characters.
 PLAIN_TEXT_LIMIT = 3_900
+#: Seconds to wait for Slack's answer to one call.
+TIMEOUT = 10
+#: What a call raises when its request may have reached Slack but the answer did not
+#: come back: a timeout, or a connection dropped while waiting. (A ``URLError`` means the
+#: request never went out whole: nothing happened.)
+MAYBE_SENT = (TimeoutError, ConnectionError, HTTPException)
 
 
 class RepairingWebClient(WebClient):
-    """A WebClient that repairs ``not_in_channel`` and refused layouts, once per call."""
+    """A WebClient that repairs ``not_in_channel`` and refused layouts, once per call, and
+    never posts a message twice."""
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        """Call Slack; a post is made at most once (see ``_post_once``)."""
+        if api_method == "chat.postMessage" and isinstance(kwargs.get("json"), dict):
+            return self._post_once(kwargs)
+        return self._repairing_call(api_method, kwargs)
+
+    def _post_once(self, call: dict[str, Any]) -> SlackResponse:
+        """Post with a key; when the answer is lost, look for the post before trying again.
+
+        The post is sent twice at most, the second time only when Slack shows the first
+        is not there. If it cannot be looked for (Slack is out, or the conversation is
+        one the bot may not read, such as a DM), the error is raised: the post may be
+        there, so it is not sent again.
+        """
+        message = dict(call["json"])
+        key = with_post_key(message)
+        call = {**call, "json": message}
+        answer = self._post_or_find(call, key, last=False)
+        return answer if answer is not None else self._post_or_find(call, key, last=True)
+
+    def _post_or_find(self, call: dict[str, Any], key: str, *, last: bool) -> SlackResponse | None:
+        """Post; when the answer is lost, the post found by its key, or None when it is
+        not there (raised instead on the ``last`` try)."""
+        try:
+            return self._repairing_call("chat.postMessage", call)
+        except URLError:
+            raise  # the request never went out whole: nothing was posted
+        except MAYBE_SENT as lost:
+            found = self._lost_post(call["json"], key, lost)
+            if found is None and last:
+                raise
+            return found
+
+    def _lost_post(
+        self, message: dict[str, Any], key: str, lost: BaseException
+    ) -> SlackResponse | None:
+        """The answer of the post whose answer was ``lost``, rebuilt from the message found
+        by its key; None when Slack shows it is not there; ``lost`` when Slack cannot say."""
+        channel, thread_ts = str(message.get("channel") or ""), message.get("thread_ts")
+        try:
+            found = find_post(self, channel, key, thread_ts)
+        except (SlackApiError, OSError, HTTPException) as unknown:
+            raise lost from unknown
+        if found is None:
+            return None
+        logger.warning(
+            "a post's answer was lost; found it by its key",
+            extra={"method": "chat.postMessage", "channel": channel},
+        )
+        return SlackResponse(
+            client=self,
+            http_verb="POST",
+            api_url=f"{self.base_url}chat.postMessage",
+            req_args={},
+            data={"ok": True, "channel": channel, "ts": found["ts"], "message": found},
+            headers={},
+            status_code=200,
+        )
+
+    def _repairing_call(self, api_method: str, kwargs: dict[str, Any]) -> SlackResponse:
         """Call Slack; on a refusal with a sure fix, apply it and try exactly once more."""
         try:
             return super().api_call(api_method, **kwargs)
@@ -127,16 +205,39 @@ def _block_texts(blocks: object) -> Iterator[str]:
                 yield part["text"]
 
 
-def make_web_client(token: str, base_url: str, *, max_retries: int = 3) -> RepairingWebClient:
+class ConnectionRetry(ConnectionErrorRetryHandler):
+    """slack_sdk's retry of lost connections, except for a post that may have gone out.
+
+    slack_sdk retries a connection reset or dropped while waiting for the answer; for a
+    post that could mean posting twice, so ``RepairingWebClient`` looks for it instead.
+    """
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request.url.endswith("/chat.postMessage") and not isinstance(error, URLError):
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
+def make_web_client(
+    token: str, base_url: str, *, max_retries: int = 3, timeout: int = TIMEOUT
+) -> RepairingWebClient:
     """The client for ``base_url``: retrying rate limits, server errors and lost
-    connections, and repairing what ``RepairingWebClient`` repairs."""
+    connections, and repairing what ``RepairingWebClient`` repairs; ``timeout`` is how
+    many seconds one call waits for Slack's answer."""
     return RepairingWebClient(
         token=token,
         base_url=base_url,
-        timeout=10,
+        timeout=timeout,
         logger=logger,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=max_retries),
+            ConnectionRetry(max_retry_count=max_retries),
             RateLimitErrorRetryHandler(max_retry_count=max_retries),
             ServerErrorRetryHandler(max_retry_count=max_retries),
         ],

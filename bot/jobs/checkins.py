@@ -10,17 +10,22 @@ that jumps back finds nothing due.
 
 Only then are the claimed check-ins posted: one worker per channel, so a channel that
 is slow (a 429 being waited out) or broken holds up no other, and posts to one channel
-at least a second apart. The price of claiming first is "at most once": a post Slack
-refuses after its claim is marked failed, not retried, which beats posting twice.
-A channel that is archived, or that the bot was removed from, pauses its schedules and
-tells each owner once.
+at least a second apart. A post Slack refuses after its claim is marked failed, not
+retried. A channel that is archived, or that the bot was removed from, pauses its
+schedules and tells each owner once.
 
-A Slack outage is not a refusal: when Slack cannot be reached, or answers 429 or 5xx
-past the client's own retries, the claim is given back (``retry``) and the next run
-claims it again, while the schedule's grace period lasts (``grace_minutes``, an hour by
-default); past it the check-in is recorded missed and its owner gets one DM, sent once
-Slack answers again. A timeout or a connection cut after the request went out may have
-posted it, so that post is marked failed, not retried.
+Each check-in is posted with a key of its own (``checkin-<occurrence id>``, in Slack
+message metadata), the same from any process, so nothing is posted twice: when Slack's
+answer is lost the client looks for the post by its key before trying again, and a run
+that takes over an occurrence (below) looks for it first too.
+
+A Slack outage is not a refusal: when Slack cannot be reached, answers 429 or 5xx past
+the client's own retries, or does not answer in time, the claim is given back
+(``retry``) and the next run takes it over, while the schedule's grace period lasts
+(``grace_minutes``, an hour by default); past it the check-in is recorded missed (once
+Slack shows it is not there) and its owner gets one DM, sent once Slack answers again.
+A run that dies mid fan-out (a killed ``tick``) leaves its claims behind; once their
+lease has run out (``playbook.LEASE``) the next run takes them over the same way.
 """
 
 from __future__ import annotations
@@ -31,9 +36,8 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.client import HTTPException
-from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -48,6 +52,7 @@ from bot.blocks.checkin import (
 from bot.playbook import checkins as playbook
 from bot.playbook.schedules import as_utc
 from bot.slack_faults import fault_of, is_outage
+from bot.slack_posts import find_post, post_metadata
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot.jobs.checkins")
@@ -86,13 +91,31 @@ class ChannelPacer:
             self._last[channel] = self._clock()
 
 
+#: A run's clock: the moment it runs for, moving on at real speed, so a long run renews
+#: its leases with the time they are renewed at, even under ``tick --at``.
+RunClock = Callable[[], datetime]
+
+
+def _run_clock(moment: datetime) -> RunClock:
+    started = time.monotonic()
+    return lambda: moment + timedelta(seconds=time.monotonic() - started)
+
+
+def post_key(occurrence_id: int) -> str:
+    """The key an occurrence's check-in is posted with, whichever process posts it."""
+    return f"checkin-{occurrence_id}"
+
+
 @dataclass(frozen=True)
 class _Claimed:
-    """An occurrence this run won and must post."""
+    """An occurrence this run won and must post; ``held`` is its claim's time, renewed
+    before posting; ``taken_over`` when another run may have posted it already."""
 
     occurrence_id: int
     schedule_id: int
     channel: str
+    held: datetime
+    taken_over: bool = False
 
 
 class _ChannelGone(Exception):
@@ -106,9 +129,11 @@ class _SlackDown(Exception):
 def run(
     db: Database, client: WebClient, now: datetime, *, pacer: ChannelPacer | None = None
 ) -> int:
-    """Claim and post every check-in due at ``now``; returns how many were posted."""
+    """Claim and post every check-in due at ``now``; returns how many were posted (a
+    taken-over one found already in Slack counts: it is recorded posted now)."""
     moment = as_utc(now)
-    claimed = _take_back(db, moment)
+    clock = _run_clock(moment)
+    claimed = _take_back(db, client, clock)
     with db.transaction() as session:
         schedule_ids = playbook.walkable(session=session)
     for schedule_id in schedule_ids:
@@ -116,30 +141,58 @@ def run(
             claimed += _claim_due(db, schedule_id, moment)
         except Exception:  # one broken schedule must not stop the others; logged with traceback
             logger.exception("check-in schedule not walked", extra={"schedule_id": schedule_id})
-    posted = _post_all(db, client, claimed, pacer or ChannelPacer(), moment) if claimed else 0
+    pacer = pacer or ChannelPacer()
+    posted = _post_all(db, client, claimed, pacer, clock, moment) if claimed else 0
     _tell_missed(db, client)
     return posted
 
 
-def _take_back(db: Database, now: datetime) -> list[_Claimed]:
-    """Claim again what an outage released, while in time; record the rest missed."""
+def _take_back(db: Database, client: WebClient, clock: RunClock) -> list[_Claimed]:
+    """Take over what an outage released or a dead run left claimed; what is still in
+    time is returned to post, the rest is settled now."""
     with db.transaction() as session:
-        found = playbook.waiting(session=session, now=now)
+        found = playbook.waiting(session=session, now=clock())
     claimed = []
     for item in found:
         try:
+            held = clock()
             with db.transaction() as session:
-                if item.expired:
-                    if playbook.give_up(session=session, occurrence_id=item.occurrence_id):
-                        logger.info(
-                            "check-in missed: Slack was unavailable past the grace period",
-                            extra={"occurrence_id": item.occurrence_id},
-                        )
-                elif playbook.reclaim(session=session, occurrence_id=item.occurrence_id, now=now):
-                    claimed.append(_Claimed(item.occurrence_id, item.schedule_id, item.channel_id))
+                if not playbook.take_over(session=session, item=item, now=held):
+                    continue  # another run took it
+            taken = _Claimed(item.occurrence_id, item.schedule_id, item.channel_id, held, True)
+            if item.expired:
+                _settle_expired(db, client, taken, clock())
+            else:
+                claimed.append(taken)
         except Exception:  # one broken occurrence must not stop the others; logged with traceback
             logger.exception("check-in not taken back", extra={"occurrence_id": item.occurrence_id})
     return claimed
+
+
+def _settle_expired(db: Database, client: WebClient, item: _Claimed, now: datetime) -> None:
+    """Past its grace period: posted after all (its answer was lost), or missed. While
+    Slack cannot say which, it is given back to ask again on the next run."""
+    try:
+        found = find_post(client, item.channel, post_key(item.occurrence_id))
+    except (SlackApiError, OSError, HTTPException) as exc:
+        if is_outage(exc):
+            _release(db, item, _outage_code(exc))
+            return
+        found = None  # the channel cannot be read (archived, bot removed): nothing to find
+    with db.transaction() as session:
+        if found is not None:
+            playbook.mark_posted(
+                session=session,
+                occurrence_id=item.occurrence_id,
+                channel=item.channel,
+                ts=str(found["ts"]),
+                now=now,
+            )
+        elif playbook.give_up(session=session, occurrence_id=item.occurrence_id):
+            logger.info(
+                "check-in missed: Slack was unavailable past the grace period",
+                extra={"occurrence_id": item.occurrence_id},
+            )
 
 
 def next_due(db: Database, after: datetime) -> datetime | None:
@@ -169,14 +222,19 @@ def _claim_due(db: Database, schedule_id: int, now: datetime) -> list[_Claimed]:
                 extra={"schedule_id": schedule_id, "due_at": due.at.isoformat()},
             )
         else:
-            claimed.append(_Claimed(occurrence_id, schedule_id, walk.channel_id))
+            claimed.append(_Claimed(occurrence_id, schedule_id, walk.channel_id, now))
     with db.transaction() as session:
         playbook.advance(session=session, schedule_id=schedule_id, until=walk.until)
     return claimed
 
 
 def _post_all(
-    db: Database, client: WebClient, claimed: Sequence[_Claimed], pacer: ChannelPacer, now: datetime
+    db: Database,
+    client: WebClient,
+    claimed: Sequence[_Claimed],
+    pacer: ChannelPacer,
+    clock: RunClock,
+    now: datetime,
 ) -> int:
     """Post per channel, channels side by side."""
     by_channel: dict[str, list[_Claimed]] = {}
@@ -184,11 +242,11 @@ def _post_all(
         by_channel.setdefault(item.channel, []).append(item)
     if len(by_channel) == 1:
         [(channel, items)] = by_channel.items()
-        return _post_channel(db, client, channel, items, pacer, now)
+        return _post_channel(db, client, channel, items, pacer, clock, now)
     workers = min(MAX_WORKERS, len(by_channel))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="checkins") as pool:
         futures = [
-            pool.submit(_post_channel, db, client, channel, items, pacer, now)
+            pool.submit(_post_channel, db, client, channel, items, pacer, clock, now)
             for channel, items in by_channel.items()
         ]
         return sum(future.result() for future in futures)
@@ -200,6 +258,7 @@ def _post_channel(
     channel: str,
     items: Sequence[_Claimed],
     pacer: ChannelPacer,
+    clock: RunClock,
     now: datetime,
 ) -> int:
     """Post one channel's check-ins in order; once the channel is gone, fail the rest, and
@@ -216,7 +275,7 @@ def _post_channel(
             _release(db, item, down)
             continue
         try:
-            posted += _post_one(db, client, item, pacer, now)
+            posted += _post_one(db, client, item, pacer, clock, now)
         except _ChannelGone as exc:
             gone = str(exc)
         except _SlackDown as exc:
@@ -233,18 +292,40 @@ def _post_channel(
 
 
 def _post_one(
-    db: Database, client: WebClient, item: _Claimed, pacer: ChannelPacer, now: datetime
+    db: Database,
+    client: WebClient,
+    item: _Claimed,
+    pacer: ChannelPacer,
+    clock: RunClock,
+    now: datetime,
 ) -> int:
-    """Post one claimed check-in; 1 when it went out."""
+    """Post one claimed check-in, if this run still holds it; 1 when it went out.
+
+    An occurrence taken over from another run is looked for first: that run may have
+    posted it without living to record so.
+    """
     with db.transaction() as session:
         view = playbook.checkin_view(session=session, occurrence_id=item.occurrence_id)
     pacer.wait(item.channel)
-    try:
-        answer = client.chat_postMessage(
-            channel=item.channel, text=checkin_text(view), blocks=checkin_blocks(view)
+    with db.transaction() as session:  # last thing before posting: a wait may be long
+        held = playbook.renew(
+            session=session, occurrence_id=item.occurrence_id, held=item.held, now=clock()
         )
-    except URLError as exc:  # no connection was made, so nothing was posted: safe to retry
-        raise _SlackDown("unreachable") from exc
+    if not held:
+        logger.info(
+            "check-in left to the run that took it over",
+            extra={"occurrence_id": item.occurrence_id},
+        )
+        return 0
+    key = post_key(item.occurrence_id)
+    try:
+        found = find_post(client, item.channel, key) if item.taken_over else None
+        answer = found or client.chat_postMessage(
+            channel=item.channel,
+            text=checkin_text(view),
+            blocks=checkin_blocks(view),
+            metadata=post_metadata(key),
+        )
     except SlackApiError as exc:
         if is_outage(exc):
             raise _SlackDown(fault_of(exc).code) from exc
@@ -258,15 +339,24 @@ def _post_one(
             _stop_schedule(db, client, item, error)
             raise _ChannelGone(error) from exc
         return 0
+    except (OSError, HTTPException) as exc:  # unreachable, or no answer: its key tells later
+        raise _SlackDown(_outage_code(exc)) from exc
     with db.transaction() as session:
         playbook.mark_posted(
             session=session,
             occurrence_id=item.occurrence_id,
-            channel=str(answer["channel"]),
+            channel=str(answer.get("channel") or item.channel),
             ts=str(answer["ts"]),
             now=now,
         )
     return 1
+
+
+def _outage_code(error: BaseException) -> str:
+    """What an outage is called in the occurrence's error and the log."""
+    if isinstance(error, SlackApiError):
+        return fault_of(error).code
+    return "no_answer" if isinstance(error, TimeoutError | HTTPException) else "unreachable"
 
 
 def _fail(db: Database, item: _Claimed, error: str) -> None:

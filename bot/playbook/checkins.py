@@ -10,7 +10,12 @@ Each due time is an occurrence row, inserted before anything is posted. The uniq
 inserts first posts, every other one gets an ``IntegrityError`` and leaves it alone.
 A post that finds Slack unavailable gives its claim back (``retry``); a later run within
 the schedule's grace period claims it again by a conditional update that only one run
-can win, and past the grace period it is ``missed`` and its owner told, once.
+can win, and past the grace period it is ``missed`` and its owner told, once. A claim is
+a lease: a process that died holding one (killed mid fan-out) leaves it ``claimed``, and
+once ``LEASE`` has passed a later run takes it over the same way. The holder renews its
+lease just before posting, by the same kind of update, so of a slow process and the one
+taking over, only one posts; and whoever takes an occurrence over looks for its post
+first, since the process before may have posted it without recording so.
 ``checked_until`` is each schedule's cursor: everything due up to it has been claimed,
 skipped or found already taken, and it only ever moves forward.
 
@@ -76,6 +81,10 @@ CONFIDENCE_QUESTION = "How confident are you that we are back on track?"
 OPEN_QUESTION = "Anything we should know?"
 #: A check-in posted this long after its due time says it is late.
 LATE_AFTER = timedelta(minutes=5)
+#: How long a claim to post a check-in holds: a claim older than this, never posted, is
+#: taken over by a later run. Far longer than one post takes (Slack's answer, a few
+#: retries, a look for the post), and far shorter than the grace period (an hour).
+LEASE = timedelta(minutes=5)
 #: ``paused_reason`` of a deleted schedule kept for its history.
 DELETED = "deleted"
 #: Notice kind: the owner was told their schedule stopped (key: the schedule id).
@@ -615,8 +624,10 @@ def advance(*, session: Session, schedule_id: int, until: datetime) -> None:
 def mark_posted(
     *, session: Session, occurrence_id: int, channel: str, ts: str, now: datetime
 ) -> None:
-    """Remember where the check-in was posted; it goes on the case's timeline."""
+    """Remember where the check-in was posted; it goes on the case's timeline, once."""
     occurrence = session.get_one(CheckinOccurrence, occurrence_id)
+    if occurrence.status is OccurrenceStatus.POSTED:
+        return
     occurrence.status = OccurrenceStatus.POSTED
     occurrence.posted_at = as_utc(now)
     occurrence.slack_channel, occurrence.slack_ts = channel, ts
@@ -635,37 +646,45 @@ def mark_posted(
 
 def mark_failed(*, session: Session, occurrence_id: int, error: str) -> None:
     """Slack refused the post; the occurrence stays claimed by this failure, not retried."""
-    occurrence = session.get_one(CheckinOccurrence, occurrence_id)
-    occurrence.status = OccurrenceStatus.FAILED
-    occurrence.error = error[:200]
+    _moved(session, occurrence_id, OccurrenceStatus.FAILED, error=error[:200])
 
 
 def release(*, session: Session, occurrence_id: int, error: str) -> None:
     """Slack was unavailable: give the claim back, for a later run to post it in time."""
-    occurrence = session.get_one(CheckinOccurrence, occurrence_id)
-    occurrence.status = OccurrenceStatus.RETRY
-    occurrence.error = f"waiting for Slack: {error}"[:200]
+    _moved(
+        session, occurrence_id, OccurrenceStatus.RETRY, error=f"waiting for Slack: {error}"[:200]
+    )
 
 
 @dataclass(frozen=True)
 class Waiting:
-    """An occurrence released after a Slack outage: to post again, or, ``expired``, missed."""
+    """An occurrence to take over: released after a Slack outage, or claimed by a run that
+    held it past its lease. ``held`` is its claim's time, which the take-over must find
+    unchanged; once ``expired`` it is not posted any more."""
 
     occurrence_id: int
     schedule_id: int
     channel_id: str
+    held: datetime
     expired: bool
 
 
 def waiting(*, session: Session, now: datetime) -> list[Waiting]:
-    """Released occurrences, oldest first. One is ``expired`` once its grace period ran
-    out, or when its schedule was paused or its case closed meanwhile (nothing to post)."""
+    """Occurrences to take over, oldest first: released ones, and claims older than the
+    lease. One is ``expired`` once its grace period ran out, or when its schedule was
+    paused or its case closed meanwhile (nothing to post)."""
     moment = as_utc(now)
     rows = session.execute(
         select(CheckinOccurrence, CheckinSchedule, Case.closed_at)
         .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
         .join(Case, Case.id == CheckinSchedule.case_id)
-        .where(CheckinOccurrence.status == OccurrenceStatus.RETRY)
+        .where(
+            (CheckinOccurrence.status == OccurrenceStatus.RETRY)
+            | (
+                (CheckinOccurrence.status == OccurrenceStatus.CLAIMED)
+                & (CheckinOccurrence.claimed_at <= moment - LEASE)
+            )
+        )
         .order_by(CheckinOccurrence.due_at, CheckinOccurrence.id)
     ).all()
     found = []
@@ -674,25 +693,58 @@ def waiting(*, session: Session, now: datetime) -> list[Waiting]:
         expired = (
             schedule.paused or closed_at is not None or moment - as_utc(occurrence.due_at) >= grace
         )
-        found.append(Waiting(occurrence.id, schedule.id, schedule.channel_id, expired))
+        found.append(
+            Waiting(
+                occurrence.id,
+                schedule.id,
+                schedule.channel_id,
+                as_utc(occurrence.claimed_at),
+                expired,
+            )
+        )
     return found
 
 
-def reclaim(*, session: Session, occurrence_id: int, now: datetime) -> bool:
-    """Claim a released occurrence again to post it; False when another run took it.
+def take_over(*, session: Session, item: Waiting, now: datetime) -> bool:
+    """Claim ``item`` for this run, from ``now`` on; False when another run took it first.
 
-    The conditional update is the claim: of two runs, only one sees its row change.
+    The conditional update is the claim: it changes the row only if its claim is still
+    the one ``waiting`` saw, so of two runs only one sees its row change.
     """
-    occurrence = session.get_one(CheckinOccurrence, occurrence_id)
+    occurrence = session.get_one(CheckinOccurrence, item.occurrence_id)
     late = as_utc(now) - as_utc(occurrence.due_at) >= LATE_AFTER
-    return _moved(
-        session, occurrence_id, OccurrenceStatus.CLAIMED, claimed_at=as_utc(now), late=late
-    )
+    changed = session.execute(
+        update(CheckinOccurrence)
+        .where(
+            CheckinOccurrence.id == item.occurrence_id,
+            CheckinOccurrence.status.in_([OccurrenceStatus.RETRY, OccurrenceStatus.CLAIMED]),
+            CheckinOccurrence.claimed_at == as_utc(item.held),
+        )
+        .values(status=OccurrenceStatus.CLAIMED, claimed_at=as_utc(now), late=late)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return changed == 1
+
+
+def renew(*, session: Session, occurrence_id: int, held: datetime, now: datetime) -> bool:
+    """Renew this run's claim just before posting; False when another run took it over
+    (this run held it past its lease), and this run must not post it."""
+    changed = session.execute(
+        update(CheckinOccurrence)
+        .where(
+            CheckinOccurrence.id == occurrence_id,
+            CheckinOccurrence.status == OccurrenceStatus.CLAIMED,
+            CheckinOccurrence.claimed_at == as_utc(held),
+        )
+        .values(claimed_at=as_utc(now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return changed == 1
 
 
 def give_up(*, session: Session, occurrence_id: int) -> bool:
-    """Record a released occurrence as missed (its owner is to be told); False when
-    another run did."""
+    """Record a taken-over occurrence whose post is not there as missed (its owner is to
+    be told); False when it is no longer this run's claim."""
     return _moved(
         session,
         occurrence_id,
@@ -702,12 +754,12 @@ def give_up(*, session: Session, occurrence_id: int) -> bool:
 
 
 def _moved(session: Session, occurrence_id: int, to: OccurrenceStatus, **values: object) -> bool:
-    """Move an occurrence out of ``retry``, if it still is; True when this call did."""
+    """Move a claimed occurrence on, if it still is claimed; True when this call did."""
     changed = session.execute(
         update(CheckinOccurrence)
         .where(
             CheckinOccurrence.id == occurrence_id,
-            CheckinOccurrence.status == OccurrenceStatus.RETRY,
+            CheckinOccurrence.status == OccurrenceStatus.CLAIMED,
         )
         .values(status=to, **values)
         .execution_options(synchronize_session=False)

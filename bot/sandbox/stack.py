@@ -23,7 +23,7 @@ from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Workspace
 from bot.server import WsgiServer, bound_port, make_server, serve_in_thread, stop_server
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack_client import TIMEOUT, make_web_client
 from bot.web import EVENTS_PATH, SlackWsgiApp
 from storage.clock import CLOCK
 from storage.engine import Database
@@ -36,6 +36,8 @@ class SandboxStack:
 
     settings: Settings
     workspace: Workspace = field(default_factory=Workspace.demo)
+    #: Seconds the bot waits for each Slack answer (tests of a slow Slack make it short).
+    client_timeout: int = TIMEOUT
     emulator: EmulatorServer = field(init=False)
     db: Database = field(init=False)
     app: App = field(init=False)
@@ -58,7 +60,12 @@ class SandboxStack:
         )
         self.db = Database.from_url(self.settings.database_url)
         upgrade(self.db.engine)
-        client = make_web_client(self.workspace.bot_token, self.emulator.base_url, max_retries=2)
+        client = make_web_client(
+            self.workspace.bot_token,
+            self.emulator.base_url,
+            max_retries=2,
+            timeout=self.client_timeout,
+        )
         self.executor = IdleTrackingExecutor()
         self.app = build_app(self.settings, self.db, client, executor=self.executor)
         self._server = make_server(SlackWsgiApp(self.app, self.db), host="127.0.0.1", port=0)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -17,7 +19,7 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from bot.sandbox.blockkit_limits import message_block_errors, view_errors
-from bot.sandbox.workspace import JSON, ApiCall, Channel, SlackError, Workspace
+from bot.sandbox.workspace import JSON, ApiCall, Channel, Message, SlackError, Workspace
 
 MAX_TEXT = 40_000
 
@@ -85,7 +87,7 @@ class EmulatorServer:
     ) -> tuple[int, dict[str, str], JSON]:
         """Answer one API call: (HTTP status, extra headers, JSON body); logged in `calls`."""
         ws = self.workspace
-        status, headers = 200, {}
+        status, headers, delay = 200, {}, 0.0
         handler = METHODS.get(method)
         fault = ws.take_fault(method) if handler and token == ws.bot_token else None
         if handler is None:
@@ -109,10 +111,13 @@ class EmulatorServer:
                     answer = {"ok": True, **handler(ws, Args(params, self.root_url))}
             except SlackError as error:
                 answer = {"ok": False, "error": error.code, **error.extra}
+            delay = ws.take_delay(method)
         if answer["ok"]:
             headers["x-oauth-scopes"] = ",".join(ws.granted_scopes)
         with ws.lock:
             ws.calls.append(ApiCall(method, params, answer["ok"], answer.get("error")))
+        if delay:
+            time.sleep(delay)  # done, but answered late: the caller may have given up
         return status, headers, answer
 
 
@@ -174,14 +179,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _send(self, status: int, answer: JSON | str, headers: dict[str, str] | None = None) -> None:
         is_json = isinstance(answer, dict)
         data = (json.dumps(answer) if is_json else str(answer)).encode()
-        self.send_response(status)
-        kind = "application/json; charset=utf-8" if is_json else "text/plain; charset=utf-8"
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        # a caller that gave up waiting (a delay fault) has gone: the answer goes nowhere
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(status)
+            kind = "application/json; charset=utf-8" if is_json else "text/plain; charset=utf-8"
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
 
 
 def _respond(ws: Workspace, key: str, body: bytes) -> tuple[int, JSON]:
@@ -279,6 +286,25 @@ def _readable(ws: Workspace, channel_id: str) -> Channel:
     if not channel.is_im and ws.bot_user_id not in channel.members:
         raise SlackError("not_in_channel")
     return channel
+
+
+def _history_readable(ws: Workspace, channel_id: str) -> Channel:
+    """A channel whose messages the bot may read: a member, with the history scope of its
+    kind (``channels:history``, ``groups:history`` or ``im:history``)."""
+    channel = _readable(ws, channel_id)
+    kind = "im" if channel.is_im else "groups" if channel.is_private else "channels"
+    if f"{kind}:history" not in ws.granted_scopes:
+        raise SlackError("missing_scope", needed=f"{kind}:history")
+    return channel
+
+
+def _listed(ws: Workspace, messages: list[Message], args: Args) -> list[JSON]:
+    """Messages as history and replies list them: metadata only when asked for, as Slack."""
+    shown = [ws.message_json(m) for m in messages]
+    if not args.flag("include_all_metadata"):
+        for message in shown:
+            message.pop("metadata", None)
+    return shown
 
 
 def _content(args: Args) -> tuple[str | None, list[JSON] | None]:
@@ -490,16 +516,46 @@ def _conversations_open(ws: Workspace, args: Args) -> JSON:
     return {"no_op": existed, "already_open": existed, "channel": shown}
 
 
+@_method("conversations.history")
+def _conversations_history(ws: Workspace, args: Args) -> JSON:
+    """The channel's messages, newest first, without thread replies (a reply also sent to
+    the channel is listed), between ``oldest`` and ``latest``."""
+    channel = _history_readable(ws, args.required("channel", "channel_not_found"))
+    oldest, latest = float(args.text("oldest") or 0), float(args.text("latest") or "inf")
+    inclusive = args.flag("inclusive")
+
+    def within(ts: float) -> bool:
+        if inclusive:
+            return oldest <= ts <= latest
+        return oldest < ts < latest
+
+    with ws.lock:
+        listed = [
+            m
+            for m in reversed(ws.messages)
+            if m.channel == channel.id
+            and (not m.is_reply or m.subtype == "thread_broadcast")
+            and within(float(m.ts))
+        ]
+    page, following = _page(listed, args, 100)
+    return {
+        "messages": _listed(ws, page, args),
+        "has_more": bool(following),
+        "pin_count": 0,
+        "response_metadata": {"next_cursor": following},
+    }
+
+
 @_method("conversations.replies")
 def _conversations_replies(ws: Workspace, args: Args) -> JSON:
-    channel = _readable(ws, args.required("channel", "channel_not_found"))
+    channel = _history_readable(ws, args.required("channel", "channel_not_found"))
     message = ws.find_message(channel.id, args.required("ts", "thread_not_found"))
     if message is None:
         raise SlackError("thread_not_found")
     thread = ws.thread(channel.id, message.thread_ts or message.ts)
     page, following = _page(thread, args, 1000)
     return {
-        "messages": [ws.message_json(m) for m in page],
+        "messages": _listed(ws, page, args),
         "has_more": bool(following),
         "response_metadata": {"next_cursor": following},
     }

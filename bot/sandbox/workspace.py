@@ -297,6 +297,14 @@ class Fault:
 
 
 @dataclass
+class Delay:
+    """An injected slow answer for the next `times` calls of one method."""
+
+    seconds: float
+    times: int = 1
+
+
+@dataclass
 class Trigger:
     """A trigger_id: single use, three seconds, bound to the user who interacted."""
 
@@ -364,6 +372,7 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.response_targets: dict[str, ResponseTarget] = {}
         self._faults: dict[str, deque[Fault]] = {}
+        self._delays: dict[str, deque[Delay]] = {}
         #: Slack's pace, opt-in: seconds between two chat.postMessage to one channel.
         self.post_spacing: float | None = None
         self._last_post: dict[str, float] = {}
@@ -964,6 +973,24 @@ class Workspace:
     def inject_http_error(self, method: str, status: int = 503, times: int = 1) -> None:
         """The next `times` calls of `method` answer a bare HTTP error."""
         self._add_fault(method, Fault("fatal_error", status, times=times))
+
+    def inject_delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect, but are answered `seconds` late:
+        a caller that times out first cannot tell whether the call worked."""
+        with self.lock:
+            self._delays.setdefault(method, deque()).append(Delay(seconds, times))
+
+    def take_delay(self, method: str) -> float:
+        """How late this call of `method` is answered (0: at once)."""
+        with self.lock:
+            queue = self._delays.get(method)
+            if not queue:
+                return 0.0
+            delay = queue[0]
+            delay.times -= 1
+            if delay.times <= 0:
+                queue.popleft()
+            return delay.seconds
 
     def _add_fault(self, method: str, fault: Fault) -> None:
         with self.lock:
