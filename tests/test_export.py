@@ -84,8 +84,9 @@ HEALTH_COMPONENTS = {
 }
 
 #: Tables that are not case history: the workspace is exported as the case's team id and
-#: URL, processed events and seen requests only de-duplicate retries and refuse replays.
-NOT_CASE_HISTORY = frozenset({"workspace", "processed_event", "seen_request"})
+#: URL, processed events and seen requests only de-duplicate retries and refuse replays,
+#: and the health probe never keeps a row.
+NOT_CASE_HISTORY = frozenset({"workspace", "processed_event", "seen_request", "health_probe"})
 #: Link tables, exported as the grievance numbers in their owner's ``addressed``.
 ADDRESSED_LINKS = frozenset({"strategy_grievance", "progress_update_grievance"})
 #: Tables whose rows ``_assert_exported`` has checked, so a new table cannot go unexported.
