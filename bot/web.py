@@ -2,8 +2,9 @@
 
 ``/slack/events`` takes slash commands, events and interactions (the manifest points all
 three there) and hands them to Bolt's WSGI adapter; ``/healthz`` tells a load balancer
-whether the database answers. Bodies over 1 MB are refused before anything parses them,
-and every request leaves one structured log line.
+whether the database takes a write now (``503`` and the one-line reason while it does
+not, ``200`` again as soon as it does: nothing needs restarting). Bodies over 1 MB are
+refused before anything parses them, and every request leaves one structured log line.
 
 Slack's requests are signed, not guaranteed well formed, and Bolt reads a payload's
 envelope (its ``event``, ``user``, ``channel``, ``actions``, ``view``) without checking
@@ -100,9 +101,10 @@ class SlackWsgiApp:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
-            if self._db.is_reachable():
+            problem = self._db.write_problem()
+            if problem is None:
                 return _reply(start_response, "200 OK", {"status": "ok"})
-            return _reply(start_response, "503 Service Unavailable", {"status": "database down"})
+            return _reply(start_response, "503 Service Unavailable", {"status": problem})
         if path != EVENTS_PATH:
             return _reply(start_response, "404 Not Found", {"error": "not found"})
         if method != "POST":

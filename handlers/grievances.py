@@ -6,6 +6,7 @@ third, so an acknowledged grievance is always on disk even if Slack then fails.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import Any
@@ -33,7 +34,7 @@ from bot.blocks.modal import (
     full_text_modal,
     grievance_modal,
 )
-from bot.blocks.text import plain_escape
+from bot.blocks.text import quoted
 from bot.identity import Installation
 from bot.ids import Action, Callback, Field, choice_of, row_id
 from bot.playbook import cases, grievances, people
@@ -55,10 +56,16 @@ from handlers.deps import Deps
 from handlers.lookup import is_direct_message, profile_of
 from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.modal_input import draft_fields
+from handlers.outages import survived_outage
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Grievance, Side, Status
+
+RECORDED_NOT_POSTED = (
+    "Your grievance is safely recorded, but I couldn't post it in the channel; a case "
+    "lead can still see it."
+)
 
 
 def file_from_text(call: CommandCall) -> None:
@@ -71,8 +78,8 @@ def file_from_text(call: CommandCall) -> None:
     if not access.ok:
         call.ack(
             text=access.problem
-            + "\nWhat you wrote, so nothing is lost:\n>"
-            + plain_escape(call.parsed.args[:2500])
+            + "\nWhat you wrote, so nothing is lost:\n"
+            + quoted(call.parsed.args)
         )
         return
     where = replace(where, channel_name=access.name or where.channel_name)
@@ -100,9 +107,15 @@ def _after_filing(
 ) -> None:
     """Post the grievance where the case lives (or DM it to the leads ``routing`` names if
     it is confidential), and find the case a lead if it has none; a grievance on a closed
-    case is brought to the leads, with a button to reopen it."""
+    case is brought to the leads, with a button to reopen it.
+
+    The grievance is already saved and the reporter thanked: a database outage from here
+    on is told as what it is, a grievance kept but not posted.
+    """
+    posting = functools.partial(post_grievance, client, deps, intake.grievance.id, reporter_id)
     if not intake.grievance.confidential:
-        post_grievance(client, deps, intake.grievance.id, reporter_id)
+        if not survived_outage(posting, "post the grievance"):
+            tell(client, where.channel_id, reporter_id, RECORDED_NOT_POSTED)
     elif routing is not None:
         unreached = send_to_leads(client, intake, routing.recipients)
         tell_unreached(client, where.channel_id, reporter_id, unreached)
@@ -138,22 +151,20 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
         channel = grievance.case.channel_id
         blocks, text = grievance_message(grievance), grievance_fallback(grievance)
     posted = post_or_tell(
-        client,
-        reporter_id,
-        "Your grievance is safely recorded, but I couldn't post it in the channel; a case "
-        "lead can still see it.",
-        channel=channel,
-        blocks=blocks,
-        text=text,
+        client, reporter_id, RECORDED_NOT_POSTED, channel=channel, blocks=blocks, text=text
     )
     if posted is None:
         return
-    with deps.db.transaction() as session:
-        grievances.mark_posted(
-            grievance=session.get_one(Grievance, grievance_id),
-            channel=posted["channel"],
-            ts=posted["ts"],
-        )
+
+    def remember_where() -> None:
+        with deps.db.transaction() as session:
+            grievances.mark_posted(
+                grievance=session.get_one(Grievance, grievance_id),
+                channel=posted["channel"],
+                ts=posted["ts"],
+            )
+
+    survived_outage(remember_where, "remember where the grievance was posted")
 
 
 def ask_team_to_lead(client: WebClient, channel: str, home: Installation) -> None:
@@ -222,9 +233,7 @@ def _ask_which_case(call: CommandCall, *, text: str) -> None:
         choices = [(case.client_name, case.channel_id) for case in mine]
         side = person.side if person else reporter.default_side
     if not choices:
-        keep = (
-            f"\nWhat you wrote, so nothing is lost:\n>{plain_escape(text[:2500])}" if text else ""
-        )
+        keep = f"\nWhat you wrote, so nothing is lost:\n{quoted(text)}" if text else ""
         call.ack(
             text="Grievances belong to a client's case, and each case lives in the "
             "client's channel. Please type it there (`/grievance <what happened>`), "

@@ -69,12 +69,12 @@ def _answer(kwargs: dict[str, Any], text: str) -> None:
     if respond is not None and respond.response_url is not None:
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    client, user = kwargs.get("client"), _actor(body)
+    client, user = kwargs.get("client"), actor_of(body)
     if client is not None and user:
         direct_message(client, user, text)
 
 
-def _actor(body: dict[str, Any]) -> str | None:
+def actor_of(body: dict[str, Any]) -> str | None:
     """Who acted: the user of an interaction, a slash command or an event."""
     event = body.get("event")
     user = body.get("user") or body.get("user_id") or (event or {}).get("user")

@@ -8,21 +8,34 @@ never deadlock upgrading a read lock.
 Within one process, SQLite transactions also take turns on a lock of the process's own:
 SQLite's busy handler polls a held lock in sleeps of up to 100 ms, which under load made
 the slowest acknowledgements wait ten times longer than the work they waited for, while
-a lock wakes the next thread the moment the last one commits. Nothing else here is
-SQLite-specific.
+a lock wakes the next thread the moment the last one commits.
+
+No transaction waits more than ``LOCK_WAIT_SECONDS`` for another's lock, whoever holds
+it (another thread, another process, another PostgreSQL session): a request that meets a
+held lock gives up in time to tell the person so within Slack's 3 seconds, instead of
+being cut off by Slack with nothing said. Its error is an outage (``storage.outages``).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+from storage.models import HealthProbe
+from storage.outages import DatabaseBusy, outage_of
+
+#: The longest a transaction waits for a lock: with the work itself, inside Slack's 3 s.
+LOCK_WAIT_SECONDS = 2.0
+_LOCK_WAIT_MS = int(LOCK_WAIT_SECONDS * 1000)
+#: What the health check writes (and rolls back): more than a page of SQLite (4 KB) or
+#: PostgreSQL (8 KB), so a database with no room for one more page is not called healthy.
+PROBE_BYTES = 9000
 #: Execution option of a connection that only reads (see ``Database.reading``).
 READ_ONLY = "grievance_read_only"
 
@@ -35,7 +48,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below take over
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={_LOCK_WAIT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -46,15 +59,37 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def _configure_postgres(engine: Engine) -> None:
+    """Bound every write transaction's lock waits and statements by ``LOCK_WAIT_SECONDS``.
+
+    Only write transactions: a long read (an export) and a migration at start-up, which
+    may wait for another process's migration, keep the server's defaults.
+    """
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if not connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {_LOCK_WAIT_MS}")
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {_LOCK_WAIT_MS}")
+
+
 def make_engine(url: str) -> Engine:
-    """Create the engine for ``url`` with the per-dialect settings above."""
+    """Create the engine for ``url`` with the per-dialect settings above.
+
+    A server that does not answer is given up on within the same wait as a lock
+    (``connect_timeout`` counts whole seconds, and at least 2).
+    """
     is_sqlite = url.startswith("sqlite")
     kwargs: dict[str, Any] = {"pool_pre_ping": not is_sqlite}
     if is_sqlite:
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS}
+    elif url.startswith("postgresql"):
+        kwargs["connect_args"] = {"connect_timeout": max(2, round(LOCK_WAIT_SECONDS))}
     engine = create_engine(url, **kwargs)
     if is_sqlite:
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgres(engine)
     return engine
 
 
@@ -70,9 +105,7 @@ class Database:
         #: The session factory; hooks that must see every transaction listen on it.
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         #: SQLite takes one writer at a time anyway; queueing here wakes waiters promptly.
-        self._turn: AbstractContextManager[Any] = (
-            threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
-        )
+        self._turn = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -82,8 +115,21 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        with self._turn, self.sessions.begin() as session:
+        with self._taking_turn(), self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def _taking_turn(self) -> Iterator[None]:
+        """Wait for this process's turn at SQLite, at most ``LOCK_WAIT_SECONDS``."""
+        if self._turn is None:
+            yield
+            return
+        if not self._turn.acquire(timeout=LOCK_WAIT_SECONDS):
+            raise DatabaseBusy(f"no turn at the database within {LOCK_WAIT_SECONDS} s")
+        try:
+            yield
+        finally:
+            self._turn.release()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -100,14 +146,24 @@ class Database:
             finally:
                 session.rollback()
 
-    def is_reachable(self) -> bool:
-        """True when the database answers a trivial query (used by ``/healthz``)."""
+    def write_problem(self) -> str | None:
+        """Why a write fails now, in one line, or None when one just worked (``/healthz``).
+
+        A query only proves the database answers; a full disk and a held lock still
+        answer queries. So this writes a row bigger than a page, in a write transaction
+        like any request's, and rolls it back: it needs the lock, the wait and the room a
+        grievance needs, and leaves nothing behind.
+        """
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception:  # any driver error means "not reachable" to a health check
-            return False
-        return True
+            with self._taking_turn(), self.sessions() as session:
+                try:
+                    session.execute(insert(HealthProbe).values(payload=os.urandom(PROBE_BYTES)))
+                finally:
+                    session.rollback()
+        except Exception as error:  # whatever it is, the answer is "not healthy", and why
+            outage = outage_of(error)
+            return outage.value if outage else f"database refused a write ({type(error).__name__})"
+        return None
 
     def dispose(self) -> None:
         """Close pooled connections (on shutdown and in tests)."""

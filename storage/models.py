@@ -16,6 +16,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -723,3 +724,13 @@ class FinalRating(Base):
     anonymous: Mapped[bool] = mapped_column(default=False)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HealthProbe(Base):
+    """Never holds a row: ``/healthz`` writes one here and rolls it back, to prove a write
+    (``Database.write_problem``)."""
+
+    __tablename__ = "health_probe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -84,11 +84,12 @@ HEALTH_COMPONENTS = {
 }
 
 #: Tables that are not case history: the workspace is exported as the case's team id and
-#: URL, processed events and seen requests only de-duplicate retries and refuse replays.
+#: URL, processed events and seen requests only de-duplicate retries and refuse replays,
+#: and the health probe never keeps a row.
 #: ``escalation`` holds grievances sent around the case's only lead, whom they name: a
 #: lead's export must never carry them (``bot.playbook.confidential``).
 NOT_CASE_HISTORY = frozenset(
-    {"workspace", "processed_event", "seen_request", "held_text", "escalation"}
+    {"workspace", "processed_event", "seen_request", "held_text", "escalation", "health_probe"}
 )
 #: Link tables, exported as the grievance numbers in their owner's ``addressed``.
 ADDRESSED_LINKS = frozenset({"strategy_grievance", "progress_update_grievance"})

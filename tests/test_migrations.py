@@ -39,4 +39,5 @@ def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path: Path
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        # Long enough to ride out another writer's commit, short enough to answer Slack.
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 2000

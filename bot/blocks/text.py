@@ -61,6 +61,16 @@ def fit(text: str, limit: int) -> str:
     return trim(plain_escape(text), limit)
 
 
+#: How much of someone's own words is quoted back to them: with a sentence around it, it
+#: fits the 3,000 characters of a Block Kit text object and any message's text.
+QUOTE_LIMIT = 2500
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """User text quoted back in mrkdwn: escaped, every line behind ``>``, cut to ``limit``."""
+    return trim("\n".join(">" + line for line in plain_escape(text).split("\n")), limit)
+
+
 def split_escaped(text: str, size: int) -> list[str]:
     """Escape ``text`` and split it into parts of at most ``size``, never inside an entity.
 
