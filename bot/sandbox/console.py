@@ -206,7 +206,9 @@ class Console:
         self._print("  ! " + " ".join(text.split()))
 
     def _names(self) -> dict[str, str]:
-        names = {u.id: u.name for u in self.ws.users.values()}
+        # people first, and not the bot: a picker's example should be someone to pick
+        people = sorted(self.ws.users.values(), key=lambda u: (u.is_bot, u.id))
+        names = {u.id: u.name for u in people}
         names.update({c.id: c.name for c in self.ws.channels.values()})
         return names
 
