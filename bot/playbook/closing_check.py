@@ -86,12 +86,13 @@ class UnconfirmedRecovery(PlaybookError):
 def _open_counts(session: Session, case: Case) -> tuple[int, int, int]:
     """Grievances raised and still open (public), and confidential ones still open."""
     rows = session.execute(
-        select(Grievance.confidential, Grievance.status.in_(OPEN_STATUSES), func.count())
+        select(Grievance.confidential, Grievance.status, func.count())
         .where(Grievance.case_id == case.id)
-        .group_by(Grievance.confidential, Grievance.status.in_(OPEN_STATUSES))
+        .group_by(Grievance.confidential, Grievance.status)
     )
     raised = still_open = confidential_open = 0
-    for confidential, is_open, count in rows:
+    for confidential, status, count in rows:
+        is_open = status in OPEN_STATUSES
         if confidential:
             confidential_open += count if is_open else 0
             continue
