@@ -18,6 +18,7 @@ from handlers.deps import Deps
 from handlers.lookup import profile_of
 from handlers.messaging import tell
 from handlers.refusals import answer_refusals
+from handlers.strategy import recheck_buyin
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Role, Side
 
@@ -117,12 +118,15 @@ def register(app: App, deps: Deps) -> None:
                     session=session, case=case, actor=person, roles=roles
                 )
                 report = f"Stakeholders saved ({changed} change{'s' if changed != 1 else ''})."
+                recount = case.id if changed else None
             except PlaybookError as refusal:
                 session.rollback()
-                report = str(refusal)
+                report, recount = str(refusal), None
         if bots:
             report += f" Left out, as bots are not stakeholders: {', '.join(bots)}."
         tell(client, context.channel_id, lead_id, report)
+        if recount is not None:
+            recheck_buyin(client, deps, recount, actor=lead_id)
 
 
 def _correction(values: dict[str, object]) -> sides.SideCorrection | None:

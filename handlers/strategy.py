@@ -160,6 +160,21 @@ def _rule(call: CommandCall, word: str) -> None:
         _after_vote(call.client, call.deps, strategy_id, shift=shift, actor=call.user_id)
 
 
+def recheck_buyin(client: WebClient, deps: Deps, case_id: int, *, actor: str) -> None:
+    """Roles or sides changed (the people form): count buy-in again among the people who
+    count now, and show, announce or report the change as a vote would. Without this a
+    client leader demoted after approving would still be counted as "buy-in reached"."""
+    with deps.db.transaction() as session:
+        case = session.get(Case, case_id)
+        current = playbook.latest(session=session, case=case) if case else None
+        if current is None:
+            return
+        state = buyin.state_of(session=session, strategy=current)
+        shift = buyin.settle(session=session, strategy=current, state=state)
+        strategy_id = current.id
+    _after_vote(client, deps, strategy_id, shift=shift, actor=actor)
+
+
 # ---- Slack helpers ------------------------------------------------------------------------
 
 

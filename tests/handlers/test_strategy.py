@@ -726,3 +726,25 @@ def test_two_reactions_losing_buyin_at_once_tell_the_leads_once(stack: SandboxSt
     assert _kinds(stack).count("buyin_lost") == 1
     assert len(_dms(stack, "UANA")) == 1
     assert "1 client leader to withdraw their objection" in _status(stack)
+
+
+def test_a_role_change_in_the_people_form_recounts_buyin(stack: SandboxStack) -> None:
+    """Carla approved as the only client leader; made a client member, her approval no
+    longer counts, so buy-in is lost at once, not at the next reaction."""
+    post = _reached(stack)
+    stack.slack.slash_command("UANA", CHANNEL, "people")
+    stack.settle()
+    view_id = stack.workspace.modal_stack("UANA")[-1].id
+    stack.slack.submit_view(
+        "UANA",
+        view_id,
+        {
+            Role.CLIENT_LEADER.value: [],
+            Role.CLIENT_MEMBER.value: ["UCARLA"],
+            Role.TEAM_LEAD.value: ["UANA"],
+        },
+    )
+    stack.settle()
+    assert _strategy(stack).status is StrategyStatus.LOST
+    assert "Buy-in lost" in _shown(_current(stack, post))
+    assert len(_dms(stack, "UANA")) == 1  # the lead is told, once
