@@ -13,6 +13,7 @@ Every other refusal reaches the caller, which knows whom to tell (``bot.slack_fa
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +28,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.web import SlackResponse
 
 from bot.blocks.text import trim
+from bot.form_seal import FormSeal
 from bot.slack_faults import Fault, Remedy, fault_of
 
 #: A child of "slack_sdk", so the DEBUG cap in bot.logs (request bodies hold people's words)
@@ -37,13 +39,29 @@ logger = logging.getLogger("slack_sdk.web.grievance_bot")
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 #: Slack advises keeping a message's text under 4,000 characters.
 PLAIN_TEXT_LIMIT = 3_900
+#: Methods that hand a view (and its ``private_metadata``) to a person.
+VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.publish"})
 
 
 class RepairingWebClient(WebClient):
-    """A WebClient that repairs ``not_in_channel`` and refused layouts, once per call."""
+    """A WebClient that repairs ``not_in_channel`` and refused layouts, once per call.
+
+    A copy made by ``acting_for`` also seals every view it hands out (``bot.form_seal``).
+    """
+
+    _form_seal: FormSeal | None = None
+    _form_owner: str = ""
+
+    def acting_for(self, seal: FormSeal, user_id: str) -> RepairingWebClient:
+        """This client for one request: the forms it opens are sealed for ``user_id``."""
+        bound = copy.copy(self)
+        bound._form_seal, bound._form_owner = seal, user_id
+        return bound
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         """Call Slack; on a refusal with a sure fix, apply it and try exactly once more."""
+        if api_method in VIEW_METHODS and self._form_seal is not None:
+            kwargs = self._sealed(kwargs)
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as exc:
@@ -51,6 +69,15 @@ class RepairingWebClient(WebClient):
             if retry is None:
                 raise
             return super().api_call(api_method, **retry)
+
+    def _sealed(self, call: dict[str, Any]) -> dict[str, Any]:
+        """The call with its view's ``private_metadata`` sealed for the person it is for."""
+        arguments = dict(call.get("json") or {})
+        if self._form_seal is None or "view" not in arguments:
+            return call
+        owner = arguments.get("user_id") or self._form_owner
+        arguments["view"] = self._form_seal.seal_view(arguments["view"], str(owner))
+        return {**call, "json": arguments}
 
     def _repaired(self, method: str, call: dict[str, Any], fault: Fault) -> dict[str, Any] | None:
         """The call to make again, or None when there is nothing to repair."""

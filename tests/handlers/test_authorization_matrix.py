@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.closing import rating_request, rating_request_text, reopen_offer, reopen_offer_text
 from bot.blocks.grievance import acknowledgement, grievance_fallback, grievance_message
 from bot.blocks.interview import invitation_blocks, invitation_text
+from bot.form_seal import FormSeal
 from bot.identity import Installation
 from bot.ids import Action as SlackAction
 from bot.ids import (
@@ -459,8 +460,20 @@ def _hand_over(world: World, actor: str) -> None:
     if actor == LEAD:
         world.view_id = view.id
         return
-    world.view_id = ws.open_modal(actor, view.payload).id
+    world.view_id = _hand_to(world, view.payload, LEAD, actor)
     ws.close_modal(LEAD, view.id)
+
+
+def _hand_to(world: World, payload: dict[str, Any], owner: str, actor: str) -> str:
+    """Open a copy of ``owner``'s form for ``actor``, sealed as if the bot had opened it
+    for them (a form the bot handed them earlier, replayed after their standing changed):
+    the listener itself must refuse it. An unsealed copy is refused before any listener
+    (``test_a_form_opened_for_someone_else_is_refused``)."""
+    seal = FormSeal(world.stack.settings.slack_signing_secret.get_secret_value())
+    metadata = seal.open(payload.get("private_metadata"), owner)
+    assert metadata is not None, "the bot's own form did not carry its seal"
+    resealed = {**payload, "private_metadata": seal.seal(metadata, actor)}
+    return world.stack.workspace.open_modal(actor, resealed).id
 
 
 def _edit_form(world: World, actor: str) -> None:
@@ -468,9 +481,7 @@ def _edit_form(world: World, actor: str) -> None:
     _acknowledgement(world, CLIENT)
     world.click_ephemeral(CLIENT, SlackAction.ADD_DETAIL)
     view = world.stack.workspace.modal_stack(CLIENT)[-1]
-    world.view_id = (
-        view.id if actor == CLIENT else world.stack.workspace.open_modal(actor, view.payload).id
-    )
+    world.view_id = view.id if actor == CLIENT else _hand_to(world, view.payload, CLIENT, actor)
 
 
 def _acknowledgement(world: World, actor: str) -> None:
@@ -506,7 +517,7 @@ def _correction_form(world: World, actor: str) -> None:
     world.click(TEAM, SlackAction.PROGRESS_CORRECT, world.target)
     view = world.stack.workspace.modal_stack(TEAM)[-1]
     if actor != TEAM:
-        world.view_id = world.stack.workspace.open_modal(actor, view.payload).id
+        world.view_id = _hand_to(world, view.payload, TEAM, actor)
         world.stack.workspace.close_modal(TEAM, view.id)
     else:
         world.view_id = view.id
