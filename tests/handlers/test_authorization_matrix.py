@@ -470,7 +470,9 @@ def _hand_to(world: World, payload: dict[str, Any], owner: str, actor: str) -> s
     for them (a form the bot handed them earlier, replayed after their standing changed):
     the listener itself must refuse it. An unsealed copy is refused before any listener
     (``test_a_form_opened_for_someone_else_is_refused``)."""
-    seal = FormSeal(world.stack.settings.slack_signing_secret.get_secret_value())
+    secret = world.stack.settings.slack_signing_secret
+    assert secret is not None
+    seal = FormSeal(secret.get_secret_value())
     metadata = seal.open(payload.get("private_metadata"), owner)
     assert metadata is not None, "the bot's own form did not carry its seal"
     resealed = {**payload, "private_metadata": seal.seal(metadata, actor)}
