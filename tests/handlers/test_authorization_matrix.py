@@ -69,12 +69,14 @@ from storage.models import (
     CaseLead,
     CaseMember,
     CheckinAnswer,
+    CheckinOccurrence,
     CheckinSchedule,
     ClosingOutcome,
     FinalRating,
     Grievance,
     Interview,
     InterviewStatus,
+    OccurrenceStatus,
     Person,
     ProgressUpdate,
     Role,
@@ -1417,6 +1419,7 @@ class Foreign:
     grievance_id: int
     update_id: int
     first_entry_id: int
+    occurrence_id: int
 
 
 def _foreign(world: World, target: str, actor: str) -> Foreign:
@@ -1438,12 +1441,45 @@ def _foreign(world: World, target: str, actor: str) -> Foreign:
             session.add(CaseLead(case_id=case.id, person_id=person.id))
         update = ProgressUpdate(case_id=case.id, author_id=person.id, text=FOREIGN_SECRET)
         session.add(update)
+        occurrence = _foreign_checkin(session, case, world)
         case.closed_at = T0
         session.flush()
         first = session.scalar(
             select(func.min(TimelineEntry.id)).where(TimelineEntry.case_id == case.id)
         )
-        return Foreign(case.id, grievance.id, update.id, int(first or 0))
+        return Foreign(case.id, grievance.id, update.id, int(first or 0), occurrence.id)
+
+
+def _foreign_checkin(session: Session, case: Case, world: World) -> CheckinOccurrence:
+    """A rating check-in of the other case, asking everyone, posted in its channel."""
+    ana = profile_of(world.stack.app.client, LEAD, Installation(world.stack.workspace.team_id))
+    lead = ensure_person(session=session, workspace=case.workspace, profile=ana)
+    if not access.is_lead(session=session, case=case, person=lead):
+        session.add(CaseLead(case_id=case.id, person_id=lead.id))
+        session.flush()
+    schedule = checkins.create(
+        session=session,
+        case=case,
+        actor=lead,
+        draft=checkins.ScheduleDraft(
+            days=(0, 1, 2, 3, 4),
+            time_of_day="09:30",
+            timezone="UTC",
+            questions=[checkins.Question(kind="rating", text="How are we doing?")],
+        ),
+        now=T0 - timedelta(minutes=5),
+    )
+    occurrence = CheckinOccurrence(
+        schedule_id=schedule.id,
+        due_at=T0,
+        status=OccurrenceStatus.POSTED,
+        posted_at=T0,
+        slack_channel=case.channel_id,
+        slack_ts="1796025600.000100",
+    )
+    session.add(occurrence)
+    session.flush()
+    return occurrence
 
 
 #: Every button whose value names a row, and the forged value naming the other case's.
@@ -1455,6 +1491,7 @@ FORGED_BUTTONS: dict[str, Callable[[Foreign], str]] = {
     SlackAction.PROGRESS_CORRECT: lambda f: json.dumps({"update": f.update_id}),
     SlackAction.PROGRESS_WITHDRAW: lambda f: json.dumps({"update": f.update_id}),
     SlackAction.REOPEN_CASE: lambda f: str(f.case_id),
+    f"{SlackAction.CHECKIN_RATE}:0:4": lambda f: f"{f.occurrence_id}:0:4",
 }
 #: What each refusal says, alike for "no such item" and "not yours".
 GONE = {
@@ -1465,6 +1502,7 @@ GONE = {
     SlackAction.PROGRESS_CORRECT: "This progress update was withdrawn already.",
     SlackAction.PROGRESS_WITHDRAW: "This progress update was withdrawn already.",
     SlackAction.REOPEN_CASE: "This case no longer exists.",
+    f"{SlackAction.CHECKIN_RATE}:0:4": "This check-in no longer exists.",
 }
 
 
@@ -1510,8 +1548,7 @@ def test_a_button_naming_another_case_is_refused(
 def test_every_id_carrying_button_is_forged_across_cases() -> None:
     """A new button that carries an id must come with its forgery here. Interview and
     rating buttons are left out: their item already belongs to one person (only the
-    invitee, only the rater), which their own cells check; check-in buttons name an
-    occurrence and are scoped by the same rule (``handlers.item_scope``)."""
+    invitee, only the rater), which their own cells check."""
     carrying = {
         SlackAction.READ_ALL,
         SlackAction.ADD_DETAIL,
@@ -1520,6 +1557,7 @@ def test_every_id_carrying_button_is_forged_across_cases() -> None:
         SlackAction.PROGRESS_CORRECT,
         SlackAction.PROGRESS_WITHDRAW,
         SlackAction.REOPEN_CASE,
+        SlackAction.CHECKIN_RATE,
     }
     forged = {b.partition(":")[0] for b in FORGED_BUTTONS}
     assert forged == carrying
