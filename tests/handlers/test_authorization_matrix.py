@@ -1617,3 +1617,21 @@ def test_a_form_with_forged_state_is_refused_like_a_stale_one(
     assert FOREIGN_SECRET not in world.told(CLIENT)
     assert _fingerprint(world) == before
     assert "Filed somewhere I am not" not in world.channel_says()
+
+
+def test_a_case_picked_in_a_dm_form_must_be_one_offered(stack: SandboxStack) -> None:
+    """In a DM the form offers only the person's own cases; a pick forged to name another
+    client's channel is refused like a stale form, and nothing is filed there."""
+    world = _seed(stack)
+    _foreign(world, "another client", LEAD)  # Globex's case: Carla takes no part in it
+    dm = stack.workspace.dm_channel_for(CLIENT).id
+    assert stack.slack.slash_command(CLIENT, dm, "").status == 200
+    stack.settle()
+    world.view_id = stack.workspace.modal_stack(CLIENT)[-1].id
+    before = _fingerprint(world)
+    forged = {"text": {"type": "plain_text", "text": "Globex"}, "value": "CGLOBEX"}
+
+    world.submit(CLIENT, {Field.CASE: forged, Field.TEXT: "Filed on a case I am not in"})
+
+    assert "Form out of date" in world.told(CLIENT)
+    assert _fingerprint(world) == before
