@@ -18,6 +18,11 @@ Rules that depend on the item rather than on the person's standing stay with the
 after this check: only the invitee answers their interview, only whoever raised a
 grievance resolves it (or a lead), only a stakeholder's vote counts, a check-in asks the
 sides it asks. ``Rule.scope`` names them, so the README says so too.
+
+Before any of that, an id a button or form carries must be in scope (``require_in_scope``):
+its case is the case of the channel the person acted in, or one they take part in when
+they acted in a DM, on the App Home or in a form. Out of scope reads exactly like "no such
+item", so a refusal never confirms that another client's item exists.
 """
 
 from __future__ import annotations
