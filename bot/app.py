@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
+from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
-from slack_sdk import WebClient
 
 from bot import health_hooks
 from bot.errors import register_error_handler
+from bot.form_seal import FormSeal
+from bot.identity import acting_user
 from bot.settings import Settings
+from bot.slack_client import RepairingWebClient
 from handlers import register_all
 from handlers.deps import Deps
 from handlers.lookup import installation
@@ -23,7 +26,7 @@ logger = logging.getLogger("grievance_bot")
 def build_app(
     settings: Settings,
     db: Database,
-    client: WebClient,
+    client: RepairingWebClient,
     executor: Executor | None = None,
 ) -> App:
     """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
@@ -43,17 +46,22 @@ def build_app(
         listener_executor=executor,
     )
     installed, slack_url = installation(client)
+    seal = FormSeal(secret.get_secret_value() if secret else None)
 
     @app.middleware
     def use_the_one_client(
-        context: BoltContext, next: Callable[[], BoltResponse]
+        context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         """Listeners get ``client`` itself: Bolt would hand them a plain per-request copy,
-        without the repairs of ``bot.slack_client`` (the token is the same either way)."""
-        context["client"] = client
+        without the repairs of ``bot.slack_client`` (the token is the same either way).
+        It is bound to the person acting, so every form it opens is sealed for them."""
+        context["client"] = client.acting_for(seal, acting_user(body) or "")
         return next()
 
     health_hooks.install(db)  # case health follows every grievance, vote and answer
-    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url, installation=installed))
+    register_all(
+        app,
+        Deps(db=db, settings=settings, slack_url=slack_url, installation=installed, form_seal=seal),
+    )
     register_error_handler(app)
     return app

@@ -86,6 +86,15 @@ def home_of(body: Mapping[str, Any], installed: Installation) -> Installation:
     return Installation(team_id=team, enterprise_id=_text(body.get("enterprise_id")))
 
 
+def acting_user(body: Mapping[str, Any]) -> str | None:
+    """Who acted: the user of an interaction, a slash command or an event."""
+    event = _object(body.get("event"))
+    user = body.get("user") or body.get("user_id") or event.get("user")
+    if isinstance(user, Mapping):
+        user = user.get("id")
+    return _text(user)
+
+
 def is_team_side(user: Mapping[str, Any] | None, home: Installation) -> bool:
     """True when a ``users.info`` user object is a full member of the bot's organisation.
 

@@ -19,6 +19,7 @@ there, it is posted once more with the same key.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterator
 from http.client import HTTPException
@@ -38,6 +39,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot.blocks.text import trim
+from bot.form_seal import FormSeal
 from bot.slack_faults import Fault, Remedy, fault_of
 from bot.slack_posts import find_post, with_post_key
 
@@ -55,11 +57,25 @@ TIMEOUT = 10
 #: come back: a timeout, or a connection dropped while waiting. (A ``URLError`` means the
 #: request never went out whole: nothing happened.)
 MAYBE_SENT = (TimeoutError, ConnectionError, HTTPException)
+#: Methods that hand a view (and its ``private_metadata``) to a person.
+VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.publish"})
 
 
 class RepairingWebClient(WebClient):
     """A WebClient that repairs ``not_in_channel`` and refused layouts, once per call, and
-    never posts a message twice."""
+    never posts a message twice.
+
+    A copy made by ``acting_for`` also seals every view it hands out (``bot.form_seal``).
+    """
+
+    _form_seal: FormSeal | None = None
+    _form_owner: str = ""
+
+    def acting_for(self, seal: FormSeal, user_id: str) -> RepairingWebClient:
+        """This client for one request: the forms it opens are sealed for ``user_id``."""
+        bound = copy.copy(self)
+        bound._form_seal, bound._form_owner = seal, user_id
+        return bound
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         """Call Slack; a post is made at most once (see ``_post_once``)."""
@@ -122,6 +138,8 @@ class RepairingWebClient(WebClient):
 
     def _repairing_call(self, api_method: str, kwargs: dict[str, Any]) -> SlackResponse:
         """Call Slack; on a refusal with a sure fix, apply it and try exactly once more."""
+        if api_method in VIEW_METHODS and self._form_seal is not None:
+            kwargs = self._sealed(kwargs)
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as exc:
@@ -129,6 +147,15 @@ class RepairingWebClient(WebClient):
             if retry is None:
                 raise
             return super().api_call(api_method, **retry)
+
+    def _sealed(self, call: dict[str, Any]) -> dict[str, Any]:
+        """The call with its view's ``private_metadata`` sealed for the person it is for."""
+        arguments = dict(call.get("json") or {})
+        if self._form_seal is None or "view" not in arguments:
+            return call
+        owner = arguments.get("user_id") or self._form_owner
+        arguments["view"] = self._form_seal.seal_view(arguments["view"], str(owner))
+        return {**call, "json": arguments}
 
     def _repaired(self, method: str, call: dict[str, Any], fault: Fault) -> dict[str, Any] | None:
         """The call to make again, or None when there is nothing to repair."""

@@ -9,6 +9,7 @@ from handlers import (
     commands,
     digests,
     fallback,
+    form_state,
     grievances,
     health,
     history,
@@ -25,6 +26,7 @@ from handlers.deps import Deps
 def register_all(app: App, deps: Deps) -> None:
     """Attach middleware and every feature's listeners to ``app``."""
     middleware.register(app, deps)
+    form_state.register(app, deps)
     commands.register(app, deps)
     grievances.register(app, deps)
     history.register(app, deps)

@@ -23,6 +23,7 @@ from bot.ids import Action
 from bot.playbook import answers, checkins, health, people
 from bot.playbook.errors import PlaybookError
 from handlers.deps import Deps
+from handlers.item_scope import require_in_scope
 from handlers.lookup import profile_of
 from handlers.messaging import MessageLocks
 from handlers.refusals import answer_refusals
@@ -70,6 +71,10 @@ def _thanks(rated: answers.Rated, open_tally: bool) -> str:
     )
 
 
+#: Said alike for a check-in that does not exist and one the person may not reach.
+CHECKIN_GONE = "This check-in no longer exists."
+
+
 def register(app: App, deps: Deps) -> None:
     """Listen for the rating buttons of check-in messages."""
 
@@ -84,7 +89,8 @@ def register(app: App, deps: Deps) -> None:
         with deps.db.transaction() as session:
             occurrence = session.get(CheckinOccurrence, press.occurrence_id)
             if occurrence is None:
-                raise PlaybookError("This check-in no longer exists.")
+                raise PlaybookError(CHECKIN_GONE)
+            require_in_scope(session, deps, body, occurrence.schedule.case, gone=CHECKIN_GONE)
             workspace = occurrence.schedule.case.workspace
             known = people.find_person(session=session, workspace=workspace, user_id=user_id)
         profile = None if known else profile_of(client, user_id, deps.home(body))

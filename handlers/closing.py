@@ -44,6 +44,7 @@ from bot.playbook.closing_check import UnconfirmedRecovery, check_before_closing
 from bot.playbook.errors import PlaybookError
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.item_scope import require_in_scope
 from handlers.lookup import profile_of
 from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.refusals import answer_refusals
@@ -132,13 +133,18 @@ def reopen(call: CommandCall) -> None:
     _announce_reopened(call.client, outcome, name, call.user_id)
 
 
+#: Said alike for a case that does not exist and one the person may not reach.
+CASE_GONE = "This case no longer exists."
+
+
 def _reopen_from_button(client: WebClient, deps: Deps, body: dict[str, Any], case_id: int) -> str:
     """A lead's reopen button (on a grievance filed after closing); what to tell them."""
     profile = profile_of(client, body["user"]["id"], deps.home(body))
     with deps.db.transaction() as session:
         case = session.get(Case, case_id)
         if case is None:
-            raise PlaybookError("This case no longer exists.")
+            raise PlaybookError(CASE_GONE)
+        require_in_scope(session, deps, body, case, gone=CASE_GONE)
         actor = people.ensure_person(session=session, workspace=case.workspace, profile=profile)
         outcome = playbook.reopen_case(session=session, case=case, actor=actor, now=deps.now())
         name, client_name = actor.display_name, case.client_name
@@ -208,7 +214,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         case_id = row_id(action.get("value"))
         if case_id is None:
-            raise PlaybookError("This case no longer exists.")
+            raise PlaybookError(CASE_GONE)
         respond(text=_reopen_from_button(client, deps, body, case_id), replace_original=True)
 
     @app.action(Action.FINAL_RATING_OPEN)

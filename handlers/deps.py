@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.form_seal import FormSeal
 from bot.identity import Installation, home_of
 from bot.settings import Settings
 from handlers.lookup import ChannelAccessCache
@@ -26,6 +27,8 @@ class Deps:
     installation: Installation = field(default_factory=lambda: Installation(team_id=None))
     #: Channels the bot was recently found able to work in.
     channels: ChannelAccessCache = field(default_factory=ChannelAccessCache)
+    #: Seals the state forms carry (``bot.form_seal``); the app factory keys it.
+    form_seal: FormSeal = field(default_factory=lambda: FormSeal(None))
 
     def home(self, body: Mapping[str, Any]) -> Installation:
         """The bot's own workspace for a request: never the sender's team in a shared

@@ -53,13 +53,14 @@ from handlers.confidential import (
 )
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.item_scope import require_in_scope
 from handlers.lookup import is_direct_message, profile_of
 from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.modal_input import draft_fields
 from handlers.outages import survived_outage
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
-from handlers.view_state import answers_stale_forms, flatten, read_metadata
+from handlers.view_state import StaleForm, answers_stale_forms, flatten, read_metadata
 from storage.models import Grievance, Side, Status
 
 RECORDED_NOT_POSTED = (
@@ -270,6 +271,10 @@ def _source_text(client: WebClient, context: ModalContext) -> str:
     return from_slack(messages[0].get("text"))
 
 
+#: Said alike for a grievance that does not exist and one the person may not reach.
+GRIEVANCE_GONE = "That grievance no longer exists."
+
+
 def register(app: App, deps: Deps) -> None:
     """Listen for the modal, the shortcut and the grievance message's buttons."""
 
@@ -302,8 +307,7 @@ def register(app: App, deps: Deps) -> None:
         if context.grievance_id is not None:
             _save_detail(ack, client, deps, context, reporter, draft, raised_by)
             return
-        chosen_case = values.get(Field.CASE)
-        channel_id = chosen_case if isinstance(chosen_case, str) else context.channel_id
+        channel_id = _chosen_channel(deps, context, values.get(Field.CASE), user_id)
         where = Where(context.team_id, channel_id, context.channel_name)
         routing = (
             routing_for(client, deps, where, draft.text, user_id) if draft.confidential else None
@@ -378,7 +382,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         with deps.db.transaction() as session:
-            grievance = _grievance(session, action)
+            grievance = _grievance(session, deps, body, action)
             grievances.require_editor(
                 session=session,
                 grievance=grievance,
@@ -422,7 +426,7 @@ def register(app: App, deps: Deps) -> None:
         home = deps.home(body)
         actor = profile_of(client, body["user"]["id"], home)
         with deps.db.transaction() as session:
-            grievance = _grievance(session, action)
+            grievance = _grievance(session, deps, body, action)
             workspace = people.ensure_workspace(session=session, team_id=home.key)
             person = people.ensure_person(session=session, workspace=workspace, profile=actor)
             change = grievances.change_status(
@@ -444,7 +448,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         with deps.db.transaction() as session:
-            grievance = _grievance(session, action)
+            grievance = _grievance(session, deps, body, action)
             if grievance.confidential:
                 raise PlaybookError("That grievance is confidential now.")
             view = full_text_modal(grievance.number, grievance.text)
@@ -477,13 +481,15 @@ def _tell_raiser(
         )
 
 
-def _grievance(session: Any, action: dict[str, Any]) -> Grievance:
-    """The grievance a button is about (its id leads the button's value)."""
+def _grievance(session: Any, deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> Grievance:
+    """The grievance a button is about (its id leads the button's value), if the person
+    pressing may reach it from there; one answer for "no such grievance" and "not yours"."""
     raw = str(action.get("value", "")).partition(":")[0]
     number = row_id(raw)
     grievance = session.get(Grievance, number) if number is not None else None
     if grievance is None:
-        raise PlaybookError("That grievance no longer exists.")
+        raise PlaybookError(GRIEVANCE_GONE)
+    require_in_scope(session, deps, body, grievance.case, gone=GRIEVANCE_GONE)
     return grievance
 
 
@@ -528,6 +534,23 @@ def _save_detail(
     elif where[0] and where[1]:
         shown = hidden if grievance.confidential else blocks
         client.chat_update(channel=where[0], ts=where[1], blocks=shown, text=text)
+
+
+def _chosen_channel(deps: Deps, context: ModalContext, chosen: object, user_id: str) -> str:
+    """The channel to file on: the form's, or the case picked in a DM's form.
+
+    The pick is a claim like any form value, so it must be one of the cases offered: one
+    the person takes part in. Anything else is a tampered form (``StaleForm``).
+    """
+    if not isinstance(chosen, str):
+        return context.channel_id
+    with deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=context.team_id)
+        person = people.find_person(session=session, workspace=workspace, user_id=user_id)
+        mine = playbook_history.cases_for(session=session, person=person) if person else []
+        if chosen not in {case.channel_id for case in mine}:
+            raise StaleForm
+    return chosen
 
 
 def _stored_text(deps: Deps, grievance_id: int) -> str:

@@ -22,6 +22,7 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import find_by_number
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
+from handlers.item_scope import require_in_scope
 from handlers.refusals import answer_refusals
 from storage.models import Case, Grievance, Person
 
@@ -138,6 +139,10 @@ def _home(deps: Deps, team_id: str, user_id: str) -> Any:
         return home_view(summaries, deps.slack_url)
 
 
+#: Said alike for a history page that does not exist and one the person may not reach.
+HISTORY_GONE = "That history is no longer available."
+
+
 def register(app: App, deps: Deps) -> None:
     """Listen for history paging and the App Home."""
 
@@ -151,7 +156,8 @@ def register(app: App, deps: Deps) -> None:
             case_row, cursor_row = row_id(case_id), row_id(cursor)
             case = session.get(Case, case_row) if case_row is not None else None
             if case is None or cursor_row is None:
-                raise PlaybookError("That history is no longer available.")
+                raise PlaybookError(HISTORY_GONE)
+            require_in_scope(session, deps, body, case, gone=HISTORY_GONE)
             _workspace, viewer = _viewer(session, team_id, body["user"]["id"])
             kwargs = {"after" if direction == "after" else "before": cursor_row}
             page = playbook_history.timeline_page(

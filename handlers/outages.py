@@ -21,8 +21,8 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.text import quoted
+from bot.identity import acting_user
 from handlers.messaging import direct_message
-from handlers.refusals import actor_of
 from handlers.slack_text import from_slack
 from storage.outages import MAYBE_OUTAGE, Outage, outage_of
 
@@ -87,7 +87,7 @@ def _reply(
     if respond is not None and respond.response_url is not None:
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    user = actor_of(body)
+    user = acting_user(body)
     if client is not None and user:
         direct_message(client, user, text)
 

@@ -40,10 +40,11 @@ from bot.playbook.progress import Posted, ProgressDraftError, UpdateRef
 from handlers import readings
 from handlers.context import CommandCall
 from handlers.deps import Deps
+from handlers.item_scope import require_in_scope
 from handlers.messaging import link_to, post_or_tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Case, Grievance, Person
+from storage.models import Case, Grievance, Person, ProgressUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -187,11 +188,18 @@ def _actor(session: Session, deps: Deps, body: dict[str, Any]) -> Person | None:
     return people.find_person(session=session, workspace=workspace, user_id=body["user"]["id"])
 
 
-def _ref(action: dict[str, Any]) -> UpdateRef:
+def _ref(session: Session, deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> UpdateRef:
+    """The update a button names, if the person pressing may reach it from there."""
     try:
-        return UpdateRef.model_validate_json(str(action.get("value", "")))
+        ref = UpdateRef.model_validate_json(str(action.get("value", "")))
     except ValidationError as exc:
         raise PlaybookError(playbook.GONE) from exc
+    update = session.get(ProgressUpdate, ref.update)
+    if update is None:
+        raise PlaybookError(playbook.GONE)
+    case = session.get_one(Case, update.case_id)
+    require_in_scope(session, deps, body, case, gone=playbook.GONE)
+    return ref
 
 
 # ---- listeners ----------------------------------------------------------------------------
@@ -206,8 +214,8 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        ref = _ref(action)
         with deps.db.transaction() as session:
+            ref = _ref(session, deps, body, action)
             update = playbook.editable_update(
                 session=session, update_id=ref.update, actor=_actor(session, deps, body)
             )
@@ -245,8 +253,8 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        ref = _ref(action)
         with deps.db.transaction() as session:
+            ref = _ref(session, deps, body, action)
             gone = playbook.withdraw_update(
                 session=session, update_id=ref.update, actor=_actor(session, deps, body)
             )

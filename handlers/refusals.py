@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 
+from bot.identity import acting_user
 from bot.playbook.errors import PlaybookError
 from bot.slack_faults import fault_of
 from handlers.messaging import direct_message
@@ -69,15 +70,6 @@ def _answer(kwargs: dict[str, Any], text: str) -> None:
     if respond is not None and respond.response_url is not None:
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    client, user = kwargs.get("client"), actor_of(body)
+    client, user = kwargs.get("client"), acting_user(body)
     if client is not None and user:
         direct_message(client, user, text)
-
-
-def actor_of(body: dict[str, Any]) -> str | None:
-    """Who acted: the user of an interaction, a slash command or an event."""
-    event = body.get("event")
-    user = body.get("user") or body.get("user_id") or (event or {}).get("user")
-    if isinstance(user, dict):
-        user = user.get("id")
-    return user if isinstance(user, str) and user else None

@@ -7,7 +7,8 @@ from slack_sdk.models.views import View
 
 
 def stale_form_view() -> View:
-    """Shown in place of a form the bot can no longer read (e.g. opened before an upgrade)."""
+    """Shown in place of a form the bot can no longer read (opened before an upgrade) or
+    will not trust (its state changed on the way, or it was opened for someone else)."""
     return View(
         type="modal",
         title="Form out of date",
@@ -15,8 +16,9 @@ def stale_form_view() -> View:
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
-                    text="This form was opened before grievance-bot was updated, so I can't "
-                    "save it. Nothing was changed: please close it and open it again."
+                    text="I can't save this form: it was opened before grievance-bot was "
+                    "updated, or it changed on the way. Nothing was changed: please close "
+                    "it and open it again."
                 )
             )
         ],

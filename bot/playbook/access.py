@@ -18,6 +18,11 @@ Rules that depend on the item rather than on the person's standing stay with the
 after this check: only the invitee answers their interview, only whoever raised a
 grievance resolves it (or a lead), only a stakeholder's vote counts, a check-in asks the
 sides it asks. ``Rule.scope`` names them, so the README says so too.
+
+Before any of that, an id a button or form carries must be in scope (``require_in_scope``):
+its case is the case of the channel the person acted in, or one they take part in when
+they acted in a DM, on the App Home or in a form. Out of scope reads exactly like "no such
+item", so a refusal never confirms that another client's item exists.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.playbook.errors import PlaybookError
-from storage.models import Case, CaseLead, Person, Side
+from storage.models import Case, CaseLead, CaseMember, Person, Side
 
 
 class AccessRole(enum.StrEnum):
@@ -269,6 +274,50 @@ def require(
     if person is None:
         raise PlaybookError(UNKNOWN_PERSON)
     return person
+
+
+def belongs_to(*, session: Session, case: Case, person: Person | None) -> bool:
+    """True when ``person`` takes part in ``case``: a lead, the delivery team of its
+    workspace, or a stakeholder (clients become one by taking part)."""
+    if person is None or person.workspace_id != case.workspace_id:
+        return False
+    if role_of(session=session, case=case, person=person) in DELIVERY_TEAM:
+        return True
+    member = select(CaseMember.id).where(
+        CaseMember.case_id == case.id, CaseMember.person_id == person.id
+    )
+    return session.scalar(member) is not None
+
+
+def is_private_surface(channel_id: str | None) -> bool:
+    """True for a DM, the App Home or a form: somewhere that is no case's channel."""
+    return not channel_id or channel_id.startswith("D")
+
+
+def require_in_scope(
+    *,
+    session: Session,
+    case: Case,
+    person: Person | None,
+    team_id: str,
+    channel_id: str | None,
+    gone: str,
+) -> None:
+    """Refuse, with ``gone``, an item whose ``case`` is not where the person acted.
+
+    An id in a button's value or a form's state is a claim, not a fact: it is used only
+    when its case is in the bot's own workspace (``team_id``, never the payload's) and is
+    the case of the channel the person acted in, or, in a DM, on the App Home or in a
+    form, a case the person takes part in (``belongs_to``). ``gone`` is the very sentence
+    said when the item does not exist, so a refusal tells nobody that it does.
+    """
+    if case.workspace.team_id != team_id:
+        raise PlaybookError(gone)
+    if is_private_surface(channel_id):
+        if not belongs_to(session=session, case=case, person=person):
+            raise PlaybookError(gone)
+    elif case.channel_id != channel_id:
+        raise PlaybookError(gone)
 
 
 def refusal(*, session: Session, case: Case, action: Action, hint: str = "") -> str:

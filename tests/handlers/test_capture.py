@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from bot.form_seal import FormSeal
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Ephemeral, Message, View
 from storage.models import Case, CaseLead, Category, Grievance, Side, Status, TimelineEntry
@@ -549,7 +550,10 @@ def test_a_form_the_bot_can_no_longer_read_asks_to_be_reopened(stack: SandboxSta
     stack.slack.slash_command("UANA", "CACME", "new")
     stack.settle()
     modal = _modal(stack, "UANA")
-    modal.payload["private_metadata"] = '{"from": "an older version"}'  # e.g. before a deploy
+    secret = stack.settings.slack_signing_secret
+    assert secret is not None
+    older = '{"from": "an older version"}'  # sealed by the bot, but before a deploy
+    modal.payload["private_metadata"] = FormSeal(secret.get_secret_value()).seal(older, "UANA")
     delivery = stack.slack.submit_view("UANA", modal.id, {"text": "The demo crashed again"})
     stack.settle()
     assert delivery.status == 200
