@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import health_hooks
 from bot.errors import register_error_handler
+from bot.outbound import Outbound, outbound_pool
 from bot.settings import Settings
 from handlers import register_all
 from handlers.deps import Deps
@@ -25,12 +26,15 @@ def build_app(
     db: Database,
     client: WebClient,
     executor: Executor | None = None,
+    outbound: Executor | None = None,
 ) -> App:
     """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
 
     Listeners run on Bolt's thread pool after ``ack`` (``process_before_response`` off),
     so a listener can commit, acknowledge, then post to Slack without holding the 3 s
-    acknowledgement window hostage.
+    acknowledgement window hostage. What listeners do after acknowledging runs on
+    ``outbound``, a pool apart from ``executor`` (``bot.outbound``), so that a slow Slack
+    never keeps the next requests from being acknowledged.
     """
     secret = settings.slack_signing_secret
     app = App(
@@ -54,6 +58,13 @@ def build_app(
         return next()
 
     health_hooks.install(db)  # case health follows every grievance, vote and answer
-    register_all(app, Deps(db=db, settings=settings, slack_url=slack_url, installation=installed))
+    deps = Deps(
+        db=db,
+        settings=settings,
+        slack_url=slack_url,
+        installation=installed,
+        outbound=Outbound(outbound or outbound_pool()),
+    )
+    register_all(app, deps)
     register_error_handler(app)
     return app

@@ -127,13 +127,18 @@ def _block_texts(blocks: object) -> Iterator[str]:
                 yield part["text"]
 
 
-def make_web_client(token: str, base_url: str, *, max_retries: int = 3) -> RepairingWebClient:
+def make_web_client(
+    token: str, base_url: str, *, max_retries: int = 3, timeout: int = 10
+) -> RepairingWebClient:
     """The client for ``base_url``: retrying rate limits, server errors and lost
-    connections, and repairing what ``RepairingWebClient`` repairs."""
+    connections, and repairing what ``RepairingWebClient`` repairs.
+
+    ``timeout`` (seconds) bounds how long one call may hold an outbound worker while
+    Slack is slow (``bot.outbound``)."""
     return RepairingWebClient(
         token=token,
         base_url=base_url,
-        timeout=10,
+        timeout=timeout,
         logger=logger,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=max_retries),

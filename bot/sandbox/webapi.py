@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -113,6 +114,8 @@ class EmulatorServer:
             headers["x-oauth-scopes"] = ",".join(ws.granted_scopes)
         with ws.lock:
             ws.calls.append(ApiCall(method, params, answer["ok"], answer.get("error")))
+        if handler is not None and (delay := ws.take_delay(method)):
+            time.sleep(delay)  # done already; only the answer is late
         return status, headers, answer
 
 

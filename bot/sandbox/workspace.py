@@ -364,6 +364,8 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.response_targets: dict[str, ResponseTarget] = {}
         self._faults: dict[str, deque[Fault]] = {}
+        #: Slow answers, per method: [seconds, calls left] (``inject_delay``).
+        self._delays: dict[str, list[float]] = {}
         #: Slack's pace, opt-in: seconds between two chat.postMessage to one channel.
         self.post_spacing: float | None = None
         self._last_post: dict[str, float] = {}
@@ -964,6 +966,23 @@ class Workspace:
     def inject_http_error(self, method: str, status: int = 503, times: int = 1) -> None:
         """The next `times` calls of `method` answer a bare HTTP error."""
         self._add_fault(method, Fault("fatal_error", status, times=times))
+
+    def inject_delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect at once but are answered only
+        after `seconds`: a slow Slack, not a failing one."""
+        with self.lock:
+            self._delays[method] = [seconds, times]
+
+    def take_delay(self, method: str) -> float:
+        """How long this call of `method` waits before its answer (0: none injected)."""
+        with self.lock:
+            delay = self._delays.get(method)
+            if delay is None:
+                return 0.0
+            delay[1] -= 1
+            if delay[1] <= 0:
+                del self._delays[method]
+            return delay[0]
 
     def _add_fault(self, method: str, fault: Fault) -> None:
         with self.lock:

@@ -28,10 +28,16 @@ def test_a_refusal_is_not_remembered_so_inviting_the_bot_works_at_once(
     stack: SandboxStack,
 ) -> None:
     refused = stack.slack.slash_command("UANA", "CLOBBY", "Nobody told us about the outage")
-    assert "/invite @grievance-bot" in (refused.body or "")
+    assert "grievance #1" in (refused.body or "")  # kept, and said so at once
+    stack.settle()
+    told = [e.text for e in stack.workspace.ephemerals if e.user == "UANA"]
+    assert any("/invite @grievance-bot" in text for text in told), told
     stack.workspace.get_channel("CLOBBY").members.add(stack.workspace.bot_user_id)
-    accepted = stack.slack.slash_command("UANA", "CLOBBY", "Nobody told us about the outage")
-    assert "grievance #1" in (accepted.body or "")
+    accepted = stack.slack.slash_command("UANA", "CLOBBY", "The status page was wrong too")
+    stack.settle()
+    assert "grievance #2" in (accepted.body or "")
+    posted = [m.text for m in stack.workspace.messages if m.channel == "CLOBBY"]
+    assert any("The status page was wrong too" in text for text in posted), posted
 
 
 def test_removed_from_a_private_channel_after_a_yes_the_grievance_is_kept_and_the_person_told(
