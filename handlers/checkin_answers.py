@@ -4,7 +4,8 @@ The click is acknowledged first and everything else happens on the outbound pool
 (``bot.outbound``); a refusal (a closed case, someone the check-in does not ask) comes
 back privately. The rating and the health recomputation share a transaction;
 then the check-in message is re-rendered from the database and updated in place, one
-update at a time per message so the last one Slack sees carries every rating.
+update at a time per message (presses meanwhile fold into one more) so the last one Slack
+sees carries every rating.
 """
 
 from __future__ import annotations
@@ -25,34 +26,37 @@ from bot.playbook import answers, checkins, health, people
 from bot.playbook.errors import PlaybookError
 from handlers.deps import Deps
 from handlers.lookup import profile_of
-from handlers.messaging import MessageLocks
+from handlers.messaging import Rerenders
 from handlers.refusals import answer_refusals
 from storage.models import CheckinOccurrence
 
 logger = logging.getLogger(__name__)
 
 
-_locks = MessageLocks()
+_rerenders = Rerenders()
 
 
 def refresh_message(client: WebClient, deps: Deps, occurrence_id: int) -> None:
     """Re-render the check-in from the database (the current tally) and update it in place."""
-    with _locks(occurrence_id):
-        with deps.db.transaction() as session:
-            occurrence = session.get_one(CheckinOccurrence, occurrence_id)
-            channel, ts = occurrence.slack_channel, occurrence.slack_ts
-            view = checkins.checkin_view(session=session, occurrence_id=occurrence_id)
-        if not (channel and ts):
-            return
-        try:
-            client.chat_update(
-                channel=channel, ts=ts, blocks=checkin_blocks(view), text=checkin_text(view)
-            )
-        except SlackApiError as exc:
-            logger.warning(
-                "could not update check-in message",
-                extra={"error": exc.response.get("error"), "occurrence_id": occurrence_id},
-            )
+    _rerenders.run(occurrence_id, lambda: _rerender(client, deps, occurrence_id))
+
+
+def _rerender(client: WebClient, deps: Deps, occurrence_id: int) -> None:
+    with deps.db.transaction() as session:
+        occurrence = session.get_one(CheckinOccurrence, occurrence_id)
+        channel, ts = occurrence.slack_channel, occurrence.slack_ts
+        view = checkins.checkin_view(session=session, occurrence_id=occurrence_id)
+    if not (channel and ts):
+        return
+    try:
+        client.chat_update(
+            channel=channel, ts=ts, blocks=checkin_blocks(view), text=checkin_text(view)
+        )
+    except SlackApiError as exc:
+        logger.warning(
+            "could not update check-in message",
+            extra={"error": exc.response.get("error"), "occurrence_id": occurrence_id},
+        )
 
 
 def _thanks(rated: answers.Rated, open_tally: bool) -> str:
