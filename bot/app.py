@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot import health_hooks
 from bot.errors import register_error_handler
-from bot.outbound import Outbound, outbound_pool
+from bot.outbound import Outbound
 from bot.settings import Settings
 from handlers import register_all
 from handlers.deps import Deps
@@ -26,7 +26,8 @@ def build_app(
     db: Database,
     client: WebClient,
     executor: Executor | None = None,
-    outbound: Executor | None = None,
+    *,
+    outbound: Executor,
 ) -> App:
     """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
 
@@ -63,7 +64,7 @@ def build_app(
         settings=settings,
         slack_url=slack_url,
         installation=installed,
-        outbound=Outbound(outbound or outbound_pool()),
+        outbound=Outbound(outbound),
     )
     register_all(app, deps)
     register_error_handler(app)

@@ -23,6 +23,7 @@ from bot.playbook.people import find_person
 from bot.sandbox.slack_side import Delivery
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message, User
+from bot.settings import Settings
 from storage.models import Case, CheckinAnswer, CheckinOccurrence, Grievance, Side
 
 CHANNEL = "CACME"
@@ -139,3 +140,24 @@ def test_a_burst_while_slack_is_slow_is_acknowledged_at_once_kept_once_and_poste
     assert len(filed) == 1 + 30 + 30
     assert rated == sorted(raters)
     assert "20 ratings" in checkin.text + json.dumps(checkin.blocks)
+
+
+def test_someone_slack_does_not_describe_in_time_is_filed_on_the_client_side(
+    database_url: str,
+) -> None:
+    settings = Settings(database_url=database_url, _env_file=None)
+    with SandboxStack(settings, slack_timeout=1) as stack:
+        stack.workspace.inject_delay("users.info", 2, times=1)  # over the client's timeout
+
+        started = time.perf_counter()
+        delivery = stack.slack.slash_command("UBEN", CHANNEL, "Nobody reviewed the release")
+
+        assert time.perf_counter() - started < ACK_BUDGET  # the look-up comes after
+        assert "grievance #1" in delivery.body
+        assert stack.settle()
+        with stack.db.transaction() as session:
+            [grievance] = session.scalars(select(Grievance))
+            assert grievance.side is Side.CLIENT  # Ben is team side, but Slack never said so
+            assert grievance.reporter is not None and grievance.reporter.side is Side.CLIENT
+        [post] = _posted(stack, "Nobody reviewed the release")
+        assert "(client side)" in json.dumps(post.blocks)
