@@ -129,16 +129,13 @@ def confirm_filers(
     """
     grievance = session.get_one(Grievance, grievance_id)
     case = grievance.case
-    confirmed = [
-        person
-        for profile in profiles
-        if (
-            person := find_person(
-                session=session, workspace=case.workspace, user_id=profile.user_id
-            )
-        )
-        and confirm_from_slack(session=session, person=person, profile=profile)
-    ]
+    confirmed: list[Person] = []
+    for profile in profiles:
+        person = find_person(session=session, workspace=case.workspace, user_id=profile.user_id)
+        if person is not None and confirm_from_slack(
+            session=session, person=person, profile=profile
+        ):
+            confirmed.append(person)
     raiser, reporter = grievance.raised_by, grievance.reporter
     if draft.side is None and raiser is not None:
         grievance.side = raiser.side

@@ -19,7 +19,7 @@ def test_a_second_grievance_in_the_channel_is_acknowledged_without_asking_slack_
 ) -> None:
     for text in ("The export broke again", "And nobody answered our email"):
         assert "grievance #" in (stack.slack.slash_command("UCARLA", "CACME", text).body or "")
-    stack.settle()
+        stack.settle()  # the first is checked after its acknowledgement, then remembered
     assert len(stack.workspace.calls_to("conversations.info")) == 1
     assert _grievance_count(stack) == 2
 
