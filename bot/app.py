@@ -13,6 +13,7 @@ from bot import health_hooks
 from bot.errors import register_error_handler
 from bot.form_seal import FormSeal
 from bot.identity import acting_user
+from bot.outbound import Outbound
 from bot.settings import Settings
 from bot.slack_client import RepairingWebClient
 from handlers import register_all
@@ -28,12 +29,16 @@ def build_app(
     db: Database,
     client: RepairingWebClient,
     executor: Executor | None = None,
+    *,
+    outbound: Executor,
 ) -> App:
     """A Bolt app that verifies signatures (HTTP) and routes to our listeners.
 
     Listeners run on Bolt's thread pool after ``ack`` (``process_before_response`` off),
     so a listener can commit, acknowledge, then post to Slack without holding the 3 s
-    acknowledgement window hostage.
+    acknowledgement window hostage. What listeners do after acknowledging runs on
+    ``outbound``, a pool apart from ``executor`` (``bot.outbound``), so that a slow Slack
+    never keeps the next requests from being acknowledged.
     """
     secret = settings.slack_signing_secret
     app = App(
@@ -59,9 +64,14 @@ def build_app(
         return next()
 
     health_hooks.install(db)  # case health follows every grievance, vote and answer
-    register_all(
-        app,
-        Deps(db=db, settings=settings, slack_url=slack_url, installation=installed, form_seal=seal),
+    deps = Deps(
+        db=db,
+        settings=settings,
+        slack_url=slack_url,
+        installation=installed,
+        form_seal=seal,
+        outbound=Outbound(outbound),
     )
+    register_all(app, deps)
     register_error_handler(app)
     return app

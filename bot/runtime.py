@@ -14,6 +14,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
+from bot.outbound import outbound_pool
 from bot.scheduler import start_scheduler
 from bot.server import drain, make_server, serve_in_thread
 from bot.settings import Settings
@@ -35,13 +36,17 @@ class Runtime:
     db: Database
     app: App
     executor: ThreadPoolExecutor
+    #: Web API calls made after acknowledging (``bot.outbound``).
+    outbound: ThreadPoolExecutor
     scheduler: BackgroundScheduler | None = None
 
     def stop(self) -> None:
-        """Stop the scheduler, wait for listeners still at work, close the database."""
+        """Stop the scheduler, wait for listeners and their posts still at work, close the
+        database."""
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
         self.executor.shutdown(wait=True)
+        self.outbound.shutdown(wait=True)
         self.db.dispose()
 
 
@@ -50,9 +55,17 @@ def build_runtime(settings: Settings, db: Database, *, scheduler: bool = True) -
     assert settings.slack_bot_token is not None
     client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener")
-    app = build_app(settings, db, client, executor=executor)
+    outbound = outbound_pool()
+    app = build_app(settings, db, client, executor=executor, outbound=outbound)
     jobs = start_scheduler(db, client) if scheduler else None
-    return Runtime(settings=settings, db=db, app=app, executor=executor, scheduler=jobs)
+    return Runtime(
+        settings=settings,
+        db=db,
+        app=app,
+        executor=executor,
+        outbound=outbound,
+        scheduler=jobs,
+    )
 
 
 def serve_http(runtime: Runtime, host: str = "0.0.0.0") -> None:

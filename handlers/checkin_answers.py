@@ -1,9 +1,11 @@
 """Rating buttons on a check-in: store the rating, thank the person, update the tally.
 
-The click is acknowledged first; a refusal (a closed case, someone the check-in does not
-ask) comes back privately. The rating and the health recomputation share a transaction;
+The click is acknowledged first and everything else happens on the outbound pool
+(``bot.outbound``); a refusal (a closed case, someone the check-in does not ask) comes
+back privately. The rating and the health recomputation share a transaction;
 then the check-in message is re-rendered from the database and updated in place, one
-update at a time per message so the last one Slack sees carries every rating.
+update at a time per message (presses meanwhile fold into one more) so the last one Slack
+sees carries every rating.
 """
 
 from __future__ import annotations
@@ -25,34 +27,37 @@ from bot.playbook.errors import PlaybookError
 from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
 from handlers.lookup import profile_of
-from handlers.messaging import MessageLocks
+from handlers.messaging import Rerenders
 from handlers.refusals import answer_refusals
 from storage.models import CheckinOccurrence
 
 logger = logging.getLogger(__name__)
 
 
-_locks = MessageLocks()
+_rerenders = Rerenders()
 
 
 def refresh_message(client: WebClient, deps: Deps, occurrence_id: int) -> None:
     """Re-render the check-in from the database (the current tally) and update it in place."""
-    with _locks(occurrence_id):
-        with deps.db.transaction() as session:
-            occurrence = session.get_one(CheckinOccurrence, occurrence_id)
-            channel, ts = occurrence.slack_channel, occurrence.slack_ts
-            view = checkins.checkin_view(session=session, occurrence_id=occurrence_id)
-        if not (channel and ts):
-            return
-        try:
-            client.chat_update(
-                channel=channel, ts=ts, blocks=checkin_blocks(view), text=checkin_text(view)
-            )
-        except SlackApiError as exc:
-            logger.warning(
-                "could not update check-in message",
-                extra={"error": exc.response.get("error"), "occurrence_id": occurrence_id},
-            )
+    _rerenders.run(occurrence_id, lambda: _rerender(client, deps, occurrence_id))
+
+
+def _rerender(client: WebClient, deps: Deps, occurrence_id: int) -> None:
+    with deps.db.transaction() as session:
+        occurrence = session.get_one(CheckinOccurrence, occurrence_id)
+        channel, ts = occurrence.slack_channel, occurrence.slack_ts
+        view = checkins.checkin_view(session=session, occurrence_id=occurrence_id)
+    if not (channel and ts):
+        return
+    try:
+        client.chat_update(
+            channel=channel, ts=ts, blocks=checkin_blocks(view), text=checkin_text(view)
+        )
+    except SlackApiError as exc:
+        logger.warning(
+            "could not update check-in message",
+            extra={"error": exc.response.get("error"), "occurrence_id": occurrence_id},
+        )
 
 
 def _thanks(rated: answers.Rated, open_tally: bool) -> str:
@@ -75,6 +80,56 @@ def _thanks(rated: answers.Rated, open_tally: bool) -> str:
 CHECKIN_GONE = "This check-in no longer exists."
 
 
+@answer_refusals
+def _rate(
+    *,
+    body: dict[str, Any],
+    press: answers.RatingPress,
+    respond: Respond,
+    client: WebClient,
+    deps: Deps,
+) -> None:
+    """Store one press and thank the person, then bring the tally up to date.
+
+    Runs after the acknowledgement, on the outbound pool: someone met for the first time
+    is looked up first (their side decides whether the check-in asks them), and a slow
+    Slack delays this press, never the next presses' acknowledgements.
+    """
+    user_id = str(body["user"]["id"])
+    with deps.db.transaction() as session:
+        occurrence = session.get(CheckinOccurrence, press.occurrence_id)
+        if occurrence is None:
+            raise PlaybookError(CHECKIN_GONE)
+        require_in_scope(session, deps, body, occurrence.schedule.case, gone=CHECKIN_GONE)
+        workspace = occurrence.schedule.case.workspace
+        known = people.find_person(session=session, workspace=workspace, user_id=user_id)
+    profile = None if known else profile_of(client, user_id, deps.home(body))
+    with deps.db.transaction() as session:
+        occurrence = session.get_one(CheckinOccurrence, press.occurrence_id)
+        case = occurrence.schedule.case
+        person = (
+            people.ensure_person(session=session, workspace=case.workspace, profile=profile)
+            if profile
+            else people.find_person(session=session, workspace=case.workspace, user_id=user_id)
+        )
+        if person is None:
+            raise PlaybookError("I couldn't tell who you are; please try again.")
+        now = deps.now()
+        rated = answers.rate(
+            session=session,
+            occurrence=occurrence,
+            person=person,
+            question_index=press.question_index,
+            rating=press.rating,
+            now=now,
+        )
+        health.recompute(session=session, case=case, now=now)
+        open_tally = occurrence.schedule.open_tally
+    respond(text=_thanks(rated, open_tally), response_type="ephemeral", replace_original=False)
+    if rated.changed:
+        refresh_message(client, deps, press.occurrence_id)
+
+
 def register(app: App, deps: Deps) -> None:
     """Listen for the rating buttons of check-in messages."""
 
@@ -85,36 +140,6 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         press = answers.RatingPress.parse(str(action.get("value") or ""))
-        user_id = str(body["user"]["id"])
-        with deps.db.transaction() as session:
-            occurrence = session.get(CheckinOccurrence, press.occurrence_id)
-            if occurrence is None:
-                raise PlaybookError(CHECKIN_GONE)
-            require_in_scope(session, deps, body, occurrence.schedule.case, gone=CHECKIN_GONE)
-            workspace = occurrence.schedule.case.workspace
-            known = people.find_person(session=session, workspace=workspace, user_id=user_id)
-        profile = None if known else profile_of(client, user_id, deps.home(body))
-        with deps.db.transaction() as session:
-            occurrence = session.get_one(CheckinOccurrence, press.occurrence_id)
-            case = occurrence.schedule.case
-            person = (
-                people.ensure_person(session=session, workspace=case.workspace, profile=profile)
-                if profile
-                else people.find_person(session=session, workspace=case.workspace, user_id=user_id)
-            )
-            if person is None:
-                raise PlaybookError("I couldn't tell who you are; please try again.")
-            now = deps.now()
-            rated = answers.rate(
-                session=session,
-                occurrence=occurrence,
-                person=person,
-                question_index=press.question_index,
-                rating=press.rating,
-                now=now,
-            )
-            health.recompute(session=session, case=case, now=now)
-            open_tally = occurrence.schedule.open_tally
-        respond(text=_thanks(rated, open_tally), response_type="ephemeral", replace_original=False)
-        if rated.changed:
-            refresh_message(client, deps, press.occurrence_id)
+        deps.after_ack(
+            lambda: _rate(body=body, press=press, respond=respond, client=client, deps=deps)
+        )

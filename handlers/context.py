@@ -17,7 +17,7 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.intake import Where
 from bot.playbook.people import Profile
 from handlers.deps import Deps
-from handlers.lookup import profile_of
+from handlers.lookup import known_or_provisional, profile_of
 from storage.models import Case, Person
 
 NO_CASE = (
@@ -113,6 +113,13 @@ class CommandCall:
                 session=session, team_id=self.team_id, user_id=self.user_id
             )
         return known or profile_of(self.client, self.user_id, self.home)
+
+    def filer(self) -> Profile:
+        """The caller without asking Slack: as stored, or provisional (client side) when
+        met for the first time, for the work after the acknowledgement to confirm."""
+        return known_or_provisional(
+            self.deps.db, self.team_id, self.user_id, self.body.get("user_name")
+        )
 
     def case_and_actor(self, session: Session, caller: Profile) -> CaseActor:
         """The channel's case (or the "no case yet" refusal) and the caller as a person."""

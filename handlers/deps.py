@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.form_seal import FormSeal
 from bot.identity import Installation, home_of
+from bot.outbound import Outbound
 from bot.settings import Settings
 from handlers.lookup import ChannelAccessCache
 from storage.clock import utcnow
@@ -29,6 +30,17 @@ class Deps:
     channels: ChannelAccessCache = field(default_factory=ChannelAccessCache)
     #: Seals the state forms carry (``bot.form_seal``); the app factory keys it.
     form_seal: FormSeal = field(default_factory=lambda: FormSeal(None))
+    #: Where listeners send what they do after acknowledging (``bot.outbound``).
+    outbound: Outbound | None = None
+
+    def after_ack(self, work: Callable[[], None]) -> None:
+        """Do ``work`` (Web API calls) after the acknowledgement, off the pool that
+        acknowledges; at once on the caller's thread when no outbound pool is wired
+        (scripts and benches that call listeners' helpers directly)."""
+        if self.outbound is None:
+            work()
+        else:
+            self.outbound.send(work)
 
     def home(self, body: Mapping[str, Any]) -> Installation:
         """The bot's own workspace for a request: never the sender's team in a shared

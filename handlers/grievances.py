@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.blocks.closing import closed_case_note, reopen_offer, reopen_offer_text
@@ -42,7 +43,7 @@ from bot.playbook import history as playbook_history
 from bot.playbook.confidential import Route, Routing
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
-from bot.playbook.intake import Intake, Where, file
+from bot.playbook.intake import Intake, Where, confirm_filers, file
 from handlers.confidential import (
     defaults_again,
     escalate,
@@ -54,14 +55,50 @@ from handlers.confidential import (
 from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
-from handlers.lookup import is_direct_message, profile_of
+from handlers.lookup import (
+    confirmed_profile,
+    is_direct_message,
+    known_or_provisional,
+    profile_of,
+)
 from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.modal_input import draft_fields
 from handlers.outages import survived_outage
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
 from handlers.view_state import StaleForm, answers_stale_forms, flatten, read_metadata
-from storage.models import Grievance, Side, Status
+from storage.models import Case, Grievance, Side, Status
+
+#: What someone hears when their grievance was filed in a channel the bot can't post in.
+NOT_POSTED = (
+    "Your grievance #{number} is safely recorded, so please don't file it again. I couldn't "
+    "post it in this channel, though (I'm not in it, or it is archived); a case lead can "
+    "still see it. Invite me with `/invite @grievance-bot` to have the next ones posted here."
+)
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A grievance filed and acknowledged, with what the work after the ack needs.
+
+    ``filers`` are the profiles it was filed with (the reporter, then whoever raised it):
+    an unconfirmed one is settled with Slack after the ack. ``channel_checked`` is False
+    when the channel's access was not known before acknowledging.
+    """
+
+    intake: Intake
+    where: Where
+    home: Installation
+    filers: tuple[people.Profile, ...]
+    draft: GrievanceDraft
+    routing: Routing | None = None
+    channel_checked: bool = True
+
+    @property
+    def reporter_id(self) -> str:
+        """Who filed it."""
+        return self.filers[0].user_id
+
 
 RECORDED_NOT_POSTED = (
     "Your grievance is safely recorded, but I couldn't post it in the channel; a case "
@@ -70,63 +107,103 @@ RECORDED_NOT_POSTED = (
 
 
 def file_from_text(call: CommandCall) -> None:
-    """``/grievance <text>``: file at once, acknowledge, then post the grievance message."""
+    """``/grievance <text>``: file at once, acknowledge, then post the grievance message.
+
+    Nothing before the acknowledgement waits on Slack: the caller is taken as stored (or
+    from the request when new), the channel from the cache; both are confirmed after.
+    """
     where = call.where
     if is_direct_message(where.channel_id, where.channel_name):
         _ask_which_case(call, text=call.parsed.args)
         return
-    access = call.deps.channels.check(call.client, where.channel_id)
-    if not access.ok:
-        call.ack(
-            text=access.problem
-            + "\nWhat you wrote, so nothing is lost:\n"
-            + quoted(call.parsed.args)
-        )
-        return
-    where = replace(where, channel_name=access.name or where.channel_name)
+    access = call.deps.channels.recent(where.channel_id)
+    if access is not None:
+        where = replace(where, channel_name=access.name or where.channel_name)
     try:
         draft = GrievanceDraft.parse(text=call.parsed.args)
     except DraftError as exc:
         call.ack(text=str(exc))
         return
-    reporter = call.caller()
+    reporter = call.filer()
     with call.deps.db.transaction() as session:
         intake = file(session=session, where=where, reporter=reporter, draft=draft)
         blocks, text = _acknowledged(intake), acknowledgement_text(intake.grievance)
     call.ack(text=text, blocks=blocks)  # only now, with the grievance committed
-    _after_filing(call.client, call.deps, intake, where, call.home, call.user_id)
+    filed = Filed(
+        intake,
+        where,
+        call.home,
+        (reporter,),
+        draft=draft,
+        channel_checked=access is not None,
+    )
+    call.deps.after_ack(lambda: _after_filing(call.client, call.deps, filed))
 
 
-def _after_filing(
-    client: WebClient,
-    deps: Deps,
-    intake: Intake,
-    where: Where,
-    home: Installation,
-    reporter_id: str,
-    routing: Routing | None = None,
-) -> None:
-    """Post the grievance where the case lives (or DM it to the leads ``routing`` names if
-    it is confidential), and find the case a lead if it has none; a grievance on a closed
-    case is brought to the leads, with a button to reopen it.
+def _after_filing(client: WebClient, deps: Deps, filed: Filed) -> None:
+    """Confirm who filed it with Slack, then post the grievance where the case lives (or
+    DM it to the leads ``routing`` names if it is confidential), and find the case a lead
+    if it has none; a grievance on a closed case is brought to the leads, with a button
+    to reopen it.
 
     The grievance is already saved and the reporter thanked: a database outage from here
     on is told as what it is, a grievance kept but not posted.
     """
-    posting = functools.partial(post_grievance, client, deps, intake.grievance.id, reporter_id)
+    intake, where = filed.intake, filed.where
+    reporter_on_team = _confirm_filers(client, deps, filed)
+    in_channel = filed.channel_checked or _check_channel(client, deps, filed)
     if not intake.grievance.confidential:
-        if not survived_outage(posting, "post the grievance"):
-            tell(client, where.channel_id, reporter_id, RECORDED_NOT_POSTED)
-    elif routing is not None:
-        unreached = send_to_leads(client, intake, routing.recipients)
-        tell_unreached(client, where.channel_id, reporter_id, unreached)
-    if intake.needs_a_lead:
-        ask_team_to_lead(client, where.channel_id, home)
+        posting = functools.partial(
+            post_grievance, client, deps, intake.grievance.id, filed.reporter_id
+        )
+        if in_channel and not survived_outage(posting, "post the grievance"):
+            tell(client, where.channel_id, filed.reporter_id, RECORDED_NOT_POSTED)
+    elif filed.routing is not None:
+        unreached = send_to_leads(client, intake, filed.routing.recipients)
+        tell_unreached(client, where.channel_id, filed.reporter_id, unreached)
+    if intake.needs_a_lead and in_channel and not reporter_on_team:
+        ask_team_to_lead(client, where.channel_id, filed.home)
     if intake.case_closed:
         name, number = intake.case.client_name, intake.grievance.number
         offer = reopen_offer(name, number, intake.case.id, intake.reporter.display_name)
         for lead in intake.leads:
             direct_message(client, lead, reopen_offer_text(name, number), offer)
+
+
+def _confirm_filers(client: WebClient, deps: Deps, filed: Filed) -> bool:
+    """Settle the filers the bot met for the first time with Slack's profiles (their
+    grievance and case follow, ``intake.confirm_filers``); True when the reporter is on
+    the team side."""
+    if all(profile.confirmed for profile in filed.filers):
+        return not filed.filers[0].external
+    profiles = [confirmed_profile(client, profile, filed.home) for profile in filed.filers]
+    with deps.db.transaction() as session:
+        return confirm_filers(
+            session=session,
+            grievance_id=filed.intake.grievance.id,
+            profiles=profiles,
+            draft=filed.draft,
+            opened=filed.intake.case_opened,
+        )
+
+
+def _check_channel(client: WebClient, deps: Deps, filed: Filed) -> bool:
+    """Check the channel after the ack (True when the bot can post there). If it can't,
+    the grievance stays filed and its reporter is told privately (a DM when the channel
+    refuses even that); if it can, a case it opened takes the channel's real name."""
+    try:
+        access = deps.channels.check(client, filed.where.channel_id)
+    except (SlackApiError, OSError):  # Slack would not say: post, and hear if refused
+        return True
+    if not access.ok:
+        note = NOT_POSTED.format(number=filed.intake.grievance.number)
+        tell(client, filed.where.channel_id, filed.reporter_id, note)
+        return False
+    if filed.intake.case_opened and access.name != filed.where.channel_name:
+        with deps.db.transaction() as session:
+            case = session.get_one(Case, filed.intake.case.id)
+            cases.adopt_channel_name(case=case, channel_name=access.name)
+    return True
 
 
 def _acknowledged(intake: Intake, routing: Routing | None = None) -> list[Block]:
@@ -204,11 +281,11 @@ def open_new_modal(call: CommandCall) -> None:
     if is_direct_message(where.channel_id, where.channel_name):
         _ask_which_case(call, text="")
         return
+    call.ack()  # the form opens after the acknowledgement, and so is the channel checked
     access = call.deps.channels.check(call.client, where.channel_id)
     if not access.ok:
-        call.ack(text=access.problem)
+        call.respond(text=access.problem, response_type="ephemeral")
         return
-    call.ack()
     where = replace(where, channel_name=access.name or where.channel_name)
     reporter = profile_of(call.client, call.user_id, call.home)
     context = ModalContext(
@@ -297,16 +374,17 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=_field_errors(exc))
             return
         home = deps.home(body)
-        reporter = profile_of(client, user_id, home)
-        raised_by_id = values.get(Field.RAISED_BY_USER)
-        raised_by = (
-            profile_of(client, raised_by_id, home)
-            if isinstance(raised_by_id, str) and raised_by_id != user_id
-            else None
+        chosen_raiser = values.get(Field.RAISED_BY_USER)
+        raiser_id = (
+            chosen_raiser if isinstance(chosen_raiser, str) and chosen_raiser != user_id else None
         )
-        if context.grievance_id is not None:
-            _save_detail(ack, client, deps, context, reporter, draft, raised_by)
+        if context.grievance_id is not None:  # an edit, not a filing: Slack's profiles first
+            editor = profile_of(client, user_id, home)
+            raiser = profile_of(client, raiser_id, home) if raiser_id else None
+            _save_detail(ack, client, deps, context, editor, draft, raiser)
             return
+        reporter = known_or_provisional(deps.db, home.key, user_id, body["user"].get("name"))
+        raised_by = known_or_provisional(deps.db, home.key, raiser_id, None) if raiser_id else None
         channel_id = _chosen_channel(deps, context, values.get(Field.CASE), user_id)
         where = Where(context.team_id, channel_id, context.channel_name)
         routing = (
@@ -335,8 +413,20 @@ def register(app: App, deps: Deps) -> None:
             )
             blocks, text = _acknowledged(intake, routing), acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
-        tell(client, where.channel_id, user_id, text, blocks)
-        _after_filing(client, deps, intake, where, home, user_id, routing)
+        filed = Filed(
+            intake,
+            where,
+            home,
+            (reporter, *([raised_by] if raised_by else [])),
+            draft=draft,
+            routing=routing,
+        )
+
+        def after() -> None:
+            tell(client, where.channel_id, user_id, text, blocks)
+            _after_filing(client, deps, filed)
+
+        deps.after_ack(after)
 
     @app.shortcut({"type": "message_action", "callback_id": Callback.FILE_AS_GRIEVANCE})
     @answer_refusals

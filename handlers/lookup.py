@@ -15,17 +15,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.identity import Installation, display_name, installation_from_auth, is_team_side
-from bot.playbook.people import Profile
+from bot.playbook.people import Profile, known_profile, provisional_profile
+from storage.engine import Database
 
 
 def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
     """The user's profile, on the side ``bot.identity`` decides against ``home``."""
     try:
         user: dict[str, Any] = client.users_info(user=user_id)["user"]
-    except SlackApiError:
+    except (SlackApiError, OSError):  # refused, or Slack too slow (a timeout)
         # Unknown means the least trusted side: a guest whose lookup failed must never be
         # stored as a team member who could claim a case and read confidential items.
-        return Profile(user_id=user_id, display_name=user_id, external=True)
+        return Profile(user_id=user_id, display_name=user_id, external=True, confirmed=False)
     timezone = user.get("tz")
     return Profile(
         user_id=user_id,
@@ -34,6 +35,20 @@ def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
         timezone=timezone if isinstance(timezone, str) and timezone else None,
         is_bot=bool(user.get("is_bot")),
     )
+
+
+def known_or_provisional(db: Database, team_id: str, user_id: str, name: object) -> Profile:
+    """Who sent a request, without asking Slack (the acknowledgement never waits on it):
+    as stored when the bot knows them, else what the request tells (their id and
+    ``name``, on the client side, unconfirmed until ``confirmed_profile`` after the ack)."""
+    with db.transaction() as session:
+        known = known_profile(session=session, team_id=team_id, user_id=user_id)
+    return known or provisional_profile(user_id, name)
+
+
+def confirmed_profile(client: WebClient, profile: Profile, home: Installation) -> Profile:
+    """``profile`` as Slack tells it when it was only provisional; as it is otherwise."""
+    return profile if profile.confirmed else profile_of(client, profile.user_id, home)
 
 
 def names_of(client: WebClient, user_id: str) -> tuple[str, ...]:
@@ -106,10 +121,14 @@ class ChannelAccessCache:
         self._known: TTLCache[str, ChannelAccess] = TTLCache(maxsize=size, ttl=ttl)
         self._lock = threading.Lock()
 
+    def recent(self, channel_id: str) -> ChannelAccess | None:
+        """The yes remembered for ``channel_id``, or None: ask after acknowledging then."""
+        with self._lock:
+            return self._known.get(channel_id)
+
     def check(self, client: WebClient, channel_id: str) -> ChannelAccess:
         """``channel_access`` for ``channel_id``, from memory when it said yes recently."""
-        with self._lock:
-            known = self._known.get(channel_id)
+        known = self.recent(channel_id)
         if known is not None:
             return known
         access = channel_access(client, channel_id)

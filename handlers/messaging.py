@@ -121,3 +121,36 @@ class MessageLocks:
     def __call__(self, key: int) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
+
+
+class Rerenders:
+    """At most one re-render of a message at a time, and one more if asked meanwhile.
+
+    A re-render reads the database afresh, so the last one shows everything committed
+    before it. Presses arriving while one is in flight fold into a single follow-up
+    instead of each waiting its turn on an outbound worker: under a slow Slack, twenty
+    presses queued on one message's lock would hold every worker (``bot.outbound``).
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        #: Messages being re-rendered, each with whether it was asked for again meanwhile.
+        self._busy: dict[int, bool] = {}
+
+    def run(self, key: int, render: Callable[[], None]) -> None:
+        """``render`` message ``key`` now, or leave it to the re-render in flight."""
+        with self._guard:
+            if key in self._busy:
+                self._busy[key] = True
+                return
+            self._busy[key] = False
+        try:
+            while True:
+                render()
+                with self._guard:
+                    if not self._busy[key]:
+                        return
+                    self._busy[key] = False
+        finally:
+            with self._guard:
+                self._busy.pop(key, None)

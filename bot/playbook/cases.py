@@ -60,6 +60,25 @@ def find_or_open_case(
     return case, True
 
 
+def adopt_channel_name(*, case: Case, channel_name: str) -> None:
+    """A case opened before its channel's real name was known (slash commands call every
+    private channel "privategroup") is called after it, unless the client was named."""
+    if not case.named and channel_name:
+        case.client_name = channel_name[:MAX_CLIENT_NAME]
+
+
+def lead_confirmed_opener(*, session: Session, case: Case, opener: Person) -> bool:
+    """The opener of a case without a lead leads it once Slack confirms they are on the
+    team side (they opened it before their profile arrived), as a team-side opener does
+    from the start; True when they now lead it."""
+    if opener.side is not Side.TEAM:
+        return False
+    if session.scalar(select(CaseLead.id).where(CaseLead.case_id == case.id).limit(1)):
+        return False
+    _add_lead(session=session, case=case, person=opener, added_by=opener)
+    return True
+
+
 def _add_lead(*, session: Session, case: Case, person: Person, added_by: Person) -> None:
     session.add(CaseLead(case_id=case.id, person_id=person.id, added_by_id=added_by.id))
     session.flush()

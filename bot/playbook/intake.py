@@ -6,15 +6,23 @@ first use, who becomes lead, who raised it) are the same for each.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from bot.playbook.access import leads_of
-from bot.playbook.cases import find_or_open_case, may_rename, rename_case
+from bot.playbook.cases import find_or_open_case, lead_confirmed_opener, may_rename, rename_case
 from bot.playbook.grievances import GrievanceDraft, file_grievance
-from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
-from bot.playbook.stakeholders import ensure_member
+from bot.playbook.people import (
+    Profile,
+    ensure_person,
+    ensure_workspace,
+    find_person,
+    named_person,
+)
+from bot.playbook.sides import confirm_from_slack
+from bot.playbook.stakeholders import ensure_member, follow_confirmed_side
 from storage.models import Case, Grievance, Person, Side
 
 
@@ -101,3 +109,46 @@ def file(
         ),
         reporter_leads=any(lead.id == person.id for lead in leads),
     )
+
+
+def confirm_filers(
+    *,
+    session: Session,
+    grievance_id: int,
+    profiles: Sequence[Profile],
+    draft: GrievanceDraft,
+    opened: bool,
+) -> bool:
+    """Settle the people of a grievance filed before Slack's profiles of them arrived
+    (``Profile.confirmed``) with ``profiles``; True when its reporter is on the team side.
+
+    What was decided from a provisional client side follows, as if Slack had answered in
+    time: the grievance's side when it came from whoever raised it (``draft`` chose
+    none), the lead of the case this grievance ``opened``, the client's name the draft
+    gave, and the roles they joined with.
+    """
+    grievance = session.get_one(Grievance, grievance_id)
+    case = grievance.case
+    confirmed: list[Person] = []
+    for profile in profiles:
+        person = find_person(session=session, workspace=case.workspace, user_id=profile.user_id)
+        if person is not None and confirm_from_slack(
+            session=session, person=person, profile=profile
+        ):
+            confirmed.append(person)
+    raiser, reporter = grievance.raised_by, grievance.reporter
+    if draft.side is None and raiser is not None:
+        grievance.side = raiser.side
+    if reporter is None or reporter.side is not Side.TEAM:
+        return False
+    if opened:
+        lead_confirmed_opener(session=session, case=case, opener=reporter)
+    if (
+        draft.client_name
+        and not case.named
+        and may_rename(session=session, case=case, person=reporter)
+    ):
+        rename_case(session=session, case=case, actor=reporter, name=draft.client_name or "")
+    for person in confirmed:
+        follow_confirmed_side(session=session, person=person)
+    return True

@@ -19,13 +19,19 @@ from storage.rows import get_or_create, lock
 
 @dataclass(frozen=True)
 class Profile:
-    """What the bot knows of a Slack user from ``users.info``."""
+    """What the bot knows of a Slack user from ``users.info``.
+
+    ``confirmed`` is False for a profile made from a request alone, before Slack was
+    asked (the acknowledgement never waits on Slack): such a person is on the client side
+    until ``sides.confirm_from_slack`` settles them, never on the team side on a guess.
+    """
 
     user_id: str
     display_name: str
     external: bool = False
     timezone: str | None = None
     is_bot: bool = False
+    confirmed: bool = True
 
     @property
     def default_side(self) -> Side:
@@ -104,6 +110,13 @@ def named_person(*, session: Session, workspace: Workspace, name: str, side: Sid
         session.add(person)
         session.flush()
     return person
+
+
+def provisional_profile(user_id: str, name: object) -> Profile:
+    """Someone the bot has not met, as a request tells of them (their id and handle):
+    client side and unconfirmed until Slack's profile arrives."""
+    shown = name.strip() if isinstance(name, str) and name.strip() else user_id
+    return Profile(user_id=user_id, display_name=shown, external=True, confirmed=False)
 
 
 def known_profile(*, session: Session, team_id: str, user_id: str) -> Profile | None:

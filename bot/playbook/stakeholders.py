@@ -80,6 +80,16 @@ def ensure_member(*, session: Session, case: Case, person: Person) -> CaseMember
     return member
 
 
+def follow_confirmed_side(*, session: Session, person: Person) -> None:
+    """Give the default role of their side to someone whose side Slack confirmed only
+    after they took part (``sides.confirm_from_slack``): the role they joined with was
+    the default for a side they were never on, not anyone's decision."""
+    for member in session.scalars(select(CaseMember).where(CaseMember.person_id == person.id)):
+        if member.role.side is not person.side:
+            case = session.get_one(Case, member.case_id)
+            member.role = default_role(session=session, case=case, person=person)
+
+
 def set_role(*, session: Session, case: Case, actor: Person, person: Person, role: Role) -> bool:
     """A lead sets someone's role on their own side. False when nothing changed."""
     require(session=session, case=case, person=actor, action=Action.MANAGE_PEOPLE)

@@ -16,8 +16,8 @@ from typing import Any
 class IdleTrackingExecutor(ThreadPoolExecutor):
     """A thread pool that counts unfinished tasks."""
 
-    def __init__(self, max_workers: int = 5) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="bolt-listener")
+    def __init__(self, max_workers: int = 5, name: str = "bolt-listener") -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix=name)
         self._pending = 0
         self._changed = threading.Condition()
 

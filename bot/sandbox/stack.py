@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -17,6 +18,7 @@ from pydantic import SecretStr
 from slack_bolt import App
 
 from bot.app import build_app
+from bot.outbound import OUTBOUND_WORKERS
 from bot.sandbox.idle import IdleTrackingExecutor
 from bot.sandbox.slack_side import SlackSide
 from bot.sandbox.webapi import EmulatorServer
@@ -43,6 +45,8 @@ class SandboxStack:
     app: App = field(init=False)
     slack: SlackSide = field(init=False)
     executor: IdleTrackingExecutor = field(init=False)
+    #: Web API calls the bot makes after acknowledging (``bot.outbound``).
+    outbound: IdleTrackingExecutor = field(init=False)
     _server: WsgiServer = field(init=False)
     _thread: threading.Thread = field(init=False)
 
@@ -67,7 +71,10 @@ class SandboxStack:
             timeout=self.client_timeout,
         )
         self.executor = IdleTrackingExecutor()
-        self.app = build_app(self.settings, self.db, client, executor=self.executor)
+        self.outbound = IdleTrackingExecutor(OUTBOUND_WORKERS, name="slack-outbound")
+        self.app = build_app(
+            self.settings, self.db, client, executor=self.executor, outbound=self.outbound
+        )
         self._server = make_server(SlackWsgiApp(self.app, self.db), host="127.0.0.1", port=0)
         self._thread = serve_in_thread(self._server)
         self.slack = SlackSide(self.workspace, self.emulator, self.events_url, secret)
@@ -92,13 +99,18 @@ class SandboxStack:
         CLOCK.advance(to)
 
     def settle(self, timeout: float = 10.0) -> bool:
-        """Wait for the bot to finish what it does after acknowledging."""
-        return self.executor.wait_idle(timeout)
+        """Wait for the bot to finish what it does after acknowledging (listeners hand
+        their posts to the outbound pool, so that one is waited for second)."""
+        deadline = time.monotonic() + timeout
+        return self.executor.wait_idle(timeout) and self.outbound.wait_idle(
+            max(0.0, deadline - time.monotonic())
+        )
 
     def stop(self) -> None:
         """Stop serving and release everything."""
         stop_server(self._server, self._thread)
         self.executor.shutdown(wait=True)
+        self.outbound.shutdown(wait=True)
         self.emulator.stop()
         self.db.dispose()
 

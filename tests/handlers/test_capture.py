@@ -456,19 +456,20 @@ def test_broadcasts_in_user_text_never_ping(stack: SandboxStack, text: str) -> N
     assert "Fix it now" in _shown(post)
 
 
-def test_channel_the_bot_is_not_in_gets_an_invite_hint_and_nothing_is_filed(
+def test_channel_the_bot_is_not_in_keeps_the_grievance_and_tells_how_to_invite(
     stack: SandboxStack,
 ) -> None:
     delivery = stack.slack.slash_command("UANA", "CLOBBY", "The client is cross again")
     stack.settle()
-    assert delivery.status == 200
-    [told] = _ephemerals_for(stack, "UANA")
-    assert "/invite" in told.text and "The client is cross again" in told.text
+    assert delivery.status == 200 and "grievance #1" in delivery.body
+    [grievance] = _grievances(stack)
+    assert grievance.text == "The client is cross again"
+    told = [e.text for e in _ephemerals_for(stack, "UANA")]
+    assert any("/invite" in text and "don't file it again" in text for text in told), told
     stack.slack.slash_command("UANA", "CLOBBY", "new")
     stack.settle()
     assert stack.workspace.modal_stack("UANA") == []
     assert "/invite" in _ephemerals_for(stack, "UANA")[-1].text
-    assert _grievances(stack) == [] and _cases(stack) == []
     assert _posts(stack, "CLOBBY") == []
 
 

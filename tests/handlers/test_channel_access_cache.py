@@ -19,7 +19,7 @@ def test_a_second_grievance_in_the_channel_is_acknowledged_without_asking_slack_
 ) -> None:
     for text in ("The export broke again", "And nobody answered our email"):
         assert "grievance #" in (stack.slack.slash_command("UCARLA", "CACME", text).body or "")
-    stack.settle()
+        stack.settle()  # the first is checked after its acknowledgement, then remembered
     assert len(stack.workspace.calls_to("conversations.info")) == 1
     assert _grievance_count(stack) == 2
 
@@ -28,10 +28,16 @@ def test_a_refusal_is_not_remembered_so_inviting_the_bot_works_at_once(
     stack: SandboxStack,
 ) -> None:
     refused = stack.slack.slash_command("UANA", "CLOBBY", "Nobody told us about the outage")
-    assert "/invite @grievance-bot" in (refused.body or "")
+    assert "grievance #1" in (refused.body or "")  # kept, and said so at once
+    stack.settle()
+    told = [e.text for e in stack.workspace.ephemerals if e.user == "UANA"]
+    assert any("/invite @grievance-bot" in text for text in told), told
     stack.workspace.get_channel("CLOBBY").members.add(stack.workspace.bot_user_id)
-    accepted = stack.slack.slash_command("UANA", "CLOBBY", "Nobody told us about the outage")
-    assert "grievance #1" in (accepted.body or "")
+    accepted = stack.slack.slash_command("UANA", "CLOBBY", "The status page was wrong too")
+    stack.settle()
+    assert "grievance #2" in (accepted.body or "")
+    posted = [m.text for m in stack.workspace.messages if m.channel == "CLOBBY"]
+    assert any("The status page was wrong too" in text for text in posted), posted
 
 
 def test_removed_from_a_private_channel_after_a_yes_the_grievance_is_kept_and_the_person_told(

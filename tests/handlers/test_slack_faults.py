@@ -221,14 +221,17 @@ def test_a_view_slack_refuses_gets_the_person_a_sentence_not_an_error(
     _assert_no_leaks(stack)
 
 
-def test_a_refusal_before_the_acknowledgement_is_the_acknowledgement(stack: SandboxStack) -> None:
+def test_a_refused_channel_check_neither_delays_nor_loses_the_grievance(
+    stack: SandboxStack,
+) -> None:
     stack.workspace.inject("conversations.info", "internal_error")
 
     delivery = _command(stack, "UANA", "The export broke again")
 
-    assert delivery.body.startswith(GENERIC)  # the answer to the command itself
-    assert GENERIC in _seen_by(stack, "UANA")
-    assert _grievances(stack) == []
+    assert "grievance #1" in delivery.body  # the check comes after the acknowledgement
+    assert stack.settle()
+    assert len(_grievances(stack)) == 1
+    assert any("The export broke again" in m.text for m in stack.workspace.messages)
     _assert_no_leaks(stack)
 
 
