@@ -6,7 +6,6 @@ third, so an acknowledged grievance is always on disk even if Slack then fails.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -150,15 +149,20 @@ def _after_filing(client: WebClient, deps: Deps, filed: Filed) -> None:
     on is told as what it is, a grievance kept but not posted.
     """
     intake, where = filed.intake, filed.where
-    reporter_on_team = _confirm_filers(client, deps, filed)
-    in_channel = filed.channel_checked or _check_channel(client, deps, filed)
-    if not intake.grievance.confidential:
-        posting = functools.partial(
-            post_grievance, client, deps, intake.grievance.id, filed.reporter_id
-        )
-        if in_channel and not survived_outage(posting, "post the grievance"):
+    settled: list[bool] = []  # [reporter on the team side, bot in the channel]
+
+    def settle_and_post() -> None:
+        settled.append(_confirm_filers(client, deps, filed))
+        settled.append(filed.channel_checked or _check_channel(client, deps, filed))
+        if settled[1] and not intake.grievance.confidential:
+            post_grievance(client, deps, intake.grievance.id, filed.reporter_id)
+
+    if not survived_outage(settle_and_post, "post the grievance"):
+        if not intake.grievance.confidential:
             tell(client, where.channel_id, filed.reporter_id, RECORDED_NOT_POSTED)
-    elif filed.routing is not None:
+        return
+    reporter_on_team, in_channel = settled
+    if intake.grievance.confidential and filed.routing is not None:
         unreached = send_to_leads(client, intake, filed.routing.recipients)
         tell_unreached(client, where.channel_id, filed.reporter_id, unreached)
     if intake.needs_a_lead and in_channel and not reporter_on_team:
