@@ -39,10 +39,11 @@ from bot.identity import Installation
 from bot.ids import Action, Callback, Field, choice_of, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
-from bot.playbook.confidential import Route, Routing
+from bot.playbook.confidential import Route, Routing, keep_from_named
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, file
+from bot.playbook.withheld import is_kept_from
 from handlers.confidential import (
     defaults_again,
     escalate,
@@ -60,7 +61,7 @@ from handlers.outages import survived_outage
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Grievance, Side, Status
+from storage.models import Grievance, Person, Side, Status
 
 RECORDED_NOT_POSTED = (
     "Your grievance is safely recorded, but I couldn't post it in the channel; a case "
@@ -329,6 +330,8 @@ def register(app: App, deps: Deps) -> None:
             intake = file(
                 session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
             )
+            if routing is not None:
+                keep_from_named(session=session, grievance=intake.grievance, routing=routing)
             blocks, text = _acknowledged(intake, routing), acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
         tell(client, where.channel_id, user_id, text, blocks)
@@ -378,7 +381,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         with deps.db.transaction() as session:
-            grievance = _grievance(session, action)
+            grievance = _grievance(session, deps, body, action)
             grievances.require_editor(
                 session=session,
                 grievance=grievance,
@@ -422,7 +425,7 @@ def register(app: App, deps: Deps) -> None:
         home = deps.home(body)
         actor = profile_of(client, body["user"]["id"], home)
         with deps.db.transaction() as session:
-            grievance = _grievance(session, action)
+            grievance = _grievance(session, deps, body, action)
             workspace = people.ensure_workspace(session=session, team_id=home.key)
             person = people.ensure_person(session=session, workspace=workspace, profile=actor)
             change = grievances.change_status(
@@ -444,7 +447,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         with deps.db.transaction() as session:
-            grievance = _grievance(session, action)
+            grievance = _grievance(session, deps, body, action)
             if grievance.confidential:
                 raise PlaybookError("That grievance is confidential now.")
             view = full_text_modal(grievance.number, grievance.text)
@@ -477,14 +480,26 @@ def _tell_raiser(
         )
 
 
-def _grievance(session: Any, action: dict[str, Any]) -> Grievance:
-    """The grievance a button is about (its id leads the button's value)."""
+def _grievance(session: Any, deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> Grievance:
+    """The grievance a button is about (its id leads the button's value).
+
+    One kept from the person pressing (it names them) is refused exactly like a missing
+    one, so a forged value cannot even tell them it exists.
+    """
     raw = str(action.get("value", "")).partition(":")[0]
     number = row_id(raw)
     grievance = session.get(Grievance, number) if number is not None else None
-    if grievance is None:
+    if grievance is None or is_kept_from(
+        session=session, grievance=grievance, person=_presser(session, deps, body)
+    ):
         raise PlaybookError("That grievance no longer exists.")
     return grievance
+
+
+def _presser(session: Any, deps: Deps, body: dict[str, Any]) -> Person | None:
+    """The person who pressed a button, if the bot has met them."""
+    workspace = people.ensure_workspace(session=session, team_id=deps.home(body).key)
+    return people.find_person(session=session, workspace=workspace, user_id=body["user"]["id"])
 
 
 def _save_detail(
