@@ -43,7 +43,9 @@ def export_note(document: ExportDocument, fmt: str) -> str:
     """The DM that carries the file: what it holds, and that it holds confidential items.
 
     Leads see confidential grievances in the bot, so their export includes them; the note
-    says so, and how many, because a file is easily forwarded to someone who may not.
+    says so, and how many, because a file is easily forwarded to someone who may not. Those
+    that name the lead are left out, as everywhere in the bot, and counted so the lead
+    knows the file is partial.
     """
     case = document.cases[0]
     secret = sum(1 for grievance in case.grievances if grievance.confidential)

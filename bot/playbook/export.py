@@ -677,7 +677,8 @@ def export_for_lead(
     """One case's history for a lead who asked from Slack (``/grievance export``).
 
     It is the document ``grievance-bot export --case <channel> --include-confidential``
-    writes: leads see confidential items everywhere else in the bot, so their export
+    writes, less the confidential grievances that name this lead (kept from them everywhere
+    in the bot): leads see confidential items everywhere else in the bot, so their export
     includes them, while the CLI withholds them by default because whoever runs it is not
     known to lead anything. The case object is exported as is, never looked up again by
     channel id, which another workspace in the same database may share.
