@@ -125,7 +125,7 @@ def _after_filing(
     if intake.case_closed:
         name, number = intake.case.client_name, intake.grievance.number
         offer = reopen_offer(name, number, intake.case.id, intake.reporter.display_name)
-        for lead in intake.leads:
+        for lead in _told_of_closed_case(intake, routing):
             direct_message(client, lead, reopen_offer_text(name, number), offer)
 
 
@@ -140,9 +140,18 @@ def _acknowledged(intake: Intake, routing: Routing | None = None) -> list[Block]
         blocks.append(SectionBlock(text=MarkdownTextObject(text=note)))
     if intake.case_closed:
         blocks += closed_case_note(
-            intake.case.id, told=len(intake.leads), lead=intake.reporter_leads
+            intake.case.id,
+            told=len(_told_of_closed_case(intake, routing)),
+            lead=intake.reporter_leads,
         )
     return blocks
+
+
+def _told_of_closed_case(intake: Intake, routing: Routing | None) -> tuple[str, ...]:
+    """The leads a grievance on a closed case is brought to: never one it names and is
+    kept from (even the fact that it was filed would tell them)."""
+    kept = {lead.user_id for lead in routing.withheld} if routing is not None else set()
+    return tuple(lead for lead in intake.leads if lead not in kept)
 
 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:

@@ -17,7 +17,8 @@ from bot.ids import Action, Field
 from bot.sandbox.slack_side import Delivery
 from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
-from storage.models import CaseLead, Escalation, Grievance, Person, Status
+from storage.clock import utcnow
+from storage.models import Case, CaseLead, Escalation, Grievance, Person, Status
 
 CHANNEL = "CACME"
 
@@ -246,3 +247,17 @@ def test_their_export_leaves_it_out_and_says_why(named: SandboxStack) -> None:
     assert "1 confidential grievance(s) name you" in note
     note, archive = export("UANA")
     assert RUDE in archive and "includes them: 1 confidential grievance(s)" in note
+
+
+def test_on_a_closed_case_only_the_other_lead_is_offered_to_reopen_it(
+    stack: SandboxStack,
+) -> None:
+    _with_two_leads(stack)
+    with stack.db.transaction() as session:
+        session.scalars(select(Case)).one().closed_at = utcnow()
+
+    _file_confidential(stack, RUDE)
+
+    assert "filed *grievance #2*" in _dms(stack, "UANA")
+    assert "grievance #2" not in _dms(stack, "UBEN")
+    assert "I've told its lead, who can reopen it." in _told(stack, "UCARLA")
