@@ -231,6 +231,12 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     else:
         write(document, sys.stdout)
         sys.stdout.flush()
+    if document.kept_from_leads:
+        print(
+            f"grievance-bot: included {document.kept_from_leads} confidential grievance(s) "
+            "the bot keeps from the lead(s) they name; each lists them in withheld_from",
+            file=sys.stderr,
+        )
     if document.withheld_confidential or document.withheld_confidential_entries:
         print(
             f"grievance-bot: withheld {document.withheld_confidential} confidential "

@@ -165,6 +165,7 @@ def _grievance(grievance: GrievanceRecord) -> dict[str, Any]:
         "created_at": _iso(grievance.created_at),
         "updated_at": _iso(grievance.updated_at),
         "replies": [_entry(reply) for reply in grievance.replies],
+        "withheld_from": [_person_ref(person) for person in grievance.withheld_from],
     }
 
 
@@ -592,10 +593,15 @@ def _md_header(document: ExportDocument) -> Iterator[str]:
         f"{document.grievance_count} grievance(s), {document.entry_count} timeline entries.\n\n"
     )
     if document.withheld_confidential or document.withheld_confidential_entries:
+        why = (
+            "they name you, so they are kept from you everywhere in the bot"
+            if document.for_reader
+            else "export with --include-confidential to include them"
+        )
         yield (
             f"> **Note:** {document.withheld_confidential} confidential grievance(s) and "
             f"{document.withheld_confidential_entries} timeline entries belonging to them "
-            "were withheld; export with --include-confidential to include them.\n\n"
+            f"were withheld; {why}.\n\n"
         )
     if not document.cases:
         yield "_No cases._\n"
@@ -646,7 +652,9 @@ def _md_grievance(g: GrievanceRecord) -> Iterator[str]:
         yield f"- Reported by {_who(g.reporter)}\n"
     yield f"- Filed {_when(g.created_at)}, last updated {_when(g.updated_at)}\n"
     if g.confidential:
-        yield "- **Confidential**: visible to the case leads only\n"
+        kept = ", ".join(_who(person) for person in g.withheld_from)
+        but = f", except {kept}, whom it names" if kept else ""
+        yield f"- **Confidential**: visible to the case leads only{but}\n"
     for label, value in (
         ("Cares about", g.cares_about),
         ("Success looks like", g.success_measure),

@@ -39,10 +39,11 @@ from bot.identity import Installation
 from bot.ids import Action, Callback, Field, choice_of, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
-from bot.playbook.confidential import Route, Routing
+from bot.playbook.confidential import Route, Routing, keep_from_named
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, confirm_filers, file
+from bot.playbook.withheld import is_kept_from
 from handlers.confidential import (
     defaults_again,
     escalate,
@@ -66,7 +67,7 @@ from handlers.outages import survived_outage
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
 from handlers.view_state import StaleForm, answers_stale_forms, flatten, read_metadata
-from storage.models import Case, Grievance, Side, Status
+from storage.models import Case, Grievance, Person, Side, Status
 
 #: What someone hears when their grievance was filed in a channel the bot can't post in.
 NOT_POSTED = (
@@ -170,7 +171,7 @@ def _after_filing(client: WebClient, deps: Deps, filed: Filed) -> None:
     if intake.case_closed:
         name, number = intake.case.client_name, intake.grievance.number
         offer = reopen_offer(name, number, intake.case.id, intake.reporter.display_name)
-        for lead in intake.leads:
+        for lead in _told_of_closed_case(intake, filed.routing):
             direct_message(client, lead, reopen_offer_text(name, number), offer)
 
 
@@ -221,9 +222,18 @@ def _acknowledged(intake: Intake, routing: Routing | None = None) -> list[Block]
         blocks.append(SectionBlock(text=MarkdownTextObject(text=note)))
     if intake.case_closed:
         blocks += closed_case_note(
-            intake.case.id, told=len(intake.leads), lead=intake.reporter_leads
+            intake.case.id,
+            told=len(_told_of_closed_case(intake, routing)),
+            lead=intake.reporter_leads,
         )
     return blocks
+
+
+def _told_of_closed_case(intake: Intake, routing: Routing | None) -> tuple[str, ...]:
+    """The leads a grievance on a closed case is brought to: never one it names and is
+    kept from (even the fact that it was filed would tell them)."""
+    kept = {lead.user_id for lead in routing.withheld} if routing is not None else set()
+    return tuple(lead for lead in intake.leads if lead not in kept)
 
 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
@@ -415,6 +425,8 @@ def register(app: App, deps: Deps) -> None:
             intake = file(
                 session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
             )
+            if routing is not None:
+                keep_from_named(session=session, grievance=intake.grievance, routing=routing)
             blocks, text = _acknowledged(intake, routing), acknowledgement_text(intake.grievance)
         ack()  # committed: close the modal
         filed = Filed(
@@ -577,14 +589,26 @@ def _tell_raiser(
 
 def _grievance(session: Any, deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> Grievance:
     """The grievance a button is about (its id leads the button's value), if the person
-    pressing may reach it from there; one answer for "no such grievance" and "not yours"."""
+    pressing may reach it from there; one answer for "no such grievance" and "not yours".
+
+    One kept from the person pressing (it names them) is refused exactly like a missing
+    one, so a forged value cannot even tell them it exists.
+    """
     raw = str(action.get("value", "")).partition(":")[0]
     number = row_id(raw)
     grievance = session.get(Grievance, number) if number is not None else None
     if grievance is None:
         raise PlaybookError(GRIEVANCE_GONE)
     require_in_scope(session, deps, body, grievance.case, gone=GRIEVANCE_GONE)
+    if is_kept_from(session=session, grievance=grievance, person=_presser(session, deps, body)):
+        raise PlaybookError(GRIEVANCE_GONE)
     return grievance
+
+
+def _presser(session: Any, deps: Deps, body: dict[str, Any]) -> Person | None:
+    """The person who pressed a button, if the bot has met them."""
+    workspace = people.ensure_workspace(session=session, team_id=deps.home(body).key)
+    return people.find_person(session=session, workspace=workspace, user_id=body["user"]["id"])
 
 
 def _save_detail(

@@ -62,7 +62,7 @@ def history(call: CommandCall) -> None:
         )
         if number is None:
             page = playbook_history.timeline_page(
-                session=session, case=case, include_confidential=confidential
+                session=session, case=case, include_confidential=confidential, reader=viewer
             )
             blocks = history_page(
                 case,
@@ -96,7 +96,7 @@ def insights(call: CommandCall) -> None:
             session=session, case=case, viewer=viewer
         )
         found = playbook_insights.collect(
-            session=session, case=case, include_confidential=confidential
+            session=session, case=case, include_confidential=confidential, reader=viewer
         )
         blocks = insights_blocks(case, found)
     call.ack(text="What the client cares about", blocks=blocks)
@@ -121,16 +121,24 @@ def _home(deps: Deps, team_id: str, user_id: str) -> Any:
                     case=case,
                     is_lead=role is access.AccessRole.LEAD,
                     severity_counts=playbook_history.severity_counts(
-                        session=session, case=case, include_confidential=confidential
+                        session=session, case=case, include_confidential=confidential, reader=viewer
                     ),
                     open_grievances=playbook_history.open_grievances(
-                        session=session, case=case, include_confidential=confidential, limit=8
+                        session=session,
+                        case=case,
+                        include_confidential=confidential,
+                        reader=viewer,
+                        limit=8,
                     ),
                     newest=playbook_history.timeline_page(
-                        session=session, case=case, include_confidential=confidential, size=5
+                        session=session,
+                        case=case,
+                        include_confidential=confidential,
+                        reader=viewer,
+                        size=5,
                     ).entries,
                     insights=playbook_insights.collect(
-                        session=session, case=case, include_confidential=confidential
+                        session=session, case=case, include_confidential=confidential, reader=viewer
                     ),
                     health=health.report(session=session, case=case, now=deps.now()),
                     strategy=playbook_strategy.standing(session=session, case=case),
@@ -166,6 +174,7 @@ def register(app: App, deps: Deps) -> None:
                 include_confidential=playbook_history.include_confidential_for(
                     session=session, case=case, viewer=viewer
                 ),
+                reader=viewer,
                 **kwargs,
             )
             blocks = history_page(

@@ -278,6 +278,21 @@ class Grievance(Base):
     reporter: Mapped[Person | None] = relationship(foreign_keys=[reporter_id])
 
 
+class GrievanceWithheld(Base):
+    """A person a confidential grievance is kept from because it names them (a lead when it
+    was filed). Every view of the case leaves it out for them, even if they become its
+    only lead: what they would read is a complaint about themselves."""
+
+    __tablename__ = "grievance_withheld"
+
+    grievance_id: Mapped[int] = mapped_column(
+        ForeignKey("grievance.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Escalation(Base):
     """A confidential grievance sent to the escalation contact instead of the case's only
     lead, whom it names. Kept apart from the case's grievances, so no lead's view of the

@@ -42,6 +42,7 @@ from storage.models import (
     EntryRevision,
     FinalRating,
     Grievance,
+    GrievanceWithheld,
     HealthSnapshot,
     Interview,
     InterviewAnswer,
@@ -93,6 +94,8 @@ NOT_CASE_HISTORY = frozenset(
 )
 #: Link tables, exported as the grievance numbers in their owner's ``addressed``.
 ADDRESSED_LINKS = frozenset({"strategy_grievance", "progress_update_grievance"})
+#: The leads a confidential grievance names, exported as the people in its ``withheld_from``.
+WITHHELD_LINKS = frozenset({"grievance_withheld"})
 #: Tables whose rows ``_assert_exported`` has checked, so a new table cannot go unexported.
 CHECKED_TABLES: set[str] = set()
 
@@ -226,6 +229,7 @@ def _seed(session: Session) -> tuple[int, int, int]:
     )
     session.add_all([g1, g2, g3, gx])
     session.flush()
+    session.add(GrievanceWithheld(grievance_id=g3.id, person_id=alice.id))  # #3 names Alice
 
     def entry(case: Case, minute: int, kind: str, author: Person | None, text: str, **kw: Any):
         e = TimelineEntry(
@@ -869,6 +873,13 @@ def test_json_is_lossless_against_the_database(
             for grievance in grievances:
                 record = exported_grievances.pop(grievance.id)
                 _assert_exported(session, people, grievance, record, "case_id")
+                kept = session.scalars(
+                    select(GrievanceWithheld.person_id)
+                    .where(GrievanceWithheld.grievance_id == grievance.id)
+                    .order_by(GrievanceWithheld.person_id)
+                ).all()
+                assert [p["id"] for p in record["withheld_from"]] == kept
+                assert all(p["id"] in people for p in record["withheld_from"])
                 replies = [
                     e.id for e in entries if e.grievance_id == grievance.id and e.kind == "reply"
                 ]
@@ -892,7 +903,9 @@ def test_json_is_lossless_against_the_database(
                     _assert_exported(session, people, revision, exported_revision, "entry_id")
     db.dispose()
     # Every table is checked row by row, or knowingly exported another way.
-    assert set(Base.metadata.tables) == CHECKED_TABLES | NOT_CASE_HISTORY | ADDRESSED_LINKS
+    assert set(Base.metadata.tables) == (
+        CHECKED_TABLES | NOT_CASE_HISTORY | ADDRESSED_LINKS | WITHHELD_LINKS
+    )
 
     acme = doc["cases"][0]
     assert len(acme["timeline"]) == seeded.acme_entries
@@ -1001,7 +1014,10 @@ def test_confidential_is_withheld_by_default_and_counted(
     assert [g["number"] for g in confidential] == [3]
     assert confidential[0]["text"] == CONFIDENTIAL_TEXT
     assert [r["text"] for r in confidential[0]["replies"]] == ["Let us talk 1:1."]
-    assert "withheld" not in err
+    assert "withheld 1" not in err
+    # Kept whole for the operator, and it says from whom the bot keeps #3.
+    assert [p["display_name"] for p in confidential[0]["withheld_from"]] == ["Alice Lead"]
+    assert "1 confidential grievance(s) the bot keeps from the lead(s) they name" in err
     v2 = doc["cases"][0]["strategies"][1]
     assert (v2["addressed"], v2["withheld_addressed"]) == ([1, 3], 0)
     update = doc["cases"][0]["progress_updates"][0]

@@ -93,7 +93,7 @@ def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> Non
         trust = out.split("Part four", 1)[1]
         lost = trust.index("Buy-in lost — waiting for an approval from a client leader")
         assert lost < trust.index("Buy-in reached again on strategy v1")  # lost, then won back
-        assert "It names ben, so I'm not sending it to them" in trust  # around the named lead
+        assert "It names ben, so ben will not see it." in trust  # around the named lead
         assert "to ben · grievance-bot · " not in trust.split("/grievance case close")[0]
         assert "The data does not show a recovery" in trust  # a deliberate close
         assert "as recovered, although 1 of 2 grievances are still open" in trust

@@ -1,9 +1,9 @@
 """What a confidential grievance's delivery says: the leads' DM (urgent when critical),
 the escalation contact's DM, and the note telling the person filing who was sent it.
 
-Every sentence to the person filing says only what is true: a lead not sent the DM is a
-lead still, and can find the grievance in the case's history; an escalated grievance is
-kept outside the case.
+Every sentence to the person filing says only what is true: a lead the grievance names is
+neither sent it nor shown it anywhere in the bot (``bot.playbook.withheld``); an escalated
+grievance is kept outside the case.
 """
 
 from __future__ import annotations
@@ -89,10 +89,7 @@ def delivery_note(sent_to: Sequence[str], withheld: Sequence[str]) -> str:
     else:
         said = "No other lead leads this case yet, so nobody is sent it for now."
     if withheld:
-        said += (
-            f" It names {_names(withheld)}, so I'm not sending it to them; as a lead of the "
-            "case they can still find it in its history."
-        )
+        said += f" It names {_names(withheld)}, so {_names(withheld)} will not see it."
     return said
 
 

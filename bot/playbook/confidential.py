@@ -3,10 +3,11 @@ person it is about.
 
 A confidential grievance goes by DM to the case's leads at once, marked urgent when it is
 critical. One that names a lead (a mention, or their name as a word) is not sent to that
-lead; when that leaves nobody, the person filing is asked first: send it to that lead
-anyway, send it to the escalation contact from the settings instead, or cancel. A
-grievance sent to the escalation contact is kept as an ``Escalation``, apart from the
-case's grievances, so no view of the case shows it to the lead it names.
+lead, and is kept from them in every view of the case (``bot.playbook.withheld``); when
+that leaves nobody, the person filing is asked first: send it to that lead anyway, send it
+to the escalation contact from the settings instead, or cancel. A grievance sent to the
+escalation contact is kept as an ``Escalation``, apart from the case's grievances, so no
+view of the case shows it to the lead it names.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Where
 from bot.playbook.people import Profile, ensure_person, ensure_workspace
-from storage.models import Case, Escalation, Person
+from bot.playbook.withheld import withhold
+from storage.models import Case, Escalation, Grievance, Person
 
 #: Severity from which a confidential grievance is marked urgent (4 is "critical").
 URGENT_SEVERITY = 4
@@ -86,6 +88,20 @@ def leads_in(*, session: Session, team_id: str, channel_id: str) -> list[Person]
     if case is None:
         return []
     return [lead for lead in leads_of(session=session, case=case) if lead.slack_user_id]
+
+
+def keep_from_named(*, session: Session, grievance: Grievance, routing: Routing) -> None:
+    """Keep a filed grievance from the leads it names, now and if they lead alone later."""
+    named = {lead.user_id for lead in routing.withheld}
+    withhold(
+        session=session,
+        grievance=grievance,
+        people=[
+            lead
+            for lead in leads_of(session=session, case=grievance.case)
+            if lead.slack_user_id in named
+        ],
+    )
 
 
 def escalate(

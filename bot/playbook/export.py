@@ -9,7 +9,9 @@ Two rules are decided here rather than in each format, so every format agrees:
 
 * confidential grievances, and every entry that belongs to one, are withheld unless the
   caller asks for them, and the document counts what was withheld so a reader knows the
-  history is partial;
+  history is partial; a lead's export also withholds the ones that name that lead
+  (``bot.playbook.withheld``), while the operator's full export keeps them and lists, on
+  each, whom it is kept from;
 * a deleted Slack message is exported as deleted with empty text and no earlier revisions,
   because its author removed it and an export must not bring it back;
 * a strategy or progress update that addresses a withheld confidential grievance says
@@ -69,6 +71,7 @@ from storage.models import (
     EntryRevision,
     FinalRating,
     Grievance,
+    GrievanceWithheld,
     HealthSnapshot,
     Interview,
     InterviewAnswer,
@@ -231,6 +234,8 @@ class GrievanceRecord:
     created_at: datetime
     updated_at: datetime
     replies: list[EntryRecord] = field(default_factory=list)
+    #: The leads it names, who do not see it in the bot (``bot.playbook.withheld``).
+    withheld_from: tuple[PersonRecord, ...] = ()
 
     @property
     def raised_by_label(self) -> str:
@@ -565,6 +570,8 @@ class ExportDocument:
     include_confidential: bool
     case_filter: str | None = None
     format_version: int = FORMAT_VERSION
+    #: Made for one lead from Slack: what is withheld names them, no option brings it back.
+    for_reader: bool = False
 
     @property
     def withheld_confidential(self) -> int:
@@ -575,6 +582,11 @@ class ExportDocument:
     def withheld_confidential_entries(self) -> int:
         """Timeline entries left out with those grievances."""
         return sum(case.withheld_confidential_entries for case in self.cases)
+
+    @property
+    def kept_from_leads(self) -> int:
+        """Grievances exported that the bot keeps from the leads they name."""
+        return sum(1 for case in self.cases for g in case.grievances if g.withheld_from)
 
     @property
     def entry_count(self) -> int:
@@ -665,18 +677,22 @@ def export_for_lead(
     """One case's history for a lead who asked from Slack (``/grievance export``).
 
     It is the document ``grievance-bot export --case <channel> --include-confidential``
-    writes: leads see confidential items everywhere else in the bot, so their export
+    writes, less the confidential grievances that name this lead (kept from them everywhere
+    in the bot): leads see confidential items everywhere else in the bot, so their export
     includes them, while the CLI withholds them by default because whoever runs it is not
     known to lead anything. The case object is exported as is, never looked up again by
     channel id, which another workspace in the same database may share.
     """
-    access.require(session=session, case=case, person=person, action=access.Action.EXPORT_CASE)
+    reader = access.require(
+        session=session, case=case, person=person, action=access.Action.EXPORT_CASE
+    )
     return _document(
         session=session,
         cases=[case],
         include_confidential=True,
         case_filter=case.channel_id,
         now=now,
+        reader=reader,
     )
 
 
@@ -705,8 +721,10 @@ def _document(
     include_confidential: bool,
     case_filter: str | None,
     now: datetime | None,
+    reader: Person | None = None,
 ) -> ExportDocument:
-    """The export of ``cases``, read with a fixed handful of queries per case."""
+    """The export of ``cases``, read with a fixed handful of queries per case; ``reader``
+    is the lead it is for, from whom the grievances naming them are withheld."""
     workspaces = _workspaces(session, {case.workspace_id for case in cases})
     people = _People(session)
     records = [
@@ -716,6 +734,7 @@ def _document(
             workspace=workspaces[case.workspace_id],
             people=people,
             include_confidential=include_confidential,
+            reader=reader,
         )
         for case in cases
     ]
@@ -724,6 +743,7 @@ def _document(
         cases=records,
         include_confidential=include_confidential,
         case_filter=case_filter,
+        for_reader=reader is not None,
     )
 
 
@@ -746,6 +766,7 @@ def _build_case(
     workspace: tuple[str, str | None],
     people: _People,
     include_confidential: bool,
+    reader: Person | None,
 ) -> CaseRecord:
     """Load one case in a fixed number of queries, whatever its size."""
     leads = list(
@@ -790,8 +811,10 @@ def _build_case(
             select(FinalRating).where(FinalRating.case_id == case.id).order_by(FinalRating.id)
         )
     )
+    kept = _kept_from(session, case.id)
     people.load(
         [
+            *(person_id for ids in kept.values() for person_id in ids),
             *all_authors,
             *(lead.person_id for lead in leads),
             *(lead.added_by_id for lead in leads),
@@ -808,9 +831,16 @@ def _build_case(
         ]
     )
 
-    withheld_ids = set() if include_confidential else {g.id for g in grievances if g.confidential}
+    withheld_ids = {
+        g.id
+        for g in grievances
+        if (g.confidential and not include_confidential)
+        or (g.confidential and reader is not None and reader.id in kept.get(g.id, ()))
+    }
     grievance_records = {
-        g.id: _grievance_record(g, people) for g in grievances if g.id not in withheld_ids
+        g.id: _grievance_record(g, people, kept.get(g.id, ()))
+        for g in grievances
+        if g.id not in withheld_ids
     }
     numbers = {g.id: g.number for g in grievances}
     revisions = _revisions(session, case.id)
@@ -833,7 +863,7 @@ def _build_case(
         deleted,
         created_at,
     ) in _stream_entries(session, case.id):
-        if (confidential or grievance_id in withheld_ids) and not include_confidential:
+        if grievance_id in withheld_ids or (confidential and not include_confidential):
             withheld_entries += 1
             continue
         record = EntryRecord(
@@ -885,6 +915,7 @@ def _build_case(
         for person in (
             *(lead.person for lead in lead_records),
             *(lead.added_by for lead in lead_records),
+            *(person for g in grievance_records.values() for person in g.withheld_from),
             *(g.raised_by for g in grievance_records.values()),
             *(g.reporter for g in grievance_records.values()),
             *(member.person for member in member_records),
@@ -960,7 +991,23 @@ def _lead_record(lead: CaseLead, people: _People) -> LeadRecord:
     )
 
 
-def _grievance_record(grievance: Grievance, people: _People) -> GrievanceRecord:
+def _kept_from(session: Session, case_id: int) -> dict[int, list[int]]:
+    """Whom each of the case's grievances is kept from, by grievance id, in one query."""
+    kept: dict[int, list[int]] = {}
+    rows = session.execute(
+        select(GrievanceWithheld.grievance_id, GrievanceWithheld.person_id)
+        .join(Grievance, Grievance.id == GrievanceWithheld.grievance_id)
+        .where(Grievance.case_id == case_id)
+        .order_by(GrievanceWithheld.grievance_id, GrievanceWithheld.person_id)
+    )
+    for grievance_id, person_id in rows:
+        kept.setdefault(grievance_id, []).append(person_id)
+    return kept
+
+
+def _grievance_record(
+    grievance: Grievance, people: _People, kept_from: Sequence[int]
+) -> GrievanceRecord:
     return GrievanceRecord(
         id=grievance.id,
         number=grievance.number,
@@ -981,6 +1028,10 @@ def _grievance_record(grievance: Grievance, people: _People) -> GrievanceRecord:
         slack_ts=grievance.slack_ts,
         created_at=as_utc(grievance.created_at),
         updated_at=as_utc(grievance.updated_at),
+        withheld_from=tuple(
+            _required_person(people, person_id, f"grievance {grievance.id}'s withheld_from")
+            for person_id in kept_from
+        ),
     )
 
 

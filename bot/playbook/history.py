@@ -2,7 +2,8 @@
 
 Pages use keyset pagination on the timeline's primary key (``ix_timeline_entry_case_id_id``)
 so a page costs the same on a case with ten entries or a hundred thousand. Confidential
-entries are left out unless the viewer leads the case.
+entries are left out unless the viewer leads the case, and those of a grievance that names
+the viewer are left out for them always (``bot.playbook.withheld``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.playbook.access import Action, allows, refusal
 from bot.playbook.errors import PlaybookError
+from bot.playbook.withheld import entries_shown, grievances_shown, is_kept_from
 from storage.models import Case, CaseLead, Grievance, Person, Status, TimelineEntry
 
 PAGE_SIZE = 10
@@ -34,6 +36,7 @@ def timeline_page(
     session: Session,
     case: Case,
     include_confidential: bool,
+    reader: Person | None = None,
     before: int | None = None,
     after: int | None = None,
     size: int = PAGE_SIZE,
@@ -42,10 +45,11 @@ def timeline_page(
     query = (
         select(TimelineEntry)
         .options(joinedload(TimelineEntry.author))
-        .where(TimelineEntry.case_id == case.id)
+        .where(
+            TimelineEntry.case_id == case.id,
+            entries_shown(include_confidential=include_confidential, reader=reader),
+        )
     )
-    if not include_confidential:
-        query = query.where(TimelineEntry.confidential.is_(False))
     if after is not None:
         rows = list(
             session.scalars(
@@ -104,35 +108,42 @@ def include_confidential_for(*, session: Session, case: Case, viewer: Person | N
 
 
 def may_see(*, session: Session, grievance: Grievance, viewer: Person | None) -> bool:
-    """Confidential grievances are for the case's leads only."""
+    """Confidential grievances are for the case's leads only, less any lead they name."""
     if not grievance.confidential:
         return True
     return allows(
         session=session, case=grievance.case, person=viewer, action=Action.VIEW_CONFIDENTIAL
-    )
+    ) and not is_kept_from(session=session, grievance=grievance, person=viewer)
 
 
 def open_grievances(
-    *, session: Session, case: Case, include_confidential: bool, limit: int = 50
+    *,
+    session: Session,
+    case: Case,
+    include_confidential: bool,
+    reader: Person | None = None,
+    limit: int = 50,
 ) -> list[Grievance]:
     """Open grievances, most severe first, then oldest first."""
     query = select(Grievance).where(
-        Grievance.case_id == case.id, Grievance.status.in_(OPEN_STATUSES)
+        Grievance.case_id == case.id,
+        Grievance.status.in_(OPEN_STATUSES),
+        grievances_shown(include_confidential=include_confidential, reader=reader),
     )
-    if not include_confidential:
-        query = query.where(Grievance.confidential.is_(False))
     return list(
         session.scalars(query.order_by(Grievance.severity.desc(), Grievance.number).limit(limit))
     )
 
 
-def severity_counts(*, session: Session, case: Case, include_confidential: bool) -> dict[int, int]:
+def severity_counts(
+    *, session: Session, case: Case, include_confidential: bool, reader: Person | None = None
+) -> dict[int, int]:
     """How many open grievances there are at each severity."""
     query = select(Grievance.severity, func.count()).where(
-        Grievance.case_id == case.id, Grievance.status.in_(OPEN_STATUSES)
+        Grievance.case_id == case.id,
+        Grievance.status.in_(OPEN_STATUSES),
+        grievances_shown(include_confidential=include_confidential, reader=reader),
     )
-    if not include_confidential:
-        query = query.where(Grievance.confidential.is_(False))
     return dict(session.execute(query.group_by(Grievance.severity)).tuples().all())
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Case, Grievance, Side
+from bot.playbook.withheld import grievances_shown
+from storage.models import Case, Grievance, Person, Side
 
 _SPLIT = re.compile(r"[\n;•]+|\s+-\s+")
 _APOSTROPHES = re.compile(r"['’`]")
@@ -73,18 +74,26 @@ def tally(answers: Iterable[tuple[int, str | None]], limit: int = MAX_ITEMS) -> 
 
 
 def collect(
-    *, session: Session, case: Case, include_confidential: bool, side: Side = Side.CLIENT
+    *,
+    session: Session,
+    case: Case,
+    include_confidential: bool,
+    reader: Person | None = None,
+    side: Side = Side.CLIENT,
 ) -> Insights:
-    """What ``side`` said in the case's grievances (confidential ones only for leads).
+    """What ``side`` said in the case's grievances (confidential ones only for leads, and
+    never one that names ``reader``).
 
     One side at a time: what the team says the client cares about is not what the
     client said it cares about.
     """
     query = select(
         Grievance.number, Grievance.cares_about, Grievance.success_measure, Grievance.went_well
-    ).where(Grievance.case_id == case.id, Grievance.side == side)
-    if not include_confidential:
-        query = query.where(Grievance.confidential.is_(False))
+    ).where(
+        Grievance.case_id == case.id,
+        Grievance.side == side,
+        grievances_shown(include_confidential=include_confidential, reader=reader),
+    )
     rows = session.execute(query.order_by(Grievance.number)).all()
     return Insights(
         cares_about=tally((r.number, r.cares_about) for r in rows),

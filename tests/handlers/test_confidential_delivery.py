@@ -1,6 +1,9 @@
 """Confidential grievances reach someone: the leads by DM at once (urgent when critical),
 never the lead they name, and when that lead is the only one, the person filing chooses
-first, with the escalation contact from the settings as the way around them."""
+first, with the escalation contact from the settings as the way around them.
+
+The lead a grievance names does not read it anywhere else either: not in the history, a
+forged "Read it all" or status press, the App Home or their export."""
 
 from __future__ import annotations
 
@@ -10,11 +13,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot.ids import Field
+from bot.ids import Action, Field
 from bot.sandbox.slack_side import Delivery
 from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
-from storage.models import Escalation, Grievance
+from storage.clock import utcnow
+from storage.models import Case, CaseLead, Escalation, Grievance, Person, Status
 
 CHANNEL = "CACME"
 
@@ -99,7 +103,7 @@ def test_a_grievance_that_names_a_lead_goes_to_the_other_leads_only(stack: Sandb
     assert "rude to our CFO" not in _dms(stack, "UBEN")
     told = _told(stack, "UCARLA")
     assert "I'm sending it by DM to ana." in told
-    assert "It names ben, so I'm not sending it to them" in told
+    assert "It names ben, so ben will not see it." in told
 
 
 def test_naming_the_only_lead_asks_first_and_can_go_to_the_escalation_contact(
@@ -145,3 +149,115 @@ def test_without_an_escalation_contact_the_filer_may_still_send_it_to_the_lead(
     assert _confidential(stack) == ["Ana ignored our emails for a week"]
     assert "ignored our emails" in _dms(stack, "UANA")
     assert "I'm sending it by DM to ana." in _told(stack, "UCARLA")
+
+
+RUDE = "Your PM Ben was rude to our CFO in the demo"
+
+
+@pytest.fixture
+def named(stack: SandboxStack) -> SandboxStack:
+    """Ana and Ben lead the case; Carla filed #2 in confidence, and it names Ben."""
+    _with_two_leads(stack)
+    _file_confidential(stack, RUDE)
+    return stack
+
+
+def _id_of_named(stack: SandboxStack) -> int:
+    with stack.db.transaction() as session:
+        return session.scalars(select(Grievance.id).where(Grievance.text == RUDE)).one()
+
+
+def _press_with(stack: SandboxStack, user: str, action: str, value: str) -> str:
+    """``user`` presses ``action`` on a bot message, its value forged to ``value``; what
+    they were told privately."""
+    button = {"type": "button", "text": {"type": "plain_text", "text": "Go"}, "value": "0"}
+    blocks = [{"type": "actions", "elements": [button | {"action_id": action}]}]
+    posted = stack.workspace.post_bot_message(CHANNEL, "Grievance", blocks)
+    seen = len(stack.workspace.ephemerals)
+    delivery = stack.slack.click(user, action, message=(CHANNEL, posted.ts), value=value)
+    assert delivery.status == 200, delivery.body
+    stack.settle()
+    return "\n".join(e.text for e in stack.workspace.ephemerals[seen:] if e.user == user)
+
+
+def test_the_lead_it_names_does_not_find_it_in_the_history_even_as_the_only_lead(
+    named: SandboxStack,
+) -> None:
+    stack = named
+
+    assert "rude to our CFO" in _command(stack, "UANA", "history")
+    assert "rude to our CFO" in _command(stack, "UANA", "history 2")
+    assert "rude to our CFO" not in _command(stack, "UBEN", "history")
+    refused = _command(stack, "UBEN", "history 2")
+    assert "There is no grievance #2 on this case that you can see." in refused
+    assert "rude to our CFO" not in refused
+
+    with stack.db.transaction() as session:  # Ana stops leading: Ben leads alone
+        ana = session.scalars(select(Person).where(Person.slack_user_id == "UANA")).one()
+        session.delete(session.scalars(select(CaseLead).where(CaseLead.person_id == ana.id)).one())
+    assert "rude to our CFO" not in _command(stack, "UBEN", "history")
+    assert "There is no grievance #2" in _command(stack, "UBEN", "history 2")
+
+
+def test_a_forged_press_with_its_id_is_refused_to_the_lead_it_names_like_a_missing_one(
+    named: SandboxStack,
+) -> None:
+    stack = named
+    secret = str(_id_of_named(stack))
+
+    missing = _press_with(stack, "UBEN", Action.READ_ALL, "999999")
+    assert missing == "That grievance no longer exists."
+    assert _press_with(stack, "UBEN", Action.READ_ALL, secret) == missing
+    assert stack.workspace.modal_stack("UBEN") == []
+    assert _press_with(stack, "UBEN", f"{Action.SET_STATUS}:resolved", f"{secret}:resolved") == (
+        missing
+    )
+    with stack.db.transaction() as session:
+        assert session.scalars(select(Grievance.status).where(Grievance.text == RUDE)).one() == (
+            Status.OPEN
+        )
+
+
+def test_app_home_shows_it_to_the_other_lead_only(named: SandboxStack) -> None:
+    stack = named
+
+    def home(user: str) -> str:
+        assert stack.slack.open_home(user).status == 200
+        stack.settle()
+        return json.dumps(stack.workspace.views[stack.workspace.home_views[user]].payload)
+
+    assert "rude to our CFO" in home("UANA")
+    ben = home("UBEN")
+    assert "acme" in ben.lower() and "rude to our CFO" not in ben
+
+
+def test_their_export_leaves_it_out_and_says_why(named: SandboxStack) -> None:
+    stack = named
+
+    def export(user: str) -> tuple[str, str]:
+        _command(stack, user, "export json")
+        dm = stack.workspace.dm_channel_for(user).id
+        (message,) = [m for m in stack.workspace.messages if m.channel == dm and m.files]
+        (shared,) = message.files
+        return message.text, stack.workspace.files[shared["id"]].content.decode("utf-8")
+
+    note, archive = export("UBEN")
+    assert RUDE not in archive
+    assert json.loads(archive)["withheld_confidential"] == 1
+    assert "1 confidential grievance(s) name you" in note
+    note, archive = export("UANA")
+    assert RUDE in archive and "includes them: 1 confidential grievance(s)" in note
+
+
+def test_on_a_closed_case_only_the_other_lead_is_offered_to_reopen_it(
+    stack: SandboxStack,
+) -> None:
+    _with_two_leads(stack)
+    with stack.db.transaction() as session:
+        session.scalars(select(Case)).one().closed_at = utcnow()
+
+    _file_confidential(stack, RUDE)
+
+    assert "filed *grievance #2*" in _dms(stack, "UANA")
+    assert "grievance #2" not in _dms(stack, "UBEN")
+    assert "I've told its lead, who can reopen it." in _told(stack, "UCARLA")
