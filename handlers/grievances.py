@@ -6,6 +6,7 @@ third, so an acknowledged grievance is always on disk even if Slack then fails.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -150,15 +151,10 @@ def _after_filing(client: WebClient, deps: Deps, filed: Filed) -> None:
     on is told as what it is, a grievance kept but not posted.
     """
     intake, where = filed.intake, filed.where
-    settled: list[bool] = []  # [reporter on the team side, bot in the channel]
-
-    def settle_and_post() -> None:
-        settled.append(_confirm_filers(client, deps, filed))
-        settled.append(filed.channel_checked or _check_channel(client, deps, filed))
-        if settled[1] and not intake.grievance.confidential:
-            post_grievance(client, deps, intake.grievance.id, filed.reporter_id)
-
-    if not survived_outage(settle_and_post, "post the grievance"):
+    settled = survived_outage(
+        functools.partial(_settle_and_post, client, deps, filed), "post the grievance"
+    )
+    if settled is None:
         if not intake.grievance.confidential:
             tell(client, where.channel_id, filed.reporter_id, RECORDED_NOT_POSTED)
         return
@@ -173,6 +169,17 @@ def _after_filing(client: WebClient, deps: Deps, filed: Filed) -> None:
         offer = reopen_offer(name, number, intake.case.id, intake.reporter.display_name)
         for lead in _told_of_closed_case(intake, filed.routing):
             direct_message(client, lead, reopen_offer_text(name, number), offer)
+
+
+def _settle_and_post(client: WebClient, deps: Deps, filed: Filed) -> tuple[bool, bool]:
+    """Confirm the filers with Slack and check the channel, then post a public grievance
+    there; whether the reporter is on the team side, and whether the bot is in the channel.
+    """
+    on_team = _confirm_filers(client, deps, filed)
+    in_channel = filed.channel_checked or _check_channel(client, deps, filed)
+    if in_channel and not filed.intake.grievance.confidential:
+        post_grievance(client, deps, filed.intake.grievance.id, filed.reporter_id)
+    return on_team, in_channel
 
 
 def _confirm_filers(client: WebClient, deps: Deps, filed: Filed) -> bool:

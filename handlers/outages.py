@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import BoltResponse
 from slack_bolt.context.respond import Respond
@@ -92,19 +92,23 @@ def _reply(
         direct_message(client, user, text)
 
 
-def survived_outage(work: Callable[[], None], what: str) -> bool:
-    """Run ``work``, which follows a commit the person was already told about; False (and
-    a log line saying what was left undone) when a database outage stopped it.
+#: What the work after a commit gives back.
+Done = TypeVar("Done")
+
+
+def survived_outage(work: Callable[[], Done], what: str) -> Done | None:
+    """Run ``work``, which follows a commit the person was already told about: what it
+    returned, or None (and a log line saying what was left undone) when a database outage
+    stopped it.
 
     The error handler would tell them "I couldn't save this", which after a commit is
     untrue; the caller says what is true instead. Other errors still reach the handler.
     """
     try:
-        work()
+        return work()
     except MAYBE_OUTAGE as error:
         outage = outage_of(error)
         if outage is None:
             raise
         logger.warning("database outage after saving", extra={"reason": outage.value, "left": what})
-        return False
-    return True
+        return None
