@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
+from storage.turns import backgrounded
+
 logger = logging.getLogger("grievance_bot.outbound")
 
 #: Workers for Web API calls after acknowledgements, per process.
@@ -35,8 +37,10 @@ class Outbound:
 
     def send(self, work: Callable[[], None]) -> None:
         """Run ``work`` on an outbound worker; a failure is logged with an id, as the one
-        error handler would (nobody is waiting on it to be told)."""
-        self._executor.submit(work).add_done_callback(_log_failure)
+        error handler would (nobody is waiting on it to be told). It runs as background
+        work, which checkpoints the database's log for the acknowledgements
+        (``storage.turns``)."""
+        self._executor.submit(backgrounded(work)).add_done_callback(_log_failure)
 
 
 def _log_failure(done: Future[None]) -> None:

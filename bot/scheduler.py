@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from bot.jobs import run_due
 from storage.clock import utcnow
 from storage.engine import Database
+from storage.turns import backgrounded
 
 TICK_SECONDS = 60
 
@@ -27,7 +28,7 @@ def start_scheduler(db: Database, client: WebClient) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": TICK_SECONDS},
     )
     scheduler.add_job(
-        lambda: run_due(db, client, utcnow()),
+        backgrounded(lambda: run_due(db, client, utcnow())),  # nobody waits on it
         IntervalTrigger(seconds=TICK_SECONDS, timezone=UTC),
         id="due-work",
         replace_existing=True,

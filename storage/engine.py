@@ -8,7 +8,15 @@ never deadlock upgrading a read lock.
 Within one process, SQLite transactions also take turns on a lock of the process's own:
 SQLite's busy handler polls a held lock in sleeps of up to 100 ms, which under load made
 the slowest acknowledgements wait ten times longer than the work they waited for, while
-a lock wakes the next thread the moment the last one commits.
+a lock wakes the next thread the moment the last one commits, and hands the turns out in
+order of arrival (``storage.turns``).
+
+Checkpoints, which copy the write-ahead log into the database file and wait for the disk,
+are background work too. Left to SQLite, the commit that fills the log pays for one, with
+the writer's lock held: on a busy disk a burst of acknowledgements stalled behind it for
+seconds. Here background work checkpoints every ``CHECKPOINT_EVERY`` commits, after its
+own commit and without any lock (``PASSIVE``), so the log never grows to SQLite's own
+threshold while there is background work to do it.
 
 No transaction waits more than ``LOCK_WAIT_SECONDS`` for another's lock, whoever holds
 it (another thread, another process, another PostgreSQL session): a request that meets a
@@ -19,7 +27,7 @@ being cut off by Slack with nothing said. Its error is an outage (``storage.outa
 from __future__ import annotations
 
 import os
-import threading
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import HealthProbe
 from storage.outages import DatabaseBusy, outage_of
+from storage.turns import Turns, is_background
 
 #: The longest a transaction waits for a lock: with the work itself, inside Slack's 3 s.
 LOCK_WAIT_SECONDS = 2.0
@@ -36,6 +45,11 @@ _LOCK_WAIT_MS = int(LOCK_WAIT_SECONDS * 1000)
 #: What the health check writes (and rolls back): more than a page of SQLite (4 KB) or
 #: PostgreSQL (8 KB), so a database with no room for one more page is not called healthy.
 PROBE_BYTES = 9000
+#: Commits between two checkpoints of SQLite's write-ahead log, run by background work.
+CHECKPOINT_EVERY = 200
+#: Pages of log past which SQLite checkpoints in whichever commit crosses it (its default
+#: is 1,000): a safety net for a process with no background work to checkpoint for it.
+AUTOCHECKPOINT_PAGES = 10_000
 #: Execution option of a connection that only reads (see ``Database.reading``).
 READ_ONLY = "grievance_read_only"
 
@@ -51,6 +65,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={_LOCK_WAIT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -104,8 +119,11 @@ class Database:
         self.engine = engine
         #: The session factory; hooks that must see every transaction listen on it.
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        #: SQLite takes one writer at a time anyway; queueing here wakes waiters promptly.
-        self._turn = threading.RLock() if engine.dialect.name == "sqlite" else None
+        #: SQLite takes one writer at a time anyway; queueing here wakes waiters promptly,
+        #: first come, first served.
+        self._turn = Turns() if engine.dialect.name == "sqlite" else None
+        #: Commits since the last checkpoint of SQLite's log (approximate across threads).
+        self._commits = 0
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -117,6 +135,24 @@ class Database:
         """A session whose work is committed on success and rolled back on any error."""
         with self._taking_turn(), self.sessions.begin() as session:
             yield session
+        self._checkpoint_when_due()
+
+    def _checkpoint_when_due(self) -> None:
+        """Count a commit; in background work, checkpoint SQLite's log every
+        ``CHECKPOINT_EVERY`` commits (see the module docstring)."""
+        if self._turn is None:
+            return
+        self._commits += 1
+        if self._commits < CHECKPOINT_EVERY or not is_background():
+            return
+        self._commits = 0
+        connection = self.engine.raw_connection()  # autocommit: no BEGIN, no write lock
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:  # the commit stands; the next due checkpoint tries again
+            pass
+        finally:
+            connection.close()
 
     @contextmanager
     def _taking_turn(self) -> Iterator[None]:
