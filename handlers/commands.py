@@ -7,11 +7,19 @@ the words or run the subcommand as if it had been typed and chosen.
 Refusals, the playbook's (``PlaybookError``) or Slack's (``SlackApiError``), are answered
 privately by ``answer_refusals``: as the acknowledgement itself when raised before it, so
 the user sees why at once, or as an ephemeral reply after it.
+
+The acknowledgement never waits on Slack. Filing and help need nothing from it and answer
+in the acknowledgement. Every other subcommand may (who a first-time caller is, since
+their side decides what they may do; the people it names; a form to open; a message to
+post), so it is acknowledged at once and runs on the outbound workers
+(``bot.outbound``), its answer following through the response URL: Slack shows it the
+same way, and a slow Slack holds up that answer, never the next person's acknowledgement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -39,10 +47,12 @@ from handlers import (
     readings,
     strategy,
 )
-from handlers.context import CommandCall, ReplaceQuestion
+from handlers.context import CommandCall, LateAnswer, ReplaceQuestion
 from handlers.deps import Deps
+from handlers.outages import answer_outage
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
+from storage.outages import MAYBE_OUTAGE, outage_of
 
 Subcommand = Callable[[CommandCall], None]
 
@@ -70,6 +80,31 @@ ROUTES: dict[str, Subcommand] = {
     "export": exports.export,
     "help": _help,
 }
+
+
+#: Subcommands that never ask Slack anything before they answer (filing takes a newcomer
+#: as provisional and confirms them after), so they answer in the acknowledgement.
+ANSWERED_AT_ONCE = frozenset({FILE, "help"})
+
+
+def _answer_late(call: CommandCall) -> None:
+    """Run a subcommand already acknowledged; a refusal or a database outage is answered
+    through the response URL, as the acknowledgement would have answered it."""
+    try:
+        _route_answering_refusals(call=call, respond=call.respond, client=call.client)
+    except MAYBE_OUTAGE as error:
+        outage = outage_of(error)
+        if outage is None:
+            raise
+        answer_outage(
+            outage, call.body, acknowledged=True, respond=call.respond, client=call.client
+        )
+
+
+@answer_refusals
+def _route_answering_refusals(*, call: CommandCall, respond: Respond, client: WebClient) -> None:
+    """``call``'s subcommand; ``respond`` and ``client`` are how a refusal is answered."""
+    ROUTES[call.parsed.name](call)
 
 
 def _as_chosen(
@@ -121,8 +156,12 @@ def register(app: App, deps: Deps) -> None:
         )
         if call.parsed.reads_two_ways:
             readings.ask_which(call)
-        else:
+        elif call.parsed.name in ANSWERED_AT_ONCE:
             ROUTES[call.parsed.name](call)
+        else:  # it may ask Slack (who they are, a form to open): acknowledge first
+            ack()
+            late = replace(call, ack=LateAnswer(respond))
+            deps.after_ack(lambda: _answer_late(late))
 
     @app.action(Action.FILE_TEXT)
     @answer_refusals

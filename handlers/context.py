@@ -62,6 +62,24 @@ class ReplaceQuestion:
 
 
 @dataclass(frozen=True)
+class LateAnswer:
+    """Answer a command already acknowledged (empty) through its response URL, privately,
+    as a message of its own: Slack shows it just as it shows an acknowledgement's."""
+
+    respond: Respond
+
+    def __call__(self, text: str = "", blocks: Sequence[Any] | None = None) -> None:
+        """Post the answer; with neither text nor blocks there is nothing more to say."""
+        if text or blocks:
+            self.respond(
+                text=text,
+                blocks=list(blocks) if blocks else None,
+                response_type="ephemeral",
+                replace_original=False,
+            )
+
+
+@dataclass(frozen=True)
 class CommandCall:
     """One ``/grievance`` call: what was asked, by whom, where, and how to answer.
 

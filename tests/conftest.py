@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -83,3 +84,18 @@ def stack(database_url: str) -> Iterator[SandboxStack]:
     """The bot served by waitress on loopback, with the demo workspace in the emulator."""
     with SandboxStack(Settings(database_url=database_url, _env_file=None)) as running:
         yield running
+
+
+def shown(stack: SandboxStack, user_id: str, channel_id: str, text: str) -> str:
+    """Type ``/grievance text`` as ``user_id`` in ``channel_id`` and wait for the bot:
+    the words and blocks the typist was shown privately, whether in the acknowledgement
+    or through the response URL just after it (a first-time caller's answer comes so)."""
+    before = {e.ts for e in stack.workspace.ephemerals}
+    delivery = stack.slack.slash_command(user_id, channel_id, text)
+    assert delivery.status == 200, delivery.body
+    assert stack.settle()
+    return "\n".join(
+        e.text + "\n" + json.dumps(e.blocks, ensure_ascii=False)
+        for e in stack.workspace.ephemerals
+        if e.ts not in before and e.user == user_id and e.channel == channel_id
+    )

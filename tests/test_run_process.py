@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -42,6 +44,51 @@ def _wait_healthy(url: str, process: subprocess.Popen[str], timeout: float = 20)
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.1)
     raise AssertionError("the bot never became healthy")
+
+
+def slack_env(workspace: Workspace, emulator: EmulatorServer, database_url: str) -> dict[str, str]:
+    """This process's environment, with no Slack settings but the emulator's and ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(
+        SLACK_BOT_TOKEN=workspace.bot_token,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=emulator.base_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@contextmanager
+def bot_processes(env: dict[str, str], tmp_path: Path, count: int) -> Iterator[list[str]]:
+    """``count`` ``grievance-bot run --no-scheduler`` processes on ports of their own,
+    each healthy; yields their base URLs, and stops them on the way out."""
+    urls, processes = [], []
+    try:
+        for _ in range(count):
+            port = _free_port()
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "bot", "run", "--no-scheduler"],
+                    cwd=tmp_path,
+                    env=env | {"PORT": str(port)},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, process in zip(urls, processes, strict=True):
+            _wait_healthy(f"{url}/healthz", process)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def test_http_mode_serves_signed_requests_and_stops_on_sigterm(tmp_path: Path) -> None:

@@ -10,13 +10,10 @@ is set (see ``.ci/with-postgres``), otherwise on one SQLite file.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +24,7 @@ from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Channel, Workspace
 from storage.engine import Database
 from storage.models import Grievance, TimelineEntry
-from tests.test_run_process import SECRET, _free_port, _wait_healthy, seed_weekday_checkins
+from tests.test_run_process import SECRET, bot_processes, seed_weekday_checkins, slack_env
 
 CHANNELS = [f"CLOAD{n:02d}" for n in range(12)]
 GRIEVANCES = 48
@@ -42,52 +39,14 @@ def _load_workspace() -> Workspace:
     return workspace
 
 
-@contextmanager
-def _two_bots(env: dict[str, str], tmp_path: Path) -> Iterator[list[str]]:
-    """Two `grievance-bot run` processes on their own ports; yields their base URLs."""
-    urls, processes = [], []
-    try:
-        for _ in range(2):
-            port = _free_port()
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "bot", "run", "--no-scheduler"],
-                    cwd=tmp_path,
-                    env=env | {"PORT": str(port)},
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, process in zip(urls, processes, strict=True):
-            _wait_healthy(f"{url}/healthz", process)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.communicate(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
 def test_two_processes_share_one_database_without_doing_anything_twice(
     tmp_path: Path, database_url: str
 ) -> None:
     workspace = _load_workspace()
     seed_weekday_checkins(database_url, tuple(CHANNELS))
     with EmulatorServer(workspace) as emulator:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-        env.update(
-            SLACK_BOT_TOKEN=workspace.bot_token,
-            SLACK_SIGNING_SECRET=SECRET,
-            SLACK_API_URL=emulator.base_url,
-            DATABASE_URL=database_url,
-            LOG_LEVEL="WARNING",
-        )
-        with _two_bots(env, tmp_path) as urls:
+        env = slack_env(workspace, emulator, database_url)
+        with bot_processes(env, tmp_path, 2) as urls:
             sides = [SlackSide(workspace, emulator, f"{u}/slack/events", SECRET) for u in urls]
 
             # Slash commands spread over both processes, many at once on the same two cases.

@@ -18,6 +18,7 @@ from bot.form_seal import FormSeal
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Ephemeral, Message, View
 from storage.models import Case, CaseLead, Category, Grievance, Side, Status, TimelineEntry
+from tests.conftest import shown
 
 LONG_TEXT_LIMIT = 3000
 _UNDEFUSED_BROADCAST = re.compile(r"<!(channel|here|everyone)|(?<!\u200b)@(channel|here|everyone)")
@@ -126,8 +127,8 @@ def test_first_grievance_opens_the_case_named_after_the_channel_until_renamed(
     [case] = _cases(stack)
     assert (case.channel_id, case.client_name, case.named) == ("CACME", "acme-recovery", False)
 
-    renamed = stack.slack.slash_command("UANA", "CACME", "case rename   Acme   Corp ")
-    assert "Acme Corp" in renamed.body
+    renamed = shown(stack, "UANA", "CACME", "case rename   Acme   Corp ")
+    assert "Acme Corp" in renamed
     second = _file(stack, "UBEN", "CACME", "The staging server is down again")
 
     [case] = _cases(stack)
@@ -450,9 +451,9 @@ def test_broadcasts_in_user_text_never_ping(stack: SandboxStack, text: str) -> N
     grievance = _file(stack, "UCARLA", "CACME", text)
     assert grievance.text == stack.slack.escape_mentions(text)  # stored as Slack sent it
     [post] = _posts(stack, "CACME")
-    for shown in (_shown(post), *(_shown(e) for e in stack.workspace.ephemerals)):
-        assert not _UNDEFUSED_BROADCAST.search(shown), shown
-        assert "<@UBEN" not in shown and "<https://evil" not in shown
+    for seen in (_shown(post), *(_shown(e) for e in stack.workspace.ephemerals)):
+        assert not _UNDEFUSED_BROADCAST.search(seen), seen
+        assert "<@UBEN" not in seen and "<https://evil" not in seen
     assert "Fix it now" in _shown(post)
 
 

@@ -19,6 +19,7 @@ from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
 from storage.clock import utcnow
 from storage.models import Case, CaseLead, Escalation, Grievance, Person, Status
+from tests.conftest import shown
 
 CHANNEL = "CACME"
 
@@ -34,10 +35,7 @@ def escalating(database_url: str) -> Iterator[SandboxStack]:
 
 
 def _command(stack: SandboxStack, user: str, text: str) -> str:
-    delivery = stack.slack.slash_command(user, CHANNEL, text)
-    assert delivery.status == 200, delivery.body
-    stack.settle()
-    return delivery.body
+    return shown(stack, user, CHANNEL, text)
 
 
 def _file_confidential(stack: SandboxStack, text: str, severity: str = "2") -> Delivery:

@@ -47,6 +47,7 @@ from storage.models import (
     Vote,
     VoteKind,
 )
+from tests.conftest import shown
 
 CHANNEL = "CACME"
 NOW = datetime(2030, 3, 15, 16, 0, tzinfo=UTC)  # a Friday
@@ -57,10 +58,7 @@ QUESTION = "How confident are you in our releases?"
 
 
 def _command(stack: SandboxStack, user: str, text: str) -> str:
-    delivery = stack.slack.slash_command(user, CHANNEL, text)
-    assert delivery.status == 200, delivery.body
-    stack.settle()
-    return delivery.body
+    return shown(stack, user, CHANNEL, text)
 
 
 def _person(session: Any, case: Case, user_id: str) -> Person:
@@ -649,11 +647,11 @@ def test_a_grievance_on_a_closed_case_is_brought_to_the_leads_with_a_reopen_butt
     _closable(stack, approved=True)
     _close(stack, "not_recovered", confirm=False)
 
-    said = stack.slack.slash_command("UCARLA", CHANNEL, "The export broke again this morning")
+    said = shown(stack, "UCARLA", CHANNEL, "The export broke again this morning")
     stack.settle()
 
-    assert "This case is closed. I've told its lead, who can reopen it." in said.body
-    assert Action.REOPEN_CASE not in said.body  # Carla is no lead
+    assert "This case is closed. I've told its lead, who can reopen it." in said
+    assert Action.REOPEN_CASE not in said  # Carla is no lead
     (offer,) = [m for m in _dms(stack, "UANA") if "which is closed" in _shown(m)]
     assert "carla filed *grievance #6*" in _shown(offer)
     click = stack.slack.click("UANA", Action.REOPEN_CASE, message=(offer.channel, offer.ts))

@@ -29,6 +29,7 @@ from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message, UploadedFile
 from handlers.lookup import profile_of
 from storage.models import TimelineEntry
+from tests.conftest import shown
 
 CHANNEL = "CACME"
 ANA_DM = "DANA"
@@ -61,11 +62,8 @@ def case(stack: SandboxStack) -> SandboxStack:
 
 
 def _export(stack: SandboxStack, text: str = "export", channel: str = CHANNEL) -> str:
-    """Ana runs ``/grievance <text>``; returns the acknowledgement Slack received."""
-    delivery = stack.slack.slash_command("UANA", channel, text)
-    assert delivery.status == 200, delivery.body
-    stack.settle()
-    return delivery.body
+    """Ana runs ``/grievance <text>``; returns what she was shown in answer."""
+    return shown(stack, "UANA", channel, text)
 
 
 def _sent_to_ana(stack: SandboxStack) -> list[tuple[Message, UploadedFile]]:

@@ -17,15 +17,13 @@ from bot.ids import Action
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Ephemeral, Message
 from storage.models import Grievance, ProgressUpdate
+from tests.conftest import shown
 
 CHANNEL = "CACME"
 
 
 def _command(stack: SandboxStack, user: str, text: str) -> str:
-    delivery = stack.slack.slash_command(user, CHANNEL, text)
-    assert delivery.status == 200, delivery.body
-    stack.settle()
-    return delivery.body
+    return shown(stack, user, CHANNEL, text)
 
 
 def _question(stack: SandboxStack, user: str) -> Ephemeral:

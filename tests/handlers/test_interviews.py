@@ -29,6 +29,7 @@ from storage.models import (
     Side,
     TimelineEntry,
 )
+from tests.conftest import shown
 
 CARLA = "<@UCARLA|carla>"
 BEN = "<@UBEN|ben>"
@@ -46,11 +47,7 @@ def _open_case(stack: SandboxStack) -> None:
 
 def _command(stack: SandboxStack, user: str, text: str) -> str:
     """Run ``/grievance <text>`` in #acme-recovery; what the user sees in answer."""
-    before = len(_ephemerals(stack, user))
-    delivery = stack.slack.slash_command(user, "CACME", text)
-    assert delivery.status == 200
-    stack.settle()
-    return "\n".join(_shown(e) for e in _ephemerals(stack, user)[before:])
+    return shown(stack, user, "CACME", text)
 
 
 def _ephemerals(stack: SandboxStack, user: str) -> list[Ephemeral]:
@@ -534,7 +531,6 @@ def test_a_lead_is_not_invited_to_interview_themselves(stack: SandboxStack) -> N
 def test_only_a_lead_opens_the_invite_form(stack: SandboxStack) -> None:
     stack.slack.slash_command("UANA", "CACME", "Releases keep surprising the client")
     stack.settle()
-    answer = stack.slack.slash_command("UBEN", "CACME", "interview")
-    stack.settle()
+    answer = shown(stack, "UBEN", "CACME", "interview")
     assert stack.workspace.modal_stack("UBEN") == []
-    assert "lead" in answer.body.lower()
+    assert "lead" in answer.lower()

@@ -13,6 +13,7 @@ from bot.sandbox.slack_side import Delivery
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Ephemeral, Message, User
 from storage.models import CaseLead, Grievance, Status, TimelineEntry
+from tests.conftest import shown
 
 LEAD_ME = "/grievance lead me"
 
@@ -239,14 +240,14 @@ def test_the_team_member_who_opens_a_case_leads_it_and_can_add_leads(
     _file(stack, "UANA", "Opening the case")
     assert _leads(stack) == ["UANA"]
 
-    refused = stack.slack.slash_command("UBEN", "CACME", "lead <@UDEV|dev>")
-    assert "Only a lead" in refused.body
-    client = stack.slack.slash_command("UANA", "CACME", "lead <@UCARLA|carla>")
-    assert "client side" in client.body
-    added = stack.slack.slash_command("UANA", "CACME", "lead <@UBEN|ben>")
-    assert "ben now lead" in added.body
-    again = stack.slack.slash_command("UANA", "CACME", "lead <@UBEN>")
-    assert "already lead" in again.body
+    refused = shown(stack, "UBEN", "CACME", "lead <@UDEV|dev>")
+    assert "Only a lead" in refused
+    client = shown(stack, "UANA", "CACME", "lead <@UCARLA|carla>")
+    assert "client side" in client
+    added = shown(stack, "UANA", "CACME", "lead <@UBEN|ben>")
+    assert "ben now lead" in added
+    again = shown(stack, "UANA", "CACME", "lead <@UBEN>")
+    assert "already lead" in again
     stack.settle()
     assert _leads(stack) == ["UANA", "UBEN"]
     with stack.db.transaction() as session:
@@ -266,24 +267,24 @@ def test_a_case_opened_by_the_client_has_no_lead_and_the_team_is_asked_privately
     assert asked == {"UANA", "UBEN"}  # team-side members only: no client, guest or bot
     assert all(LEAD_ME not in m.text for m in stack.workspace.messages)
 
-    refused = stack.slack.slash_command("UCARLA", "CACME", "lead me")
-    assert "delivery team" in refused.body
-    claimed = stack.slack.slash_command("UBEN", "CACME", "lead me")
-    assert "You now lead this case" in claimed.body
-    too_late = stack.slack.slash_command("UANA", "CACME", "lead me")
-    assert "already has a lead" in too_late.body
-    again = stack.slack.slash_command("UBEN", "CACME", "lead   ME")
-    assert "already lead" in again.body
+    refused = shown(stack, "UCARLA", "CACME", "lead me")
+    assert "delivery team" in refused
+    claimed = shown(stack, "UBEN", "CACME", "lead me")
+    assert "You now lead this case" in claimed
+    too_late = shown(stack, "UANA", "CACME", "lead me")
+    assert "already has a lead" in too_late
+    again = shown(stack, "UBEN", "CACME", "lead   ME")
+    assert "already lead" in again
     stack.settle()
     assert _leads(stack) == ["UBEN"]
 
 
 def test_lead_without_a_case_or_a_target_is_explained(stack: SandboxStack) -> None:
-    no_case = stack.slack.slash_command("UANA", "CINTERNAL", "lead me")
-    assert "no case in this channel" in no_case.body
+    no_case = shown(stack, "UANA", "CINTERNAL", "lead me")
+    assert "no case in this channel" in no_case
     _file(stack, "UANA", "Opening the case")
-    usage = stack.slack.slash_command("UANA", "CACME", "lead")
-    assert "/grievance lead me" in usage.body
+    usage = shown(stack, "UANA", "CACME", "lead")
+    assert "/grievance lead me" in usage
     assert _leads(stack) == ["UANA"]
 
 

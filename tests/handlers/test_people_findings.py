@@ -17,6 +17,7 @@ from storage.models import (
     Role,
     TimelineEntry,
 )
+from tests.conftest import shown
 
 
 def _file(stack: SandboxStack, user: str, text: str) -> None:
@@ -99,8 +100,8 @@ def test_someone_in_two_roles_is_refused_inline(stack: SandboxStack) -> None:
 
 def test_only_a_lead_opens_the_people_form(stack: SandboxStack) -> None:
     _file(stack, "UANA", "The release train keeps slipping")
-    answer = stack.slack.slash_command("UBEN", "CACME", "people")
-    assert "Only a lead" in answer.body
+    answer = shown(stack, "UBEN", "CACME", "people")
+    assert "Only a lead" in answer
     assert stack.workspace.modal_stack("UBEN") == []
 
 
@@ -167,30 +168,30 @@ def test_findings_show_themes_gaps_quotes_and_coverage_but_nothing_confidential(
         ],
         anonymous=True,
     )
-    answer = stack.slack.slash_command("UANA", "CACME", "findings")
+    answer = shown(stack, "UANA", "CACME", "findings")
     stack.settle()
-    assert "Sharing the findings" in answer.body
+    assert "Sharing the findings" in answer
     post = stack.workspace.messages[-1]
-    shown = json.dumps(post.blocks, ensure_ascii=False)
+    rendered = json.dumps(post.blocks, ensure_ascii=False)
     assert post.channel == "CACME" and not post.thread_ts
-    assert "Communication*: 2 grievance(s), 0 interview(s)" in shown
+    assert "Communication*: 2 grievance(s), 0 interview(s)" in rendered
     assert (
         "*Communication*: client side severity 4.0 (1 grievance) · "
         "team side severity 2.0 (1 grievance) :warning: _seen differently_"
-    ) in shown
+    ) in rendered
     # Carla is the only one who answered anonymously: anything of hers would point at her.
-    assert "surprise" not in shown.lower() and "carla" not in shown.lower()
-    assert "only the team side has spoken on other: severity 2.0 (1 grievance)" in shown
-    assert "a client leader" not in shown
-    assert "1 anonymous answer is held back: fewer than 3 people on that side" in shown
-    assert "Client side: fewer than three invited" in shown
-    assert "client leaders heard" not in shown
-    assert "SECRET" not in shown and "CFO" not in shown
+    assert "surprise" not in rendered.lower() and "carla" not in rendered.lower()
+    assert "only the team side has spoken on other: severity 2.0 (1 grievance)" in rendered
+    assert "a client leader" not in rendered
+    assert "1 anonymous answer is held back: fewer than 3 people on that side" in rendered
+    assert "Client side: fewer than three invited" in rendered
+    assert "client leaders heard" not in rendered
+    assert "SECRET" not in rendered and "CFO" not in rendered
     failed = [c for c in stack.workspace.calls if c.error]
     assert failed == []
 
 
 def test_only_a_lead_shares_findings(stack: SandboxStack) -> None:
     _file(stack, "UANA", "The release train keeps slipping")
-    answer = stack.slack.slash_command("UCARLA", "CACME", "findings")
-    assert "Only a lead" in answer.body
+    answer = shown(stack, "UCARLA", "CACME", "findings")
+    assert "Only a lead" in answer

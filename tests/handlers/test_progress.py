@@ -29,16 +29,14 @@ from storage.models import (
     StrategyAction,
     TimelineEntry,
 )
+from tests.conftest import shown
 
 CHANNEL = "CACME"
 ACTIONS_1 = f"{ProgressField.ACTIONS}:1"
 
 
 def _command(stack: SandboxStack, user: str, text: str) -> str:
-    delivery = stack.slack.slash_command(user, CHANNEL, text)
-    assert delivery.status == 200, delivery.body
-    stack.settle()
-    return delivery.body
+    return shown(stack, user, CHANNEL, text)
 
 
 def _file(stack: SandboxStack, user: str, text: str, **columns: Any) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.sandbox.stack import SandboxStack
 from storage.models import CaseLead, CaseMember, Person, TimelineEntry
+from tests.conftest import shown
 
 
 def _file(stack: SandboxStack, user: str, text: str) -> None:
@@ -69,8 +70,8 @@ def test_a_client_cannot_be_made_team_lead_and_so_never_leads(stack: SandboxStac
     assert _roles(stack)["UCARLA"] == "client_member"
     assert _side(stack, "UCARLA") == "client"
 
-    answer = stack.slack.slash_command("UANA", "CACME", "lead <@UCARLA|carla>")
-    assert "client side" in answer.body and "leads come from the delivery team" in answer.body
+    answer = shown(stack, "UANA", "CACME", "lead <@UCARLA|carla>")
+    assert "client side" in answer and "leads come from the delivery team" in answer
     with stack.db.transaction() as session:
         assert session.scalars(select(CaseLead.person_id)).all() == [
             session.scalars(select(Person.id).where(Person.slack_user_id == "UANA")).one()
@@ -137,8 +138,8 @@ def test_correcting_a_lead_to_the_client_side_ends_their_lead(stack: SandboxStac
         kinds = session.scalars(select(TimelineEntry.kind)).all()
         leads = session.scalars(select(CaseLead)).all()
     assert "lead_removed" in kinds and len(leads) == 1
-    answer = stack.slack.slash_command("UBEN", "CACME", "people")
-    assert "Only a lead" in answer.body
+    answer = shown(stack, "UBEN", "CACME", "people")
+    assert "Only a lead" in answer
 
 
 def test_the_side_correction_needs_both_halves_and_not_yourself(stack: SandboxStack) -> None:
@@ -160,7 +161,7 @@ def test_someone_in_two_roles_is_named_not_mentioned(stack: SandboxStack) -> Non
 
 def test_adding_one_lead_reads_as_a_sentence(stack: SandboxStack) -> None:
     _started(stack)
-    answer = stack.slack.slash_command("UANA", "CACME", "lead <@UBEN|ben>")
-    assert "now leads this case." in answer.body
-    again = stack.slack.slash_command("UANA", "CACME", "lead <@UBEN|ben>")
-    assert "already leads this case." in again.body
+    answer = shown(stack, "UANA", "CACME", "lead <@UBEN|ben>")
+    assert "now leads this case." in answer
+    again = shown(stack, "UANA", "CACME", "lead <@UBEN|ben>")
+    assert "already leads this case." in again

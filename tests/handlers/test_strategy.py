@@ -33,6 +33,7 @@ from storage.models import (
     Vote,
     VoteKind,
 )
+from tests.conftest import shown
 
 CHANNEL = "CACME"
 
@@ -169,9 +170,7 @@ def _announcements(stack: SandboxStack) -> list[Message]:
 
 def _answer(stack: SandboxStack, user: str, command: str) -> str:
     """What a slash command answers, its text and blocks readable (no ``\\u`` escapes)."""
-    delivery = stack.slack.slash_command(user, CHANNEL, command)
-    assert delivery.status == 200
-    return delivery.body if delivery.json is None else json.dumps(delivery.json, ensure_ascii=False)
+    return shown(stack, user, CHANNEL, command)
 
 
 def _status(stack: SandboxStack, user: str = "UBEN") -> str:
@@ -223,15 +222,15 @@ def test_only_leads_propose_and_a_channel_without_a_case_says_how_to_open_one(
 ) -> None:
     _file(stack, "UANA", "The demo crashed")
 
-    refused = stack.slack.slash_command("UBEN", CHANNEL, "strategy")
-    assert "Only a lead of this case can propose a strategy" in refused.body
+    refused = shown(stack, "UBEN", CHANNEL, "strategy")
+    assert "Only a lead of this case can propose a strategy" in refused
     stack.settle()
-    assert "ana" in refused.body
+    assert "ana" in refused
     assert not stack.workspace.modal_stack("UBEN")
 
-    elsewhere = stack.slack.slash_command("UANA", "CINTERNAL", "strategy")
-    assert "no case in this channel" in elsewhere.body
-    assert "/grievance <what happened>" in elsewhere.body
+    elsewhere = shown(stack, "UANA", "CINTERNAL", "strategy")
+    assert "no case in this channel" in elsewhere
+    assert "/grievance <what happened>" in elsewhere
 
     assert "No strategy has been proposed" in _status(stack)
     asked = stack.slack.slash_command("UANA", CHANNEL, "strategy x").body
@@ -481,16 +480,16 @@ def test_majority_rule_lets_most_client_leaders_carry_it(stack: SandboxStack) ->
     _role(stack, "UDEV", Role.CLIENT_LEADER, name="dev")
     _role(stack, "UEVE", Role.CLIENT_LEADER, name="eve")
 
-    refused = stack.slack.slash_command("UBEN", CHANNEL, "strategy rule majority")
-    assert "Only a lead of this case can change the buy-in rule" in refused.body
+    refused = shown(stack, "UBEN", CHANNEL, "strategy rule majority")
+    assert "Only a lead of this case can change the buy-in rule" in refused
 
     for user, name in (("UEVE", "-1"), ("UANA", "+1"), ("UCARLA", "+1"), ("UDEV", "+1")):
         _react(stack, user, post, name)
     assert _announcements(stack) == []
     assert "1 client leader to withdraw their objection" in _status(stack)
 
-    changed = stack.slack.slash_command("UANA", CHANNEL, "strategy rule majority")
-    assert "now *majority*" in changed.body
+    changed = shown(stack, "UANA", CHANNEL, "strategy rule majority")
+    assert "now *majority*" in changed
     stack.settle()
     assert len(_announcements(stack)) == 1
     assert _strategy(stack).status is StrategyStatus.APPROVED
@@ -498,7 +497,7 @@ def test_majority_rule_lets_most_client_leaders_carry_it(stack: SandboxStack) ->
         "Buy-in rule: default → majority "
         "(more than half of the client leadership and a team lead approve)"
     ]
-    bad = stack.slack.slash_command("UANA", CHANNEL, "strategy rule sometimes").body
+    bad = shown(stack, "UANA", CHANNEL, "strategy rule sometimes")
     assert "Use `/grievance strategy rule default`" in bad
 
 

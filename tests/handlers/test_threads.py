@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message
 from storage.models import EntryRevision, Grievance, Side, TimelineEntry
+from tests.conftest import shown
 
 
 def _file(stack: SandboxStack, user: str, channel: str, text: str) -> Message:
@@ -59,8 +60,7 @@ def _grievance_id(stack: SandboxStack, root: Message) -> int:
 
 
 def _history_of(stack: SandboxStack, user: str, number: int) -> str:
-    delivery = stack.slack.slash_command(user, "CACME", f"history {number}")
-    return json.dumps((delivery.json or {}).get("blocks", []), ensure_ascii=False)
+    return shown(stack, user, "CACME", f"history {number}")
 
 
 def test_every_reply_in_a_grievance_thread_is_stored_with_its_author(
