@@ -47,12 +47,12 @@ from handlers import (
     readings,
     strategy,
 )
+from handlers.acknowledged_first import acknowledged_first
 from handlers.context import CommandCall, LateAnswer, ReplaceQuestion
 from handlers.deps import Deps
-from handlers.outages import answer_outage
+from handlers.outages import answering_outages
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
-from storage.outages import MAYBE_OUTAGE, outage_of
 
 Subcommand = Callable[[CommandCall], None]
 
@@ -85,20 +85,6 @@ ROUTES: dict[str, Subcommand] = {
 #: Subcommands that never ask Slack anything before they answer (filing takes a newcomer
 #: as provisional and confirms them after), so they answer in the acknowledgement.
 ANSWERED_AT_ONCE = frozenset({FILE, "help"})
-
-
-def _answer_late(call: CommandCall) -> None:
-    """Run a subcommand already acknowledged; a refusal or a database outage is answered
-    through the response URL, as the acknowledgement would have answered it."""
-    try:
-        _route_answering_refusals(call=call, respond=call.respond, client=call.client)
-    except MAYBE_OUTAGE as error:
-        outage = outage_of(error)
-        if outage is None:
-            raise
-        answer_outage(
-            outage, call.body, acknowledged=True, respond=call.respond, client=call.client
-        )
 
 
 @answer_refusals
@@ -161,10 +147,17 @@ def register(app: App, deps: Deps) -> None:
         else:  # it may ask Slack (who they are, a form to open): acknowledge first
             ack()
             late = replace(call, ack=LateAnswer(respond))
-            deps.after_ack(lambda: _answer_late(late))
+            deps.after_ack(
+                lambda: answering_outages(
+                    lambda: _route_answering_refusals(call=late, respond=respond, client=client),
+                    body=body,
+                    respond=respond,
+                    client=client,
+                )
+            )
 
     @app.action(Action.FILE_TEXT)
-    @answer_refusals
+    @acknowledged_first(deps)
     def on_file(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
@@ -172,7 +165,7 @@ def register(app: App, deps: Deps) -> None:
         _as_chosen(deps, body, respond, client, str(action.get("value", "")), run=False)
 
     @app.action(Action.RUN_TEXT)
-    @answer_refusals
+    @acknowledged_first(deps)
     def on_run(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:

@@ -45,6 +45,7 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, confirm_filers, file
 from bot.playbook.withheld import is_kept_from
+from handlers.acknowledged_first import acknowledged_first
 from handlers.confidential import (
     defaults_again,
     escalate,
@@ -528,7 +529,7 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=grievance_modal(context, defaults))
 
     @app.action(re.compile(rf"^{Action.SET_STATUS}:"))
-    @answer_refusals
+    @acknowledged_first(deps)
     def on_status(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:

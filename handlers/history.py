@@ -20,6 +20,7 @@ from bot.playbook import strategy as playbook_strategy
 from bot.playbook.commands import parse_number
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import find_by_number
+from handlers.acknowledged_first import acknowledged_first
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
@@ -155,7 +156,7 @@ def register(app: App, deps: Deps) -> None:
     """Listen for history paging and the App Home."""
 
     @app.action(re.compile(r"^history_page:"))
-    @answer_refusals
+    @acknowledged_first(deps)
     def on_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         case_id, direction, cursor = ([*str(action.get("value", "")).split(":"), "", "", ""])[:3]

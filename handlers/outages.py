@@ -92,6 +92,24 @@ def _reply(
         direct_message(client, user, text)
 
 
+def answering_outages(
+    work: Callable[[], None],
+    *,
+    body: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient | None,
+) -> None:
+    """Run ``work``, the rest of a request already acknowledged (on the outbound
+    workers); a database outage that stops it is told to the person, privately."""
+    try:
+        work()
+    except MAYBE_OUTAGE as error:
+        outage = outage_of(error)
+        if outage is None:
+            raise
+        answer_outage(outage, body, acknowledged=True, respond=respond, client=client)
+
+
 #: What the work after a commit gives back.
 Done = TypeVar("Done")
 

@@ -38,6 +38,7 @@ from bot.playbook.commands import UPDATE
 from bot.playbook.errors import PlaybookError
 from bot.playbook.progress import Posted, ProgressDraftError, UpdateRef
 from handlers import readings
+from handlers.acknowledged_first import acknowledged_first
 from handlers.context import CommandCall
 from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
@@ -248,7 +249,7 @@ def register(app: App, deps: Deps) -> None:
             client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=fallback)
 
     @app.action(Action.PROGRESS_WITHDRAW)
-    @answer_refusals
+    @acknowledged_first(deps)
     def on_withdraw(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:

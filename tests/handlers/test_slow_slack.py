@@ -14,7 +14,7 @@ import time
 from sqlalchemy import select
 
 from bot.sandbox.stack import SandboxStack
-from bot.sandbox.workspace import Message
+from bot.sandbox.workspace import Message, User
 from bot.settings import Settings
 from storage.models import Grievance, Side
 
@@ -67,3 +67,46 @@ def test_a_first_time_callers_subcommand_is_acknowledged_before_slack_says_who_t
 
     assert "already has a lead" in seen_by("UBEN")  # answered as the teammate Slack says
     assert "delivery team" in seen_by("UCARLA")  # refused on the client side, privately
+
+
+def test_buttons_pressed_while_slack_is_slow_leave_the_next_acknowledgement_waiting_on_nothing(
+    stack: SandboxStack,
+) -> None:
+    assert stack.slack.slash_command("UANA", CHANNEL, "Ana opens the case").status == 200
+    pressers = [f"UPRESS{n:02d}" for n in range(12)]  # more than Bolt has workers
+    for user_id in pressers:
+        stack.workspace.add_user(
+            User(
+                user_id,
+                user_id.lower(),
+                user_id,
+                stack.workspace.team_id,
+                enterprise_id="E0SANDBOX",
+            )
+        )
+        stack.workspace.get_channel(CHANNEL).members.add(user_id)
+        delivery = stack.slack.slash_command("UCARLA", CHANNEL, f"Broken for {user_id}")
+        assert delivery.status == 200
+    assert stack.settle()
+    stack.workspace.inject_delay("users.info", 2, times=len(pressers))  # who are they?
+
+    for user_id in pressers:
+        [post] = _posted(stack, f"Broken for {user_id}")
+        started = time.perf_counter()
+        pressed = stack.slack.click(
+            user_id, "grievance_set_status:acknowledged", message=(post.channel, post.ts)
+        )
+        assert time.perf_counter() - started < ACK_BUDGET, user_id
+        assert pressed.status == 200
+    started = time.perf_counter()
+    filed = stack.slack.slash_command("UANA", CHANNEL, "Still waiting on the export fix")
+    assert time.perf_counter() - started < ACK_BUDGET  # no worker held by a slow look-up
+    assert "grievance #14" in filed.body
+
+    assert stack.settle(timeout=30)
+    with stack.db.transaction() as session:
+        statuses = {
+            g.text: g.status.value
+            for g in session.scalars(select(Grievance).where(Grievance.text.like("Broken for%")))
+        }
+    assert statuses == {f"Broken for {user_id}": "acknowledged" for user_id in pressers}
