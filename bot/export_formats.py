@@ -117,6 +117,7 @@ def _person(person: PersonRecord) -> dict[str, Any]:
         "side": person.side,
         "role": person.role,
         "timezone": person.timezone,
+        "slack_names": person.slack_names,
         "created_at": _iso(person.created_at),
     }
 

@@ -9,6 +9,7 @@ before the person filing is thanked, and what they are told is what happened.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
@@ -23,43 +24,79 @@ from bot.blocks.modal import ModalDefaults, RouteQuestion
 from bot.blocks.text import plain_escape
 from bot.identity import Installation
 from bot.ids import Field
-from bot.playbook import confidential
+from bot.playbook import confidential, people
 from bot.playbook.confidential import Lead, Routing
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Intake, Where
 from bot.playbook.people import Profile
 from handlers.deps import Deps
-from handlers.lookup import names_of, profile_of
+from handlers.lookup import profile_of
 from handlers.messaging import direct_message, tell
 
 
 def routing_for(
-    client: WebClient, deps: Deps, where: Where, text: str, reporter_id: str
+    client: WebClient, deps: Deps, home: Installation, where: Where, text: str, reporter_id: str
 ) -> Routing:
-    """Whom ``text`` would be sent to on the channel's case, knowing each lead's names."""
-    with deps.db.transaction() as session:
+    """Whom ``text`` would be sent to on the channel's case, knowing each lead's names as
+    Slack last gave them (kept with the person, so the form is answered without asking).
+    A lead whose names were never kept (stored before names were) is asked about once:
+    a grievance naming them by their handle must not reach them."""
+    with deps.db.reading() as session:
         leads = [
-            (lead.slack_user_id or "", lead.display_name)
+            Lead(lead.slack_user_id or "", lead.display_name, _names(lead.slack_names))
             for lead in confidential.leads_in(
                 session=session, team_id=where.team_id, channel_id=where.channel_id
             )
         ]
-    return confidential.route(
-        text,
-        [Lead(user_id, name, names_of(client, user_id)) for user_id, name in leads],
-        reporter_id=reporter_id,
-    )
+    leads = [lead if lead.names else _met(client, deps, home, lead) for lead in leads]
+    return confidential.route(text, leads, reporter_id=reporter_id)
 
 
-def route_question(
-    client: WebClient, deps: Deps, home: Installation, routing: Routing
-) -> RouteQuestion:
+def _met(client: WebClient, deps: Deps, home: Installation, lead: Lead) -> Lead:
+    """``lead`` with every name Slack gives them, kept for next time."""
+    profile = profile_of(client, lead.user_id, home)
+    if not profile.confirmed:
+        return lead  # Slack would not say: their stored name is all there is
+    with deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=home.key)
+        people.ensure_person(session=session, workspace=workspace, profile=profile)
+    return Lead(lead.user_id, lead.name, profile.names)
+
+
+def _names(kept: str | None) -> tuple[str, ...]:
+    return tuple(name for name in (kept or "").split("\n") if name)
+
+
+def route_question(deps: Deps, team_id: str, routing: Routing) -> RouteQuestion:
     """The question the form asks when the grievance names the only lead."""
     contact = deps.settings.grievance_escalation_contact
     return RouteQuestion(
         named=[lead.name for lead in routing.withheld],
-        contact=profile_of(client, contact, home).display_name if contact else None,
+        contact=contact_name(deps, team_id) if contact else None,
     )
+
+
+def meet_contact(client: WebClient, deps: Deps, home: Installation) -> None:
+    """Learn the escalation contact's name from Slack while a form is open, so that the
+    form's answer can name them without asking Slack first."""
+    contact = deps.settings.grievance_escalation_contact
+    if not contact or contact_name(deps, home.key) != UNMET_CONTACT:
+        return
+    profile = profile_of(client, contact, home)
+    if not profile.confirmed:
+        return  # Slack would not say: the form says "the escalation contact"
+    with deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=home.key)
+        people.ensure_person(session=session, workspace=workspace, profile=profile)
+
+
+def contact_name(deps: Deps, team_id: str) -> str:
+    """The escalation contact's name as the bot last had it from Slack, without asking
+    again before the form is answered; "the escalation contact" if never met."""
+    contact = deps.settings.grievance_escalation_contact or ""
+    with deps.db.reading() as session:
+        person = people.known_people(session=session, team_id=team_id, user_ids=[contact])
+        return person[contact].display_name if contact in person else UNMET_CONTACT
 
 
 def defaults_again(
@@ -98,38 +135,59 @@ def send_to_leads(client: WebClient, intake: Intake, leads: Sequence[Lead]) -> l
     return [lead.name for lead in leads if direct_message(client, lead.user_id, text, blocks)]
 
 
-def escalate(
-    client: WebClient,
-    deps: Deps,
-    home: Installation,
-    where: Where,
-    reporter: Profile,
-    draft: GrievanceDraft,
-    routing: Routing,
-) -> str:
-    """Keep the grievance for the escalation contact and DM it to them; what to tell the
-    person filing. The caller has checked a contact is set."""
+#: How the form names an escalation contact the bot has not met yet.
+UNMET_CONTACT = "the escalation contact"
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """A grievance kept for the escalation contact, to DM them after the acknowledgement."""
+
+    contact: str
+    contact_name: str
+    client_name: str
+    draft: GrievanceDraft
+    reporter_name: str
+    named: tuple[str, ...]
+
+
+def keep_for_contact(
+    deps: Deps, where: Where, reporter: Profile, draft: GrievanceDraft, routing: Routing
+) -> Escalated:
+    """Keep the grievance for the escalation contact (committed before the form closes).
+    The caller has checked a contact is set."""
     contact = deps.settings.grievance_escalation_contact or ""
     with deps.db.transaction() as session:
         _kept, case = confidential.escalate(
             session=session, where=where, reporter=reporter, draft=draft, contact=contact
         )
         client_name = case.client_name
-    named = [lead.name for lead in routing.withheld]
+    return Escalated(
+        contact=contact,
+        contact_name=contact_name(deps, where.team_id),
+        client_name=client_name,
+        draft=draft,
+        reporter_name=reporter.display_name,
+        named=tuple(lead.name for lead in routing.withheld),
+    )
+
+
+def send_to_contact(client: WebClient, escalated: Escalated) -> str:
+    """DM the kept grievance to the contact (after the acknowledgement); what to tell the
+    person filing: that it went, or that it is kept but the DM failed."""
     fault = direct_message(
         client,
-        contact,
-        escalation_alert_text(client_name, draft.severity),
+        escalated.contact,
+        escalation_alert_text(escalated.client_name, escalated.draft.severity),
         escalation_alert(
-            client_name=client_name,
-            severity=draft.severity,
-            text=draft.text,
-            by=reporter.display_name,
-            named=named,
+            client_name=escalated.client_name,
+            severity=escalated.draft.severity,
+            text=escalated.draft.text,
+            by=escalated.reporter_name,
+            named=list(escalated.named),
         ),
     )
-    name = profile_of(client, contact, home).display_name
-    return escalated_note(name, client_name, reached=fault is None)
+    return escalated_note(escalated.contact_name, escalated.client_name, reached=fault is None)
 
 
 def tell_unreached(client: WebClient, channel: str, user: str, names: Sequence[str]) -> None:

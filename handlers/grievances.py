@@ -40,6 +40,7 @@ from bot.identity import Installation
 from bot.ids import Action, Callback, Field, choice_of, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
+from bot.playbook import readings as held
 from bot.playbook.confidential import Route, Routing, keep_from_named
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
@@ -48,9 +49,11 @@ from bot.playbook.withheld import is_kept_from
 from handlers.acknowledged_first import acknowledged_first
 from handlers.confidential import (
     defaults_again,
-    escalate,
+    keep_for_contact,
+    meet_contact,
     route_question,
     routing_for,
+    send_to_contact,
     send_to_leads,
     tell_unreached,
 )
@@ -317,6 +320,7 @@ def open_new_modal(call: CommandCall) -> None:
         trigger_id=call.body["trigger_id"],
         view=grievance_modal(context, _defaults_for_new(call.deps, where, reporter)),
     )
+    meet_contact(call.client, call.deps, call.home)
 
 
 def _ask_which_case(call: CommandCall, *, text: str) -> None:
@@ -361,13 +365,20 @@ def _defaults_for_new(
     return ModalDefaults(ask_client_name=ask_name, **overrides)
 
 
-def _source_text(client: WebClient, context: ModalContext) -> str:
-    """The whole text of the message a shortcut filed (the form holds only 3,000 chars)."""
-    replies = client.conversations_replies(
-        channel=context.source_channel, ts=context.source_ts, limit=1
-    )
-    messages = replies.get("messages") or [{}]
-    return from_slack(messages[0].get("text"))
+def _held_text(deps: Deps, context: ModalContext, user_id: str) -> str:
+    """The whole text of the message a shortcut filed, held when the form opened (the
+    form holds only 3,000 characters; Slack is not asked again before the answer)."""
+    with deps.db.transaction() as session:
+        _choice, text = held.take(session=session, value=context.held_text or "", user_id=user_id)
+    return text
+
+
+def _hold(deps: Deps, user_id: str, text: str) -> str:
+    """Keep ``text`` for ``user_id``'s form; the key to it (``bot.playbook.readings``)."""
+    with deps.db.transaction() as session:
+        return held.offer(
+            session=session, user_id=user_id, text=text, run=None, with_words=False, now=deps.now()
+        )
 
 
 #: Said alike for a grievance that does not exist and one the person may not reach.
@@ -388,7 +399,7 @@ def register(app: App, deps: Deps) -> None:
             values[Field.TEXT] = (
                 _stored_text(deps, context.grievance_id)
                 if context.grievance_id is not None
-                else _source_text(client, context)
+                else _held_text(deps, context, user_id)
             )
         try:
             draft = GrievanceDraft.parse(**draft_fields(values, context.source_permalink))
@@ -400,9 +411,11 @@ def register(app: App, deps: Deps) -> None:
         raiser_id = (
             chosen_raiser if isinstance(chosen_raiser, str) and chosen_raiser != user_id else None
         )
-        if context.grievance_id is not None:  # an edit, not a filing: Slack's profiles first
-            editor = profile_of(client, user_id, home)
-            raiser = profile_of(client, raiser_id, home) if raiser_id else None
+        if context.grievance_id is not None:  # an edit: only its author or a lead may
+            editor = known_or_provisional(deps.db, home.key, user_id, body["user"].get("name"))
+            raiser = known_or_provisional(deps.db, home.key, raiser_id, None) if raiser_id else None
+            if raiser is not None and not raiser.confirmed:  # someone new decides the side:
+                raiser = profile_of(client, raiser.user_id, home)  # Slack's word, rarely asked
             _save_detail(ack, client, deps, context, editor, draft, raiser)
             return
         reporter = known_or_provisional(deps.db, home.key, user_id, body["user"].get("name"))
@@ -410,18 +423,24 @@ def register(app: App, deps: Deps) -> None:
         channel_id = _chosen_channel(deps, context, values.get(Field.CASE), user_id)
         where = Where(context.team_id, channel_id, context.channel_name)
         routing = (
-            routing_for(client, deps, where, draft.text, user_id) if draft.confidential else None
+            routing_for(client, deps, home, where, draft.text, user_id)
+            if draft.confidential
+            else None
         )
         if routing is not None and routing.must_ask:
             choice = values.get(Field.ROUTE)
             contact = deps.settings.grievance_escalation_contact
             if choice == Route.ESCALATE and contact:
-                note = escalate(client, deps, home, where, reporter, draft, routing)
+                escalated = keep_for_contact(deps, where, reporter, draft, routing)
                 ack()  # committed: close the modal
-                tell(client, where.channel_id, user_id, note)
+                deps.after_ack(
+                    lambda: tell(
+                        client, where.channel_id, user_id, send_to_contact(client, escalated)
+                    )
+                )
                 return
             if choice != Route.LEADS:
-                question = route_question(client, deps, home, routing)
+                question = route_question(deps, where.team_id, routing)
                 asked = context.model_copy(update={"channel_id": where.channel_id})
                 ack(
                     response_action="update",
@@ -478,16 +497,17 @@ def register(app: App, deps: Deps) -> None:
             raised_by_user=author,
             side=author_profile.default_side if author_profile else None,
         )
+        too_long = len(text) > MODAL_TEXT_LIMIT
         context = ModalContext(
             team_id=team_id,
             channel_id=where.channel_id,
             channel_name=where.channel_name,
             source_permalink=link,
-            keep_text=len(text) > MODAL_TEXT_LIMIT,
-            source_channel=where.channel_id,
-            source_ts=message.get("ts"),
+            keep_text=too_long,
+            held_text=_hold(deps, body["user"]["id"], text) if too_long else None,
         )
         client.views_open(trigger_id=body["trigger_id"], view=grievance_modal(context, defaults))
+        deps.after_ack(lambda: meet_contact(client, deps, home))
 
     @app.action(Action.ADD_DETAIL)
     @answer_refusals

@@ -34,6 +34,7 @@ def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
         external=not is_team_side(user, home),
         timezone=timezone if isinstance(timezone, str) and timezone else None,
         is_bot=bool(user.get("is_bot")),
+        names=_names_in(user),
     )
 
 
@@ -51,13 +52,9 @@ def confirmed_profile(client: WebClient, profile: Profile, home: Installation) -
     return profile if profile.confirmed else profile_of(client, profile.user_id, home)
 
 
-def names_of(client: WebClient, user_id: str) -> tuple[str, ...]:
+def _names_in(user: dict[str, Any]) -> tuple[str, ...]:
     """Every name a person goes by in Slack (handle, display, real and first name), to
-    recognise them in what someone wrote; none when Slack won't say."""
-    try:
-        user: dict[str, Any] = client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return ()
+    recognise them in what someone wrote."""
     profile = user.get("profile") or {}
     real = str(user.get("real_name") or profile.get("real_name") or "")
     found = (

@@ -109,6 +109,9 @@ class Person(Base):
     side: Mapped[Side] = mapped_column(_str_enum(Side), default=Side.TEAM)
     role: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    #: Every name Slack gave them when last asked (handle, display, real, first name), one
+    #: per line: a confidential grievance is checked against a lead's names from here.
+    slack_names: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -77,7 +77,7 @@ ERASABLE: dict[str, set[str]] = {
     "progress_update": {"text"},
     "strategy": {"summary"},
     "strategy_action": {"text", "owner_user_id", "owner_name"},
-    "person": {"display_name", "slack_user_id", "timezone"},
+    "person": {"display_name", "slack_user_id", "timezone", "slack_names"},
 }
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -132,6 +132,7 @@ def _people(session: Session) -> tuple[Workspace, Person, Person]:
         side=Side.CLIENT,
         role="CTO",
         timezone="America/New_York",
+        slack_names=f"carla\n{CARLA_NAME}\nCarla",
         created_at=_at(0),
     )
     session.add_all([ana, carla])
@@ -501,7 +502,8 @@ def test_purge_user_erases_every_word_of_the_person_and_nothing_else(
     assert sum(a["answer"] == "" for a in after["interview_answer"]) == 4
 
     person = next(p for p in after["person"] if p["display_name"] == ERASED_NAME)
-    assert (person["slack_user_id"], person["timezone"], person["side"]) == (None, None, "client")
+    assert (person["slack_user_id"], person["timezone"], person["slack_names"]) == (None,) * 3
+    assert person["side"] == "client"
     bot_lines = [e["text"] for e in after["timeline_entry"] if e["kind"] == "interview_invited"]
     assert bot_lines == [f"{ERASED_NAME} invited to an interview (client side)"] * 2
 

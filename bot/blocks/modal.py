@@ -37,9 +37,9 @@ class ModalContext(BaseModel):
     source_permalink: str | None = None
     #: The text is too long for the form: keep the stored (or source message's) text.
     keep_text: bool = False
-    #: The message a shortcut filed, to read its whole text back when it is too long.
-    source_channel: str | None = None
-    source_ts: str | None = None
+    #: The key to the whole text of the message a shortcut filed, when it is too long for
+    #: the form, held until the form is sent (``bot.playbook.readings``).
+    held_text: str | None = None
 
 
 class RouteQuestion(BaseModel):

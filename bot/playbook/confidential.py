@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, leads_of, require
@@ -26,7 +27,7 @@ from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Where
 from bot.playbook.people import Profile, ensure_person, ensure_workspace
 from bot.playbook.withheld import withhold
-from storage.models import Case, Escalation, Grievance, Person
+from storage.models import Case, Escalation, Grievance, Person, Workspace
 
 #: Severity from which a confidential grievance is marked urgent (4 is "critical").
 URGENT_SEVERITY = 4
@@ -83,9 +84,12 @@ def route(text: str, leads: Sequence[Lead], *, reporter_id: str) -> Routing:
 
 def leads_in(*, session: Session, team_id: str, channel_id: str) -> list[Person]:
     """The leads of the channel's case (none while it has no case)."""
-    workspace = ensure_workspace(session=session, team_id=team_id)
-    case = find_case(session=session, workspace=workspace, channel_id=channel_id)
-    if case is None:
+    case = session.scalar(
+        select(Case)
+        .join(Workspace, Workspace.id == Case.workspace_id)
+        .where(Workspace.team_id == team_id, Case.channel_id == channel_id)
+    )
+    if case is None:  # a read only: no workspace or case is made for a form's question
         return []
     return [lead for lead in leads_of(session=session, case=case) if lead.slack_user_id]
 

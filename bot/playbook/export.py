@@ -169,6 +169,8 @@ class PersonRecord:
     side: str
     role: str | None
     timezone: str | None
+    #: Every name Slack gave them, one per line (how confidential routing recognises them).
+    slack_names: str | None
     created_at: datetime
 
 
@@ -618,6 +620,7 @@ class _People:
                     side=person.side.value,
                     role=person.role,
                     timezone=person.timezone,
+                    slack_names=person.slack_names,
                     created_at=as_utc(person.created_at),
                 )
 

@@ -32,6 +32,8 @@ class Profile:
     timezone: str | None = None
     is_bot: bool = False
     confirmed: bool = True
+    #: Every name Slack gives them (``lookup.profile_of``); none when Slack was not asked.
+    names: tuple[str, ...] = ()
 
     @property
     def default_side(self) -> Side:
@@ -62,12 +64,20 @@ def ensure_person(*, session: Session, workspace: Workspace, profile: Profile) -
             display_name=profile.display_name[:120],
             side=profile.default_side,
             timezone=profile.timezone,
+            slack_names="\n".join(profile.names) or None,
         ),
     )
     if not created:
-        person.display_name = profile.display_name[:120] or person.display_name
-        person.timezone = profile.timezone or person.timezone
+        refresh(person, profile)
     return person
+
+
+def refresh(person: Person, profile: Profile) -> None:
+    """Bring what the bot keeps of ``person`` up to ``profile`` (never the side, which is
+    settled elsewhere); what the profile does not tell is kept as it was."""
+    person.display_name = profile.display_name[:120] or person.display_name
+    person.timezone = profile.timezone or person.timezone
+    person.slack_names = "\n".join(profile.names) or person.slack_names
 
 
 def find_person(*, session: Session, workspace: Workspace, user_id: str) -> Person | None:

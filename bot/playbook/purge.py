@@ -315,7 +315,15 @@ def _erase_user(*, session: Session, slack_user_id: str, apply: bool) -> UserPur
             (action, {"owner_user_id": None, "owner_name": ERASED_NAME}) for action in owned_actions
         ]
         writes += [
-            (person, {"display_name": ERASED_NAME, "slack_user_id": None, "timezone": None})
+            (
+                person,
+                {
+                    "display_name": ERASED_NAME,
+                    "slack_user_id": None,
+                    "timezone": None,
+                    "slack_names": None,
+                },
+            )
             for person in people
         ]
         _write(session, writes)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, leads_of, require
 from bot.playbook.errors import PlaybookError
-from bot.playbook.people import Profile
+from bot.playbook.people import Profile, refresh
 from bot.playbook.stakeholders import ROLE_LABELS, SIDE_LABELS, members, wrong_side
 from bot.playbook.timeline import Kind, record
 from storage.models import Case, CaseLead, CaseMember, Person, Role, Side
@@ -75,7 +75,7 @@ def correct_side(
 
 def confirm_from_slack(*, session: Session, person: Person, profile: Profile) -> bool:
     """Settle someone first stored from a request alone with Slack's ``profile``: their
-    name and time zone, and the team side if Slack says so (True when they moved).
+    name, time zone and names, and the team side if Slack says so (True when they moved).
 
     Only client to team: an unconfirmed person was put on the client side because nothing
     was known, so Slack's word moves them; the team side is never given on a guess. The
@@ -83,8 +83,7 @@ def confirm_from_slack(*, session: Session, person: Person, profile: Profile) ->
     """
     if not profile.confirmed:  # Slack did not answer: nothing to settle yet
         return False
-    person.display_name = profile.display_name[:120] or person.display_name
-    person.timezone = profile.timezone or person.timezone
+    refresh(person, profile)
     if person.side is not Side.CLIENT or profile.default_side is not Side.TEAM:
         return False
     person.side = Side.TEAM

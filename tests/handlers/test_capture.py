@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -387,6 +388,28 @@ def test_shortcut_prefills_the_modal_and_keeps_the_permalink(stack: SandboxStack
     [post] = _posts(stack, "CACME")
     assert permalink in _shown(post)
     assert _failed_calls(stack) == []
+
+
+def test_a_long_message_filed_by_shortcut_is_kept_whole_without_asking_slack_again(
+    stack: SandboxStack,
+) -> None:
+    said = "The rollout broke our invoicing. " * 200  # over the form's 3,000 characters
+    message, _ = stack.slack.post_message("UCARLA", "CACME", said)
+    stack.settle()
+    stack.slack.message_shortcut("UANA", "CACME", message.ts, "file_as_grievance")
+    stack.settle()
+    modal = _modal(stack, "UANA")
+    for method in ("conversations.replies", "conversations.history", "users.info"):
+        stack.workspace.inject_delay(method, 2)  # Slack is slow when the form is sent
+
+    started = time.perf_counter()
+    sent = stack.slack.submit_view("UANA", modal.id, {"category": "communication"})
+    assert time.perf_counter() - started < 1.0
+    assert sent.status == 200
+    stack.settle()
+
+    [grievance] = _grievances(stack)
+    assert grievance.text == said.strip()
 
 
 def test_shortcut_in_a_channel_the_bot_is_not_in_files_nothing(stack: SandboxStack) -> None:

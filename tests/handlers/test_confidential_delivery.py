@@ -8,6 +8,7 @@ forged "Read it all" or status press, the App Home or their export."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -102,6 +103,46 @@ def test_a_grievance_that_names_a_lead_goes_to_the_other_leads_only(stack: Sandb
     told = _told(stack, "UCARLA")
     assert "I'm sending it by DM to ana." in told
     assert "It names ben, so ben will not see it." in told
+
+
+def test_while_slack_is_slow_the_form_is_answered_from_the_names_slack_gave_before(
+    stack: SandboxStack,
+) -> None:
+    _with_two_leads(stack)
+    _command(stack, "UCARLA", "new")
+    (form,) = stack.workspace.modal_stack("UCARLA")
+    stack.workspace.inject_delay("users.info", 2, times=5)
+
+    started = time.perf_counter()
+    answers = {
+        Field.TEXT: "Ben Okafor was rude to our CFO",
+        Field.CONFIDENTIAL: ["confidential"],
+        Field.SEVERITY: "2",
+    }
+    delivery = stack.slack.submit_view("UCARLA", form.id, answers)
+    assert time.perf_counter() - started < 1.0  # no look-up before the answer
+    assert delivery.status == 200
+    assert stack.settle()
+
+    assert "rude to our CFO" in _dms(stack, "UANA")
+    assert "rude to our CFO" not in _dms(stack, "UBEN")  # his name as Slack gave it
+
+
+def test_a_lead_kept_before_names_were_stored_is_still_recognised_by_their_full_name(
+    stack: SandboxStack,
+) -> None:
+    _with_two_leads(stack)
+    with stack.db.transaction() as session:  # as an upgraded database holds them
+        for person in session.scalars(select(Person)):
+            person.slack_names = None
+
+    _file_confidential(stack, "Ben Okafor was rude to our CFO")
+
+    assert "rude to our CFO" in _dms(stack, "UANA")
+    assert "rude to our CFO" not in _dms(stack, "UBEN")
+    with stack.db.reading() as session:  # asked once, kept for the next form
+        ben = session.scalar(select(Person).where(Person.slack_user_id == "UBEN"))
+        assert ben is not None and "Ben Okafor" in (ben.slack_names or "")
 
 
 def test_naming_the_only_lead_asks_first_and_can_go_to_the_escalation_contact(
