@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import fanout, footprint, history, latency
+from bench import case_size, fanout, footprint, history, latency
 from bench.report import Section, machine, render_markdown, render_text, write_results
 
 SECTIONS: dict[str, Callable[[bool], Section]] = {
     "latency": latency.run,
+    "case_size": case_size.run,
     "history": history.run,
     "fanout": fanout.run,
     "footprint": footprint.run,

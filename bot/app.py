@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from bot import health_hooks
 from bot.errors import register_error_handler
 from bot.form_seal import FormSeal
 from bot.identity import acting_user
@@ -63,7 +62,6 @@ def build_app(
         context["client"] = client.acting_for(seal, acting_user(body) or "")
         return next()
 
-    health_hooks.install(db)  # case health follows every grievance, vote and answer
     deps = Deps(
         db=db,
         settings=settings,

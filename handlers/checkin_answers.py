@@ -123,7 +123,7 @@ def _rate(
             rating=press.rating,
             now=now,
         )
-        health.recompute(session=session, case=case, now=now)
+        health.rescore(session=session, case=case, now=now)
         open_tally = occurrence.schedule.open_tally
     respond(text=_thanks(rated, open_tally), response_type="ephemeral", replace_original=False)
     if rated.changed:

@@ -30,7 +30,7 @@ from bot.blocks.strategy import (
     strategy_modal,
 )
 from bot.ids import Callback, StrategyField
-from bot.playbook import access, buyin, cases, history, people
+from bot.playbook import access, buyin, cases, health, history, people
 from bot.playbook import strategy as playbook
 from bot.playbook.buyin import Shift
 from bot.playbook.errors import PlaybookError
@@ -354,6 +354,7 @@ def register(app: App, deps: Deps) -> None:
                     action=access.Action.PROPOSE_STRATEGY,
                 )
                 proposal = playbook.propose(session=session, case=case, author=author, draft=draft)
+                health.rescore(session=session, case=case, now=deps.now())
                 proposed = _Proposed(
                     strategy_id=proposal.strategy.id,
                     entry_id=proposal.entry.id,
@@ -377,9 +378,14 @@ def register(app: App, deps: Deps) -> None:
         if item.get("type") != "message" or buyin.kind_of(reaction) is None:
             return
         channel, ts, user_id = str(item.get("channel")), str(item.get("ts")), event.get("user")
+        if not user_id:
+            return
+        with deps.db.reading() as session:  # most reactions are not on a strategy: no write turn
+            if buyin.find_by_message(session=session, channel=channel, ts=ts) is None:
+                return
         with deps.db.transaction() as session:
             found = buyin.find_by_message(session=session, channel=channel, ts=ts)
-            if found is None or not user_id:
+            if found is None:
                 return
             voter = people.find_person(
                 session=session, workspace=found.case.workspace, user_id=str(user_id)
@@ -389,6 +395,8 @@ def register(app: App, deps: Deps) -> None:
             outcome = buyin.react(
                 session=session, strategy=found, person=voter, reaction=reaction, added=added
             )
+            if outcome.changed:
+                health.rescore(session=session, case=found.case, now=deps.now())
             strategy_id = found.id
         if outcome.changed:
             _after_vote(client, deps, strategy_id, shift=outcome.shift, actor=str(user_id))

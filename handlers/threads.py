@@ -135,4 +135,4 @@ def _record(
     answers.record_reply(
         session=session, occurrence=thread, person=author, ts=ts, text=text, now=now
     )
-    health.recompute(session=session, case=thread.schedule.case, now=now)
+    health.rescore(session=session, case=thread.schedule.case, now=now)

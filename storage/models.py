@@ -11,6 +11,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     DateTime,
     Enum,
@@ -251,6 +252,13 @@ class Grievance(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "number"),
         Index("ix_grievance_slack_channel_slack_ts", "slack_channel", "slack_ts"),
+        # The oldest counted grievance, and those that aged since (``bot.playbook.load``).
+        Index(
+            "ix_grievance_case_id_load_severity_created_at",
+            "case_id",
+            "load_severity",
+            "created_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -271,6 +279,9 @@ class Grievance(Base):
     source_permalink: Mapped[str | None] = mapped_column(String(500))
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+    #: The severity it is counted under in ``CaseLoad`` (None: not counted, being closed or
+    #: confidential), so that a change of severity takes out exactly what was put in.
+    load_severity: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -279,6 +290,27 @@ class Grievance(Base):
     case: Mapped[Case] = relationship()
     raised_by: Mapped[Person | None] = relationship(foreign_keys=[raised_by_id])
     reporter: Mapped[Person | None] = relationship(foreign_keys=[reporter_id])
+
+
+class CaseLoad(Base):
+    """Running totals of a case's counted grievances (open, not confidential) of one
+    severity: what the health score's grievance load is read from in one query, whatever
+    the case's size (``bot.playbook.load``)."""
+
+    __tablename__ = "case_load"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("client_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    severity: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: Counted grievances younger than ``aged_through`` + 28 days, and the sum of their
+    #: creation times in Unix milliseconds (their total age at any moment, in one subtraction).
+    fresh_count: Mapped[int] = mapped_column(default=0)
+    fresh_millis: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Counted grievances created before ``aged_through``: their age is capped, each
+    #: weighs a fixed amount.
+    aged_count: Mapped[int] = mapped_column(default=0)
+    aged_through: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class GrievanceWithheld(Base):

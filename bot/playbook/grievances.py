@@ -13,9 +13,11 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.playbook import health, load
 from bot.playbook.access import Action, allows, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
+from storage.clock import utcnow
 from storage.models import Case, Category, Grievance, Person, Side, Status, TimelineEntry
 from storage.rows import lock
 
@@ -148,7 +150,15 @@ def file_grievance(
         text=draft.text,
         grievance=grievance,
     )
+    _weigh(session=session, grievance=grievance)
     return grievance
+
+
+def _weigh(*, session: Session, grievance: Grievance) -> None:
+    """Count the grievance as it now is in its case's load, and rescore the case when
+    that moved it (``bot.playbook.load``; a confidential one never does)."""
+    if load.settle(session=session, grievance=grievance):
+        health.rescore(session=session, case=grievance.case, now=utcnow())
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,7 @@ def update_details(
         text=draft.text,
         grievance=grievance,
     )
+    _weigh(session=session, grievance=grievance)
     return change
 
 
@@ -280,6 +291,7 @@ def change_status(
         text=f"#{grievance.number}: {old.value} → {new.value}",
         grievance=grievance,
     )
+    _weigh(session=session, grievance=grievance)
     return Transition(grievance=grievance, old=old, new=new)
 
 

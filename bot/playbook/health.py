@@ -11,7 +11,8 @@ client confidence   30      (average client-side rating − 1) / 4, over the rat
 team confidence     10      the same for the delivery team's ratings
 open grievances     30      1 / (1 + load / 8), where load = Σ severity × (1 + age / 14 d),
                             the age counted up to 28 days: an old critical grievance weighs
-                            three times a fresh one
+                            three times a fresh one (kept as running totals per case,
+                            ``bot.playbook.load``, so it costs the same at any size)
 response rate       15      answers given / answers expected over the last 3 check-ins at
                             least a day old (expected: the audience when it was posted,
                             plus anyone who answered anyway)
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import enum
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -48,6 +50,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.playbook import load
 from bot.playbook.anonymity import ROLE_SPEAKERS, Crowd
 from bot.playbook.answers import (
     AUDIENCE_SIDES,
@@ -58,7 +61,7 @@ from bot.playbook.answers import (
     sides_of,
 )
 from bot.playbook.buyin import waiting_for
-from bot.playbook.history import OPEN_STATUSES
+from bot.playbook.load import GrievanceLoad
 from bot.playbook.stakeholders import members
 from bot.playbook.strategy import standing
 from bot.playbook.timeline import Kind, record
@@ -68,7 +71,6 @@ from storage.models import (
     CaseMember,
     CheckinOccurrence,
     CheckinSchedule,
-    Grievance,
     HealthSnapshot,
     Notice,
     OccurrenceStatus,
@@ -76,6 +78,8 @@ from storage.models import (
     Side,
     StrategyStatus,
 )
+
+logger = logging.getLogger("grievance_bot.health")
 
 WEIGHTS: dict[str, float] = {
     "client_confidence": 30,
@@ -96,9 +100,6 @@ LABELS: dict[str, str] = {
 RECENT_CHECKINS = 3
 #: A check-in younger than this is still being answered: no response rate, no silence.
 ANSWER_WINDOW = timedelta(days=1)
-#: Grievance age stops adding weight after this many days; ``AGE_SCALE`` days doubles it.
-AGE_CAP_DAYS = 28
-AGE_SCALE_DAYS = 14
 #: The grievance load at which that component is worth half its weight.
 HALF_LOAD = 8.0
 SILENCE_POINTS = 10
@@ -129,14 +130,6 @@ BUYIN_GOODNESS = {
 
 
 @dataclass(frozen=True)
-class OpenGrievance:
-    """What the score reads of an open grievance."""
-
-    severity: int
-    age_days: float
-
-
-@dataclass(frozen=True)
 class HealthInputs:
     """Everything ``score`` needs, gathered from the case (or written by a test)."""
 
@@ -144,7 +137,8 @@ class HealthInputs:
     team_ratings: Sequence[int] = ()
     #: How many check-ins the ratings come from (for the explanation).
     rated_checkins: int = 0
-    open_grievances: Sequence[OpenGrievance] = ()
+    #: The open, non-confidential grievances (``bot.playbook.load``).
+    grievances: GrievanceLoad = field(default_factory=GrievanceLoad)
     expected_answers: int = 0
     given_answers: int = 0
     buyin: BuyIn = BuyIn.NONE
@@ -166,14 +160,6 @@ class HealthScore:
     reasons: list[str] = field(default_factory=list)
 
 
-def grievance_load(grievances: Sequence[OpenGrievance]) -> float:
-    """Σ severity × age factor: what the open grievances weigh together."""
-    return sum(
-        g.severity * (1 + min(max(g.age_days, 0.0), AGE_CAP_DAYS) / AGE_SCALE_DAYS)
-        for g in grievances
-    )
-
-
 def _average(ratings: Sequence[int]) -> float | None:
     return sum(ratings) / len(ratings) if ratings else None
 
@@ -183,15 +169,13 @@ def _confidence_reason(label: str, average: float, checkins: int) -> str:
     return f"{label} is {average:.1f}/5 over {over}"
 
 
-def _grievance_reason(grievances: Sequence[OpenGrievance]) -> str:
-    if not grievances:
+def _grievance_reason(grievances: GrievanceLoad) -> str:
+    if not grievances.count:
         return "No open grievances"
-    count = len(grievances)
-    worst = max(g.severity for g in grievances)
-    oldest = max(g.age_days for g in grievances)
-    noun = "open grievance" if count == 1 else "open grievances"
-    age = "today" if oldest < 1 else f"for {int(oldest)} day{'s' if int(oldest) != 1 else ''}"
-    return f"{count} {noun}, the most severe {worst}/4, the oldest open {age}"
+    noun = "open grievance" if grievances.count == 1 else "open grievances"
+    days = int(grievances.oldest_days)
+    age = "today" if grievances.oldest_days < 1 else f"for {days} day{'s' if days != 1 else ''}"
+    return f"{grievances.count} {noun}, the most severe {grievances.worst}/4, the oldest open {age}"
 
 
 def _buyin_reason(buyin: BuyIn, version: int | None, waiting: str) -> str:
@@ -235,8 +219,8 @@ def score(inputs: HealthInputs) -> HealthScore:
         reasons.append(_confidence_reason("Team confidence", team, inputs.rated_checkins))
     if client is None and team is None:
         reasons.append("No check-in ratings yet, so confidence is not counted")
-    goodness["grievances"] = 1 / (1 + grievance_load(inputs.open_grievances) / HALF_LOAD)
-    reasons.append(_grievance_reason(inputs.open_grievances))
+    goodness["grievances"] = 1 / (1 + inputs.grievances.load / HALF_LOAD)
+    reasons.append(_grievance_reason(inputs.grievances))
     if inputs.expected_answers > 0:
         rate = min(inputs.given_answers / inputs.expected_answers, 1.0)
         goodness["response"] = rate
@@ -428,26 +412,10 @@ def assess(*, session: Session, case: Case, now: datetime) -> Assessment:
     """Compute the case's health at ``now`` without storing anything."""
     checkins = _posted_checkins(session=session, case=case)
     silent = silences(session=session, case=case, now=now, checkins=checkins)
-    # Two columns, not whole rows: this runs with every grievance change, and a case
-    # under strain has hundreds open. Confidential grievances do not count: the score is
-    # shown to everyone, and a move nobody can see the reason for would give them away.
-    grievances = [
-        OpenGrievance(
-            severity=severity,
-            age_days=(aware(now) - aware(created_at)).total_seconds() / 86400,
-        )
-        for severity, created_at in session.execute(
-            select(Grievance.severity, Grievance.created_at).where(
-                Grievance.case_id == case.id,
-                Grievance.status.in_(OPEN_STATUSES),
-                Grievance.confidential.is_(False),
-            )
-        )
-    ]
     agreement = _buyin(session, case)
     inputs = replace(
         _checkin_inputs(session, case, now, checkins),
-        open_grievances=tuple(grievances),
+        grievances=load.summary(session=session, case_id=case.id, now=aware(now)),
         buyin=agreement.buyin,
         strategy_version=agreement.strategy_version,
         buyin_waiting=agreement.buyin_waiting,
@@ -486,13 +454,29 @@ def store(*, session: Session, case: Case, result: HealthScore, now: datetime) -
 
 
 def recompute(*, session: Session, case: Case, now: datetime) -> HealthSnapshot:
-    """Compute the case's health and store a snapshot if the value changed; the latest."""
+    """Compute the case's health and store a snapshot if the value changed; the latest.
+
+    Called by whatever changed an input, in its own transaction (filing or moving a
+    grievance, a vote, a strategy, a check-in answer) and by the scheduler as time passes
+    (grievances age, check-ins settle): there is no hidden hook."""
+    load.age(session=session, case_id=case.id, now=aware(now))
     return store(
         session=session,
         case=case,
         result=assess(session=session, case=case, now=now).score,
         now=now,
     )
+
+
+def rescore(*, session: Session, case: Case, now: datetime) -> None:
+    """``recompute`` for whatever just changed an input, in the change's own transaction:
+    in a SAVEPOINT, its errors logged and never raised, because a bug in the score must
+    not lose the grievance, vote or answer that moved it."""
+    try:
+        with session.begin_nested():
+            recompute(session=session, case=case, now=now)
+    except Exception:  # the change itself must still commit; logged with its traceback
+        logger.exception("health recompute failed", extra={"case_id": case.id})
 
 
 def trend(*, session: Session, case: Case, now: datetime, current: int) -> Trend:

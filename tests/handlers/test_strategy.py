@@ -22,6 +22,7 @@ from bot.sandbox.workspace import Message, User, View
 from storage.models import (
     Case,
     Grievance,
+    HealthSnapshot,
     Role,
     Side,
     Stage,
@@ -603,6 +604,29 @@ def _reached(stack: SandboxStack) -> Message:
     _react(stack, "UANA", post, "white_check_mark")
     assert len(_announcements(stack)) == 1
     return post
+
+
+def _stored_scores(stack: SandboxStack) -> list[int]:
+    """The health the bot stored as it went (nobody asked for it: nothing recomputed it)."""
+    with stack.db.reading() as session:
+        return list(session.scalars(select(HealthSnapshot.score).order_by(HealthSnapshot.id)))
+
+
+def test_proposing_reaching_and_losing_buyin_each_rescore_the_case_as_it_happens(
+    stack: SandboxStack,
+) -> None:
+    _file(stack, "UANA", "The invoice export broke twice this month")
+    filed = _stored_scores(stack)[-1]
+    _role(stack, "UCARLA", Role.CLIENT_LEADER, name="carla")
+    post = _propose(stack, {StrategyField.SUMMARY: "Stabilise the export first"})
+    proposed = _stored_scores(stack)[-1]
+    assert proposed > filed  # a proposed strategy beats none
+    _react(stack, "UCARLA", post, "+1")
+    _react(stack, "UANA", post, "white_check_mark")
+    reached = _stored_scores(stack)[-1]
+    assert reached > proposed
+    _react(stack, "UCARLA", post, "+1", add=False)
+    assert _stored_scores(stack)[-1] < reached  # buy-in lost, the score follows at once
 
 
 def test_the_only_client_leader_taking_back_their_approval_loses_buyin_everywhere(

@@ -17,12 +17,11 @@ from bot.playbook.health import (
     BuyIn,
     HealthInputs,
     HealthReport,
-    OpenGrievance,
     Silence,
     Trend,
-    grievance_load,
     score,
 )
+from bot.playbook.load import GrievanceLoad, OpenGrievance
 from bot.playbook.nudges import in_working_hours, is_due, next_working_moment, nudge_at
 from storage.models import Role
 
@@ -34,7 +33,7 @@ BASE = HealthInputs(
     client_ratings=(3, 3),
     team_ratings=(4,),
     rated_checkins=2,
-    open_grievances=(OpenGrievance(severity=2, age_days=3),),
+    grievances=GrievanceLoad.of([OpenGrievance(severity=2, age_days=3)]),
     expected_answers=4,
     given_answers=2,
     buyin=BuyIn.PROPOSED,
@@ -71,10 +70,13 @@ def test_a_middling_case_scores_in_the_middle_and_explains_itself() -> None:
         (replace(BASE, buyin=BuyIn.PROPOSED), replace(BASE, buyin=BuyIn.NONE)),
         (replace(BASE, buyin=BuyIn.NONE), replace(BASE, buyin=BuyIn.OBJECTED)),
         (replace(BASE, buyin=BuyIn.PROPOSED), replace(BASE, buyin=BuyIn.LOST)),
-        (replace(BASE, open_grievances=()), BASE),
-        (BASE, replace(BASE, open_grievances=(OpenGrievance(4, 3),))),
-        (BASE, replace(BASE, open_grievances=(OpenGrievance(2, 25),))),
-        (BASE, replace(BASE, open_grievances=(OpenGrievance(2, 3), OpenGrievance(1, 0)))),
+        (replace(BASE, grievances=GrievanceLoad()), BASE),
+        (BASE, replace(BASE, grievances=GrievanceLoad.of([OpenGrievance(4, 3)]))),
+        (BASE, replace(BASE, grievances=GrievanceLoad.of([OpenGrievance(2, 25)]))),
+        (
+            BASE,
+            replace(BASE, grievances=GrievanceLoad.of([OpenGrievance(2, 3), OpenGrievance(1, 0)])),
+        ),
         (BASE, replace(BASE, silent_leaders=1)),
     ],
     ids=[
@@ -115,9 +117,9 @@ def test_client_confidence_weighs_more_than_the_teams() -> None:
 
 def test_older_grievances_weigh_more_up_to_four_weeks() -> None:
     fresh, old, ancient = OpenGrievance(3, 0), OpenGrievance(3, 28), OpenGrievance(3, 400)
-    assert grievance_load([fresh]) == 3
-    assert grievance_load([old]) == 9
-    assert grievance_load([ancient]) == grievance_load([old])
+    assert GrievanceLoad.of([fresh]).load == 3
+    assert GrievanceLoad.of([old]).load == 9
+    assert GrievanceLoad.of([ancient]).load == GrievanceLoad.of([old]).load
 
 
 def test_silence_costs_ten_points_a_leader_up_to_twenty() -> None:
@@ -145,7 +147,7 @@ def test_the_worst_case_stays_at_zero_or_more() -> None:
     awful = HealthInputs(
         client_ratings=(1,),
         team_ratings=(1,),
-        open_grievances=tuple(OpenGrievance(4, 60) for _ in range(20)),
+        grievances=GrievanceLoad.of([OpenGrievance(4, 60)] * 20),
         expected_answers=10,
         given_answers=0,
         buyin=BuyIn.OBJECTED,
