@@ -262,7 +262,8 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
     def remember_where() -> None:
         with deps.db.transaction() as session:
             grievances.mark_posted(
-                grievance=session.get_one(Grievance, grievance_id),
+                session=session,
+                grievance_id=grievance_id,
                 channel=posted["channel"],
                 ts=posted["ts"],
             )

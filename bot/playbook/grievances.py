@@ -139,7 +139,9 @@ def file_grievance(
         went_well=draft.went_well,
         source_permalink=draft.source_permalink,
         status=Status.OPEN,
+        created_at=utcnow(),
     )
+    weighs = load.settle(session=session, grievance=grievance)  # counted by the INSERT itself
     session.add(grievance)
     session.flush()
     record(
@@ -150,7 +152,8 @@ def file_grievance(
         text=draft.text,
         grievance=grievance,
     )
-    _weigh(session=session, grievance=grievance)
+    if weighs:
+        health.rescore(session=session, case=case, now=utcnow())
     return grievance
 
 
@@ -309,10 +312,15 @@ def find_by_message(*, session: Session, channel: str, ts: str) -> Grievance | N
     )
 
 
-def mark_posted(*, grievance: Grievance, channel: str, ts: str) -> None:
-    """Remember the grievance's message: it becomes the thread its discussion lives in."""
-    grievance.slack_channel = channel
-    grievance.slack_ts = ts
+def mark_posted(*, session: Session, grievance_id: int, channel: str, ts: str) -> None:
+    """Remember the grievance's message: it becomes the thread its discussion lives in.
+    One UPDATE, nothing read: it runs after every filing."""
+    session.execute(
+        update(Grievance)
+        .where(Grievance.id == grievance_id)
+        .values(slack_channel=channel, slack_ts=ts, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def raiser_name(grievance: Grievance) -> str:

@@ -306,14 +306,18 @@ def silences(
     case: Case,
     now: datetime,
     checkins: list[CheckinOccurrence] | None = None,
+    stakeholders: list[CaseMember] | None = None,
 ) -> list[Silence]:
-    """Client leaders silent on the last two check-ins that asked them (see the docstring)."""
+    """Client leaders silent on the last two check-ins that asked them (see the docstring).
+    ``checkins`` and ``stakeholders``: the case's, when the caller has read them already."""
     if checkins is None:
         checkins = _posted_checkins(session=session, case=case)
+    if stakeholders is None:
+        stakeholders = members(session=session, case=case)
     settled = [o for o in checkins if posted_time(o) <= aware(now) - ANSWER_WINDOW]
     found: list[Silence] = []
     answered_by: dict[int, set[int]] = {}
-    for member in members(session=session, case=case):
+    for member in stakeholders:
         if member.role is not Role.CLIENT_LEADER:
             continue
         joined = aware(member.created_at)
@@ -361,10 +365,13 @@ def _buyin(session: Session, case: Case) -> HealthInputs:
 
 
 def _checkin_inputs(
-    session: Session, case: Case, now: datetime, checkins: list[CheckinOccurrence]
+    session: Session,
+    case: Case,
+    now: datetime,
+    checkins: list[CheckinOccurrence],
+    stakeholders: list[CaseMember],
 ) -> HealthInputs:
     """Ratings by side over the recent check-ins, and the response rate of settled ones."""
-    stakeholders: list[CaseMember] = members(session=session, case=case)
     client: list[int] = []
     team: list[int] = []
     rated = 0
@@ -408,14 +415,24 @@ class Assessment:
     silent: list[Silence]
 
 
-def assess(*, session: Session, case: Case, now: datetime) -> Assessment:
-    """Compute the case's health at ``now`` without storing anything."""
+def assess(
+    *, session: Session, case: Case, now: datetime, grievances: GrievanceLoad | None = None
+) -> Assessment:
+    """Compute the case's health at ``now`` without storing anything (``grievances``:
+    the load when the caller has read it already)."""
     checkins = _posted_checkins(session=session, case=case)
-    silent = silences(session=session, case=case, now=now, checkins=checkins)
+    stakeholders = members(session=session, case=case)
+    silent = silences(
+        session=session, case=case, now=now, checkins=checkins, stakeholders=stakeholders
+    )
     agreement = _buyin(session, case)
     inputs = replace(
-        _checkin_inputs(session, case, now, checkins),
-        grievances=load.summary(session=session, case_id=case.id, now=aware(now)),
+        _checkin_inputs(session, case, now, checkins, stakeholders),
+        grievances=(
+            load.summary(session=session, case_id=case.id, now=aware(now))
+            if grievances is None
+            else grievances
+        ),
         buyin=agreement.buyin,
         strategy_version=agreement.strategy_version,
         buyin_waiting=agreement.buyin_waiting,
@@ -459,11 +476,11 @@ def recompute(*, session: Session, case: Case, now: datetime) -> HealthSnapshot:
     Called by whatever changed an input, in its own transaction (filing or moving a
     grievance, a vote, a strategy, a check-in answer) and by the scheduler as time passes
     (grievances age, check-ins settle): there is no hidden hook."""
-    load.age(session=session, case_id=case.id, now=aware(now))
+    grievances = load.current(session=session, case_id=case.id, now=aware(now))
     return store(
         session=session,
         case=case,
-        result=assess(session=session, case=case, now=now).score,
+        result=assess(session=session, case=case, now=now, grievances=grievances).score,
         now=now,
     )
 

@@ -28,9 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, union_all, update
+from sqlalchemy import DateTime, Select, case, delete, literal, select, text, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import func
 
 from bot.playbook.history import OPEN_STATUSES
 from storage.clock import utcnow
@@ -114,9 +113,26 @@ def settle(*, session: Session, grievance: Grievance) -> bool:
     return True
 
 
-def _row(session: Session, case_id: int, severity: int) -> CaseLoad:
-    """The case's totals of ``severity``, made empty on first use."""
-    row, _made = get_or_create(
+def _shift(session: Session, case_id: int, severity: int, created: datetime, step: int) -> None:
+    """Add (+1) or take out (−1) one grievance created at ``created``, in the aged count
+    when it was created before the row's ``aged_through``, else in the fresh totals.
+
+    One UPDATE that adds to the stored values, so two transactions changing one case never
+    lose a count; the row is made (empty) the first time a severity is counted."""
+    aged = literal(created, DateTime(timezone=True)) < CaseLoad.aged_through
+    change = (
+        update(CaseLoad)
+        .where(CaseLoad.case_id == case_id, CaseLoad.severity == severity)
+        .values(
+            aged_count=CaseLoad.aged_count + case((aged, step), else_=0),
+            fresh_count=CaseLoad.fresh_count + case((aged, 0), else_=step),
+            fresh_millis=CaseLoad.fresh_millis + case((aged, 0), else_=step * _millis(created)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if session.execute(change).rowcount:
+        return
+    get_or_create(
         session,
         lambda: session.get(CaseLoad, (case_id, severity)),
         lambda: CaseLoad(
@@ -128,23 +144,17 @@ def _row(session: Session, case_id: int, severity: int) -> CaseLoad:
             aged_through=utcnow() - AGE_CAP,
         ),
     )
-    return row
+    session.execute(change)
 
 
-def _shift(session: Session, case_id: int, severity: int, created: datetime, step: int) -> None:
-    """Add (+1) or take out (−1) one grievance created at ``created``. The UPDATE adds to
-    the stored values, so two transactions changing one case never lose a count."""
-    row = _row(session, case_id, severity)
-    where = (CaseLoad.case_id == case_id) & (CaseLoad.severity == severity)
-    if created < _utc(row.aged_through):
-        values = {"aged_count": CaseLoad.aged_count + step}
-    else:
-        values = {
-            "fresh_count": CaseLoad.fresh_count + step,
-            "fresh_millis": CaseLoad.fresh_millis + step * _millis(created),
-        }
-    session.execute(update(CaseLoad).where(where).values(**values))
-    session.expire(row)
+def _totals(case_id: int) -> Select[tuple[CaseLoad]]:
+    """The case's rows as stored now: they change by UPDATEs the session does not track,
+    so rows it already holds are refreshed, never read stale."""
+    return (
+        select(CaseLoad)
+        .where(CaseLoad.case_id == case_id)
+        .execution_options(populate_existing=True)
+    )
 
 
 def _passed_cap(
@@ -167,15 +177,19 @@ def _passed_cap(
 def age(*, session: Session, case_id: int, now: datetime) -> None:
     """Move the grievances that passed the cap to the aged counts, once a day at most
     (``summary`` caps those of the last day itself, so the moves are a matter of keeping
-    its window small, not of being right).
+    its window small, not of being right)."""
+    _age(session, case_id, list(session.scalars(_totals(case_id))), now)
+
+
+def _age(session: Session, case_id: int, rows: list[CaseLoad], now: datetime) -> bool:
+    """``age`` with the rows already read; True when it moved anything (they are stale).
 
     Each row moves only from the ``aged_through`` it was read with: of two transactions
     ageing one case at once, the second moves nothing twice."""
     cutoff = now - AGE_CAP
-    rows = list(session.scalars(select(CaseLoad).where(CaseLoad.case_id == case_id)))
     stale = [row for row in rows if _utc(row.aged_through) < cutoff - AGE_EVERY]
     if not stale:
-        return
+        return False
     moved = _passed_cap(session, case_id, min(_utc(row.aged_through) for row in stale), cutoff)
     for row in stale:
         since = _utc(row.aged_through)
@@ -196,16 +210,27 @@ def age(*, session: Session, case_id: int, now: datetime) -> None:
                 aged_through=cutoff,
             )
         )
-        session.expire(row)
+    return True
 
 
 def summary(*, session: Session, case_id: int, now: datetime) -> GrievanceLoad:
     """The case's load at ``now`` from its totals (a read: nothing is written)."""
-    rows = [
-        row
-        for row in session.scalars(select(CaseLoad).where(CaseLoad.case_id == case_id))
-        if row.fresh_count or row.aged_count
-    ]
+    return _summarise(session, case_id, list(session.scalars(_totals(case_id))), now)
+
+
+def current(*, session: Session, case_id: int, now: datetime) -> GrievanceLoad:
+    """``age`` then ``summary``, reading the totals once when nothing was due to age (a
+    rescore, in a write transaction)."""
+    rows = list(session.scalars(_totals(case_id)))
+    if _age(session, case_id, rows, now):
+        rows = list(session.scalars(_totals(case_id)))
+    return _summarise(session, case_id, rows, now)
+
+
+def _summarise(
+    session: Session, case_id: int, stored: list[CaseLoad], now: datetime
+) -> GrievanceLoad:
+    rows = [row for row in stored if row.fresh_count or row.aged_count]
     if not rows:
         return GrievanceLoad()
     cutoff = now - AGE_CAP
@@ -228,18 +253,21 @@ def summary(*, session: Session, case_id: int, now: datetime) -> GrievanceLoad:
     )
 
 
+#: The oldest counted grievance: the earliest of each severity (one index seek each), in
+#: plain SQL so that building the statement costs nothing per call.
+_OLDEST = text(
+    " UNION ALL ".join(
+        f"SELECT min(created_at) AS created FROM grievance"
+        f" WHERE case_id = :case_id AND load_severity = {severity}"
+        for severity in SEVERITIES
+    )
+).columns(created=DateTime(timezone=True))
+
+
 def _oldest(session: Session, case_id: int) -> datetime:
-    """When the oldest counted grievance was created: one index seek per severity."""
-    firsts = union_all(
-        *(
-            select(func.min(Grievance.created_at).label("created")).where(
-                Grievance.case_id == case_id, Grievance.load_severity == severity
-            )
-            for severity in SEVERITIES
-        )
-    ).subquery()
-    oldest = session.scalar(select(func.min(firsts.c.created)))
-    return _utc(oldest) if oldest is not None else utcnow()
+    """When the oldest counted grievance was created."""
+    firsts = [created for created in session.scalars(_OLDEST, {"case_id": case_id}) if created]
+    return min(_utc(created) for created in firsts) if firsts else utcnow()
 
 
 def recount(*, session: Session, case_id: int, now: datetime) -> None:

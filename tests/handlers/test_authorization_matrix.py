@@ -276,9 +276,7 @@ def _seed(stack: SandboxStack) -> World:
         blocks, text = _blocks(grievance_message(public)), grievance_fallback(public)
     posted = ws.post_bot_message(CHANNEL, text, blocks)
     with stack.db.transaction() as session:
-        grievances.mark_posted(
-            grievance=session.get_one(Grievance, ids[2]), channel=CHANNEL, ts=posted.ts
-        )
+        grievances.mark_posted(session=session, grievance_id=ids[2], channel=CHANNEL, ts=posted.ts)
     return World(stack, *ids, public_ts=posted.ts)
 
 

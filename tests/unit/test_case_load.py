@@ -114,6 +114,27 @@ def test_filing_moving_editing_and_time_passing_keep_the_totals_exact(db: Databa
     _same(_kept(db), _by_hand(db))
 
 
+def test_several_changes_in_one_transaction_are_each_counted(db: Database) -> None:
+    """A progress update moves several grievances at once, each rescoring the case."""
+    ids = [_file(db, severity=s) for s in (1, 2, 3, 4)]
+    with db.transaction() as session:
+        actor = session.scalars(select(Person)).one()
+        for grievance_id in ids[:3]:
+            grievance = session.get_one(Grievance, grievance_id)
+            grievances.change_status(
+                session=session, grievance=grievance, actor=actor, new=Status.ADDRESSING
+            )
+        for grievance_id in ids[1:]:
+            grievance = session.get_one(Grievance, grievance_id)
+            grievances.change_status(
+                session=session, grievance=grievance, actor=actor, new=Status.RESOLVED
+            )
+        case = session.scalars(select(Case)).one()
+        inside = load.summary(session=session, case_id=case.id, now=utcnow())
+        assert (inside.count, inside.worst) == (1, 1)
+    _same(_kept(db), _by_hand(db))
+
+
 def test_a_grievance_past_four_weeks_weighs_three_times_its_severity(db: Database) -> None:
     _file(db, severity=2)
     CLOCK.advance(utcnow() + timedelta(days=40))
