@@ -1,5 +1,5 @@
-"""Global middleware: note request facts for the access log, drop duplicate events and
-refuse replayed requests.
+"""Global middleware: note request facts for the access log, drop duplicate events that
+could write and refuse replayed requests.
 
 It also refuses a slash command that does not say who typed it in which channel of which
 workspace, and an interaction that does not say who acted: no listener could attribute
@@ -81,7 +81,8 @@ def register(app: App, deps: Deps) -> None:
             return BoltResponse(status=400, body=json.dumps({"error": problem}))
         event_id = body.get("event_id")
         is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
-        if is_event and not first_delivery(deps.db, event_id=event_id, team_id=facts.get("team")):
+        recorded = is_event and _may_write(_object(body.get("event")))
+        if recorded and not first_delivery(deps.db, event_id=event_id, team_id=facts.get("team")):
             request_log.note(duplicate=True)
             return BoltResponse(status=200, body="")
         signature = _signature(req)
@@ -89,6 +90,26 @@ def register(app: App, deps: Deps) -> None:
             request_log.note(duplicate=True)
             return BoltResponse(status=401, body=json.dumps({"error": "replayed request"}))
         return next()
+
+
+#: Events whose listeners may write (a reply kept, an edit, a vote): recorded before they
+#: are handled, so a retry is handled once and a database outage is answered ``503`` for
+#: Slack to deliver them again. Any other event (the App Home opened, a message outside a
+#: thread) only reads: handling a retry again costs a read, and nothing takes a write.
+_WRITING_EVENTS = frozenset({"reaction_added", "reaction_removed"})
+_WRITING_MESSAGES = frozenset({"message_changed", "message_deleted"})
+
+
+def _may_write(event: dict[str, Any]) -> bool:
+    """Whether handling ``event`` may write (``handlers.threads``, ``handlers.strategy``)."""
+    if event.get("type") in _WRITING_EVENTS:
+        return True
+    if event.get("type") != "message":
+        return False
+    thread_ts = event.get("thread_ts")
+    return event.get("subtype") in _WRITING_MESSAGES or bool(
+        thread_ts and thread_ts != event.get("ts")
+    )
 
 
 def _signature(req: BoltRequest) -> str | None:

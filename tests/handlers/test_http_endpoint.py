@@ -20,7 +20,7 @@ from bot.server import bound_port, make_server, serve_in_thread, stop_server
 from bot.web import SlackWsgiApp
 from storage.clock import utcnow
 from storage.engine import Database
-from storage.models import Grievance, ProcessedEvent, SeenRequest
+from storage.models import Grievance, ProcessedEvent, SeenRequest, TimelineEntry
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -126,62 +126,90 @@ def test_replayed_command_is_refused_and_files_nothing_twice(stack: SandboxStack
     assert stack.slack.slash_command("UANA", "CACME", "help").status == 200  # a new request
 
 
-def test_old_delivery_records_are_pruned_by_the_scheduler(stack: SandboxStack) -> None:
-    stack.slack.slash_command("UANA", "CACME", "help")
-    stack.slack.deliver_event(
-        {"type": "app_home_opened", "user": "UANA", "channel": "DANA", "tab": "home"}
+def _thread_root(stack: SandboxStack) -> str:
+    """File a grievance and return its message's ts: a thread whose replies are kept."""
+    assert stack.slack.slash_command("UANA", "CACME", "The export broke again").status == 200
+    stack.settle()
+    return next(m.ts for m in stack.workspace.messages if m.channel == "CACME" and m.bot_id)
+
+
+def _reply(stack: SandboxStack, root: str, ts: str = "", retry_of: str | None = None) -> int:
+    """Deliver a reply in ``root``'s thread; ``retry_of`` an ``event_id``: Slack's retry
+    of that delivery (the same event, the same id, with retry headers)."""
+    ts = ts or f"{time.time():.6f}"
+    event = {
+        "type": "message",
+        "channel": "CACME",
+        "channel_type": "channel",
+        "user": "UCARLA",
+        "text": f"still broken at {ts}",
+        "ts": ts,
+        "thread_ts": root,
+        "event_ts": ts,
+    }
+    delivery, _ = stack.slack.deliver_event(
+        event, event_id=retry_of, retry_num=1 if retry_of else None
     )
     stack.settle()
+    return delivery.status
+
+
+def _records(stack: SandboxStack) -> tuple[int, int]:
+    with stack.db.reading() as session:
+        return (
+            session.scalar(select(func.count()).select_from(SeenRequest)) or 0,
+            session.scalar(select(func.count()).select_from(ProcessedEvent)) or 0,
+        )
+
+
+def test_old_delivery_records_are_pruned_by_the_scheduler(stack: SandboxStack) -> None:
+    root = _thread_root(stack)
+    assert _reply(stack, root) == 200
+    assert _records(stack) == (1, 1)
     later = utcnow() + timedelta(days=2)
     assert run_due(stack.db, stack.app.client, later)["housekeeping"] == 2
-    with stack.db.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
-        assert session.scalar(select(func.count()).select_from(SeenRequest)) == 0
+    assert _records(stack) == (0, 0)
 
 
 def test_old_delivery_records_are_retired_as_new_ones_are_written(stack: SandboxStack) -> None:
     """Without a scheduler (``run --no-scheduler`` and no ``tick``) the tables stay bounded."""
+    root = _thread_root(stack)
 
     def deliver_both() -> None:
         assert stack.slack.slash_command("UANA", "CACME", "help").status == 200
-        stack.slack.deliver_event(
-            {"type": "app_home_opened", "user": "UANA", "channel": "DANA", "tab": "home"}
-        )
-        stack.settle()
-
-    def counts() -> tuple[int, int]:
-        with stack.db.transaction() as session:
-            return (
-                session.scalar(select(func.count()).select_from(SeenRequest)) or 0,
-                session.scalar(select(func.count()).select_from(ProcessedEvent)) or 0,
-            )
+        assert _reply(stack, root) == 200
 
     for _ in range(3):
         deliver_both()
-    assert counts() == (3, 3)
-    stack.advance(utcnow() + timedelta(days=2))  # all six are past keeping
+    assert _records(stack) == (4, 3)  # the grievance's command, three helps; three replies
+    stack.advance(utcnow() + timedelta(days=2))  # all seven are past keeping
     deliver_both()
-    assert counts() == (2, 2)  # one new of each, one old of each left
+    assert _records(stack) == (3, 2)  # one new of each, each retiring two old ones
     deliver_both()
-    assert counts() == (2, 2)  # only the two new ones of each
+    assert _records(stack) == (2, 2)  # only the two new ones of each
 
 
-def test_retried_event_is_acknowledged_and_recorded_once(stack: SandboxStack) -> None:
-    event = {
-        "type": "app_home_opened",
-        "user": "UANA",
-        "channel": "DANA",
-        "tab": "home",
-        "event_ts": f"{time.time():.6f}",
-    }
-    first, event_id = stack.slack.deliver_event(event)
+def test_a_retried_reply_is_acknowledged_stored_and_recorded_once(stack: SandboxStack) -> None:
+    root = _thread_root(stack)
+    ts = f"{time.time():.6f}"
+    assert _reply(stack, root, ts=ts, retry_of="Ev0RETRIED1") == 200
+    assert _reply(stack, root, ts=ts, retry_of="Ev0RETRIED1") == 200  # and once more
+    with stack.db.reading() as session:
+        replies = session.scalar(
+            select(func.count()).select_from(TimelineEntry).where(TimelineEntry.kind == "reply")
+        )
+    assert replies == 1
+    assert _records(stack)[1] == 1
+
+
+def test_an_event_that_writes_nothing_leaves_no_record(stack: SandboxStack) -> None:
+    """The App Home opened is only read and drawn: its retry costs a read, never a write."""
+    stack.slack.deliver_event(
+        {"type": "app_home_opened", "user": "UANA", "channel": "DANA", "tab": "home"}
+    )
     stack.settle()
-    retry, _ = stack.slack.deliver_event(event, event_id=event_id, retry_num=1)
-    stack.settle()
-    assert (first.status, retry.status) == (200, 200)
-    with stack.db.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
     assert len(stack.workspace.calls_to("views.publish")) == 1
+    assert _records(stack) == (0, 0)
 
 
 def test_healthz_reports_the_database(stack: SandboxStack, tmp_path: Path) -> None:
