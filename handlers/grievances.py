@@ -250,7 +250,7 @@ def _told_of_closed_case(intake: Intake, routing: Routing | None) -> tuple[str, 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
     """Post the grievance message (its thread root) and remember where it is."""
     with deps.db.reading() as session:  # rendering only reads: no writer's turn
-        grievance = session.get_one(Grievance, grievance_id)
+        grievance = grievances.for_message(session=session, grievance_id=grievance_id)
         channel = grievance.case.channel_id
         blocks, text = grievance_message(grievance), grievance_fallback(grievance)
     posted = post_or_tell(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.playbook import health, load
 from bot.playbook.access import Action, allows, require
@@ -309,6 +309,15 @@ def find_by_message(*, session: Session, channel: str, ts: str) -> Grievance | N
     """The grievance whose channel message (its thread root) is ``channel``/``ts``."""
     return session.scalar(
         select(Grievance).where(Grievance.slack_channel == channel, Grievance.slack_ts == ts)
+    )
+
+
+def for_message(*, session: Session, grievance_id: int) -> Grievance:
+    """The grievance with what its message shows (its case, who raised it), in one query."""
+    return session.get_one(
+        Grievance,
+        grievance_id,
+        options=[joinedload(Grievance.case), joinedload(Grievance.raised_by)],
     )
 
 
