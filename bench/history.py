@@ -22,8 +22,7 @@ from sqlalchemy import event, func, select, text
 from bench.history_db import LEAD_USER, TEAM_ID, Shape, channel_of, generate
 from bench.report import Check, Section, Table, ms, percentile
 from bot.blocks.history import history_page
-from bot.export_formats import write_json
-from bot.playbook.export import build_export
+from bot.export import build_export, write_json
 from bot.playbook.history import Page, timeline_page
 from bot.settings import Settings
 from handlers.deps import Deps

@@ -201,8 +201,7 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     document is built before the output file is opened, so an unknown ``--case`` leaves no
     empty file behind. Data goes to stdout or FILE; notes go to stderr so a pipe stays clean.
     """
-    from bot.export_formats import WRITERS
-    from bot.playbook.export import UnknownCaseError, build_export
+    from bot.export import WRITERS, UnknownCaseError, build_export
     from bot.preflight import open_database
 
     db = open_database(settings.database_url)
@@ -259,9 +258,9 @@ def _purge(settings: Settings, args: argparse.Namespace) -> int:
     """
     import logging
 
+    from bot.export import UnknownCaseError
     from bot.logs import configure_logging
     from bot.playbook import purge
-    from bot.playbook.export import UnknownCaseError
     from bot.preflight import open_database
 
     db = open_database(settings.database_url)

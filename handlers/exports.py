@@ -1,7 +1,7 @@
 """``/grievance export [md|json|csv]``: a lead takes the case's history away as a file.
 
-Slack I/O only. Who may export, and what an export holds, is ``bot.playbook.export``;
-the file is written by ``bot.export_formats``, the same document and writers as
+Slack I/O only. Who may export, and what an export holds, is ``bot.export.gather``;
+the file is written by ``bot.export``'s writers, the same document and writers as
 ``grievance-bot export``. A non-lead is refused before the acknowledgement, so the
 refusal is the answer; a lead is acknowledged at once, since building the file may take
 longer than Slack's 3 seconds, and the file then goes to their DM, where only they see it.
@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 
 from bot.blocks.export import IN_A_DM, PREPARING, USAGE, export_note, export_title
-from bot.export_formats import file_name, render
+from bot.export import export_for_lead, file_name, note_exported, render
 from bot.playbook import access
-from bot.playbook import export as playbook
 from bot.playbook.commands import DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS
 from handlers.context import CommandCall
 from handlers.lookup import is_direct_message
@@ -42,7 +41,7 @@ def export(call: CommandCall) -> None:
         case_id, person_id = found.case.id, found.person.id
     call.ack(text=PREPARING)
     with call.deps.db.reading() as session:
-        document = playbook.export_for_lead(
+        document = export_for_lead(
             session=session,
             case=session.get_one(Case, case_id),
             person=session.get_one(Person, person_id),
@@ -64,7 +63,7 @@ def export(call: CommandCall) -> None:
         )
         return
     with call.deps.db.transaction() as session:
-        playbook.note_exported(
+        note_exported(
             session=session,
             case=session.get_one(Case, case_id),
             person=session.get_one(Person, person_id),

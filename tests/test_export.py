@@ -21,8 +21,15 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from bot.cli import main
-from bot.export_formats import ANONYMOUS_MARK, DELETED_MARK, EDITED_MARK, render_csv
-from bot.playbook.export import ExportDocument, as_utc, build_export
+from bot.export import (
+    ANONYMOUS_MARK,
+    DELETED_MARK,
+    EDITED_MARK,
+    ExportDocument,
+    as_utc,
+    build_export,
+    render_csv,
+)
 from storage.clock import utcnow
 from storage.engine import Database
 from storage.migrate import upgrade

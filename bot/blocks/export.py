@@ -1,13 +1,13 @@
 """What ``/grievance export`` says: how to use it, that it is coming, and the file's note.
 
-Pure text over ``bot.playbook.export.ExportDocument``; the file itself is written by
-``bot.export_formats``, exactly as ``grievance-bot export`` writes it.
+Pure text over ``bot.export.ExportDocument``; the file itself is written by
+``bot.export``'s writers, exactly as ``grievance-bot export`` writes it.
 """
 
 from __future__ import annotations
 
 from bot.blocks.text import plain_escape
-from bot.playbook.export import ExportDocument
+from bot.export import ExportDocument
 
 PREPARING = "Preparing the export… I'll send it to you by DM."
 

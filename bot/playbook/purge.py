@@ -58,8 +58,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from bot.export import find_cases
 from bot.playbook.errors import PlaybookError
-from bot.playbook.export import find_cases
 from bot.playbook.timeline import Kind
 from storage.models import (
     Base,
@@ -430,7 +430,7 @@ def _bot_lines_naming(session: Session, workspace_id: int, name: str) -> list[Ti
 def find_case(*, session: Session, case_filter: str) -> Case:
     """The one case with this client name or channel id.
 
-    Raises :class:`~bot.playbook.export.UnknownCaseError` (listing the known cases) when
+    Raises :class:`~bot.export.UnknownCaseError` (listing the known cases) when
     nothing matches, and :class:`AmbiguousCaseError` when a name matches several: a
     deletion must never pick among cases on the operator's behalf.
     """

@@ -19,9 +19,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.export_formats import CSV_COLUMNS, render
+from bot.export import CSV_COLUMNS, build_export, render
 from bot.identity import Installation
-from bot.playbook.export import build_export
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Where, file
 from bot.playbook.timeline import Kind

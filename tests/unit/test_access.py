@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from bot import export
 from bot.playbook import (
     access,
     buyin,
@@ -24,7 +25,6 @@ from bot.playbook import (
     checkins,
     closing,
     digest,
-    export,
     findings,
     grievances,
     history,
