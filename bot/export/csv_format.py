@@ -12,6 +12,7 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
+from bot.export.collector import collector_paused
 from bot.export.model import ExportDocument
 
 #: The CSV header, one row per timeline entry.
@@ -67,6 +68,7 @@ def iter_csv_rows(document: ExportDocument) -> Iterator[dict[str, str]]:
             }
 
 
+@collector_paused
 def write_csv(document: ExportDocument, out: TextIO) -> None:
     """Write the CSV; ``out`` should be opened with ``newline=""`` as the csv module asks."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO, get_origin
 
+from bot.export.collector import collector_paused
 from bot.export.model import CaseRecord, ExportDocument, Record
 
 #: One encoder for every line (``json.dumps`` would build one per call).
@@ -67,6 +68,7 @@ def iter_json(document: ExportDocument) -> Iterator[str]:
     yield "  ]\n}\n"
 
 
+@collector_paused
 def write_json(document: ExportDocument, out: TextIO) -> None:
     """Stream the JSON document to ``out``."""
     out.writelines(iter_json(document))

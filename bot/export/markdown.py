@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
+from bot.export.collector import collector_paused
 from bot.export.model import (
     ActionRecord,
     CheckinScheduleRecord,
@@ -313,6 +314,7 @@ def iter_markdown(document: ExportDocument) -> Iterator[str]:
     return _report().generate(document=document)
 
 
+@collector_paused
 def write_markdown(document: ExportDocument, out: TextIO) -> None:
     """Stream the markdown report to ``out``."""
     out.writelines(iter_markdown(document))

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.export.collector import collector_paused
 from bot.export.gather.case import gather_case
 from bot.export.gather.people import People
 from bot.export.model import ExportDocument
@@ -118,6 +119,7 @@ def note_exported(*, session: Session, case: Case, person: Person | None, fmt: s
     )
 
 
+@collector_paused
 def _document(
     *,
     session: Session,
