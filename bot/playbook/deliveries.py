@@ -12,15 +12,15 @@ the scheduler, drops whatever is left.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import DateTime, TextClause, bindparam, delete, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.clock import utcnow
 from storage.engine import Database
-from storage.models import Base, ProcessedEvent, SeenRequest
+from storage.models import ProcessedEvent, SeenRequest
 
 #: Slack retries an event three times within about half an hour; a day is ample.
 KEEP_EVENTS = timedelta(days=1)
@@ -32,43 +32,57 @@ KEEP_SIGNATURES = timedelta(minutes=10)
 RETIRE_PER_INSERT = 2
 
 
-def _first(db: Database, record: Base, *, key: InstrumentedAttribute[str], keep: timedelta) -> bool:
-    """Insert ``record`` and retire the oldest expired records; False when its key was
+@dataclass(frozen=True)
+class _Ledger:
+    """One table of records: its two statements, written once in plain SQL (they run
+    before every request: building them through the ORM each time cost more than
+    running them)."""
+
+    record: TextClause
+    retire: TextClause
+    keep: timedelta
+
+
+def _ledger(table: str, key: str, extra: str, keep: timedelta) -> _Ledger:
+    columns = ", ".join([key, *([extra] if extra else []), "received_at"])
+    values = ", ".join([":key", *([":extra"] if extra else []), ":at"])
+    at = bindparam("at", type_=DateTime(timezone=True))
+    before = bindparam("before", type_=DateTime(timezone=True))
+    return _Ledger(
+        record=text(f"INSERT INTO {table} ({columns}) VALUES ({values})").bindparams(at),
+        retire=text(
+            f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table}"
+            f" WHERE received_at < :before ORDER BY received_at LIMIT {RETIRE_PER_INSERT})"
+        ).bindparams(before),
+        keep=keep,
+    )
+
+
+_EVENTS = _ledger("processed_event", "event_id", "team_id", KEEP_EVENTS)
+_SIGNATURES = _ledger("seen_request", "signature", "", KEEP_SIGNATURES)
+
+
+def _first(db: Database, ledger: _Ledger, values: dict[str, object]) -> bool:
+    """Record ``values`` and retire the oldest expired records; False when the key was
     already there (then nothing is retired either: the transaction is rolled back)."""
+    now = utcnow()
     try:
         with db.transaction() as session:
-            session.add(record)
-            session.flush()  # a replay is refused before anything is retired
-            _retire_expired(session, key=key, before=utcnow() - keep)
+            session.execute(ledger.record, {**values, "at": now})  # a replay fails here
+            session.execute(ledger.retire, {"before": now - ledger.keep})
     except IntegrityError:
         return False
     return True
 
 
-def _retire_expired(session: Session, *, key: InstrumentedAttribute[str], before: datetime) -> None:
-    """Delete the oldest records of ``key``'s table received before ``before``, a few."""
-    model = key.class_
-    oldest = (
-        select(key)
-        .where(model.received_at < before)
-        .order_by(model.received_at)
-        .limit(RETIRE_PER_INSERT)
-    )
-    session.execute(
-        delete(model).where(key.in_(oldest)).execution_options(synchronize_session=False)
-    )
-
-
 def first_delivery(db: Database, *, event_id: str, team_id: str | None) -> bool:
     """Record ``event_id``; False when it was already recorded (a retry or a replay)."""
-    record = ProcessedEvent(event_id=event_id[:64], team_id=team_id)
-    return _first(db, record, key=ProcessedEvent.event_id, keep=KEEP_EVENTS)
+    return _first(db, _EVENTS, {"key": event_id[:64], "extra": team_id})
 
 
 def first_sighting(db: Database, *, signature: str) -> bool:
     """Record a request's signature; False when this exact request was taken before."""
-    record = SeenRequest(signature=signature[:80])
-    return _first(db, record, key=SeenRequest.signature, keep=KEEP_SIGNATURES)
+    return _first(db, _SIGNATURES, {"key": signature[:80]})
 
 
 def prune(db: Database, *, now: datetime) -> int:
