@@ -15,6 +15,6 @@ def findings_command(call: CommandCall) -> None:
     with call.deps.db.transaction() as session:
         found = call.case_and_actor(session, caller)
         shared = findings.share(session=session, case=found.case, actor=found.person)
-        blocks = findings_blocks(found.case, shared)
+        blocks = findings_blocks(found.case.client_name, shared)
     call.ack(text="Sharing the findings in this channel.")
     call.client.chat_postMessage(channel=call.where.channel_id, blocks=blocks, text=FALLBACK)

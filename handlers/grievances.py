@@ -132,7 +132,10 @@ def file_from_text(call: CommandCall) -> None:
     reporter = call.filer()
     with call.deps.db.transaction() as session:
         intake = file(session=session, where=where, reporter=reporter, draft=draft)
-        blocks, text = _acknowledged(intake), acknowledgement_text(intake.grievance)
+        blocks, text = (
+            _acknowledged(intake),
+            acknowledgement_text(grievances.view(intake.grievance)),
+        )
     call.ack(text=text, blocks=blocks)  # only now, with the grievance committed
     filed = Filed(
         intake,
@@ -225,7 +228,7 @@ def _check_channel(client: WebClient, deps: Deps, filed: Filed) -> bool:
 def _acknowledged(intake: Intake, routing: Routing | None = None) -> list[Block]:
     """The filer's acknowledgement: who a confidential one is sent to, and what happens
     now if the case is closed."""
-    blocks = acknowledgement(intake.grievance, posted=True)
+    blocks = acknowledgement(grievances.view(intake.grievance), posted=True)
     if routing is not None:
         note = delivery_note(
             [lead.name for lead in routing.recipients], [lead.name for lead in routing.withheld]
@@ -252,7 +255,8 @@ def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id
     with deps.db.reading() as session:  # rendering only reads: no writer's turn
         grievance = grievances.for_message(session=session, grievance_id=grievance_id)
         channel = grievance.case.channel_id
-        blocks, text = grievance_message(grievance), grievance_fallback(grievance)
+        shown = grievances.view(grievance)
+        blocks, text = grievance_message(shown), grievance_fallback(shown)
     posted = post_or_tell(
         client, reporter_id, RECORDED_NOT_POSTED, channel=channel, blocks=blocks, text=text
     )
@@ -455,7 +459,8 @@ def register(app: App, deps: Deps) -> None:
             )
             if routing is not None:
                 keep_from_named(session=session, grievance=intake.grievance, routing=routing)
-            blocks, text = _acknowledged(intake, routing), acknowledgement_text(intake.grievance)
+            blocks = _acknowledged(intake, routing)
+            text = acknowledgement_text(grievances.view(intake.grievance))
         ack()  # committed: close the modal
         filed = Filed(
             intake,
@@ -567,10 +572,11 @@ def register(app: App, deps: Deps) -> None:
             change = grievances.change_status(
                 session=session, grievance=grievance, actor=person, new=new
             )
-            blocks, text = grievance_message(grievance), grievance_fallback(grievance)
+            shown = grievances.view(grievance)
+            blocks, text = grievance_message(shown), grievance_fallback(shown)
             where = (grievance.slack_channel, grievance.slack_ts)
             raiser = grievance.raised_by.slack_user_id if grievance.raised_by else None
-            notice = status_notice(grievance, change.new, person.display_name)
+            notice = status_notice(shown, change.new, person.display_name)
         if where[0] and where[1] and not grievance.confidential:
             client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=text)
         if raiser and raiser != actor.user_id:
@@ -672,8 +678,9 @@ def _save_detail(
             cases.rename_case(
                 session=session, case=grievance.case, actor=actor, name=draft.client_name or ""
             )
-        blocks, text = grievance_message(grievance), grievance_fallback(grievance)
-        hidden = confidential_placeholder(grievance)
+        shown = grievances.view(grievance)
+        blocks, text = grievance_message(shown), grievance_fallback(shown)
+        hidden = confidential_placeholder(shown)
         where = (grievance.slack_channel, grievance.slack_ts)
     ack()
     if change.became_public and not where[1]:

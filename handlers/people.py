@@ -13,6 +13,7 @@ from bot.ids import Callback, PeopleField
 from bot.playbook import access, cases, people, sides, stakeholders
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
+from bot.vocabulary import Role, Side
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
 from handlers.lookup import profile_of
@@ -20,7 +21,6 @@ from handlers.messaging import tell
 from handlers.refusals import answer_refusals
 from handlers.strategy import recheck_buyin
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Role, Side
 
 
 def people_command(call: CommandCall) -> None:

@@ -36,6 +36,7 @@ from bot.playbook import access, people
 from bot.playbook import progress as playbook
 from bot.playbook.commands import UPDATE
 from bot.playbook.errors import PlaybookError
+from bot.playbook.grievances import view
 from bot.playbook.progress import Posted, ProgressDraftError, UpdateRef
 from handlers import readings
 from handlers.acknowledged_first import acknowledged_first
@@ -143,7 +144,8 @@ def _refresh_grievance(client: WebClient, deps: Deps, grievance_id: int) -> None
     with deps.db.transaction() as session:
         grievance = session.get_one(Grievance, grievance_id)
         where = (grievance.slack_channel, grievance.slack_ts)
-        blocks, text = grievance_message(grievance), grievance_fallback(grievance)
+        shown = view(grievance)
+        blocks, text = grievance_message(shown), grievance_fallback(shown)
         hidden = grievance.confidential
     if hidden or not (where[0] and where[1]):
         return

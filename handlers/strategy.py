@@ -34,6 +34,7 @@ from bot.playbook import access, buyin, cases, health, history, people
 from bot.playbook import strategy as playbook
 from bot.playbook.buyin import Shift
 from bot.playbook.errors import PlaybookError
+from bot.playbook.grievances import view as view_of
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from handlers.context import NO_CASE, CommandCall
 from handlers.deps import Deps
@@ -107,7 +108,7 @@ def _open_modal(call: CommandCall) -> None:
             context,
             prefill,
             client_name=case.client_name,
-            grievances=playbook.addressable(session=session, case=case),
+            grievances=[view_of(g) for g in playbook.addressable(session=session, case=case)],
             open_total=playbook.open_count(session=session, case=case),
         )
     call.ack()

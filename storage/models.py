@@ -25,6 +25,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.vocabulary import (
+    Audience,
+    BuyInRule,
+    Category,
+    ClosingOutcome,
+    InterviewStatus,
+    OccurrenceStatus,
+    Role,
+    Side,
+    Stage,
+    Status,
+    StrategyStatus,
+    VoteKind,
+)
 from storage.clock import utcnow
 
 NAMING_CONVENTION = {
@@ -50,38 +64,6 @@ def _str_enum(enum_cls: type[enum.StrEnum]) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-class Side(enum.StrEnum):
-    """Which side of the relationship a person speaks for."""
-
-    CLIENT = "client"
-    TEAM = "team"
-
-
-class Stage(enum.StrEnum):
-    """Where a case is in the recovery playbook."""
-
-    STABILIZE = "stabilize"
-    REWORK = "rework"
-    RECOVERED = "recovered"
-
-
-class ClosingOutcome(enum.StrEnum):
-    """How a case ended, as the lead who closed it chose: only one of them is a recovery."""
-
-    RECOVERED = "recovered"
-    NOT_RECOVERED = "not_recovered"
-    CLIENT_LEFT = "client_left"
-
-
-class BuyInRule(enum.StrEnum):
-    """When a strategy counts as agreed."""
-
-    #: At least one client leader and one team lead approve, and no client leader objects.
-    DEFAULT = "default"
-    #: More than half of the client leadership approves, and at least one team lead.
-    CLIENT_MAJORITY = "client_majority"
 
 
 class Workspace(Base):
@@ -223,28 +205,6 @@ class HeldText(Base):
     )
 
 
-class Category(enum.StrEnum):
-    """What a grievance is about."""
-
-    QUALITY = "quality"
-    TIMELINE = "timeline"
-    COMMUNICATION = "communication"
-    COST = "cost"
-    SCOPE = "scope"
-    PEOPLE = "people"
-    OTHER = "other"
-
-
-class Status(enum.StrEnum):
-    """Where a grievance is in its lifecycle; resolved and withdrawn are final."""
-
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    ADDRESSING = "addressing"
-    RESOLVED = "resolved"
-    WITHDRAWN = "withdrawn"
-
-
 class Grievance(Base):
     """Something a client or team member is unhappy about, numbered within its case."""
 
@@ -372,20 +332,6 @@ class EntryRevision(Base):
     replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Role(enum.StrEnum):
-    """A stakeholder's role in a case."""
-
-    CLIENT_LEADER = "client_leader"
-    CLIENT_MEMBER = "client_member"
-    TEAM_LEAD = "team_lead"
-    TEAM_MEMBER = "team_member"
-
-    @property
-    def side(self) -> Side:
-        """The side this role speaks for."""
-        return Side.CLIENT if self.value.startswith("client") else Side.TEAM
-
-
 class CaseMember(Base):
     """A stakeholder of a case, with their role (which also gives their side)."""
 
@@ -402,14 +348,6 @@ class CaseMember(Base):
     )
 
     person: Mapped[Person] = relationship()
-
-
-class InterviewStatus(enum.StrEnum):
-    """Where an interview stands."""
-
-    INVITED = "invited"
-    IN_PROGRESS = "in_progress"
-    ANSWERED = "answered"
 
 
 class Interview(Base):
@@ -468,17 +406,6 @@ class InterviewQuestions(Base):
     side: Mapped[Side] = mapped_column(_str_enum(Side))
     #: One question per line.
     questions: Mapped[str] = mapped_column(Text)
-
-
-class StrategyStatus(enum.StrEnum):
-    """Where a strategy version stands."""
-
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    #: Buy-in was reached on this version, then a counted approval went or an objection
-    #: came: waiting for it again. (A plain string column: no migration for a new value.)
-    LOST = "lost"
-    SUPERSEDED = "superseded"
 
 
 class Strategy(Base):
@@ -544,13 +471,6 @@ class StrategyGrievance(Base):
     )
 
 
-class VoteKind(enum.StrEnum):
-    """What a reaction on a strategy means."""
-
-    APPROVE = "approve"
-    OBJECT = "object"
-
-
 class Vote(Base):
     """A stakeholder's current vote on a strategy version (their latest reaction wins)."""
 
@@ -567,29 +487,6 @@ class Vote(Base):
     )
 
     person: Mapped[Person] = relationship()
-
-
-class Audience(enum.StrEnum):
-    """Who a check-in asks."""
-
-    EVERYONE = "everyone"
-    CLIENT = "client"
-    TEAM = "team"
-
-
-class OccurrenceStatus(enum.StrEnum):
-    """What became of one due time of a schedule."""
-
-    CLAIMED = "claimed"
-    POSTED = "posted"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    #: Slack was unavailable when it was posted; a later run within the grace period
-    #: claims it again (check-ins only).
-    RETRY = "retry"
-    #: Slack stayed unavailable until its grace period ran out; its owner is told
-    #: (check-ins only).
-    MISSED = "missed"
 
 
 class CheckinSchedule(Base):

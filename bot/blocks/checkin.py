@@ -46,7 +46,7 @@ from bot.playbook.checkins import (
     Tally,
 )
 from bot.playbook.schedules import DAY_CODES, DAY_NAMES, zone
-from storage.models import Audience
+from bot.vocabulary import Audience
 
 SECTION_TEXT = 3000
 #: Blocks a message may have (Slack: 50), kept clear of the limit for the list.

@@ -28,7 +28,7 @@ from bot.blocks.text import plain_escape, shorten, trim
 from bot.ids import Action, Callback, RatingField
 from bot.playbook.closing import MAX_COMMENT, ClosingSummary, Reopened, VersionLine
 from bot.playbook.stages import STAGE_LABELS
-from storage.models import ClosingOutcome, Side, StrategyStatus
+from bot.vocabulary import ClosingOutcome, Side, StrategyStatus
 
 SECTION_TEXT = 3000
 ANONYMOUS_OPTION = "anonymous"

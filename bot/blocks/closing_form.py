@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 from bot.blocks.text import plain_escape, trim
 from bot.ids import Callback, ClosingField
 from bot.playbook.closing_check import HEALTHY, OUTCOME_LABELS, ClosingCheck
-from storage.models import ClosingOutcome
+from bot.vocabulary import ClosingOutcome
 
 CONFIRM_OPTION = "confirm"
 SECTION_TEXT = 3000

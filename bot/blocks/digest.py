@@ -23,7 +23,7 @@ from bot.blocks.strategy import lost_verdict
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
 from bot.playbook.stages import STAGE_LABELS
-from storage.models import Side, StrategyStatus
+from bot.vocabulary import Side, StrategyStatus
 
 SECTION_TEXT = 3000
 #: Success measures listed before "and N more" (the rest are in the chart's data).

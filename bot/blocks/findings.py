@@ -17,7 +17,7 @@ from bot.playbook.findings import Findings
 from bot.playbook.insights import InsightItem, Insights
 from bot.playbook.interviews import Coverage
 from bot.playbook.perception import CategoryView, Voice
-from storage.models import Case, InterviewStatus, Role, Side
+from bot.vocabulary import InterviewStatus, Role, Side
 
 SIDE_NAMES = {Side.CLIENT: "client side", Side.TEAM: "team side"}
 
@@ -120,10 +120,10 @@ def _quote(text: str, who: str, side: Side) -> str:
     return f"> {fit(text, 280)}\n— {fit(said_by, 100)}"
 
 
-def findings_blocks(case: Case, findings: Findings) -> list[Block]:
+def findings_blocks(client_name: str, findings: Findings) -> list[Block]:
     """The whole post; confidential items were never part of ``findings``."""
     blocks: list[Block] = [
-        HeaderBlock(text=shorten(f"What we learnt · {case.client_name}", 150)),
+        HeaderBlock(text=shorten(f"What we learnt · {client_name}", 150)),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

@@ -1,4 +1,5 @@
-"""The grievance message (its thread root), the reporter's acknowledgement, and friends."""
+"""The grievance message (its thread root), the reporter's acknowledgement, and friends,
+rendered from a ``GrievanceView`` (``bot.playbook.grievances.view``), never a database row."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.text import fit, plain_escape, trim
 from bot.ids import Action
-from bot.playbook.grievances import SEVERITY_LABELS, raiser_name
-from storage.models import Grievance, Status
+from bot.playbook.grievances import SEVERITY_LABELS
+from bot.views import GrievanceView
+from bot.vocabulary import Status
 
 #: Room left in a 3,000-character section for the "read all" note.
 SHOWN_TEXT = 2_800
@@ -43,16 +45,16 @@ def severity_label(severity: int) -> str:
     return f"{severity} · {SEVERITY_LABELS.get(severity, '?')}"
 
 
-def summary_line(grievance: Grievance) -> str:
+def summary_line(grievance: GrievanceView) -> str:
     """The one-line facts of a grievance: who, side, category, severity, status."""
     return (
-        f"Raised by *{plain_escape(raiser_name(grievance))}* ({grievance.side.value} side) · "
+        f"Raised by *{plain_escape(grievance.raised_by)}* ({grievance.side.value} side) · "
         f"{grievance.category.value} · severity {severity_label(grievance.severity)} · "
         f"*{STATUS_LABELS[grievance.status]}*"
     )
 
 
-def text_section(grievance: Grievance) -> list[Block]:
+def text_section(grievance: GrievanceView) -> list[Block]:
     """The grievance text, shortened to fit a section, with a way to read it all."""
     text = plain_escape(grievance.text)
     if len(text) <= SHOWN_TEXT:
@@ -67,7 +69,7 @@ def text_section(grievance: Grievance) -> list[Block]:
     ]
 
 
-def status_buttons(grievance: Grievance) -> list[Block]:
+def status_buttons(grievance: GrievanceView) -> list[Block]:
     """Buttons for the moves still open to the grievance (none once it is final)."""
     steps = _NEXT_STEPS.get(grievance.status, ())
     if not steps:
@@ -84,7 +86,7 @@ def status_buttons(grievance: Grievance) -> list[Block]:
     return [ActionsBlock(block_id=f"status-{grievance.id}", elements=buttons)]
 
 
-def grievance_message(grievance: Grievance) -> list[Block]:
+def grievance_message(grievance: GrievanceView) -> list[Block]:
     """The channel message that stands for a grievance; replies in its thread are kept."""
     blocks: list[Block] = [
         SectionBlock(
@@ -114,7 +116,7 @@ def grievance_message(grievance: Grievance) -> list[Block]:
     return blocks
 
 
-def confidential_placeholder(grievance: Grievance) -> list[Block]:
+def confidential_placeholder(grievance: GrievanceView) -> list[Block]:
     """What stays in the channel when a posted grievance is made confidential."""
     return [
         SectionBlock(
@@ -126,12 +128,12 @@ def confidential_placeholder(grievance: Grievance) -> list[Block]:
     ]
 
 
-def grievance_fallback(grievance: Grievance) -> str:
+def grievance_fallback(grievance: GrievanceView) -> str:
     """Notification text for the grievance message."""
     return f"Grievance #{grievance.number}: {fit(grievance.text, 150)}"
 
 
-def acknowledgement(grievance: Grievance, *, posted: bool) -> list[Block]:
+def acknowledgement(grievance: GrievanceView, *, posted: bool) -> list[Block]:
     """What the reporter sees at once: thanks, where it went, and a way to add detail."""
     if grievance.confidential:
         where = (
@@ -161,7 +163,7 @@ def acknowledgement(grievance: Grievance, *, posted: bool) -> list[Block]:
     ]
 
 
-def acknowledgement_text(grievance: Grievance) -> str:
+def acknowledgement_text(grievance: GrievanceView) -> str:
     """Fallback text of the acknowledgement."""
     return f"Thank you. Filed as grievance #{grievance.number}."
 
@@ -176,7 +178,7 @@ STATUS_NEWS = {
 }
 
 
-def status_notice(grievance: Grievance, new: Status, by: str) -> str:
+def status_notice(grievance: GrievanceView, new: Status, by: str) -> str:
     """The DM to the person who raised a grievance each time its status changes (the
     acknowledgement promises it)."""
     quoted = fit(grievance.text, 120)

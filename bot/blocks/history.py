@@ -17,6 +17,7 @@ from bot.blocks.grievance import summary_line, text_section
 from bot.blocks.links import permalink
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.ids import Action
+from bot.playbook.grievances import view
 from bot.playbook.history import Page
 from bot.playbook.insights import InsightItem, Insights
 from storage.models import Case, Grievance, TimelineEntry
@@ -141,8 +142,8 @@ def grievance_detail(
     """One grievance: its facts, its text and its whole discussion."""
     blocks: list[Block] = [
         HeaderBlock(text=f"Grievance #{grievance.number}"),
-        ContextBlock(elements=[MarkdownTextObject(text=summary_line(grievance))]),
-        *text_section(grievance),
+        ContextBlock(elements=[MarkdownTextObject(text=summary_line(view(grievance)))]),
+        *text_section(view(grievance)),
     ]
     notes = [
         ("Cares about", grievance.cares_about),

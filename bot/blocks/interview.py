@@ -39,7 +39,7 @@ from bot.playbook.interviews import (
     CoverageRow,
     InterviewCard,
 )
-from storage.models import InterviewStatus, Role, Side
+from bot.vocabulary import InterviewStatus, Role, Side
 
 #: Value of the "Quote me anonymously" checkbox option.
 ANONYMOUS_OPTION = "anonymous"

@@ -22,7 +22,7 @@ from bot.blocks.text import plain_escape, split_escaped
 from bot.ids import CONFIDENTIAL_OPTION, Callback, Field
 from bot.playbook.confidential import Route
 from bot.playbook.grievances import SEVERITY_LABELS
-from storage.models import Category, Side
+from bot.vocabulary import Category, Side
 
 MODAL_TEXT_LIMIT = TEXT_INPUT_LIMIT
 

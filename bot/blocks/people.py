@@ -25,7 +25,7 @@ from bot.blocks.text import plain_escape, trim
 from bot.ids import Callback, PeopleField
 from bot.playbook.sides import OnSide
 from bot.playbook.stakeholders import ROLE_LABELS
-from storage.models import Role, Side
+from bot.vocabulary import Role, Side
 
 ROLE_HINTS = {
     Role.CLIENT_LEADER: "Their buy-in decides whether a strategy is agreed.",

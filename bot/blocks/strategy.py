@@ -35,7 +35,8 @@ from bot.playbook.strategy import (
     Standing,
     StrategySnapshot,
 )
-from storage.models import Grievance, Side, Stage, StrategyStatus
+from bot.views import GrievanceView
+from bot.vocabulary import Side, Stage, StrategyStatus
 
 #: Slack's limits: option text 75, section text 3,000, plain-text input 3,000.
 OPTION_TEXT = 75
@@ -72,7 +73,7 @@ def strategy_modal(
     prefill: Prefill,
     *,
     client_name: str,
-    grievances: Sequence[Grievance],
+    grievances: Sequence[GrievanceView],
     open_total: int,
 ) -> View:
     """The form a lead fills to propose version ``prefill.version`` of the strategy."""

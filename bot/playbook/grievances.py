@@ -17,6 +17,7 @@ from bot.playbook import health, load
 from bot.playbook.access import Action, allows, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
+from bot.views import GrievanceView
 from storage.clock import utcnow
 from storage.models import Case, Category, Grievance, Person, Side, Status, TimelineEntry
 from storage.rows import lock
@@ -329,6 +330,22 @@ def mark_posted(*, session: Session, grievance_id: int, channel: str, ts: str) -
         .where(Grievance.id == grievance_id)
         .values(slack_channel=channel, slack_ts=ts, updated_at=utcnow())
         .execution_options(synchronize_session=False)
+    )
+
+
+def view(grievance: Grievance) -> GrievanceView:
+    """The grievance as its messages show it, read now (inside the caller's session)."""
+    return GrievanceView(
+        id=grievance.id,
+        number=grievance.number,
+        text=grievance.text,
+        side=grievance.side,
+        category=grievance.category,
+        severity=grievance.severity,
+        status=grievance.status,
+        confidential=grievance.confidential,
+        source_permalink=grievance.source_permalink,
+        raised_by=raiser_name(grievance),
     )
 
 

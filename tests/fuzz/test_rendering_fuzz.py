@@ -23,6 +23,7 @@ from bot.blocks.grievance import (
 from bot.blocks.modal import full_text_modal
 from bot.blocks.text import fit, plain_escape, shorten, split_escaped, trim
 from bot.playbook.grievances import MAX_TEXT, DraftError, GrievanceDraft
+from bot.playbook.grievances import view as view_of
 from bot.sandbox.blockkit_limits import message_block_errors, view_errors
 from storage.models import Category, Grievance, Person, Side, Status
 
@@ -282,19 +283,22 @@ def test_grievance_message_fits_block_kit_for_any_text(
         number=number,
     )
 
-    blocks = [block.to_dict() for block in grievance_message(grievance)]
+    blocks = [block.to_dict() for block in grievance_message(view_of(grievance))]
     assert message_block_errors(blocks) == []
     for block in blocks:
         if block["type"] == "section":
             assert_safe_mrkdwn(block["text"]["text"])
 
     assert (
-        message_block_errors([b.to_dict() for b in acknowledgement(grievance, posted=True)]) == []
+        message_block_errors(
+            [b.to_dict() for b in acknowledgement(view_of(grievance), posted=True)]
+        )
+        == []
     )
-    assert len(grievance_fallback(grievance)) <= 200
-    assert_safe_mrkdwn(grievance_fallback(grievance))
+    assert len(grievance_fallback(view_of(grievance))) <= 200
+    assert_safe_mrkdwn(grievance_fallback(view_of(grievance)))
     for status in STATUS_NEWS:
-        notice = status_notice(grievance, status, by=display_name or "Ana")
+        notice = status_notice(view_of(grievance), status, by=display_name or "Ana")
         assert len(notice) <= 2_000
         assert "<" not in notice and not _ANY_AT_BROADCAST.search(notice)
 
@@ -317,5 +321,5 @@ def test_a_control_character_grievance_is_refused_or_still_renders(text: str) ->
     stored = _stored_text(text)
     if stored is None:
         return  # refused at intake: fixed that way
-    blocks = [block.to_dict() for block in grievance_message(_grievance(stored))]
+    blocks = [block.to_dict() for block in grievance_message(view_of(_grievance(stored)))]
     assert message_block_errors(blocks) == []

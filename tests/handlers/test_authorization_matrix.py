@@ -52,6 +52,7 @@ from bot.playbook import access, cases, checkins, closing, grievances, interview
 from bot.playbook.access import AccessRole
 from bot.playbook.commands import SUBCOMMANDS
 from bot.playbook.grievances import GrievanceDraft
+from bot.playbook.grievances import view as view_of
 from bot.playbook.intake import Where, file
 from bot.playbook.people import ensure_person, ensure_workspace, find_person
 from bot.playbook.progress import NOT_THEIRS
@@ -273,7 +274,8 @@ def _seed(stack: SandboxStack) -> World:
                 grievance=public,
             )
         ids = case.id, secret.id, public.id
-        blocks, text = _blocks(grievance_message(public)), grievance_fallback(public)
+        shown = view_of(public)
+        blocks, text = _blocks(grievance_message(shown)), grievance_fallback(shown)
     posted = ws.post_bot_message(CHANNEL, text, blocks)
     with stack.db.transaction() as session:
         grievances.mark_posted(session=session, grievance_id=ids[2], channel=CHANNEL, ts=posted.ts)
@@ -492,7 +494,7 @@ def _acknowledgement(world: World, actor: str) -> None:
     (only Carla, who filed it, is ever shown it; anyone else pressing it is replaying)."""
     blocks = world.read(
         lambda session: _blocks(
-            acknowledgement(session.get_one(Grievance, world.public_id), posted=True)
+            acknowledgement(view_of(session.get_one(Grievance, world.public_id)), posted=True)
         )
     )
     world.ephemeral = world.stack.workspace.post_ephemeral(CHANNEL, actor, "Thank you", blocks)
@@ -543,7 +545,9 @@ def _long_grievance(world: World, actor: str) -> None:
 
     grievance = world.write(post)
     blocks = world.read(
-        lambda session: _blocks(grievance_message(session.get_one(Grievance, grievance.id)))
+        lambda session: _blocks(
+            grievance_message(view_of(session.get_one(Grievance, grievance.id)))
+        )
     )
     world.target = world.stack.workspace.post_bot_message(CHANNEL, "Grievance #3", blocks)
 

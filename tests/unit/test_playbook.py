@@ -12,6 +12,7 @@ from bot.blocks.grievance import grievance_message
 from bot.blocks.text import plain_escape, shorten
 from bot.playbook.commands import SUBCOMMANDS, parse, parse_number, split_mentions
 from bot.playbook.grievances import MAX_TEXT, DraftError, GrievanceDraft
+from bot.playbook.grievances import view as view_of
 from bot.playbook.insights import normalise, split_items, tally
 from bot.playbook.people import Profile
 from bot.sandbox.blockkit_limits import message_block_errors
@@ -304,5 +305,5 @@ def test_a_grievance_message_always_fits_block_kit(text: str, raiser: str) -> No
         status=Status.OPEN,
         source_permalink="https://sandbox.slack.local/archives/C1/p1",
     )
-    blocks = [block.to_dict() for block in grievance_message(grievance)]
+    blocks = [block.to_dict() for block in grievance_message(view_of(grievance))]
     assert message_block_errors(blocks) == []

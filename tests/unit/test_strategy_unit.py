@@ -14,6 +14,7 @@ from bot.blocks.strategy import (
     strategy_modal,
 )
 from bot.playbook.buyin import BuyInState, kind_of, parse_rule, tally
+from bot.playbook.grievances import view as view_of
 from bot.playbook.strategy import (
     MAX_ACTIONS,
     ActionItem,
@@ -329,7 +330,7 @@ def test_grievance_options_fit_75_characters() -> None:
 
 def test_the_modal_fits_slack_with_a_hundred_grievances() -> None:
     grievances = [
-        Grievance(id=n, number=n, severity=1 + n % 4, text="Very long grievance " * 20)
+        view_of(Grievance(id=n, number=n, severity=1 + n % 4, text="Very long grievance " * 20))
         for n in range(1, 101)
     ]
     view = strategy_modal(

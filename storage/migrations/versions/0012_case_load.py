@@ -8,10 +8,12 @@ Create Date: 2026-12-05 07:30:00
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 from alembic import op
+
+from storage.clock import utcnow
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -65,7 +67,7 @@ def _count_what_is_open() -> None:
     )
     counted = grievance.c.status.in_(OPEN) & grievance.c.confidential.is_(False)
     bind.execute(sa.update(grievance).where(counted).values(load_severity=grievance.c.severity))
-    aged_through = datetime.now(UTC) - AGE_CAP
+    aged_through = utcnow() - AGE_CAP  # the bot's one clock (tests and the sandbox set it)
     totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     for case_id, severity, created_at in bind.execute(
         sa.select(grievance.c.case_id, grievance.c.severity, grievance.c.created_at).where(counted)
