@@ -36,6 +36,7 @@ from bot.blocks.modal import (
     grievance_modal,
 )
 from bot.blocks.text import quoted
+from bot.flows.people import known_or_provisional
 from bot.identity import Installation
 from bot.ids import Action, Callback, Field, choice_of, row_id
 from bot.playbook import cases, grievances, people
@@ -63,7 +64,6 @@ from handlers.item_scope import require_in_scope
 from handlers.lookup import (
     confirmed_profile,
     is_direct_message,
-    known_or_provisional,
     profile_of,
 )
 from handlers.messaging import direct_message, post_or_tell, tell

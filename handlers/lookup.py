@@ -15,8 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.identity import Installation, display_name, installation_from_auth, is_team_side
-from bot.playbook.people import Profile, known_profile, provisional_profile
-from storage.engine import Database
+from bot.playbook.people import Profile
 
 
 def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
@@ -38,17 +37,9 @@ def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
     )
 
 
-def known_or_provisional(db: Database, team_id: str, user_id: str, name: object) -> Profile:
-    """Who sent a request, without asking Slack (the acknowledgement never waits on it):
-    as stored when the bot knows them, else what the request tells (their id and
-    ``name``, on the client side, unconfirmed until ``confirmed_profile`` after the ack)."""
-    with db.reading() as session:  # no writer's turn: an acknowledgement only reads here
-        known = known_profile(session=session, team_id=team_id, user_id=user_id)
-    return known or provisional_profile(user_id, name)
-
-
 def confirmed_profile(client: WebClient, profile: Profile, home: Installation) -> Profile:
-    """``profile`` as Slack tells it when it was only provisional; as it is otherwise."""
+    """``profile`` as Slack tells it when it was only provisional
+    (``bot.flows.people.known_or_provisional``); as it is otherwise."""
     return profile if profile.confirmed else profile_of(client, profile.user_id, home)
 
 

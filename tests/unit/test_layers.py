@@ -30,7 +30,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/history.py",
         "handlers/interviews.py",
         "handlers/item_scope.py",
-        "handlers/lookup.py",
         "handlers/outages.py",
         "handlers/progress.py",
         "handlers/strategy.py",
