@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, make_url, text
 from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
 from storage.clock import CLOCK
+from storage.engine import Database
+from storage.migrate import upgrade
 
 SLACK_VARIABLES = (
     "SLACK_BOT_TOKEN",
@@ -57,6 +59,15 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database per test (see ``fresh_database``)."""
     with fresh_database(tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    """The test's own database, migrated (SQLite, or PostgreSQL when the suite runs there)."""
+    database = Database.from_url(database_url)
+    upgrade(database.engine)
+    yield database
+    database.dispose()
 
 
 @contextmanager

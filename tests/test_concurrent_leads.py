@@ -8,7 +8,6 @@ on SQLite otherwise.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from slack_sdk import WebClient
@@ -23,16 +22,7 @@ from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Workspace
 from handlers.lookup import profile_of
 from storage.engine import Database
-from storage.migrate import upgrade
 from storage.models import Case, CaseLead, Person, Side
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database.from_url(database_url)
-    upgrade(database.engine)
-    yield database
-    database.dispose()
 
 
 def _unled_case(db: Database) -> tuple[int, list[int]]:

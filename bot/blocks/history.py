@@ -140,10 +140,11 @@ def grievance_detail(
     grievance: Grievance, thread: list[TimelineEntry], *, base_url: str | None
 ) -> list[Block]:
     """One grievance: its facts, its text and its whole discussion."""
+    shown = view(grievance)
     blocks: list[Block] = [
         HeaderBlock(text=f"Grievance #{grievance.number}"),
-        ContextBlock(elements=[MarkdownTextObject(text=summary_line(view(grievance)))]),
-        *text_section(view(grievance)),
+        ContextBlock(elements=[MarkdownTextObject(text=summary_line(shown))]),
+        *text_section(shown),
     ]
     notes = [
         ("Cares about", grievance.cares_about),

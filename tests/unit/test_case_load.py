@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
 from contextlib import suppress
 from datetime import UTC, timedelta
 
@@ -20,19 +19,10 @@ from bot.playbook.load import GrievanceLoad, OpenGrievance
 from bot.playbook.people import Profile
 from storage.clock import CLOCK, utcnow
 from storage.engine import Database
-from storage.migrate import upgrade
 from storage.models import Case, CaseLoad, Grievance, Person, Status
 
 WHERE = Where("T1", "C1", "acme")
 LEAD = Profile("UANA", "ana")
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database.from_url(database_url)
-    upgrade(database.engine)
-    yield database
-    database.dispose()
 
 
 def _file(db: Database, severity: int = 2, confidential: bool = False) -> int:
