@@ -22,10 +22,10 @@ from sqlalchemy import event, func, select, text
 from bench.history_db import LEAD_USER, TEAM_ID, Shape, channel_of, generate
 from bench.report import Check, Section, Table, ms, percentile
 from bot.blocks.history import history_page
+from bot.deps import Deps
 from bot.export import build_export, write_json
 from bot.playbook.history import Page, timeline_page
 from bot.settings import Settings
-from handlers.deps import Deps
 from handlers.history import _home as build_home  # the App Home exactly as the handler builds it
 from storage.engine import Database
 from storage.models import Case, Grievance, TimelineEntry

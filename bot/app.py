@@ -9,15 +9,15 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
+from bot.deps import Deps
 from bot.errors import register_error_handler
 from bot.form_seal import FormSeal
-from bot.identity import acting_user
-from bot.outbound import Outbound
 from bot.settings import Settings
-from bot.slack_client import RepairingWebClient
+from bot.slack.client import RepairingWebClient
+from bot.slack.identity import acting_user
+from bot.slack.lookup import installation
+from bot.slack.outbound import Outbound
 from handlers import register_all
-from handlers.deps import Deps
-from handlers.lookup import installation
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot")
@@ -36,7 +36,7 @@ def build_app(
     Listeners run on Bolt's thread pool after ``ack`` (``process_before_response`` off),
     so a listener can commit, acknowledge, then post to Slack without holding the 3 s
     acknowledgement window hostage. What listeners do after acknowledging runs on
-    ``outbound``, a pool apart from ``executor`` (``bot.outbound``), so that a slow Slack
+    ``outbound``, a pool apart from ``executor`` (``bot.slack.outbound``), so that a slow Slack
     never keeps the next requests from being acknowledged.
     """
     secret = settings.slack_signing_secret
@@ -57,7 +57,7 @@ def build_app(
         context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         """Listeners get ``client`` itself: Bolt would hand them a plain per-request copy,
-        without the repairs of ``bot.slack_client`` (the token is the same either way).
+        without the repairs of ``bot.slack.client`` (the token is the same either way).
         It is bound to the person acting, so every form it opens is sealed for them."""
         context["client"] = client.acting_for(seal, acting_user(body) or "")
         return next()

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.preflight import NotReady, open_database, verify_slack
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from bot.surface import BOT_SCOPES
 from storage.migrate import current_revision, head_revision
 

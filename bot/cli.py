@@ -141,7 +141,7 @@ def _tick(settings: Settings, at: datetime | None) -> int:
     from bot.jobs import run_due
     from bot.logs import configure_logging
     from bot.preflight import open_database, verify_slack
-    from bot.slack_client import make_web_client
+    from bot.slack.client import make_web_client
     from storage.clock import utcnow
 
     if settings.slack_bot_token is None:

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.settings import Settings, SettingsError
-from bot.slack_client import make_web_client
-from bot.slack_faults import fault_of, is_outage
+from bot.slack.client import make_web_client
+from bot.slack.faults import fault_of, is_outage
 from storage.engine import Database
 from storage.migrate import upgrade
 

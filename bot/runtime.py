@@ -14,11 +14,11 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
-from bot.outbound import outbound_pool
 from bot.scheduler import start_scheduler
 from bot.server import drain, make_server, serve_in_thread
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
+from bot.slack.outbound import outbound_pool
 from bot.web import EVENTS_PATH, SlackWsgiApp
 from storage.engine import Database
 
@@ -36,7 +36,7 @@ class Runtime:
     db: Database
     app: App
     executor: ThreadPoolExecutor
-    #: Web API calls made after acknowledging (``bot.outbound``).
+    #: Web API calls made after acknowledging (``bot.slack.outbound``).
     outbound: ThreadPoolExecutor
     scheduler: BackgroundScheduler | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.deps import Deps
 from handlers import (
     checkins,
     commands,
@@ -20,7 +21,6 @@ from handlers import (
     strategy,
     threads,
 )
-from handlers.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -30,7 +30,7 @@ def register_all(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     grievances.register(app, deps)
     history.register(app, deps)
-    threads.register(app, deps)
+    threads.register(app)
     people.register(app, deps)
     interviews.register(app, deps)
     strategy.register(app, deps)

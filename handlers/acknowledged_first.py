@@ -3,7 +3,7 @@
 Bolt keeps a listener's worker until the listener returns, and acknowledgements need
 those workers. A button whose work asks Slack (who pressed it, a message to update or
 delete) would hold one for as long as Slack takes, so such a listener is acknowledged
-here, on Bolt's worker, and run on the outbound workers (``bot.outbound``); its own
+here, on Bolt's worker, and run on the outbound workers (``bot.slack.outbound``); its own
 ``ack()`` then finds the request already acknowledged and does nothing more. Refusals
 are answered privately (``answer_refusals``), a database outage truthfully
 (``handlers.outages``), as they would be on Bolt's worker.
@@ -18,7 +18,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from handlers.deps import Deps
+from bot.deps import Deps
 from handlers.outages import answering_outages
 from handlers.refusals import answer_refusals
 

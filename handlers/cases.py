@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.blocks.text import plain_escape
 from bot.playbook import cases, people
 from bot.playbook.commands import split_mentions
+from bot.slack.lookup import profile_of
 from handlers import closing
 from handlers.context import CommandCall
-from handlers.lookup import profile_of
 
 CLOSING = {"close": closing.close, "reopen": closing.reopen}
 

@@ -1,7 +1,7 @@
 """Rating buttons on a check-in: store the rating, thank the person, update the tally.
 
 The click is acknowledged first and everything else happens on the outbound pool
-(``bot.outbound``); a refusal (a closed case, someone the check-in does not ask) comes
+(``bot.slack.outbound``); a refusal (a closed case, someone the check-in does not ask) comes
 back privately. The rating and the health recomputation share a transaction;
 then the check-in message is re-rendered from the database and updated in place, one
 update at a time per message (presses meanwhile fold into one more) so the last one Slack
@@ -21,13 +21,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.checkin import checkin_blocks, checkin_text
 from bot.blocks.text import fit
+from bot.deps import Deps
 from bot.ids import Action
 from bot.playbook import answers, checkins, health, people
 from bot.playbook.errors import PlaybookError
-from handlers.deps import Deps
+from bot.slack.lookup import profile_of
+from bot.slack.messages import Rerenders
 from handlers.item_scope import require_in_scope
-from handlers.lookup import profile_of
-from handlers.messaging import Rerenders
 from handlers.refusals import answer_refusals
 from storage.models import CheckinOccurrence
 

@@ -27,6 +27,7 @@ from bot.blocks.checkin import (
     scheduled_text,
 )
 from bot.blocks.text import plain_escape
+from bot.deps import Deps
 from bot.ids import Callback, CheckinField
 from bot.playbook import access, cases, history, people
 from bot.playbook import checkins as playbook
@@ -40,10 +41,9 @@ from bot.playbook.schedules import (
     parse_cadence,
     parse_date,
 )
+from bot.slack.lookup import profile_of
+from bot.slack.messages import tell
 from handlers.context import NO_CASE, CommandCall
-from handlers.deps import Deps
-from handlers.lookup import profile_of
-from handlers.messaging import tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, CheckinSchedule, Person, Stage

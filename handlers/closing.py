@@ -35,6 +35,7 @@ from bot.blocks.closing import (
 from bot.blocks.closing_form import CONFIRM_OPTION, CloseCaseContext, closing_form
 from bot.blocks.links import permalink
 from bot.blocks.text import plain_escape
+from bot.deps import Deps
 from bot.ids import Action, Callback, ClosingField, RatingField, row_id
 from bot.playbook import closing as playbook
 from bot.playbook import people
@@ -42,11 +43,10 @@ from bot.playbook.access import leads_of
 from bot.playbook.closing import Closed, RatingError, Reopened, VersionLine
 from bot.playbook.closing_check import UnconfirmedRecovery, check_before_closing, may_close
 from bot.playbook.errors import PlaybookError
+from bot.slack.lookup import profile_of
+from bot.slack.messages import direct_message, post_or_tell, tell
 from handlers.context import CommandCall
-from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
-from handlers.lookup import profile_of
-from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, ClosingOutcome

@@ -12,7 +12,7 @@ The acknowledgement never waits on Slack. Filing and help need nothing from it a
 in the acknowledgement. Every other subcommand may (who a first-time caller is, since
 their side decides what they may do; the people it names; a form to open; a message to
 post), so it is acknowledged at once and runs on the outbound workers
-(``bot.outbound``), its answer following through the response URL: Slack shows it the
+(``bot.slack.outbound``), its answer following through the response URL: Slack shows it the
 same way, and a slow Slack holds up that answer, never the next person's acknowledgement.
 """
 
@@ -27,6 +27,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.help import help_blocks, help_text
+from bot.deps import Deps
 from bot.ids import Action
 from bot.playbook import readings as held
 from bot.playbook.commands import FILE, ParsedCommand, parse, words_after
@@ -49,7 +50,6 @@ from handlers import (
 )
 from handlers.acknowledged_first import acknowledged_first
 from handlers.context import CommandCall, LateAnswer, ReplaceQuestion
-from handlers.deps import Deps
 from handlers.outages import answering_outages
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack

@@ -22,16 +22,16 @@ from bot.blocks.confidential import (
 )
 from bot.blocks.modal import ModalDefaults, RouteQuestion
 from bot.blocks.text import plain_escape
-from bot.identity import Installation
+from bot.deps import Deps
 from bot.ids import Field
 from bot.playbook import confidential, people
 from bot.playbook.confidential import Lead, Routing
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Intake, Where
 from bot.playbook.people import Profile
-from handlers.deps import Deps
-from handlers.lookup import profile_of
-from handlers.messaging import direct_message, tell
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
+from bot.slack.messages import direct_message, tell
 
 
 def routing_for(

@@ -10,15 +10,15 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.deps import Deps
 from bot.flows.people import known_or_provisional
-from bot.identity import Installation
 from bot.playbook import access, cases, people
 from bot.playbook.commands import ParsedCommand
 from bot.playbook.errors import PlaybookError
 from bot.playbook.intake import Where
 from bot.playbook.people import Profile
-from handlers.deps import Deps
-from handlers.lookup import profile_of
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
 from storage.models import Case, Person
 
 NO_CASE = (

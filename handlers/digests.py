@@ -14,12 +14,12 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import schedule_confirmation
+from bot.deps import Deps
 from bot.jobs import digests as digest_job
 from bot.playbook import digest as playbook
-from bot.slack_faults import fault_of
+from bot.slack.faults import fault_of
 from handlers import closing
 from handlers.context import CommandCall
-from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from bot.blocks.export import IN_A_DM, PREPARING, USAGE, export_note, export_tit
 from bot.export import export_for_lead, file_name, note_exported, render
 from bot.playbook import access
 from bot.playbook.commands import DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS
+from bot.slack.lookup import is_direct_message
+from bot.slack.messages import file_by_dm
 from handlers.context import CommandCall
-from handlers.lookup import is_direct_message
-from handlers.messaging import file_by_dm
 from storage.models import Case, Person
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from handlers.deps import Deps
+from bot.deps import Deps
 
 _ANY_EVENT = re.compile(r".*")
 

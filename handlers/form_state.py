@@ -1,6 +1,6 @@
 """Open sealed form state before any listener reads it, and seal what acks hand back.
 
-The client seals views it opens (``bot.slack_client``); a view answered in the
+The client seals views it opens (``bot.slack.client``); a view answered in the
 acknowledgement of a submission (``response_action: update`` or ``push``) travels in the
 HTTP response instead, so the ``ack`` listeners get seals it (``SealingAck``). Inbound,
 a view whose seal does not match the person acting (edited on the way, or submitted by
@@ -18,9 +18,9 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk.models.views import View
 
 from bot.blocks.notes import stale_form_view
+from bot.deps import Deps
 from bot.form_seal import FormSeal
-from bot.identity import acting_user
-from handlers.deps import Deps
+from bot.slack.identity import acting_user
 
 
 def _stale_form_answer() -> BoltResponse:

@@ -36,8 +36,8 @@ from bot.blocks.modal import (
     grievance_modal,
 )
 from bot.blocks.text import quoted
+from bot.deps import Deps
 from bot.flows.people import known_or_provisional
-from bot.identity import Installation
 from bot.ids import Action, Callback, Field, choice_of, row_id
 from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
@@ -47,6 +47,13 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL, DraftError, GrievanceDraft
 from bot.playbook.intake import Intake, Where, confirm_filers, file
 from bot.playbook.withheld import is_kept_from
+from bot.slack.identity import Installation
+from bot.slack.lookup import (
+    confirmed_profile,
+    is_direct_message,
+    profile_of,
+)
+from bot.slack.messages import direct_message, post_or_tell, tell
 from handlers.acknowledged_first import acknowledged_first
 from handlers.confidential import (
     defaults_again,
@@ -59,14 +66,7 @@ from handlers.confidential import (
     tell_unreached,
 )
 from handlers.context import CommandCall
-from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
-from handlers.lookup import (
-    confirmed_profile,
-    is_direct_message,
-    profile_of,
-)
-from handlers.messaging import direct_message, post_or_tell, tell
 from handlers.modal_input import draft_fields
 from handlers.outages import survived_outage
 from handlers.refusals import answer_refusals

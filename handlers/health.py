@@ -9,11 +9,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks.health import status_blocks, status_text
+from bot.deps import Deps
 from bot.playbook import cases, health, history, people
 from bot.playbook.errors import PlaybookError
 from handlers import checkin_answers
 from handlers.context import NO_CASE, CommandCall
-from handlers.deps import Deps
 
 
 def status(call: CommandCall) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.blocks.history import grievance_detail, history_page, insights_blocks
 from bot.blocks.home import CaseSummary, home_view
+from bot.deps import Deps
 from bot.ids import row_id
 from bot.playbook import access, cases, health, people
 from bot.playbook import history as playbook_history
@@ -22,7 +23,6 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import find_by_number
 from handlers.acknowledged_first import acknowledged_first
 from handlers.context import NO_CASE, CommandCall
-from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
 from handlers.refusals import answer_refusals
 from storage.models import Case, Grievance, Person

@@ -37,16 +37,16 @@ from bot.blocks.interview import (
     status_text,
 )
 from bot.blocks.text import fit, plain_escape
-from bot.identity import Installation
+from bot.deps import Deps
 from bot.ids import Action, Callback, row_id
 from bot.playbook import access, cases, history, people
 from bot.playbook import interviews as playbook
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
+from bot.slack.messages import open_dm, tell
 from handlers.context import NO_CASE, CommandCall
-from handlers.deps import Deps
-from handlers.lookup import profile_of
-from handlers.messaging import tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Person, Side
@@ -230,7 +230,7 @@ def _invite_and_send(
 
 def _send_dm(client: WebClient, user_id: str, *, text: str, blocks: list[Any]) -> tuple[str, str]:
     """Open the DM with ``user_id`` and post there; (channel, ts) of the message."""
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    channel = open_dm(client, user_id)
     posted = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
     return str(posted["channel"]), str(posted["ts"])
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.identity import acting_user
+from bot.deps import Deps
 from bot.playbook import access, people
-from handlers.deps import Deps
+from bot.slack.identity import acting_user
 from storage.models import Case, Person
 
 

@@ -1,5 +1,10 @@
-"""Global middleware: note request facts for the access log, drop duplicate events that
-could write and refuse replayed requests.
+"""Global middleware: hand listeners what they need, note request facts for the access
+log, drop duplicate events that could write and refuse replayed requests.
+
+Listeners are plain module-level functions; Bolt injects context entries by parameter
+name, so ``provide`` (the one place that holds the composition root's ``Deps``) puts
+``deps``, ``acting`` (who acted, where: ``bot.slack.identity.Acting``) and the parsed
+interaction (``press``, ``submission`` or ``picked``: ``handlers.payloads``) there.
 
 It also refuses a slash command that does not say who typed it in which channel of which
 workspace, and an interaction that does not say who acted: no listener could attribute
@@ -13,11 +18,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 
 from bot import request_log
+from bot.deps import Deps
 from bot.playbook.deliveries import first_delivery, first_sighting
-from handlers.deps import Deps
+from bot.slack.identity import acting
+from handlers.payloads import parsed
 
 #: What a slash command must carry before any listener may act on it.
 _COMMAND_FIELDS = ("user_id", "team_id", "channel_id")
@@ -65,31 +72,44 @@ def _unattributed(body: dict[str, Any]) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    """Install the middleware on ``app``."""
+    """Install the middleware on ``app``: ``deps`` reaches listeners through it alone."""
 
     @app.middleware
-    def note_and_dedupe(
-        req: BoltRequest, body: dict[str, Any], next: Callable[[], BoltResponse]
+    def provide(
+        context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        """Ack a repeated ``event_id`` without handling it again, refuse a command or an
-        interaction whose signed request was already taken; otherwise carry on."""
-        facts = _facts(body) if isinstance(body, dict) else {}
-        request_log.note(**facts)
-        if not isinstance(body, dict):
-            return next()
-        if (problem := _unattributed(body)) is not None:
-            return BoltResponse(status=400, body=json.dumps({"error": problem}))
-        event_id = body.get("event_id")
-        is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
-        recorded = is_event and _may_write(_object(body.get("event")))
-        if recorded and not first_delivery(deps.db, event_id=event_id, team_id=facts.get("team")):
-            request_log.note(duplicate=True)
-            return BoltResponse(status=200, body="")
-        signature = _signature(req)
-        if not is_event and signature and not first_sighting(deps.db, signature=signature):
-            request_log.note(duplicate=True)
-            return BoltResponse(status=401, body=json.dumps({"error": "replayed request"}))
+        """Put ``deps``, ``acting`` and the parsed interaction in the request's context."""
+        context["deps"] = deps
+        if isinstance(body, dict):
+            context["acting"] = acting(body, deps.installation)
+            context.update(parsed(body))
         return next()
+
+    app.middleware(note_and_dedupe)
+
+
+def note_and_dedupe(
+    req: BoltRequest, body: dict[str, Any], deps: Deps, next: Callable[[], BoltResponse]
+) -> BoltResponse | None:
+    """Ack a repeated ``event_id`` without handling it again, refuse a command or an
+    interaction whose signed request was already taken; otherwise carry on."""
+    facts = _facts(body) if isinstance(body, dict) else {}
+    request_log.note(**facts)
+    if not isinstance(body, dict):
+        return next()
+    if (problem := _unattributed(body)) is not None:
+        return BoltResponse(status=400, body=json.dumps({"error": problem}))
+    event_id = body.get("event_id")
+    is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
+    recorded = is_event and _may_write(_object(body.get("event")))
+    if recorded and not first_delivery(deps.db, event_id=event_id, team_id=facts.get("team")):
+        request_log.note(duplicate=True)
+        return BoltResponse(status=200, body="")
+    signature = _signature(req)
+    if not is_event and signature and not first_sighting(deps.db, signature=signature):
+        request_log.note(duplicate=True)
+        return BoltResponse(status=401, body=json.dumps({"error": "replayed request"}))
+    return next()
 
 
 #: Events whose listeners may write (a reply kept, an edit, a vote): recorded before they

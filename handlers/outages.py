@@ -21,8 +21,8 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.text import quoted
-from bot.identity import acting_user
-from handlers.messaging import direct_message
+from bot.slack.identity import acting_user
+from bot.slack.messages import direct_message
 from handlers.slack_text import from_slack
 from storage.outages import MAYBE_OUTAGE, Outage, outage_of
 

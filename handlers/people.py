@@ -8,16 +8,16 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks.people import PeopleContext, people_modal
-from bot.identity import Installation
+from bot.deps import Deps
 from bot.ids import Callback, PeopleField
 from bot.playbook import access, cases, people, sides, stakeholders
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
+from bot.slack.messages import tell
 from bot.vocabulary import Role, Side
 from handlers.context import NO_CASE, CommandCall
-from handlers.deps import Deps
-from handlers.lookup import profile_of
-from handlers.messaging import tell
 from handlers.refusals import answer_refusals
 from handlers.strategy import recheck_buyin
 from handlers.view_state import answers_stale_forms, flatten, read_metadata

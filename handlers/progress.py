@@ -31,6 +31,7 @@ from bot.blocks.progress import (
     progress_modal,
 )
 from bot.blocks.readings import update_to_confirm
+from bot.deps import Deps
 from bot.ids import Action, Callback, ProgressField
 from bot.playbook import access, people
 from bot.playbook import progress as playbook
@@ -38,12 +39,11 @@ from bot.playbook.commands import UPDATE
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import view
 from bot.playbook.progress import Posted, ProgressDraftError, UpdateRef
+from bot.slack.messages import link_to, post_or_tell
 from handlers import readings
 from handlers.acknowledged_first import acknowledged_first
 from handlers.context import CommandCall
-from handlers.deps import Deps
 from handlers.item_scope import require_in_scope
-from handlers.messaging import link_to, post_or_tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Grievance, Person, ProgressUpdate
@@ -115,7 +115,7 @@ def _message(client: WebClient, deps: Deps, ref: UpdateRef) -> tuple[list[Block]
     """The update's channel message, as it reads now."""
     with deps.db.transaction() as session:
         snap = playbook.snapshot(session=session, ref=ref)
-    link = link_to(client, deps, snap.strategy_channel, snap.strategy_ts)
+    link = link_to(client, deps.slack_url, snap.strategy_channel, snap.strategy_ts)
     return progress_message(snap, strategy_link=link), progress_fallback(snap)
 
 

@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 
-from bot.identity import acting_user
 from bot.playbook.errors import PlaybookError
-from bot.slack_faults import fault_of
-from handlers.messaging import direct_message
+from bot.slack.faults import fault_of
+from bot.slack.identity import acting_user
+from bot.slack.messages import direct_message
 
 Listener = TypeVar("Listener", bound=Callable[..., Any])
 

@@ -29,6 +29,7 @@ from bot.blocks.strategy import (
     strategy_message,
     strategy_modal,
 )
+from bot.deps import Deps
 from bot.ids import Callback, StrategyField
 from bot.playbook import access, buyin, cases, health, history, people
 from bot.playbook import strategy as playbook
@@ -36,9 +37,8 @@ from bot.playbook.buyin import Shift
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import view as view_of
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
+from bot.slack.messages import MessageLocks, direct_message, link_to, post_or_tell, tell
 from handlers.context import NO_CASE, CommandCall
-from handlers.deps import Deps
-from handlers.messaging import MessageLocks, direct_message, link_to, post_or_tell, tell
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import BuyInRule, Case, Person, Stage, Strategy
@@ -128,7 +128,7 @@ def _status(call: CommandCall) -> None:
             )
             return
         snap = playbook.snapshot(session=session, strategy=current)
-    link = link_to(call.client, call.deps, snap.channel, snap.ts)
+    link = link_to(call.client, call.deps.slack_url, snap.channel, snap.ts)
     call.ack(text=status_text(snap), blocks=status_blocks(snap, link=link))
 
 
@@ -184,8 +184,10 @@ def _render(client: WebClient, deps: Deps, snap: StrategySnapshot) -> tuple[list
     newer = snap.superseded_by
     blocks = strategy_message(
         snap,
-        previous_link=link_to(client, deps, previous.channel, previous.ts) if previous else None,
-        next_link=link_to(client, deps, newer.channel, newer.ts) if newer else None,
+        previous_link=link_to(client, deps.slack_url, previous.channel, previous.ts)
+        if previous
+        else None,
+        next_link=link_to(client, deps.slack_url, newer.channel, newer.ts) if newer else None,
     )
     return blocks, strategy_fallback(snap)
 
@@ -255,7 +257,7 @@ def _tell_leads_lost(client: WebClient, deps: Deps, snap: StrategySnapshot) -> N
     with deps.db.transaction() as session:
         case = session.get_one(Strategy, snap.strategy_id).case
         leads = [p.slack_user_id for p in access.leads_of(session=session, case=case)]
-    notice = buyin_lost_notice(snap, link_to(client, deps, snap.channel, snap.ts))
+    notice = buyin_lost_notice(snap, link_to(client, deps.slack_url, snap.channel, snap.ts))
     for lead in leads:
         if lead:
             direct_message(client, lead, notice)
@@ -306,7 +308,7 @@ def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
     if proposed.previous_id is not None:
         _refresh_message(client, deps, proposed.previous_id)
     if proposed.approvers:
-        link = link_to(client, deps, posted["channel"], posted["ts"])
+        link = link_to(client, deps.slack_url, posted["channel"], posted["ts"])
         notice = new_version_notice(snap, link)
         for approver in proposed.approvers:
             fault = direct_message(client, approver, notice)

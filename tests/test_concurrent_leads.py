@@ -13,14 +13,14 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from bot.identity import Installation
 from bot.playbook import access
 from bot.playbook.cases import claim_lead
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile, ensure_person, ensure_workspace, named_person
 from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Workspace
-from handlers.lookup import profile_of
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
 from storage.engine import Database
 from storage.models import Case, CaseLead, Person, Side
 

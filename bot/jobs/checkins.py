@@ -51,8 +51,9 @@ from bot.blocks.checkin import (
 )
 from bot.playbook import checkins as playbook
 from bot.playbook.schedules import as_utc
-from bot.slack_faults import fault_of, is_outage
-from bot.slack_posts import find_post, post_metadata
+from bot.slack.faults import fault_of, is_outage
+from bot.slack.messages import open_dm
+from bot.slack.posts import find_post, post_metadata
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot.jobs.checkins")
@@ -420,6 +421,6 @@ def _tell_missed(db: Database, client: WebClient) -> None:
 
 
 def _dm(client: WebClient, user_id: str, text: str) -> None:
-    """Send ``text`` to ``user_id`` in the bot's direct message with them."""
-    dm = client.conversations_open(users=user_id)["channel"]["id"]
-    client.chat_postMessage(channel=dm, text=text)
+    """Send ``text`` to ``user_id`` in the bot's direct message with them; a refusal is
+    raised, for the caller to tell an outage from one person unreachable."""
+    client.chat_postMessage(channel=open_dm(client, user_id), text=text)

@@ -18,8 +18,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import chart_comment, chart_title, digest_fallback, digest_message
-from bot.blocks.links import permalink
 from bot.playbook import digest, health, people
+from bot.slack.messages import link_to
 from storage.engine import Database
 from storage.models import Case
 
@@ -87,7 +87,7 @@ def publish(
         data = digest.gather(session=session, case=case, now=now)
         channel = case.channel_id
     strategy = data.strategy
-    link = _link(client, slack_url, strategy.channel, strategy.ts) if strategy else None
+    link = link_to(client, slack_url, strategy.channel, strategy.ts) if strategy else None
     posted = client.chat_postMessage(
         channel=channel,
         blocks=digest_message(data, strategy_link=link),
@@ -127,18 +127,3 @@ def publish(
             extra={"case_id": case_id, "error": exc.response.get("error")},
         )
     return str(posted["ts"])
-
-
-def _link(
-    client: WebClient, base_url: str | None, channel: str | None, ts: str | None
-) -> str | None:
-    """The strategy's permalink: built from the workspace URL, else asked of Slack."""
-    if not (channel and ts):
-        return None
-    link = permalink(base_url, channel, ts)
-    if link is not None:
-        return link
-    try:
-        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
-    except SlackApiError:
-        return None

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.interview import reminder_blocks, reminder_text
 from bot.playbook import interviews
+from bot.slack.messages import open_dm
 from storage.engine import Database
 from storage.models import Interview
 
@@ -56,7 +57,7 @@ def _remind(db: Database, client: WebClient, interview_id: int, now: datetime) -
     if not card.user_id:
         logger.warning("interviewee has no Slack id", extra={"interview_id": interview_id})
         return 0
-    channel = client.conversations_open(users=card.user_id)["channel"]["id"]
+    channel = open_dm(client, card.user_id)
     posted = client.chat_postMessage(
         channel=channel, text=reminder_text(card), blocks=reminder_blocks(card, hours=hours)
     )

@@ -24,10 +24,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.blocks.health import nudge_text, silence_alert
-from bot.blocks.links import permalink
 from bot.playbook import cases, health, nudges
 from bot.settings import SettingsError, load_settings
-from bot.slack_faults import Remedy, fault_of
+from bot.slack.faults import Remedy, fault_of
+from bot.slack.messages import link_to, open_dm
 from storage.engine import Database
 from storage.models import Case, CheckinOccurrence
 
@@ -106,9 +106,11 @@ def _nudge(db: Database, client: WebClient, nudge: nudges.DueNudge, now: datetim
         )
     if not _reachable(client, nudge.user_id):
         return 0
-    channel = client.conversations_open(users=nudge.user_id)["channel"]["id"]
+    channel = open_dm(client, nudge.user_id)
     client.chat_postMessage(
-        channel=channel, text=nudge_text(link.channel, _permalink(client, link)), unfurl_links=False
+        channel=channel,
+        text=nudge_text(link.channel, link_to(client, link.base_url, link.channel, link.ts)),
+        unfurl_links=False,
     )
     return 1
 
@@ -120,19 +122,6 @@ def _reachable(client: WebClient, user_id: str) -> bool:
     except SlackApiError as exc:  # unless Slack knows no such person, try the DM anyway
         return fault_of(exc).remedy is not Remedy.PERSON
     return not (user.get("is_bot") or user.get("deleted"))
-
-
-def _permalink(client: WebClient, link: _Link) -> str | None:
-    """From the workspace URL when known; else ask Slack; None if that fails too."""
-    if not link.ts:
-        return None
-    built = permalink(link.base_url, link.channel, link.ts)
-    if built:
-        return built
-    try:
-        return client.chat_getPermalink(channel=link.channel, message_ts=link.ts).get("permalink")
-    except SlackApiError:
-        return None
 
 
 # ---- silence and health -------------------------------------------------------------------
@@ -194,12 +183,15 @@ def _assess(db: Database, case_id: int, now: datetime) -> list[_Alert]:
 def _alert(client: WebClient, alert: _Alert) -> int:
     """DM each lead; one lead we can't reach does not keep the others uninformed."""
     text = silence_alert(
-        alert.client_name, alert.link.channel, alert.silence, _permalink(client, alert.link)
+        alert.client_name,
+        alert.link.channel,
+        alert.silence,
+        link_to(client, alert.link.base_url, alert.link.channel, alert.link.ts),
     )
     told = 0
     for lead in alert.leads:
         try:
-            channel = client.conversations_open(users=lead)["channel"]["id"]
+            channel = open_dm(client, lead)
             client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
             told += 1
         except SlackApiError as exc:

@@ -1,6 +1,6 @@
 """Which side someone speaks for, and a lead's explicit correction when Slack got it wrong.
 
-A side is settled from Slack when the bot first meets someone (``bot.identity``), and no
+A side is settled from Slack when the bot first meets someone (``bot.slack.identity``), and no
 role ever moves a person across (``stakeholders.wrong_side``): a client made "team lead"
 would read what the team keeps confidential. Profiles can still be wrong (a contractor
 with a full account who speaks for the client, a colleague on a guest account), so a lead

@@ -18,14 +18,14 @@ from pydantic import SecretStr
 from slack_bolt import App
 
 from bot.app import build_app
-from bot.outbound import OUTBOUND_WORKERS
 from bot.sandbox.idle import IdleTrackingExecutor
 from bot.sandbox.slack_side import SlackSide
 from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import Workspace
 from bot.server import WsgiServer, bound_port, make_server, serve_in_thread, stop_server
 from bot.settings import Settings
-from bot.slack_client import TIMEOUT, make_web_client
+from bot.slack.client import TIMEOUT, make_web_client
+from bot.slack.outbound import OUTBOUND_WORKERS
 from bot.web import EVENTS_PATH, SlackWsgiApp
 from storage.clock import CLOCK
 from storage.engine import Database
@@ -45,7 +45,7 @@ class SandboxStack:
     app: App = field(init=False)
     slack: SlackSide = field(init=False)
     executor: IdleTrackingExecutor = field(init=False)
-    #: Web API calls the bot makes after acknowledging (``bot.outbound``).
+    #: Web API calls the bot makes after acknowledging (``bot.slack.outbound``).
     outbound: IdleTrackingExecutor = field(init=False)
     _server: WsgiServer = field(init=False)
     _thread: threading.Thread = field(init=False)

@@ -36,7 +36,6 @@ from bot.blocks.closing import rating_request, rating_request_text, reopen_offer
 from bot.blocks.grievance import acknowledgement, grievance_fallback, grievance_message
 from bot.blocks.interview import invitation_blocks, invitation_text
 from bot.form_seal import FormSeal
-from bot.identity import Installation
 from bot.ids import Action as SlackAction
 from bot.ids import (
     Callback,
@@ -61,8 +60,9 @@ from bot.playbook.timeline import Kind, record
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Ephemeral, Message, Workspace
 from bot.settings import Settings
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
 from bot.surface import BOT_EVENTS, MESSAGE_SHORTCUTS
-from handlers.lookup import profile_of
 from storage.models import (
     Base,
     BuyInRule,

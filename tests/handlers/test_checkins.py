@@ -22,7 +22,7 @@ from bot.jobs.checkins import ChannelPacer
 from bot.playbook.checkins import CONFIDENCE_QUESTION, OPEN_QUESTION, load_questions
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message, View
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from storage.engine import Database
 from storage.models import (
     Case,

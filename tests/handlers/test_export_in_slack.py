@@ -20,13 +20,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.export import CSV_COLUMNS, build_export, render
-from bot.identity import Installation
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Where, file
 from bot.playbook.timeline import Kind
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message, UploadedFile
-from handlers.lookup import profile_of
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
 from storage.models import TimelineEntry
 from tests.conftest import shown
 

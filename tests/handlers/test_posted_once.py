@@ -24,7 +24,7 @@ from bot.playbook.checkins import LEASE
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Channel
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from storage.models import (
     Case,
     CheckinAnswer,

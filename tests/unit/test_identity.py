@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.identity import (
+from bot.slack.identity import (
     Installation,
     display_name,
     home_of,

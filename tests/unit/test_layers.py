@@ -24,7 +24,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/checkins.py",
         "handlers/closing.py",
         "handlers/context.py",
-        "handlers/deps.py",
         "handlers/exports.py",
         "handlers/grievances.py",
         "handlers/history.py",
@@ -33,7 +32,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/outages.py",
         "handlers/progress.py",
         "handlers/strategy.py",
-        "handlers/threads.py",
     }
 )
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.form_seal import FormSeal
-from bot.identity import Installation, home_of
-from bot.outbound import Outbound
 from bot.settings import Settings
-from handlers.lookup import ChannelAccessCache
+from bot.slack.identity import Installation, home_of
+from bot.slack.lookup import ChannelAccessCache
+from bot.slack.outbound import Outbound
 from storage.clock import utcnow
 from storage.engine import Database
 
@@ -24,13 +24,13 @@ class Deps:
     settings: Settings
     #: The workspace's base URL from ``auth.test``, for building permalinks.
     slack_url: str | None = None
-    #: Where the bot is installed, from ``auth.test`` at start-up (``bot.identity``).
+    #: Where the bot is installed, from ``auth.test`` at start-up (``bot.slack.identity``).
     installation: Installation = field(default_factory=lambda: Installation(team_id=None))
     #: Channels the bot was recently found able to work in.
     channels: ChannelAccessCache = field(default_factory=ChannelAccessCache)
     #: Seals the state forms carry (``bot.form_seal``); the app factory keys it.
     form_seal: FormSeal = field(default_factory=lambda: FormSeal(None))
-    #: Where listeners send what they do after acknowledging (``bot.outbound``).
+    #: Where listeners send what they do after acknowledging (``bot.slack.outbound``).
     outbound: Outbound | None = None
 
     def after_ack(self, work: Callable[[], None]) -> None:
@@ -44,7 +44,7 @@ class Deps:
 
     def home(self, body: Mapping[str, Any]) -> Installation:
         """The bot's own workspace for a request: never the sender's team in a shared
-        channel (``bot.identity.home_of``)."""
+        channel (``bot.slack.identity.home_of``)."""
         return home_of(body, self.installation)
 
     def now(self) -> datetime:

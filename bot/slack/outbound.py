@@ -18,7 +18,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 from storage.turns import backgrounded
 
-logger = logging.getLogger("grievance_bot.outbound")
+logger = logging.getLogger("grievance_bot.slack.outbound")
 
 #: Workers for Web API calls after acknowledgements, per process.
 OUTBOUND_WORKERS = 8

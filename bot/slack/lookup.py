@@ -14,12 +14,12 @@ from cachetools import TTLCache
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.identity import Installation, display_name, installation_from_auth, is_team_side
 from bot.playbook.people import Profile
+from bot.slack.identity import Installation, display_name, installation_from_auth, is_team_side
 
 
 def profile_of(client: WebClient, user_id: str, home: Installation) -> Profile:
-    """The user's profile, on the side ``bot.identity`` decides against ``home``."""
+    """The user's profile, on the side ``bot.slack.identity`` decides against ``home``."""
     try:
         user: dict[str, Any] = client.users_info(user=user_id)["user"]
     except (SlackApiError, OSError):  # refused, or Slack too slow (a timeout)
@@ -102,7 +102,7 @@ class ChannelAccessCache:
 
     Only a yes is kept, and only for ``ttl`` seconds: a refusal is asked again every time,
     so inviting the bot takes effect at once, and a channel the bot left meanwhile is
-    caught when the bot posts there (``bot.slack_faults`` tells whoever acted).
+    caught when the bot posts there (``bot.slack.faults`` tells whoever acted).
     """
 
     def __init__(self, ttl: float = 60.0, size: int = 10_000) -> None:
@@ -133,7 +133,7 @@ def is_direct_message(channel_id: str, channel_name: str | None = None) -> bool:
 
 def installation(client: WebClient) -> tuple[Installation, str | None]:
     """Where the bot is installed and the workspace's base URL (for permalinks), from
-    ``auth.test``; unknown when Slack would not say (``bot.identity`` then falls back)."""
+    ``auth.test``; unknown when Slack would not say (``bot.slack.identity`` then falls back)."""
     try:
         answer = client.auth_test()
     except SlackApiError:

@@ -1,7 +1,7 @@
 """Small Slack delivery helpers every feature shares.
 
 Private notes that fall back to a DM, DMs and channel posts that survive Slack's
-refusals (see ``bot.slack_faults``), permalinks that need no API call when the
+refusals (see ``bot.slack.faults``), permalinks that need no API call when the
 workspace URL is known, and per-message locks so in-place updates land in order.
 """
 
@@ -17,8 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.blocks.links import permalink
-from bot.slack_faults import Fault, fault_of
-from handlers.deps import Deps
+from bot.slack.faults import Fault, fault_of
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +70,18 @@ def _in_dm(client: WebClient, user: str, send: Callable[[str], object]) -> Fault
     """Open the DM with ``user`` and ``send`` to it (Slack wants a conversation id there,
     not a user id); a refusal becomes the fault, logged by its code only."""
     try:
-        send(client.conversations_open(users=user)["channel"]["id"])
+        send(open_dm(client, user))
     except SlackApiError as exc:
         fault = fault_of(exc)
         logger.warning("could not reach a person", extra={"error": fault.code})
         return fault
     return None
+
+
+def open_dm(client: WebClient, user: str) -> str:
+    """The id of the bot's direct message with ``user`` (Slack wants a conversation id to
+    post in, not a user id); raises Slack's refusal for callers that handle outages."""
+    return str(client.conversations_open(users=user)["channel"]["id"])
 
 
 def post_or_tell(client: WebClient, actor: str, saved: str, **message: Any) -> SlackResponse | None:
@@ -94,11 +99,14 @@ def post_or_tell(client: WebClient, actor: str, saved: str, **message: Any) -> S
         return None
 
 
-def link_to(client: WebClient, deps: Deps, channel: str | None, ts: str | None) -> str | None:
-    """A message's permalink from the workspace URL; ask Slack only when that is unknown."""
+def link_to(
+    client: WebClient, base_url: str | None, channel: str | None, ts: str | None
+) -> str | None:
+    """A message's permalink from the workspace URL ``base_url``; ask Slack only when that
+    is unknown (and None when Slack will not say either)."""
     if not (channel and ts):
         return None
-    link = permalink(deps.slack_url, channel, ts)
+    link = permalink(base_url, channel, ts)
     if link is not None:
         return link
     try:
@@ -129,7 +137,7 @@ class Rerenders:
     A re-render reads the database afresh, so the last one shows everything committed
     before it. Presses arriving while one is in flight fold into a single follow-up
     instead of each waiting its turn on an outbound worker: under a slow Slack, twenty
-    presses queued on one message's lock would hold every worker (``bot.outbound``).
+    presses queued on one message's lock would hold every worker (``bot.slack.outbound``).
     """
 
     def __init__(self) -> None:

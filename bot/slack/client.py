@@ -8,10 +8,10 @@ Two refusals have a sure fix, so the client applies it instead of every caller:
 ``not_in_channel`` on a public channel is answered by joining it and trying once more,
 and a message Slack refuses for its blocks or its length (``invalid_blocks``,
 ``msg_too_long``) is sent again as plain, trimmed text, so its content still arrives.
-Every other refusal reaches the caller, which knows whom to tell (``bot.slack_faults``).
+Every other refusal reaches the caller, which knows whom to tell (``bot.slack.faults``).
 
 A post is never sent twice by a retry: each ``chat.postMessage`` carries a key
-(``bot.slack_posts``), a connection lost after the request went out is not retried
+(``bot.slack.posts``), a connection lost after the request went out is not retried
 blindly, and when a post times out the client looks for it by its key first. Found,
 its answer is rebuilt from the message, so the caller records its ``ts`` as usual; not
 there, it is posted once more with the same key.
@@ -40,8 +40,8 @@ from slack_sdk.web import SlackResponse
 
 from bot.blocks.text import trim
 from bot.form_seal import FormSeal
-from bot.slack_faults import Fault, Remedy, fault_of
-from bot.slack_posts import find_post, with_post_key
+from bot.slack.faults import Fault, Remedy, fault_of
+from bot.slack.posts import find_post, with_post_key
 
 #: A child of "slack_sdk", so the DEBUG cap in bot.logs (request bodies hold people's words)
 #: applies to it too.

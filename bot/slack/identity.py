@@ -95,6 +95,48 @@ def acting_user(body: Mapping[str, Any]) -> str | None:
     return _text(user)
 
 
+@dataclass(frozen=True)
+class Acting:
+    """Who acted, for which of the bot's workspaces, and in which channel.
+
+    Listeners take this from Bolt's context (``handlers.middleware`` puts it there) rather
+    than digging ``body["user"]["id"]`` out of each payload shape themselves.
+    """
+
+    #: The Slack user who typed, pressed, submitted or wrote ("" for none: a bot event).
+    user_id: str
+    #: The bot's own workspace for this request (``home_of``), never the sender's team.
+    home: Installation
+    #: Where it happened: the command's, the interaction's or the event's channel.
+    channel_id: str | None = None
+    #: The Slack handle the payload carries, if any (for a provisional profile).
+    user_name: str | None = None
+
+    @property
+    def team_id(self) -> str:
+        """The id the bot's records for this workspace are kept under."""
+        return self.home.key
+
+
+def acting(body: Mapping[str, Any], installed: Installation) -> Acting:
+    """Who acted in ``body`` (a slash command, an interaction or an event), where."""
+    event = _object(body.get("event"))
+    user = body.get("user")
+    name = _object(user).get("name") or _object(user).get("username") or body.get("user_name")
+    channel = (
+        _text(body.get("channel_id"))
+        or _text(_object(body.get("channel")).get("id"))
+        or _text(event.get("channel"))
+        or _text(_object(event.get("item")).get("channel"))
+    )
+    return Acting(
+        user_id=acting_user(body) or "",
+        home=home_of(body, installed),
+        channel_id=channel,
+        user_name=_text(name),
+    )
+
+
 def is_team_side(user: Mapping[str, Any] | None, home: Installation) -> bool:
     """True when a ``users.info`` user object is a full member of the bot's organisation.
 
