@@ -28,6 +28,7 @@ from bot.blocks.checkin import (
 )
 from bot.blocks.text import plain_escape
 from bot.deps import Deps
+from bot.flows.scope import NO_CASE
 from bot.ids import Callback, CheckinField
 from bot.playbook import access, cases, history, people
 from bot.playbook import checkins as playbook
@@ -43,7 +44,7 @@ from bot.playbook.schedules import (
 )
 from bot.slack.lookup import profile_of
 from bot.slack.messages import tell
-from handlers.context import NO_CASE, CommandCall
+from handlers.context import CommandCall
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, CheckinSchedule, Person, Stage

@@ -11,28 +11,14 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.flows.people import known_or_provisional
-from bot.playbook import access, cases, people
+from bot.flows import scope
+from bot.flows.people import caller_profile, known_or_provisional
+from bot.flows.scope import CaseActor
+from bot.playbook import access
 from bot.playbook.commands import ParsedCommand
-from bot.playbook.errors import PlaybookError
 from bot.playbook.intake import Where
 from bot.playbook.people import Profile
 from bot.slack.identity import Installation
-from bot.slack.lookup import profile_of
-from storage.models import Case, Person
-
-NO_CASE = (
-    "There's no case in this channel yet. It opens with the first grievance: "
-    "`/grievance <what happened>`."
-)
-
-
-@dataclass(frozen=True)
-class CaseActor:
-    """This channel's case and the person who typed the command."""
-
-    case: Case
-    person: Person
 
 
 class Answer(Protocol):
@@ -127,11 +113,7 @@ class CommandCall:
         ``users.info`` is asked only about people met for the first time. Call this
         *before* opening a write transaction.
         """
-        with self.deps.db.transaction() as session:
-            known = people.known_profile(
-                session=session, team_id=self.team_id, user_id=self.user_id
-            )
-        return known or profile_of(self.client, self.user_id, self.home)
+        return caller_profile(self.deps.db, self.client, self.user_id, self.home)
 
     def filer(self) -> Profile:
         """The caller without asking Slack: as stored, or provisional (client side) when
@@ -142,27 +124,17 @@ class CommandCall:
 
     def case_and_actor(self, session: Session, caller: Profile) -> CaseActor:
         """The channel's case (or the "no case yet" refusal) and the caller as a person."""
-        found = self._case_and_actor(session, caller)
-        if found is None:
-            raise PlaybookError(NO_CASE)
-        return found
+        return scope.case_and_actor(
+            session, team_id=self.team_id, channel_id=self.where.channel_id, caller=caller
+        )
 
     def may(self, action: access.Action) -> bool:
         """True when the caller may take ``action`` on this channel's case (False when
         the channel has no case yet)."""
-        caller = self.caller()
-        with self.deps.db.transaction() as session:
-            found = self._case_and_actor(session, caller)
-            return found is not None and access.allows(
-                session=session, case=found.case, person=found.person, action=action
-            )
-
-    def _case_and_actor(self, session: Session, caller: Profile) -> CaseActor | None:
-        workspace = people.ensure_workspace(session=session, team_id=self.team_id)
-        case = cases.find_case(
-            session=session, workspace=workspace, channel_id=self.where.channel_id
+        return scope.may(
+            self.deps.db,
+            team_id=self.team_id,
+            channel_id=self.where.channel_id,
+            caller=self.caller(),
+            action=action,
         )
-        if case is None:
-            return None
-        person = people.ensure_person(session=session, workspace=workspace, profile=caller)
-        return CaseActor(case=case, person=person)

@@ -10,10 +10,11 @@ from slack_bolt import App
 
 from bot.blocks.health import status_blocks, status_text
 from bot.deps import Deps
+from bot.flows.scope import NO_CASE
 from bot.playbook import cases, health, history, people
 from bot.playbook.errors import PlaybookError
 from handlers import checkin_answers
-from handlers.context import NO_CASE, CommandCall
+from handlers.context import CommandCall
 
 
 def status(call: CommandCall) -> None:

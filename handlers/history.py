@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.blocks.history import grievance_detail, history_page, insights_blocks
 from bot.blocks.home import CaseSummary, home_view
 from bot.deps import Deps
+from bot.flows.scope import NO_CASE
 from bot.ids import row_id
 from bot.playbook import access, cases, health, people
 from bot.playbook import history as playbook_history
@@ -22,7 +23,7 @@ from bot.playbook.commands import parse_number
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import find_by_number
 from handlers.acknowledged_first import acknowledged_first
-from handlers.context import NO_CASE, CommandCall
+from handlers.context import CommandCall
 from handlers.item_scope import require_in_scope
 from handlers.refusals import answer_refusals
 from storage.models import Case, Grievance, Person

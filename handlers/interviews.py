@@ -38,6 +38,7 @@ from bot.blocks.interview import (
 )
 from bot.blocks.text import fit, plain_escape
 from bot.deps import Deps
+from bot.flows.scope import NO_CASE
 from bot.ids import Action, Callback, row_id
 from bot.playbook import access, cases, history, people
 from bot.playbook import interviews as playbook
@@ -46,7 +47,7 @@ from bot.playbook.people import Profile
 from bot.slack.identity import Installation
 from bot.slack.lookup import profile_of
 from bot.slack.messages import open_dm, tell
-from handlers.context import NO_CASE, CommandCall
+from handlers.context import CommandCall
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Person, Side

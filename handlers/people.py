@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.people import PeopleContext, people_modal
 from bot.deps import Deps
+from bot.flows.scope import NO_CASE
 from bot.ids import Callback, PeopleField
 from bot.playbook import access, cases, people, sides, stakeholders
 from bot.playbook.errors import PlaybookError
@@ -17,7 +18,7 @@ from bot.slack.identity import Installation
 from bot.slack.lookup import profile_of
 from bot.slack.messages import tell
 from bot.vocabulary import Role, Side
-from handlers.context import NO_CASE, CommandCall
+from handlers.context import CommandCall
 from handlers.refusals import answer_refusals
 from handlers.strategy import recheck_buyin
 from handlers.view_state import answers_stale_forms, flatten, read_metadata

@@ -30,6 +30,7 @@ from bot.blocks.strategy import (
     strategy_modal,
 )
 from bot.deps import Deps
+from bot.flows.scope import NO_CASE
 from bot.ids import Callback, StrategyField
 from bot.playbook import access, buyin, cases, health, history, people
 from bot.playbook import strategy as playbook
@@ -38,7 +39,7 @@ from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import view as view_of
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from bot.slack.messages import MessageLocks, direct_message, link_to, post_or_tell, tell
-from handlers.context import NO_CASE, CommandCall
+from handlers.context import CommandCall
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import BuyInRule, Case, Person, Stage, Strategy

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from slack_sdk import WebClient
+
 from bot.playbook.people import Profile, known_profile, provisional_profile
+from bot.slack.identity import Installation
+from bot.slack.lookup import profile_of
 from storage.engine import Database
 
 
@@ -13,3 +17,15 @@ def known_or_provisional(db: Database, team_id: str, user_id: str, name: object)
     with db.reading() as session:  # no writer's turn: an acknowledgement only reads here
         known = known_profile(session=session, team_id=team_id, user_id=user_id)
     return known or provisional_profile(user_id, name)
+
+
+def caller_profile(db: Database, client: WebClient, user_id: str, home: Installation) -> Profile:
+    """The caller's profile, from the database when the bot knows them.
+
+    Every Web API call before the acknowledgement eats into Slack's 3 seconds, so
+    ``users.info`` is asked only about people met for the first time. Call this *before*
+    opening a write transaction.
+    """
+    with db.reading() as session:
+        known = known_profile(session=session, team_id=home.key, user_id=user_id)
+    return known or profile_of(client, user_id, home)

@@ -23,7 +23,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/checkin_answers.py",
         "handlers/checkins.py",
         "handlers/closing.py",
-        "handlers/context.py",
         "handlers/exports.py",
         "handlers/grievances.py",
         "handlers/history.py",
