@@ -1,0 +1,85 @@
+"""What a check-in asks: its questions, stored as JSON, and the ones a new schedule starts with.
+
+A check-in asks in the words the client used for success: by default one 1–5 rating per
+success measure of the current strategy (or, before there is a strategy, per way the
+client said they measure success), then one open question. The rest of the package reads
+and writes a schedule's questions only through ``load_questions`` and ``dump_questions``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.playbook.said import said
+from bot.playbook.schedules import WEEKDAYS, Cadence
+from bot.playbook.strategy import latest, split_measures
+from storage.models import Case, Side, Stage
+
+RATING, TEXT = "rating", "text"
+MAX_QUESTIONS = 10
+MAX_QUESTION = 200
+#: How many success measures become rating questions by default.
+MAX_DEFAULT_MEASURES = 5
+CONFIDENCE_QUESTION = "How confident are you that we are back on track?"
+OPEN_QUESTION = "Anything we should know?"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a check-in: a 1–5 rating (buttons) or free text (thread replies)."""
+
+    kind: str
+    text: str
+
+
+def load_questions(stored: str | None) -> list[Question]:
+    """The stored JSON list; anything malformed is skipped rather than breaking a post."""
+    try:
+        items = json.loads(stored or "[]")
+    except ValueError:
+        return []
+    questions = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("kind") in (RATING, TEXT) and item.get("text"):
+            questions.append(Question(kind=str(item["kind"]), text=str(item["text"])))
+    return questions
+
+
+def dump_questions(questions: Sequence[Question]) -> str:
+    """As stored in ``CheckinSchedule.questions``."""
+    return json.dumps([{"kind": q.kind, "text": q.text} for q in questions], ensure_ascii=False)
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def default_questions(*, session: Session, case: Case) -> list[Question]:
+    """ "How are we doing on <measure>?" per success measure, then "Anything we should know?".
+
+    The measures are the current strategy's, else how the client side said it measures
+    success (never the team's words, never from confidential grievances: the check-in is
+    posted in the channel).
+    """
+    current = latest(session=session, case=case)
+    measures = split_measures(current.success_measures) if current else []
+    if not measures:
+        client = said(session=session, case=case, side=Side.CLIENT)
+        measures = [item.text for item in client.success_measures]
+    ratings = [
+        Question(RATING, _cut(f"How are we doing on {measure.rstrip('.?!')}?", MAX_QUESTION))
+        for measure in measures[:MAX_DEFAULT_MEASURES]
+    ] or [Question(RATING, CONFIDENCE_QUESTION)]
+    return [*ratings, Question(TEXT, OPEN_QUESTION)]
+
+
+def suggested_cadence(stage: Stage) -> Cadence:
+    """Every weekday while stabilizing; weekly (Mondays) once the rework has started."""
+    if stage is Stage.STABILIZE:
+        return Cadence(days=WEEKDAYS)
+    return Cadence(days=(0,))
