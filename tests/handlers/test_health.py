@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from bot.jobs import checkins as checkins_job
 from bot.jobs import nudges as nudges_job
-from bot.playbook import checkins, health
+from bot.playbook import checkins
 from bot.playbook.checkins import Question, ScheduleDraft
+from bot.playbook.health import snapshots as health_snapshots
 from bot.playbook.people import Profile, ensure_person, find_person
 from bot.playbook.stakeholders import set_role
 from bot.sandbox.stack import SandboxStack
@@ -148,7 +149,7 @@ def test_a_broken_health_computation_never_loses_a_grievance(
     def broken(**_kwargs: object) -> None:
         raise RuntimeError("bug in the score")
 
-    monkeypatch.setattr(health, "recompute", broken)
+    monkeypatch.setattr(health_snapshots, "recompute", broken)  # what ``rescore`` calls
     _file(stack, "UANA", "The export broke again")
     with stack.db.transaction() as session:
         assert session.scalars(select(Grievance.text)).all() == ["The export broke again"]

@@ -1,52 +1,42 @@
-"""The weekly digest: when it is due, and what it says about the week and the case so far.
+"""What the digest says: the week's and the case's numbers, read into plain values.
 
-A recovering client wants to see movement, every week, in one place: grievances raised and
-resolved, whether people answer the check-ins, how confidence moves per success measure,
-where the strategy and its buy-in stand, the health score, and when the next check-in is.
-
-Scheduling is pure arithmetic on the case's weekday, local time and time zone, so every
-process computes the same due instant; the job claims each ``(case, due_at)`` as a
-``DigestRun`` row (unique) before posting, so a digest goes out once however many
-instances tick. Counts leave confidential grievances out: the digest is posted in the
-channel.
+Grievances raised and resolved (confidential ones left out: the digest is posted in the
+channel), response rates per side, confidence per success measure week by week, the
+strategy and its buy-in, the health score and the next check-in, for the Block Kit
+builder and the chart to render without touching the database.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import perception
-from bot.playbook.access import Action, require
 from bot.playbook.answers import Rating, ratings
 from bot.playbook.buyin import state_of
 from bot.playbook.checkins import rule_of
-from bot.playbook.errors import PlaybookError
+from bot.playbook.digest.schedule import WEEK, DigestSchedule, as_utc, schedule_of
 from bot.playbook.history import OPEN_STATUSES
 from bot.playbook.perception import CategoryView
-from bot.playbook.schedules import canonical_zone, next_due
+from bot.playbook.schedules import next_due
 from bot.playbook.stakeholders import members
 from bot.playbook.strategy import latest
-from bot.playbook.timeline import Kind, record
+from bot.playbook.timeline import Kind
 from storage.models import (
     Audience,
     Case,
     CheckinAnswer,
     CheckinOccurrence,
     CheckinSchedule,
-    DigestRun,
     Grievance,
     HealthSnapshot,
     OccurrenceStatus,
-    Person,
     Side,
     Stage,
     Status,
@@ -54,244 +44,14 @@ from storage.models import (
     TimelineEntry,
 )
 
-#: A digest missed by more than this (the bot was down) is skipped, not posted late.
-GRACE = timedelta(hours=12)
 #: How many weeks of confidence and health the chart shows (the text lists the last four).
 TREND_WEEKS = 12
-WEEK = timedelta(days=7)
 #: Which sides a check-in's audience asks.
 AUDIENCE_SIDES: dict[Audience, tuple[Side, ...]] = {
     Audience.EVERYONE: (Side.CLIENT, Side.TEAM),
     Audience.CLIENT: (Side.CLIENT,),
     Audience.TEAM: (Side.TEAM,),
 }
-
-DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAYS = {name: n for n, name in enumerate(DAY_NAMES)} | {
-    name[:3]: n for n, name in enumerate(DAY_NAMES)
-}
-_DAYS |= {"tues": 1, "thur": 3, "thurs": 3}
-_SCHEDULE = re.compile(
-    r"every\s+(?P<day>[a-z]+?)s?\.?(?:\s+at)?\s+(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
-    r"\s*(?P<ampm>am|pm)?(?:\s+(?P<tz>[A-Za-z][\w/+-]*))?",
-    re.IGNORECASE,
-)
-USAGE = (
-    "Say when the weekly digest should come, e.g. "
-    "`/grievance digest every friday at 16:00 Europe/Berlin` (the time zone is optional: "
-    "without it, yours is used)."
-)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-# ---- the schedule -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DigestSchedule:
-    """When a case's digest is due: a weekday (0 = Monday), a local "HH:MM", a time zone."""
-
-    weekday: int
-    time_of_day: str
-    timezone: str
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The schedule's time zone."""
-        return ZoneInfo(self.timezone)
-
-    @property
-    def local_time(self) -> time:
-        """The local time of day it is due."""
-        hour, minute = self.time_of_day.split(":")
-        return time(int(hour), int(minute))
-
-    def describe(self) -> str:
-        """``Fridays at 16:00 (Europe/Berlin)``."""
-        return f"{DAY_NAMES[self.weekday].capitalize()}s at {self.time_of_day} ({self.timezone})"
-
-
-def zone_or_none(name: str | None) -> str | None:
-    """The IANA name of ``name`` (any case: "europe/berlin" works), or None if unknown."""
-    return canonical_zone(name)
-
-
-def parse_schedule(text: str, *, default_timezone: str) -> DigestSchedule:
-    """Read ``every friday at 16:00 Europe/Berlin`` (also ``every fri 4pm``)."""
-    match = _SCHEDULE.fullmatch(" ".join(text.split()))
-    if match is None:
-        raise PlaybookError(USAGE)
-    day = _DAYS.get(match["day"].lower())
-    if day is None:
-        raise PlaybookError(f"“{match['day']}” is not a day of the week. {USAGE}")
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if match["ampm"]:
-        if not 1 <= hour <= 12:
-            raise PlaybookError(f"{hour}{match['ampm']} is not a time. {USAGE}")
-        hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise PlaybookError(f"{match['hour']}:{match['minute'] or '00'} is not a time. {USAGE}")
-    typed = match["tz"] or default_timezone
-    zone = zone_or_none(typed)
-    if zone is None:
-        raise PlaybookError(
-            f"I don't know the time zone “{typed}”; use a name like Europe/Berlin or UTC."
-        )
-    return DigestSchedule(weekday=day, time_of_day=f"{hour:02d}:{minute:02d}", timezone=zone)
-
-
-def schedule_of(case: Case) -> DigestSchedule:
-    """The case's digest schedule (Friday 16:00 UTC unless a lead changed it)."""
-    zone = zone_or_none(case.digest_timezone) or "UTC"
-    return DigestSchedule(case.digest_weekday % 7, case.digest_time, zone)
-
-
-def due_at_or_before(schedule: DigestSchedule, moment: datetime) -> datetime:
-    """The latest due instant not after ``moment``, in UTC.
-
-    Computed on the local calendar, so "Friday 16:00 Europe/Berlin" stays 16:00 in
-    Berlin across daylight-saving changes.
-    """
-    zone = schedule.zone
-    local = as_utc(moment).astimezone(zone)
-    day = local.date() - timedelta(days=(local.weekday() - schedule.weekday) % 7)
-    due = datetime.combine(day, schedule.local_time, tzinfo=zone)
-    if due > local:
-        due = datetime.combine(day - WEEK, schedule.local_time, tzinfo=zone)
-    return due.astimezone(UTC)
-
-
-def next_due_after(schedule: DigestSchedule, moment: datetime) -> datetime:
-    """The first due instant after ``moment``, in UTC."""
-    last = due_at_or_before(schedule, moment).astimezone(schedule.zone)
-    following = datetime.combine(last.date() + WEEK, schedule.local_time, tzinfo=schedule.zone)
-    return following.astimezone(UTC)
-
-
-def set_schedule(*, session: Session, case: Case, actor: Person, schedule: DigestSchedule) -> bool:
-    """A lead moves the weekly digest; False when it already was ``schedule``."""
-    require(session=session, case=case, person=actor, action=Action.SCHEDULE_DIGEST)
-    if schedule == schedule_of(case):
-        return False
-    case.digest_weekday = schedule.weekday
-    case.digest_time = schedule.time_of_day
-    case.digest_timezone = schedule.timezone
-    session.flush()
-    record(
-        session=session,
-        case=case,
-        kind=Kind.DIGEST_SCHEDULED,
-        author=actor,
-        text=f"Weekly digest: {schedule.describe()}",
-    )
-    return True
-
-
-def require_poster(*, session: Session, case: Case, person: Person) -> Person:
-    """Leads and team members post the digest on demand; it comes to everyone weekly."""
-    when = schedule_of(case).describe()
-    return require(
-        session=session,
-        case=case,
-        person=person,
-        action=Action.POST_DIGEST,
-        hint=f"It comes to this channel every week anyway, on {when}.",
-    )
-
-
-# ---- the weekly job's claims -------------------------------------------------------------
-
-
-def _schedule_changed_at(session: Session, case_id: int) -> datetime | None:
-    changed = session.scalar(
-        select(func.max(TimelineEntry.created_at)).where(
-            TimelineEntry.case_id == case_id, TimelineEntry.kind == Kind.DIGEST_SCHEDULED.value
-        )
-    )
-    return as_utc(changed) if changed else None
-
-
-def due_digests(*, session: Session, now: datetime) -> list[tuple[int, datetime]]:
-    """``(case id, due_at)`` of every digest due at ``now`` and not claimed yet.
-
-    A digest is due from its instant until ``GRACE`` after; never for a due instant
-    before the case opened or before its schedule last changed (moving the digest to a
-    time just past must not post one at once). Closed (recovered) cases get none.
-    """
-    open_cases = session.scalars(
-        select(Case).where(Case.stage != Stage.RECOVERED, Case.closed_at.is_(None))
-    )
-    due: list[tuple[int, datetime]] = []
-    for case in open_cases:
-        due_at = due_at_or_before(schedule_of(case), now)
-        if as_utc(now) - due_at > GRACE:
-            continue
-        since = [as_utc(case.created_at)]
-        changed = _schedule_changed_at(session, case.id)
-        if changed is not None:
-            since.append(changed)
-        if due_at < max(since):
-            continue
-        claimed = session.scalar(
-            select(exists().where(DigestRun.case_id == case.id, DigestRun.due_at == due_at))
-        )
-        if not claimed:
-            due.append((case.id, due_at))
-    return due
-
-
-def next_due_at(*, session: Session, after: datetime) -> datetime | None:
-    """The first instant after ``after`` at which an open case's weekly digest is due."""
-    open_cases = session.scalars(
-        select(Case).where(Case.stage != Stage.RECOVERED, Case.closed_at.is_(None))
-    )
-    return min((next_due_after(schedule_of(case), after) for case in open_cases), default=None)
-
-
-def claim_run(*, session: Session, case_id: int, due_at: datetime) -> bool:
-    """Take one due digest; False when another run (thread, process) took it first.
-
-    The unique ``(case_id, due_at)`` row is the claim: of two inserts, one fails.
-    """
-    try:
-        with session.begin_nested():
-            session.add(DigestRun(case_id=case_id, due_at=due_at, status=OccurrenceStatus.CLAIMED))
-    except IntegrityError:
-        return False
-    return True
-
-
-def finish_run(
-    *, session: Session, case_id: int, due_at: datetime, posted: bool, now: datetime
-) -> None:
-    """Record how a claimed digest ended: posted, or failed (not retried)."""
-    run = session.scalars(
-        select(DigestRun).where(DigestRun.case_id == case_id, DigestRun.due_at == due_at)
-    ).one()
-    run.status = OccurrenceStatus.POSTED if posted else OccurrenceStatus.FAILED
-    run.posted_at = now if posted else None
-
-
-def note_posted(
-    *, session: Session, case: Case, channel: str, ts: str, scheduled: bool, author: Person | None
-) -> None:
-    """Leave the digest on the timeline, with a link to its message."""
-    record(
-        session=session,
-        case=case,
-        kind=Kind.DIGEST_POSTED,
-        author=author,
-        text="Weekly digest posted" if scheduled else "Digest posted on request",
-        channel=channel,
-        ts=ts,
-    )
-
-
-# ---- what the digest says ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)

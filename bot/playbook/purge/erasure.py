@@ -1,64 +1,19 @@
-"""Data-subject requests: erase one person's words, or delete a whole case.
+"""Erasing one person's words (``grievance-bot purge --user``), keeping the history's shape.
 
-Two operator commands sit on top of this module (``grievance-bot purge --user`` and
-``--case``); the CLI only parses, confirms and prints, so the rules live here.
-
-**Erasing a person** keeps the *shape* of the history and removes its *words*. A case's
-history is evidence of how a recovery went (how many grievances, how severe, how fast
-they were acknowledged, who approved the strategy, how confidence moved), and other
-people's contributions refer to it, so rows are never deleted: numbers, statuses,
-severities, ratings, votes and timestamps stay, every text the person wrote becomes
-:data:`ERASED_TEXT`, the earlier versions of their edited messages are deleted, and the
-person row is renamed :data:`ERASED_NAME` with its Slack user id (and time zone) cleared,
-so nothing links the remaining rows back to a Slack account. What counts as their words:
-
-* grievances they raised (or filed without naming anyone else as the raiser): text, what
-  they care about, how they measure success, what went well; and the timeline entries
-  that carry that text (filed, updated);
-* every timeline entry they authored (thread replies, proposals, updates...) and the
-  revisions of those entries;
-* their interview answers, check-in replies, final-rating comments (and the timeline line
-  that quoted an anonymous comment, which has no author to find it by), progress updates
-  they posted, strategies they authored and those strategies' actions.
-
-Other people's words are left exactly as they were, even a reply in the thread of one of
-the person's grievances: erasing one person must not erase another. Their name is a
-different matter: the bot's own timeline lines ("carla invited to an interview", "Final
-rating 4/5 from carla") are nobody's words, so the name is replaced there too; a name
-typed by someone else inside their own message is that person's words and stays.
-
-A deleted Slack message is already blank (empty text, ``deleted``): it is skipped, never
-overwritten with the erasure mark, so a purge cannot "undelete" that something was said.
-Empty answers stay empty for the same reason: the mark says "words were here".
-
-**Deleting a case** removes every row that belongs to it. The rows are found by walking
-the schema's ``ON DELETE CASCADE`` foreign keys from ``client_case`` (so a table added
-later is counted without touching this module), counted for the confirmation, and then
-deleted by deleting the case row and letting the database cascade, exactly as the schema
-declares. People and the workspace are not the case's: they may belong to other cases.
+Finding what counts as the person's words, counting it for the confirmation and, once
+confirmed, overwriting it with the erasure mark, by the same rules both times; see
+:mod:`bot.playbook.purge` for what is erased and what stays.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    Table,
-    and_,
-    delete,
-    func,
-    inspect,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, and_, delete, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.export import find_cases
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind
 from storage.models import (
@@ -75,7 +30,6 @@ from storage.models import (
     Strategy,
     StrategyAction,
     TimelineEntry,
-    Workspace,
 )
 
 #: What replaces each erased text; says why the words are missing, so a reader of the
@@ -112,18 +66,6 @@ class UnknownUserError(PlaybookError):
         )
 
 
-class AmbiguousCaseError(PlaybookError):
-    """A client name matched cases in several workspaces; deleting all would be a guess."""
-
-    def __init__(self, case_filter: str, labels: Sequence[str]) -> None:
-        self.case_filter = case_filter
-        self.labels = tuple(labels)
-        super().__init__(
-            f"{case_filter!r} matches {len(labels)} cases: {'; '.join(labels)}; "
-            "name one by its channel id"
-        )
-
-
 @dataclass(frozen=True, slots=True)
 class UserPurgeSummary:
     """What erasing one person changes (or changed), per kind of row.
@@ -150,25 +92,6 @@ class UserPurgeSummary:
     def counts(self) -> dict[str, int]:
         """The per-kind counts, in a stable order, for printing and the log line."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "person_ids"}
-
-
-@dataclass(frozen=True, slots=True)
-class CasePurgeSummary:
-    """Which case is (or was) deleted and how many rows of each table belong to it."""
-
-    case_id: int
-    client_name: str
-    channel_id: str
-    team_id: str
-    rows: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        """All rows, the case's own included."""
-        return sum(self.rows.values())
-
-
-# ---- erasing a person ---------------------------------------------------------------------
 
 
 def plan_user_purge(*, session: Session, slack_user_id: str) -> UserPurgeSummary:
@@ -421,87 +344,4 @@ def _bot_lines_naming(session: Session, workspace_id: int, name: str) -> list[Ti
                 TimelineEntry.text.contains(name, autoescape=True),
             )
         )
-    )
-
-
-# ---- deleting a case ----------------------------------------------------------------------
-
-
-def find_case(*, session: Session, case_filter: str) -> Case:
-    """The one case with this client name or channel id.
-
-    Raises :class:`~bot.export.UnknownCaseError` (listing the known cases) when
-    nothing matches, and :class:`AmbiguousCaseError` when a name matches several: a
-    deletion must never pick among cases on the operator's behalf.
-    """
-    matches = find_cases(session=session, case_filter=case_filter)
-    if len(matches) > 1:
-        raise AmbiguousCaseError(case_filter, [_label(session, case) for case in matches])
-    return matches[0]
-
-
-def _label(session: Session, case: Case) -> str:
-    team = session.scalar(select(Workspace.team_id).where(Workspace.id == case.workspace_id))
-    return f"{case.client_name} ({case.channel_id} in {team})"
-
-
-def case_rows(case_id: int) -> dict[str, Select[tuple[int]]]:
-    """For every table owned by a case, a query of the owned rows' count.
-
-    A table is owned when a cascading foreign key leads to ``client_case`` directly or
-    through another owned table (revisions through entries, answers through occurrences
-    through schedules...). Derived from the schema so new tables are never forgotten.
-    """
-    owned: dict[str, ColumnElement[bool]] = {}
-    case_table = Case.__table__
-    tables = Base.metadata.sorted_tables  # parents before children
-    for table in tables:
-        if table is case_table:
-            owned[table.name] = case_table.c.id == case_id
-            continue
-        conditions = [
-            column.in_(select(fk.column).where(owned[fk.column.table.name]))
-            for column in table.columns
-            for fk in column.foreign_keys
-            if fk.ondelete == "CASCADE" and fk.column.table.name in owned
-        ]
-        if conditions:
-            owned[table.name] = or_(*conditions)
-    return {
-        name: select(func.count()).select_from(_table(name)).where(condition)
-        for name, condition in owned.items()
-    }
-
-
-def _table(name: str) -> Table:
-    return Base.metadata.tables[name]
-
-
-def plan_case_purge(*, session: Session, case_filter: str) -> CasePurgeSummary:
-    """What :func:`purge_case` would delete, read in its own (short) transaction."""
-    case = find_case(session=session, case_filter=case_filter)
-    return _case_summary(session, case)
-
-
-def purge_case(*, session: Session, case_filter: str) -> CasePurgeSummary:
-    """Delete the case and, through the schema's cascades, every row that belongs to it.
-
-    Returns the counts taken just before the deletion; the caller commits.
-    """
-    case = find_case(session=session, case_filter=case_filter)
-    summary = _case_summary(session, case)
-    session.execute(delete(Case).where(Case.id == case.id))
-    session.expunge_all()  # the cascade happened in the database, behind the ORM's back
-    return summary
-
-
-def _case_summary(session: Session, case: Case) -> CasePurgeSummary:
-    team_id = session.scalar(select(Workspace.team_id).where(Workspace.id == case.workspace_id))
-    rows = {name: session.scalar(query) or 0 for name, query in case_rows(case.id).items()}
-    return CasePurgeSummary(
-        case_id=case.id,
-        client_name=case.client_name,
-        channel_id=case.channel_id,
-        team_id=team_id or "",
-        rows=rows,
     )
