@@ -6,13 +6,13 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from handlers import (
+    checkin_answers,
     checkins,
     commands,
     digests,
     fallback,
     form_state,
     grievances,
-    health,
     history,
     interviews,
     middleware,
@@ -36,6 +36,6 @@ def register_all(app: App, deps: Deps) -> None:
     strategy.register(app, deps)
     checkins.register(app, deps)
     progress.register(app, deps)
-    health.register(app, deps)
+    checkin_answers.register(app)
     digests.register(app, deps)
     fallback.register(app, deps)  # last: it matches every event

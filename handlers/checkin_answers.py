@@ -22,14 +22,13 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.checkin import checkin_blocks, checkin_text
 from bot.blocks.text import fit
 from bot.deps import Deps
+from bot.flows import checkins
 from bot.ids import Action
-from bot.playbook import answers, checkins, health, people
-from bot.playbook.errors import PlaybookError
-from bot.slack.lookup import profile_of
+from bot.playbook import answers
+from bot.slack.identity import Acting
 from bot.slack.messages import Rerenders
-from handlers.item_scope import require_in_scope
+from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
-from storage.models import CheckinOccurrence
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +42,15 @@ def refresh_message(client: WebClient, deps: Deps, occurrence_id: int) -> None:
 
 
 def _rerender(client: WebClient, deps: Deps, occurrence_id: int) -> None:
-    with deps.db.transaction() as session:
-        occurrence = session.get_one(CheckinOccurrence, occurrence_id)
-        channel, ts = occurrence.slack_channel, occurrence.slack_ts
-        view = checkins.checkin_view(session=session, occurrence_id=occurrence_id)
-    if not (channel and ts):
+    posted = checkins.posted_checkin(deps.db, occurrence_id)
+    if posted is None:
         return
     try:
         client.chat_update(
-            channel=channel, ts=ts, blocks=checkin_blocks(view), text=checkin_text(view)
+            channel=posted.channel,
+            ts=posted.ts,
+            blocks=checkin_blocks(posted.view),
+            text=checkin_text(posted.view),
         )
     except SlackApiError as exc:
         logger.warning(
@@ -76,70 +75,68 @@ def _thanks(rated: answers.Rated, open_tally: bool) -> str:
     )
 
 
-#: Said alike for a check-in that does not exist and one the person may not reach.
-CHECKIN_GONE = "This check-in no longer exists."
-
-
 @answer_refusals
 def _rate(
     *,
     body: dict[str, Any],
-    press: answers.RatingPress,
+    rating: answers.RatingPress,
+    acting: Acting,
+    channel_id: str | None,
     respond: Respond,
     client: WebClient,
     deps: Deps,
 ) -> None:
     """Store one press and thank the person, then bring the tally up to date.
 
-    Runs after the acknowledgement, on the outbound pool: someone met for the first time
-    is looked up first (their side decides whether the check-in asks them), and a slow
-    Slack delays this press, never the next presses' acknowledgements.
+    Runs after the acknowledgement, on the outbound pool, so a slow Slack (a newcomer's
+    profile, the message update) delays this press, never the next presses'
+    acknowledgements. ``body`` is there for ``answer_refusals``, to find whom to tell.
     """
-    user_id = str(body["user"]["id"])
-    with deps.db.transaction() as session:
-        occurrence = session.get(CheckinOccurrence, press.occurrence_id)
-        if occurrence is None:
-            raise PlaybookError(CHECKIN_GONE)
-        require_in_scope(session, deps, body, occurrence.schedule.case, gone=CHECKIN_GONE)
-        workspace = occurrence.schedule.case.workspace
-        known = people.find_person(session=session, workspace=workspace, user_id=user_id)
-    profile = None if known else profile_of(client, user_id, deps.home(body))
-    with deps.db.transaction() as session:
-        occurrence = session.get_one(CheckinOccurrence, press.occurrence_id)
-        case = occurrence.schedule.case
-        person = (
-            people.ensure_person(session=session, workspace=case.workspace, profile=profile)
-            if profile
-            else people.find_person(session=session, workspace=case.workspace, user_id=user_id)
-        )
-        if person is None:
-            raise PlaybookError("I couldn't tell who you are; please try again.")
-        now = deps.now()
-        rated = answers.rate(
-            session=session,
-            occurrence=occurrence,
-            person=person,
-            question_index=press.question_index,
-            rating=press.rating,
-            now=now,
-        )
-        health.rescore(session=session, case=case, now=now)
-        open_tally = occurrence.schedule.open_tally
-    respond(text=_thanks(rated, open_tally), response_type="ephemeral", replace_original=False)
-    if rated.changed:
-        refresh_message(client, deps, press.occurrence_id)
+    given = checkins.rate(
+        deps.db,
+        client,
+        home=acting.home,
+        user_id=acting.user_id,
+        channel_id=channel_id,
+        press=rating,
+        now=deps.now(),
+    )
+    respond(
+        text=_thanks(given.rated, given.open_tally),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+    if given.rated.changed:
+        refresh_message(client, deps, rating.occurrence_id)
 
 
-def register(app: App, deps: Deps) -> None:
+@answer_refusals
+def on_rate(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    acting: Acting,
+    respond: Respond,
+    client: WebClient,
+    deps: Deps,
+) -> None:
+    """Acknowledge a rating button at once; the rating is stored after the ack."""
+    ack()
+    rating = answers.RatingPress.parse(press.value or "")
+    channel_id = acting.channel_id or press.channel_id
+    deps.after_ack(
+        lambda: _rate(
+            body=body,
+            rating=rating,
+            acting=acting,
+            channel_id=channel_id,
+            respond=respond,
+            client=client,
+            deps=deps,
+        )
+    )
+
+
+def register(app: App) -> None:
     """Listen for the rating buttons of check-in messages."""
-
-    @app.action(re.compile(rf"^{Action.CHECKIN_RATE}:"))
-    @answer_refusals
-    def on_rate(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        press = answers.RatingPress.parse(str(action.get("value") or ""))
-        deps.after_ack(
-            lambda: _rate(body=body, press=press, respond=respond, client=client, deps=deps)
-        )
+    app.action(re.compile(rf"^{Action.CHECKIN_RATE}:"))(on_rate)

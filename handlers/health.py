@@ -6,14 +6,10 @@ the names of client leaders who have gone silent are shown to the case's leads o
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from bot.blocks.health import status_blocks, status_text
-from bot.deps import Deps
 from bot.flows.scope import NO_CASE
 from bot.playbook import cases, health, history, people
 from bot.playbook.errors import PlaybookError
-from handlers import checkin_answers
 from handlers.context import CommandCall
 
 
@@ -32,8 +28,3 @@ def status(call: CommandCall) -> None:
         blocks = status_blocks(case.client_name, report, show_names=names)
         text = status_text(case.client_name, report)
     call.ack(text=text, blocks=blocks)
-
-
-def register(app: App, deps: Deps) -> None:
-    """The status command is routed by ``handlers.commands``; ratings listen here."""
-    checkin_answers.register(app, deps)
