@@ -34,7 +34,7 @@ def register_all(app: App, deps: Deps) -> None:
     people.register(app, deps)
     interviews.register(app, deps)
     strategy.register(app, deps)
-    checkins.register(app, deps)
+    checkins.register(app)
     progress.register(app, deps)
     checkin_answers.register(app)
     digests.register(app, deps)

@@ -15,7 +15,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.blocks.checkin import (
     OPEN_TALLY_OPTION,
@@ -28,26 +27,26 @@ from bot.blocks.checkin import (
 )
 from bot.blocks.text import plain_escape
 from bot.deps import Deps
-from bot.flows.scope import NO_CASE
+from bot.flows import checkins as flows
+from bot.flows.checkins import FormStart, Where
 from bot.ids import Callback, CheckinField
-from bot.playbook import access, cases, history, people
 from bot.playbook import checkins as playbook
 from bot.playbook.checkins import RATING, ScheduleDraftError
 from bot.playbook.errors import PlaybookError
-from bot.playbook.people import Profile
 from bot.playbook.schedules import (
     WEEKDAYS,
     CadenceError,
-    days_of,
     parse_cadence,
     parse_date,
 )
+from bot.slack.identity import Acting
 from bot.slack.lookup import profile_of
 from bot.slack.messages import tell
+from bot.vocabulary import Stage
 from handlers.context import CommandCall
+from handlers.payloads import FormSubmission
 from handlers.refusals import answer_refusals
-from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Case, CheckinSchedule, Person, Stage
+from handlers.view_state import answers_stale_forms, read_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -106,24 +105,9 @@ def checkin(call: CommandCall) -> None:
         call.ack(text=USAGE)
 
 
-def _case_here(
-    session: Session, call: CommandCall, profile: Profile | None = None
-) -> tuple[Case, Person | None]:
-    """The channel's case and the caller (None if the bot has never met them)."""
-    workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-    case = cases.find_case(session=session, workspace=workspace, channel_id=call.where.channel_id)
-    if case is None:
-        raise PlaybookError(NO_CASE)
-    if profile is not None:
-        return case, people.ensure_person(session=session, workspace=workspace, profile=profile)
-    return case, people.find_person(session=session, workspace=workspace, user_id=call.user_id)
-
-
-def _require_manager(session: Session, case: Case, person: Person | None) -> Person:
-    """Refuse anyone the policy does not let manage check-ins (before any form opens)."""
-    return access.require(
-        session=session, case=case, person=person, action=access.Action.MANAGE_CHECKINS
-    )
+def _where(call: CommandCall) -> Where:
+    """The channel and caller every check-in flow starts from (its case, its leads)."""
+    return Where(team_id=call.team_id, channel_id=call.where.channel_id, user_id=call.user_id)
 
 
 def _create_from_text(call: CommandCall, text: str) -> None:
@@ -133,29 +117,23 @@ def _create_from_text(call: CommandCall, text: str) -> None:
     except CadenceError as exc:
         call.ack(text=plain_escape(str(exc)))
         return
-    profile = profile_of(call.client, call.user_id, call.home)
-    now = call.deps.now()
-    with call.deps.db.transaction() as session:
-        case, person = _case_here(session, call, profile)
-        actor = _require_manager(session, case, person)
-        draft = playbook.draft_from_cadence(
-            cadence,
-            timezone=profile.timezone or call.deps.settings.default_timezone,
-            questions=playbook.default_questions(session=session, case=case),
-        )
-        schedule = playbook.create(session=session, case=case, actor=actor, draft=draft, now=now)
-        item = playbook.summary(schedule, now)
+    item = flows.create_from_cadence(
+        call.deps.db,
+        _where(call),
+        caller=profile_of(call.client, call.user_id, call.home),
+        cadence=cadence,
+        default_timezone=call.deps.settings.default_timezone,
+        now=call.deps.now(),
+    )
     call.ack(text=scheduled_text(item))
 
 
 def _list(call: CommandCall) -> None:
     """Every schedule of the case, for anyone in the channel."""
-    with call.deps.db.transaction() as session:
-        case, person = _case_here(session, call)
-        history.require_reader(session=session, case=case, viewer=person)
-        items = playbook.summaries(session=session, case=case, now=call.deps.now())
-        client_name = case.client_name
-    call.ack(text=list_text(items), blocks=list_blocks(items, client_name=client_name))
+    found = flows.schedule_list(call.deps.db, _where(call), now=call.deps.now())
+    call.ack(
+        text=list_text(found.items), blocks=list_blocks(found.items, client_name=found.client_name)
+    )
 
 
 def _manage(call: CommandCall, verb: str, rest: str) -> None:
@@ -178,89 +156,82 @@ def _manage(call: CommandCall, verb: str, rest: str) -> None:
                 "YYYY-MM-DD, e.g. `/grievance checkin pause 3 until 2026-12-28`."
             )
             return
-    now = call.deps.now()
-    with call.deps.db.transaction() as session:
-        case, person = _case_here(session, call)
-        actor = _require_manager(session, case, person)
-        schedule = playbook.find(session=session, case=case, number=number)
-        if verb == "pause":
-            playbook.pause(session=session, schedule=schedule, actor=actor, until=until, now=now)
-            text = (
-                f"Check-in #{number} is paused until {until.isoformat()}: nothing is posted "
-                "up to that date, then it carries on."
-                if until
-                else f"Check-in #{number} is paused. `/grievance checkin resume {number}` "
-                "starts it again."
-            )
-        elif verb == "resume":
-            resumed = playbook.resume(session=session, schedule=schedule, actor=actor, now=now)
-            text = (
-                scheduled_text(playbook.summary(schedule, now), verb="resumed")
-                if resumed
-                else f"Check-in #{number} isn't paused."
-            )
-        else:
-            playbook.remove(session=session, schedule=schedule, actor=actor)
-            text = f"Check-in #{number} is deleted; its past check-ins stay in the history."
+    db, where, now = call.deps.db, _where(call), call.deps.now()
+    if verb == "pause":
+        flows.pause(db, where, number=number, until=until, now=now)
+        text = (
+            f"Check-in #{number} is paused until {until.isoformat()}: nothing is posted "
+            "up to that date, then it carries on."
+            if until
+            else f"Check-in #{number} is paused. `/grievance checkin resume {number}` "
+            "starts it again."
+        )
+    elif verb == "resume":
+        resumed = flows.resume(db, where, number=number, now=now)
+        text = (
+            scheduled_text(resumed, verb="resumed")
+            if resumed
+            else f"Check-in #{number} isn't paused."
+        )
+    else:
+        flows.delete(db, where, number=number)
+        text = f"Check-in #{number} is deleted; its past check-ins stay in the history."
     call.ack(text=text)
 
 
 # ---- the form ------------------------------------------------------------------------------
 
 
-def _suggested_form(session: Session, case: Case, timezone: str) -> ScheduleForm:
-    """A new schedule: the stage's cadence, the creator's time zone, the case's questions."""
-    cadence = playbook.suggested_cadence(case.stage)
-    questions = playbook.default_questions(session=session, case=case)
-    return ScheduleForm(
-        cadence="weekday" if cadence.days == WEEKDAYS else "weekly",
-        days=() if cadence.days == WEEKDAYS else cadence.days,
-        time_of_day=cadence.time_of_day,
-        timezone=timezone,
-        rating_questions=[q.text for q in questions if q.kind == RATING],
-        open_questions=[q.text for q in questions if q.kind != RATING],
-    )
-
-
-def _form_of(schedule: CheckinSchedule) -> ScheduleForm:
-    """The form prefilled with a schedule being edited."""
-    days = days_of(schedule.days)
-    if schedule.interval_weeks > 1:
+def _form(start: FormStart, timezone: str) -> ScheduleForm:
+    """The form's first values: the stage's suggestion for a new schedule (in the creator's
+    time zone, ``start.editing`` None), or the schedule being edited."""
+    rating = [q.text for q in start.questions if q.kind == RATING]
+    open_ = [q.text for q in start.questions if q.kind != RATING]
+    editing = start.editing
+    if editing is None:
+        weekdays = start.cadence.days == WEEKDAYS
+        return ScheduleForm(
+            cadence="weekday" if weekdays else "weekly",
+            days=() if weekdays else start.cadence.days,
+            time_of_day=start.cadence.time_of_day,
+            timezone=timezone,
+            rating_questions=rating,
+            open_questions=open_,
+        )
+    if editing.interval_weeks > 1:
         cadence = "biweekly"
-    elif days == WEEKDAYS:
+    elif editing.days == WEEKDAYS:
         cadence = "weekday"
     else:
         cadence = "weekly"
-    questions = playbook.load_questions(schedule.questions)
     return ScheduleForm(
         cadence=cadence,
-        days=() if cadence == "weekday" else days,
-        time_of_day=schedule.time_of_day,
-        timezone=schedule.timezone,
-        audience=schedule.audience,
-        rating_questions=[q.text for q in questions if q.kind == RATING],
-        open_questions=[q.text for q in questions if q.kind != RATING],
-        holidays=", ".join(sorted(h for h in schedule.holidays.split(",") if h)),
-        open_tally=schedule.open_tally,
+        days=() if cadence == "weekday" else editing.days,
+        time_of_day=editing.time_of_day,
+        timezone=editing.timezone,
+        audience=editing.audience,
+        rating_questions=rating,
+        open_questions=open_,
+        holidays=", ".join(sorted(h for h in editing.holidays.split(",") if h)),
+        open_tally=editing.open_tally,
     )
 
 
 def _open_form(call: CommandCall, number: int | None) -> None:
     """Open the schedule form for a lead: suggested for a new one, prefilled for an edit."""
     profile = profile_of(call.client, call.user_id, call.home)
-    with call.deps.db.transaction() as session:
-        case, person = _case_here(session, call, profile)
-        _require_manager(session, case, person)
-        if number is None:
-            timezone = profile.timezone or call.deps.settings.default_timezone
-            form = _suggested_form(session, case, timezone)
-            hint = _STAGE_HINTS.get(case.stage, "")
-        else:
-            form, hint = _form_of(playbook.find(session=session, case=case, number=number)), ""
-        context = CheckinModalContext(
-            team_id=call.team_id, channel_id=case.channel_id, case_id=case.id, schedule_id=number
-        )
-        view = schedule_modal(context, form, client_name=case.client_name, stage_hint=hint)
+    start = flows.form_start(call.deps.db, _where(call), caller=profile, number=number)
+    timezone = profile.timezone or call.deps.settings.default_timezone
+    hint = _STAGE_HINTS.get(start.stage, "") if number is None else ""
+    context = CheckinModalContext(
+        team_id=call.team_id,
+        channel_id=start.channel_id,
+        case_id=start.case_id,
+        schedule_id=number,
+    )
+    view = schedule_modal(
+        context, _form(start, timezone), client_name=start.client_name, stage_hint=hint
+    )
     call.ack()
     call.client.views_open(trigger_id=call.body["trigger_id"], view=view)
 
@@ -285,47 +256,43 @@ def _draft(values: dict[str, object]) -> playbook.ScheduleDraft:
     )
 
 
-def register(app: App, deps: Deps) -> None:
-    """Listen for the schedule form; the slash command is routed by ``handlers.commands``."""
+@answer_refusals
+@answers_stale_forms
+def on_submit(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    submission: FormSubmission,
+    acting: Acting,
+    client: WebClient,
+    deps: Deps,
+) -> None:
+    """Commit the schedule form before it closes; a refusal is shown on the form."""
+    context = read_metadata(CheckinModalContext, view)
+    try:
+        item = flows.save_schedule(
+            deps.db,
+            case_id=context.case_id,
+            number=context.schedule_id,
+            user_id=acting.user_id,
+            draft=_draft(submission.values),
+            now=deps.now(),
+        )
+    except ScheduleDraftError as exc:
+        errors = {
+            _BLOCKS.get(name, CheckinField.CADENCE).value: message
+            for name, message in exc.fields.items()
+        }
+        ack(response_action="errors", errors=errors)
+        return
+    except PlaybookError as exc:
+        ack(response_action="errors", errors={CheckinField.CADENCE.value: str(exc)})
+        return
+    ack()  # committed: close the form
+    verb = "scheduled" if context.schedule_id is None else "updated"
+    tell(client, context.channel_id, acting.user_id, scheduled_text(item, verb=verb))
 
-    @app.view(Callback.CHECKIN_SCHEDULE)
-    @answer_refusals
-    @answers_stale_forms
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(CheckinModalContext, view)
-        user_id = body["user"]["id"]
-        now = deps.now()
-        try:
-            draft = _draft(flatten(view))
-            with deps.db.transaction() as session:
-                case = session.get(Case, context.case_id)
-                if case is None:
-                    raise PlaybookError("This case no longer exists.")
-                actor = _require_manager(
-                    session,
-                    case,
-                    people.find_person(session=session, workspace=case.workspace, user_id=user_id),
-                )
-                if context.schedule_id is None:
-                    schedule = playbook.create(
-                        session=session, case=case, actor=actor, draft=draft, now=now
-                    )
-                else:
-                    schedule = playbook.find(session=session, case=case, number=context.schedule_id)
-                    playbook.update_schedule(
-                        session=session, schedule=schedule, actor=actor, draft=draft, now=now
-                    )
-                item = playbook.summary(schedule, now)
-        except ScheduleDraftError as exc:
-            errors = {
-                _BLOCKS.get(name, CheckinField.CADENCE).value: message
-                for name, message in exc.fields.items()
-            }
-            ack(response_action="errors", errors=errors)
-            return
-        except PlaybookError as exc:
-            ack(response_action="errors", errors={CheckinField.CADENCE.value: str(exc)})
-            return
-        ack()  # committed: close the form
-        verb = "scheduled" if context.schedule_id is None else "updated"
-        tell(client, context.channel_id, user_id, scheduled_text(item, verb=verb))
+
+def register(app: App) -> None:
+    """Listen for the schedule form; the slash command is routed by ``handlers.commands``."""
+    app.view(Callback.CHECKIN_SCHEDULE)(on_submit)

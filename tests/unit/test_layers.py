@@ -20,7 +20,6 @@ NOT_YET_MOVED = frozenset(
     {
         "bot/blocks/history.py",
         "bot/blocks/home.py",
-        "handlers/checkins.py",
         "handlers/closing.py",
         "handlers/exports.py",
         "handlers/grievances.py",
