@@ -1,4 +1,4 @@
-"""``/grievance status``: the case's health, its trend, and why; plus the check-in answers.
+"""``/grievance status``: the case's health, its trend, and why.
 
 Slack I/O only: the score lives in ``bot.playbook.health``. Anyone in the channel may ask;
 the names of client leaders who have gone silent are shown to the case's leads only.
@@ -7,24 +7,20 @@ the names of client leaders who have gone silent are shown to the case's leads o
 from __future__ import annotations
 
 from bot.blocks.health import status_blocks, status_text
-from bot.flows.scope import NO_CASE
-from bot.playbook import cases, health, history, people
-from bot.playbook.errors import PlaybookError
+from bot.flows.health import case_health
 from handlers.context import CommandCall
 
 
 def status(call: CommandCall) -> None:
     """The health of this channel's case, privately to whoever asked."""
-    with call.deps.db.transaction() as session:
-        workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-        case = cases.find_case(
-            session=session, workspace=workspace, channel_id=call.where.channel_id
-        )
-        if case is None:
-            raise PlaybookError(NO_CASE)
-        viewer = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
-        names = history.include_confidential_for(session=session, case=case, viewer=viewer)
-        report = health.report(session=session, case=case, now=call.deps.now())
-        blocks = status_blocks(case.client_name, report, show_names=names)
-        text = status_text(case.client_name, report)
-    call.ack(text=text, blocks=blocks)
+    found = case_health(
+        call.deps.db,
+        team_id=call.team_id,
+        channel_id=call.where.channel_id,
+        user_id=call.user_id,
+        now=call.deps.now(),
+    )
+    call.ack(
+        text=status_text(found.client_name, found.report),
+        blocks=status_blocks(found.client_name, found.report, show_names=found.show_names),
+    )
