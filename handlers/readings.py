@@ -9,7 +9,7 @@ listens for both). The rules of which texts read two ways live in
 from __future__ import annotations
 
 from bot.blocks.readings import Question, did_you_mean, misfit, reading_choice, reading_text
-from bot.playbook import readings
+from bot.flows import readings
 from bot.playbook.commands import usage_of
 from handlers.context import CommandCall
 
@@ -18,15 +18,14 @@ def ask(call: CommandCall, question: Question, *, run: str | None, with_words: b
     """Show ``question`` with the typed words; *Run* runs ``run`` (with the words after
     the subcommand when ``with_words``)."""
     text = call.parsed.text
-    with call.deps.db.transaction() as session:
-        value = readings.offer(
-            session=session,
-            user_id=call.user_id,
-            text=text,
-            run=run if question.run_label else None,
-            with_words=with_words,
-            now=call.deps.now(),
-        )
+    value = readings.offer(
+        call.deps.db,
+        user_id=call.user_id,
+        text=text,
+        run=run if question.run_label else None,
+        with_words=with_words,
+        now=call.deps.now(),
+    )
     call.ack(text=reading_text(question), blocks=reading_choice(question, text, value))
 
 
