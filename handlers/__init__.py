@@ -33,9 +33,9 @@ def register_all(app: App, deps: Deps) -> None:
     threads.register(app)
     people.register(app, deps)
     interviews.register(app, deps)
-    strategy.register(app, deps)
+    strategy.register(app)
     checkins.register(app)
-    progress.register(app, deps)
+    progress.register(app)
     checkin_answers.register(app)
     digests.register(app, deps)
     fallback.register(app, deps)  # last: it matches every event

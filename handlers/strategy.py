@@ -1,6 +1,7 @@
 """``/grievance strategy``: propose a version (modal), see buy-in, set the rule; votes by reaction.
 
-Slack I/O only: the rules live in ``bot.playbook.strategy`` and ``bot.playbook.buyin``.
+Slack I/O only: the rules live in ``bot.playbook.strategy`` and ``bot.playbook.buyin``,
+the transactions in ``bot.flows.strategy``.
 A proposal is committed before the modal closes, then posted; a reaction's vote, the
 "reached or lost?" check and the status change share one transaction, and only the
 reaction whose transaction changed the status announces it: reaching buy-in (again) in
@@ -10,13 +11,11 @@ the channel, losing it to the case's leads by DM.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
 from bot.blocks.strategy import (
     StrategyModalContext,
@@ -30,19 +29,19 @@ from bot.blocks.strategy import (
     strategy_modal,
 )
 from bot.deps import Deps
-from bot.flows.scope import NO_CASE
+from bot.flows import strategy as flow
 from bot.ids import Callback, StrategyField
-from bot.playbook import access, buyin, cases, health, history, people
+from bot.playbook import buyin
 from bot.playbook import strategy as playbook
 from bot.playbook.buyin import Shift
 from bot.playbook.errors import PlaybookError
-from bot.playbook.grievances import view as view_of
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
+from bot.slack.identity import Acting
 from bot.slack.messages import MessageLocks, direct_message, link_to, post_or_tell, tell
 from handlers.context import CommandCall
+from handlers.payloads import FormSubmission
 from handlers.refusals import answer_refusals
-from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import BuyInRule, Case, Person, Stage, Strategy
+from handlers.view_state import answers_stale_forms, read_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +51,12 @@ USAGE = (
     "`/grievance strategy rule default|majority` to set when it counts as agreed (leads)."
 )
 RULE_USAGE = (
-    f"Use `/grievance strategy rule default` ({buyin.RULE_LABELS[BuyInRule.DEFAULT]}) or "
-    f"`/grievance strategy rule majority` ({buyin.RULE_LABELS[BuyInRule.CLIENT_MAJORITY]})."
+    "Use "
+    + " or ".join(
+        f"`/grievance strategy rule {name}` ({buyin.RULE_LABELS[rule]})"
+        for rule, name in buyin.RULE_NAMES.items()
+    )
+    + "."
 )
 #: Draft fields → the modal's block ids.
 _BLOCKS = {
@@ -81,54 +84,39 @@ def strategy(call: CommandCall) -> None:
         call.ack(text=USAGE)
 
 
-def _case_here(session: Session, call: CommandCall) -> tuple[Case, Person | None]:
-    """The channel's case and the caller (None if the bot has never met them)."""
-    workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-    case = cases.find_case(session=session, workspace=workspace, channel_id=call.where.channel_id)
-    if case is None:
-        raise PlaybookError(NO_CASE)
-    person = people.find_person(session=session, workspace=workspace, user_id=call.user_id)
-    return case, person
-
-
 def _open_modal(call: CommandCall) -> None:
     """Open the proposal form for a lead, prefilled from the current version or insights."""
-    with call.deps.db.transaction() as session:
-        case, person = _case_here(session, call)
-        access.require(
-            session=session, case=case, person=person, action=access.Action.PROPOSE_STRATEGY
-        )
-        prefill = playbook.prefill(session=session, case=case)
-        context = StrategyModalContext(
-            team_id=call.team_id,
-            channel_id=case.channel_id,
-            case_id=case.id,
-            version=prefill.version,
-        )
-        view = strategy_modal(
-            context,
-            prefill,
-            client_name=case.client_name,
-            grievances=[view_of(g) for g in playbook.addressable(session=session, case=case)],
-            open_total=playbook.open_count(session=session, case=case),
-        )
+    form = flow.proposal_form(
+        call.deps.db, team_id=call.team_id, channel_id=call.where.channel_id, user_id=call.user_id
+    )
+    context = StrategyModalContext(
+        team_id=call.team_id,
+        channel_id=form.channel_id,
+        case_id=form.case_id,
+        version=form.prefill.version,
+    )
+    view = strategy_modal(
+        context,
+        form.prefill,
+        client_name=form.client_name,
+        grievances=form.grievances,
+        open_total=form.open_total,
+    )
     call.ack()
     call.client.views_open(trigger_id=call.body["trigger_id"], view=view)
 
 
 def _status(call: CommandCall) -> None:
     """Where buy-in stands on the current version (for anyone in the channel)."""
-    with call.deps.db.transaction() as session:
-        case, person = _case_here(session, call)
-        history.require_reader(session=session, case=case, viewer=person)
-        current = playbook.latest(session=session, case=case)
-        if current is None:
-            call.ack(
-                text="No strategy has been proposed for this case yet. A case lead proposes "
-                "one with `/grievance strategy`."
-            )
-            return
-        snap = playbook.snapshot(session=session, strategy=current)
+    snap = flow.status(
+        call.deps.db, team_id=call.team_id, channel_id=call.where.channel_id, user_id=call.user_id
+    )
+    if snap is None:
+        call.ack(
+            text="No strategy has been proposed for this case yet. A case lead proposes "
+            "one with `/grievance strategy`."
+        )
+        return
     link = link_to(call.client, call.deps.slack_url, snap.channel, snap.ts)
     call.ack(text=status_text(snap), blocks=status_blocks(snap, link=link))
 
@@ -139,42 +127,31 @@ def _rule(call: CommandCall, word: str) -> None:
     if rule is None:
         call.ack(text=RULE_USAGE)
         return
-    with call.deps.db.transaction() as session:
-        case, person = _case_here(session, call)
-        actor = access.require(
-            session=session, case=case, person=person, action=access.Action.SET_BUYIN_RULE
-        )
-        changed = buyin.set_rule(session=session, case=case, actor=actor, rule=rule)
-        current = playbook.latest(session=session, case=case)
-        shift = None
-        if changed and current is not None:
-            state = buyin.state_of(session=session, strategy=current)
-            shift = buyin.settle(session=session, strategy=current, state=state)
-        strategy_id = current.id if current else None
+    outcome = flow.set_rule(
+        call.deps.db,
+        team_id=call.team_id,
+        channel_id=call.where.channel_id,
+        user_id=call.user_id,
+        rule=rule,
+    )
     name = buyin.RULE_NAMES[rule]
     message = (
         f"The buy-in rule is now *{name}*: {buyin.RULE_LABELS[rule]}."
-        if changed
+        if outcome.changed
         else f"The buy-in rule already is *{name}*: {buyin.RULE_LABELS[rule]}."
     )
     call.ack(text=message)
-    if strategy_id is not None and changed:
-        _after_vote(call.client, call.deps, strategy_id, shift=shift, actor=call.user_id)
+    if outcome.recount is not None:
+        _after_vote(call.client, call.deps, outcome.recount, actor=call.user_id)
 
 
 def recheck_buyin(client: WebClient, deps: Deps, case_id: int, *, actor: str) -> None:
     """Roles or sides changed (the people form): count buy-in again among the people who
     count now, and show, announce or report the change as a vote would. Without this a
     client leader demoted after approving would still be counted as "buy-in reached"."""
-    with deps.db.transaction() as session:
-        case = session.get(Case, case_id)
-        current = playbook.latest(session=session, case=case) if case else None
-        if current is None:
-            return
-        state = buyin.state_of(session=session, strategy=current)
-        shift = buyin.settle(session=session, strategy=current, state=state)
-        strategy_id = current.id
-    _after_vote(client, deps, strategy_id, shift=shift, actor=actor)
+    recount = flow.recheck(deps.db, case_id)
+    if recount is not None:
+        _after_vote(client, deps, recount, actor=actor)
 
 
 # ---- Slack helpers ------------------------------------------------------------------------
@@ -193,21 +170,14 @@ def _render(client: WebClient, deps: Deps, snap: StrategySnapshot) -> tuple[list
     return blocks, strategy_fallback(snap)
 
 
-def _snapshot(deps: Deps, strategy_id: int) -> tuple[StrategySnapshot, Stage]:
-    with deps.db.transaction() as session:
-        found = session.get_one(Strategy, strategy_id)
-        return playbook.snapshot(session=session, strategy=found), found.case.stage
-
-
 _locks = MessageLocks()
 
 
-def _refresh_message(
-    client: WebClient, deps: Deps, strategy_id: int
-) -> tuple[StrategySnapshot, Stage]:
+def _refresh_message(client: WebClient, deps: Deps, strategy_id: int) -> flow.Shown:
     """Re-render the strategy's message from the database and update it in place."""
     with _locks(strategy_id):
-        snap, stage = _snapshot(deps, strategy_id)
+        shown = flow.shown(deps.db, strategy_id)
+        snap = shown.snap
         if snap.channel and snap.ts:
             blocks, text = _render(client, deps, snap)
             try:
@@ -217,12 +187,10 @@ def _refresh_message(
                     "could not update strategy message",
                     extra={"error": exc.response.get("error"), "strategy_id": strategy_id},
                 )
-    return snap, stage
+    return shown
 
 
-def _after_vote(
-    client: WebClient, deps: Deps, strategy_id: int, *, shift: Shift | None, actor: str
-) -> None:
+def _after_vote(client: WebClient, deps: Deps, recount: flow.Recount, *, actor: str) -> None:
     """Show the votes on the message; announce buy-in if this change reached it (again),
     tell the leads if it lost it.
 
@@ -230,7 +198,8 @@ def _after_vote(
     changing the rule) hears that it is recorded all the same: acting again would not
     announce it.
     """
-    snap, stage = _refresh_message(client, deps, strategy_id)
+    shown = _refresh_message(client, deps, recount.strategy_id)
+    snap, shift = shown.snap, recount.shift
     if shift is Shift.LOST:
         _tell_leads_lost(client, deps, snap)
         return
@@ -244,7 +213,7 @@ def _after_vote(
         channel=snap.channel,
         thread_ts=snap.ts,
         reply_broadcast=True,
-        text=buyin_announcement(snap, stage, again=shift is Shift.REGAINED),
+        text=buyin_announcement(snap, shown.stage, again=shift is Shift.REGAINED),
     )
 
 
@@ -255,9 +224,7 @@ def _tell_leads_lost(client: WebClient, deps: Deps, snap: StrategySnapshot) -> N
     reaction would be noise. A lead whose DM fails is skipped (``direct_message`` logs
     it); the post, status, App Home and health show the loss all the same.
     """
-    with deps.db.transaction() as session:
-        case = session.get_one(Strategy, snap.strategy_id).case
-        leads = [p.slack_user_id for p in access.leads_of(session=session, case=case)]
+    leads = flow.lead_ids(deps.db, snap.strategy_id)
     notice = buyin_lost_notice(snap, link_to(client, deps.slack_url, snap.channel, snap.ts))
     for lead in leads:
         if lead:
@@ -271,21 +238,9 @@ def _field_errors(error: StrategyDraftError) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class _Proposed:
-    """What the submission committed, carried past the transaction to post it."""
-
-    strategy_id: int
-    entry_id: int
-    previous_id: int | None
-    channel: str
-    author: str
-    approvers: list[str]
-
-
-def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
+def _publish(client: WebClient, deps: Deps, proposed: flow.Proposed) -> None:
     """Post the new version, mark the old one superseded in place, tell its approvers."""
-    snap, _stage = _snapshot(deps, proposed.strategy_id)
+    snap = flow.shown(deps.db, proposed.strategy_id).snap
     blocks, text = _render(client, deps, snap)
     posted = post_or_tell(
         client,
@@ -298,14 +253,13 @@ def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
     )
     if posted is None:
         return
-    with deps.db.transaction() as session:
-        playbook.mark_posted(
-            session=session,
-            strategy=session.get_one(Strategy, proposed.strategy_id),
-            channel=posted["channel"],
-            ts=posted["ts"],
-            entry_id=proposed.entry_id,
-        )
+    flow.mark_posted(
+        deps.db,
+        strategy_id=proposed.strategy_id,
+        channel=posted["channel"],
+        ts=posted["ts"],
+        entry_id=proposed.entry_id,
+    )
     if proposed.previous_id is not None:
         _refresh_message(client, deps, proposed.previous_id)
     if proposed.approvers:
@@ -326,94 +280,85 @@ def _publish(client: WebClient, deps: Deps, proposed: _Proposed) -> None:
 # ---- listeners ----------------------------------------------------------------------------
 
 
-def register(app: App, deps: Deps) -> None:
+@answer_refusals
+@answers_stale_forms
+def on_submit(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    submission: FormSubmission,
+    acting: Acting,
+    deps: Deps,
+    client: WebClient,
+) -> None:
+    """Commit the proposal before closing the modal (field errors keep it open), then post."""
+    context = read_metadata(StrategyModalContext, view)
+    values = submission.values
+    grievance_ids = values.get(StrategyField.GRIEVANCES)
+    try:
+        proposed = flow.propose(
+            deps.db,
+            case_id=context.case_id,
+            user_id=acting.user_id,
+            summary=_text(values.get(StrategyField.SUMMARY)),
+            actions=_text(values.get(StrategyField.ACTIONS)),
+            grievance_ids=grievance_ids if isinstance(grievance_ids, list) else [],
+            measures=_text(values.get(StrategyField.MEASURES)),
+            now=deps.now(),
+        )
+    except StrategyDraftError as exc:
+        ack(response_action="errors", errors=_field_errors(exc))
+        return
+    except PlaybookError as exc:
+        ack(response_action="errors", errors={StrategyField.SUMMARY.value: str(exc)})
+        return
+    ack()  # committed: close the modal
+    _publish(client, deps, proposed)
+
+
+def _on_reaction(event: dict[str, Any], deps: Deps, client: WebClient, *, added: bool) -> None:
+    """Count a buy-in reaction on a strategy message; every other reaction is ignored."""
+    item = event.get("item") or {}
+    reaction = str(event.get("reaction") or "")
+    if item.get("type") != "message" or buyin.kind_of(reaction) is None:
+        return
+    channel, ts, user_id = str(item.get("channel")), str(item.get("ts")), event.get("user")
+    if not user_id:
+        return
+    recount = flow.vote(
+        deps.db,
+        channel=channel,
+        ts=ts,
+        user_id=str(user_id),
+        reaction=reaction,
+        added=added,
+        now=deps.now(),
+    )
+    if recount is not None:
+        _after_vote(client, deps, recount, actor=str(user_id))
+
+
+@answer_refusals
+def on_reaction_added(
+    event: dict[str, Any], body: dict[str, Any], deps: Deps, client: WebClient
+) -> None:
+    """A reaction added may be a vote."""
+    _on_reaction(event, deps, client, added=True)
+
+
+@answer_refusals
+def on_reaction_removed(
+    event: dict[str, Any], body: dict[str, Any], deps: Deps, client: WebClient
+) -> None:
+    """A reaction removed may withdraw a vote."""
+    _on_reaction(event, deps, client, added=False)
+
+
+def register(app: App) -> None:
     """Listen for the proposal modal and for reactions on strategy messages."""
-
-    @app.view(Callback.STRATEGY_MODAL)
-    @answer_refusals
-    @answers_stale_forms
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(StrategyModalContext, view)
-        values = flatten(view)
-        user_id = body["user"]["id"]
-        grievance_ids = values.get(StrategyField.GRIEVANCES)
-        try:
-            with deps.db.transaction() as session:
-                case = session.get(Case, context.case_id)
-                if case is None:
-                    raise PlaybookError("This case no longer exists.")
-                draft = playbook.parse_draft(
-                    summary=_text(values.get(StrategyField.SUMMARY)),
-                    actions=_text(values.get(StrategyField.ACTIONS)),
-                    grievance_ids=grievance_ids if isinstance(grievance_ids, list) else [],
-                    measures=_text(values.get(StrategyField.MEASURES)),
-                    directory=playbook.stakeholder_directory(session=session, case=case),
-                )
-                author = access.require(
-                    session=session,
-                    case=case,
-                    person=people.find_person(
-                        session=session, workspace=case.workspace, user_id=user_id
-                    ),
-                    action=access.Action.PROPOSE_STRATEGY,
-                )
-                proposal = playbook.propose(session=session, case=case, author=author, draft=draft)
-                health.rescore(session=session, case=case, now=deps.now())
-                proposed = _Proposed(
-                    strategy_id=proposal.strategy.id,
-                    entry_id=proposal.entry.id,
-                    previous_id=proposal.previous.id if proposal.previous else None,
-                    channel=case.channel_id,
-                    author=user_id,
-                    approvers=proposal.previous_approvers,
-                )
-        except StrategyDraftError as exc:
-            ack(response_action="errors", errors=_field_errors(exc))
-            return
-        except PlaybookError as exc:
-            ack(response_action="errors", errors={StrategyField.SUMMARY.value: str(exc)})
-            return
-        ack()  # committed: close the modal
-        _publish(client, deps, proposed)
-
-    def on_reaction(event: dict[str, Any], client: WebClient, *, added: bool) -> None:
-        item = event.get("item") or {}
-        reaction = str(event.get("reaction") or "")
-        if item.get("type") != "message" or buyin.kind_of(reaction) is None:
-            return
-        channel, ts, user_id = str(item.get("channel")), str(item.get("ts")), event.get("user")
-        if not user_id:
-            return
-        with deps.db.reading() as session:  # most reactions are not on a strategy: no write turn
-            if buyin.find_by_message(session=session, channel=channel, ts=ts) is None:
-                return
-        with deps.db.transaction() as session:
-            found = buyin.find_by_message(session=session, channel=channel, ts=ts)
-            if found is None:
-                return
-            voter = people.find_person(
-                session=session, workspace=found.case.workspace, user_id=str(user_id)
-            )
-            if voter is None:  # never met: cannot be a stakeholder
-                return
-            outcome = buyin.react(
-                session=session, strategy=found, person=voter, reaction=reaction, added=added
-            )
-            if outcome.changed:
-                health.rescore(session=session, case=found.case, now=deps.now())
-            strategy_id = found.id
-        if outcome.changed:
-            _after_vote(client, deps, strategy_id, shift=outcome.shift, actor=str(user_id))
-
-    @app.event("reaction_added")
-    @answer_refusals
-    def on_reaction_added(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        on_reaction(event, client, added=True)
-
-    @app.event("reaction_removed")
-    @answer_refusals
-    def on_reaction_removed(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        on_reaction(event, client, added=False)
+    app.view(Callback.STRATEGY_MODAL)(on_submit)
+    app.event("reaction_added")(on_reaction_added)
+    app.event("reaction_removed")(on_reaction_removed)
 
 
 def _text(value: object) -> str | None:

@@ -27,8 +27,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/interviews.py",
         "handlers/item_scope.py",
         "handlers/outages.py",
-        "handlers/progress.py",
-        "handlers/strategy.py",
     }
 )
 
