@@ -7,8 +7,8 @@ from slack_bolt import App
 from bot.deps import Deps
 from handlers import (
     checkins,
+    closing,
     commands,
-    digests,
     fallback,
     form_state,
     grievances,
@@ -32,10 +32,10 @@ def register_all(app: App, deps: Deps) -> None:
     history.register(app, deps)
     threads.register(app)
     people.register(app, deps)
-    interviews.register(app, deps)
+    interviews.register(app)
     strategy.register(app, deps)
     checkins.register(app, deps)
     progress.register(app, deps)
     health.register(app, deps)
-    digests.register(app, deps)
+    closing.register(app)
     fallback.register(app, deps)  # last: it matches every event

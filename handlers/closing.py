@@ -43,10 +43,12 @@ from bot.playbook.access import leads_of
 from bot.playbook.closing import Closed, RatingError, Reopened, VersionLine
 from bot.playbook.closing_check import UnconfirmedRecovery, check_before_closing, may_close
 from bot.playbook.errors import PlaybookError
+from bot.slack.identity import Acting
 from bot.slack.lookup import profile_of
 from bot.slack.messages import direct_message, post_or_tell, tell
 from handlers.context import CommandCall
 from handlers.item_scope import require_in_scope
+from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, ClosingOutcome
@@ -67,7 +69,7 @@ def close(call: CommandCall) -> None:
 
 
 def _close_from_form(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
+    ack: Ack, view: dict[str, Any], client: WebClient, deps: Deps, acting: Acting
 ) -> None:
     """Commit the closing with the outcome chosen, then announce it as that outcome."""
     context = read_metadata(CloseCaseContext, view)
@@ -78,8 +80,8 @@ def _close_from_form(
         ack(response_action="errors", errors={ClosingField.OUTCOME.value: "Pick how it ended."})
         return
     confirm = values.get(ClosingField.CONFIRM) or []
-    lead_id = body["user"]["id"]
-    profile = profile_of(client, lead_id, deps.home(body))
+    lead_id = acting.user_id
+    profile = profile_of(client, lead_id, acting.home)
     try:
         with deps.db.transaction() as session:
             case = session.get(Case, context.case_id)
@@ -137,9 +139,11 @@ def reopen(call: CommandCall) -> None:
 CASE_GONE = "This case no longer exists."
 
 
-def _reopen_from_button(client: WebClient, deps: Deps, body: dict[str, Any], case_id: int) -> str:
+def _reopen_from_button(
+    client: WebClient, deps: Deps, body: dict[str, Any], acting: Acting, case_id: int
+) -> str:
     """A lead's reopen button (on a grievance filed after closing); what to tell them."""
-    profile = profile_of(client, body["user"]["id"], deps.home(body))
+    profile = profile_of(client, acting.user_id, acting.home)
     with deps.db.transaction() as session:
         case = session.get(Case, case_id)
         if case is None:
@@ -189,104 +193,126 @@ def _announce(client: WebClient, deps: Deps, closed: Closed, lead_id: str) -> li
     ]
 
 
-def _dm_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The DM message a button was pressed on, to update it once the rating is in."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    return (str(channel) if channel else None, str(ts) if ts else None)
+@answer_refusals
+@answers_stale_forms
+def on_close(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """The closing form was submitted."""
+    _close_from_form(ack, view, client, deps, acting)
 
 
-def register(app: App, deps: Deps) -> None:
-    """Listen for the closing form, the reopen button, the rating DM's button and modal."""
+@answer_refusals
+def on_reopen(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A lead pressed the reopen button on a grievance filed after closing."""
+    ack()
+    case_id = row_id(press.value)
+    if case_id is None:
+        raise PlaybookError(CASE_GONE)
+    respond(text=_reopen_from_button(client, deps, body, acting, case_id), replace_original=True)
 
-    @app.view(Callback.CLOSE_CASE_MODAL)
-    @answer_refusals
-    @answers_stale_forms
-    def on_close(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        _close_from_form(ack, body, view, client, deps)
 
-    @app.action(Action.REOPEN_CASE)
-    @answer_refusals
-    def on_reopen(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        case_id = row_id(action.get("value"))
-        if case_id is None:
-            raise PlaybookError(CASE_GONE)
-        respond(text=_reopen_from_button(client, deps, body, case_id), replace_original=True)
+@answer_refusals
+def on_open(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A stakeholder opens the final rating modal from the DM asking for it."""
+    ack()
+    rating_id = row_id(press.value)
+    if rating_id is None:
+        raise PlaybookError("This rating request no longer exists.")
+    with deps.db.transaction() as session:
+        card = playbook.rating_card(session=session, rating_id=rating_id, user_id=acting.user_id)
+    context = RatingModalContext(
+        rating_id=card.rating_id, dm_channel=press.channel_id, dm_ts=press.message_ts
+    )
+    client.views_open(trigger_id=press.trigger_id, view=rating_modal(context, card.client_name))
 
-    @app.action(Action.FINAL_RATING_OPEN)
-    @answer_refusals
-    def on_open(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        rating_id = row_id(action.get("value"))
-        if rating_id is None:
-            raise PlaybookError("This rating request no longer exists.")
+
+@answer_refusals
+@answers_stale_forms
+def on_submit(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    context = read_metadata(RatingModalContext, view)
+    values = flatten(view)
+    comment = values.get(RatingField.COMMENT)
+    anonymous = values.get(RatingField.ANONYMOUS) or []
+    try:
         with deps.db.transaction() as session:
-            card = playbook.rating_card(
-                session=session, rating_id=rating_id, user_id=body["user"]["id"]
+            rating = playbook.save_rating(
+                session=session,
+                rating_id=context.rating_id,
+                user_id=acting.user_id,
+                score=values.get(RatingField.SCORE),
+                comment=comment if isinstance(comment, str) else None,
+                anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
+                now=deps.now(),
             )
-        channel, ts = _dm_of(body)
-        context = RatingModalContext(rating_id=card.rating_id, dm_channel=channel, dm_ts=ts)
-        client.views_open(
-            trigger_id=body["trigger_id"], view=rating_modal(context, card.client_name)
+            case = session.get_one(Case, rating.case_id)
+            name = case.client_name
+            score, anonymous_now = rating.rating or 0, rating.anonymous
+            who = playbook.rater_label(session=session, rating=rating)
+            leads = [
+                lead.slack_user_id
+                for lead in leads_of(session=session, case=case)
+                if lead.slack_user_id and lead.slack_user_id != acting.user_id
+            ]
+            said = rating.comment
+    except RatingError as exc:
+        block = RatingField.COMMENT if exc.field == playbook.COMMENT else RatingField.SCORE
+        ack(response_action="errors", errors={block.value: str(exc)})
+        return
+    except PlaybookError as exc:
+        ack(response_action="errors", errors={RatingField.SCORE.value: str(exc)})
+        return
+    ack()  # committed: close the modal, then thank them where they were asked
+    if context.dm_channel and context.dm_ts:
+        try:
+            client.chat_update(
+                channel=context.dm_channel,
+                ts=context.dm_ts,
+                text=f"Thank you for rating the {plain_escape(name)} case.",
+                blocks=rating_thanks(name, score, anonymous=anonymous_now),
+            )
+        except SlackApiError as exc:
+            logger.warning("rating DM not updated", extra={"error": exc.response.get("error")})
+    for lead in leads:
+        direct_message(
+            client,
+            lead,
+            rating_for_leads_text(name, score, who),
+            rating_for_leads(name, score, said, who),
         )
 
-    @app.view(Callback.FINAL_RATING_MODAL)
-    @answer_refusals
-    @answers_stale_forms
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(RatingModalContext, view)
-        values = flatten(view)
-        comment = values.get(RatingField.COMMENT)
-        anonymous = values.get(RatingField.ANONYMOUS) or []
-        try:
-            with deps.db.transaction() as session:
-                rating = playbook.save_rating(
-                    session=session,
-                    rating_id=context.rating_id,
-                    user_id=body["user"]["id"],
-                    score=values.get(RatingField.SCORE),
-                    comment=comment if isinstance(comment, str) else None,
-                    anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
-                    now=deps.now(),
-                )
-                case = session.get_one(Case, rating.case_id)
-                name = case.client_name
-                score, anonymous_now = rating.rating or 0, rating.anonymous
-                who = playbook.rater_label(session=session, rating=rating)
-                leads = [
-                    lead.slack_user_id
-                    for lead in leads_of(session=session, case=case)
-                    if lead.slack_user_id and lead.slack_user_id != body["user"]["id"]
-                ]
-                said = rating.comment
-        except RatingError as exc:
-            block = RatingField.COMMENT if exc.field == playbook.COMMENT else RatingField.SCORE
-            ack(response_action="errors", errors={block.value: str(exc)})
-            return
-        except PlaybookError as exc:
-            ack(response_action="errors", errors={RatingField.SCORE.value: str(exc)})
-            return
-        ack()  # committed: close the modal, then thank them where they were asked
-        if context.dm_channel and context.dm_ts:
-            try:
-                client.chat_update(
-                    channel=context.dm_channel,
-                    ts=context.dm_ts,
-                    text=f"Thank you for rating the {plain_escape(name)} case.",
-                    blocks=rating_thanks(name, score, anonymous=anonymous_now),
-                )
-            except SlackApiError as exc:
-                logger.warning("rating DM not updated", extra={"error": exc.response.get("error")})
-        for lead in leads:
-            direct_message(
-                client,
-                lead,
-                rating_for_leads_text(name, score, who),
-                rating_for_leads(name, score, said, who),
-            )
+
+def register(app: App) -> None:
+    """Listen for the closing form, the reopen button, the rating DM's button and modal."""
+    app.view(Callback.CLOSE_CASE_MODAL)(on_close)
+    app.action(Action.REOPEN_CASE)(on_reopen)
+    app.action(Action.FINAL_RATING_OPEN)(on_open)
+    app.view(Callback.FINAL_RATING_MODAL)(on_submit)

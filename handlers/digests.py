@@ -2,23 +2,19 @@
 
 Slack I/O only: the schedule rules and the digest's content live in
 ``bot.playbook.digest``; posting (message, chart upload, timeline) is
-``bot.jobs.digests.publish``, shared with the weekly job. This module also registers the
-closing listeners (the final rating button and modal), which belong to the same part.
+``bot.jobs.digests.publish``, shared with the weekly job.
 """
 
 from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import schedule_confirmation
-from bot.deps import Deps
 from bot.jobs import digests as digest_job
 from bot.playbook import digest as playbook
 from bot.slack.faults import fault_of
-from handlers import closing
 from handlers.context import CommandCall
 
 logger = logging.getLogger(__name__)
@@ -73,8 +69,3 @@ def _post_now(call: CommandCall) -> None:
             text=f"I couldn't post the digest in <#{channel}>. {fault.sentence()}",
             response_type="ephemeral",
         )
-
-
-def register(app: App, deps: Deps) -> None:
-    """The digest has no listeners of its own; closing's rating button and modal live here."""
-    closing.register(app, deps)

@@ -44,10 +44,11 @@ from bot.playbook import access, cases, history, people
 from bot.playbook import interviews as playbook
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
-from bot.slack.identity import Installation
+from bot.slack.identity import Acting, Installation
 from bot.slack.lookup import profile_of
 from bot.slack.messages import open_dm, tell
 from handlers.context import CommandCall
+from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
 from storage.models import Case, Person, Side
@@ -289,149 +290,176 @@ def _answers(values: dict[str, object]) -> list[str]:
     return [by_position.get(n, "") for n in range(1, max(by_position, default=0) + 1)]
 
 
-def register(app: App, deps: Deps) -> None:
-    """Listen for the DM's button, the answer modal and the question editor."""
-
-    @app.view(Callback.INTERVIEW_INVITE)
-    @answer_refusals
-    @answers_stale_forms
-    def on_invite(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(InviteContext, view)
-        chosen = flatten(view).get(Action.INTERVIEW_INVITEES) or []
-        lead_id = body["user"]["id"]
-        with deps.db.transaction() as session:
-            workspace = people.ensure_workspace(session=session, team_id=context.team_id)
-            case = cases.find_case(
-                session=session, workspace=workspace, channel_id=context.channel_id
-            )
-            case_id = case.id if case else None
-        if case_id is None or not isinstance(chosen, list) or not chosen:
-            ack(response_action="errors", errors={Action.INTERVIEW_INVITEES: "Pick someone."})
-            return
-        ack()
-        try:
-            report = _invite_and_send(
-                client, deps, deps.home(body), lead_id, case_id, [(u, None) for u in chosen]
-            )
-            text = invite_report_text(report)
-        except PlaybookError as refusal:
-            text = str(refusal)
-        tell(client, context.channel_id, lead_id, text)
-
-    @app.action(Action.INTERVIEW_OPEN)
-    @answer_refusals
-    def on_open(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        interview_id = row_id(action.get("value"))
-        if interview_id is None:
-            raise PlaybookError("That interview is no longer available.")
-        with deps.db.transaction() as session:
-            card = playbook.card_for(
-                session=session, interview_id=interview_id, user_id=body["user"]["id"]
-            )
-        client.views_open(trigger_id=body["trigger_id"], view=interview_modal(card))
-
-    @app.view(Callback.INTERVIEW_MODAL)
-    @answer_refusals
-    @answers_stale_forms
-    def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(InterviewModalContext, view)
-        values = flatten(view)
-        anonymous = values.get(Action.INTERVIEW_ANONYMOUS) or []
-        try:
-            with deps.db.transaction() as session:
-                outcome = playbook.save_answers(
-                    session=session,
-                    interview_id=context.interview_id,
-                    user_id=body["user"]["id"],
-                    answers=_answers(values),
-                    anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
-                    finish=values.get(Action.INTERVIEW_FINISH) != FINISH_SAVE,
-                )
-        except PlaybookError as refusal:
-            ack(response_action="errors", errors={Action.INTERVIEW_FINISH.value: str(refusal)})
-            return
-        ack()  # committed: close the modal, then show the new state in the DM
-        card = outcome.card
-        if card.dm_channel and card.dm_ts:
-            try:
-                client.chat_update(
-                    channel=card.dm_channel,
-                    ts=card.dm_ts,
-                    text=invitation_text(card),
-                    blocks=invitation_blocks(card),
-                )
-            except SlackApiError as exc:
-                logger.warning(
-                    "interview DM not updated",
-                    extra={"interview_id": card.interview_id, "error": exc.response.get("error")},
-                )
-
-    @app.view(Callback.INTERVIEW_QUESTIONS)
-    @answer_refusals
-    @answers_stale_forms
-    def on_questions(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        context = read_metadata(QuestionsContext, view)
-        values = flatten(view)
-        user_id = body["user"]["id"]
-        try:
-            with deps.db.transaction() as session:
-                case = session.get(Case, context.case_id)
-                if case is None:
-                    raise PlaybookError("This case no longer exists.")
-                workspace = people.ensure_workspace(session=session, team_id=context.team_id)
-                actor = access.require(
-                    session=session,
-                    case=case,
-                    person=people.find_person(
-                        session=session, workspace=workspace, user_id=user_id
-                    ),
-                    action=access.Action.EDIT_INTERVIEW_QUESTIONS,
-                )
-                changed = playbook.set_questions(
-                    session=session,
-                    case=case,
-                    actor=actor,
-                    client=_text(values.get(Action.INTERVIEW_CLIENT_QUESTIONS)),
-                    team=_text(values.get(Action.INTERVIEW_TEAM_QUESTIONS)),
-                    reminder_hours=values.get(Action.INTERVIEW_REMINDER_HOURS),
-                )
-                counts = {
-                    side: len(playbook.questions_for(session=session, case=case, side=side))
-                    for side in Side
-                }
-                hours = case.interview_reminder_hours
-        except playbook.QuestionsError as invalid:
-            ack(
-                response_action="errors",
-                errors={_QUESTION_BLOCKS[key]: message for key, message in invalid.fields.items()},
-            )
-            return
-        except PlaybookError as refusal:
-            ack(
-                response_action="errors",
-                errors={Action.INTERVIEW_CLIENT_QUESTIONS.value: str(refusal)},
-            )
-            return
-        ack()
-        text = (
-            f"Saved the interview questions: {counts[Side.CLIENT]} for the client, "
-            f"{counts[Side.TEAM]} for the team; reminders after {hours} hours. "
-            "Interviews already sent keep their questions."
-            if changed
-            else "Nothing changed in the interview questions."
+@answer_refusals
+@answers_stale_forms
+def on_invite(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A lead picked whom to interview in the invite form."""
+    context = read_metadata(InviteContext, view)
+    chosen = flatten(view).get(Action.INTERVIEW_INVITEES) or []
+    lead_id = acting.user_id
+    with deps.db.transaction() as session:
+        workspace = people.ensure_workspace(session=session, team_id=context.team_id)
+        case = cases.find_case(session=session, workspace=workspace, channel_id=context.channel_id)
+        case_id = case.id if case else None
+    if case_id is None or not isinstance(chosen, list) or not chosen:
+        ack(response_action="errors", errors={Action.INTERVIEW_INVITEES: "Pick someone."})
+        return
+    ack()
+    try:
+        report = _invite_and_send(
+            client, deps, acting.home, lead_id, case_id, [(u, None) for u in chosen]
         )
+        text = invite_report_text(report)
+    except PlaybookError as refusal:
+        text = str(refusal)
+    tell(client, context.channel_id, lead_id, text)
+
+
+@answer_refusals
+def on_open(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """An invitee opens the answer modal from their DM."""
+    ack()
+    interview_id = row_id(press.value)
+    if interview_id is None:
+        raise PlaybookError("That interview is no longer available.")
+    with deps.db.transaction() as session:
+        card = playbook.card_for(session=session, interview_id=interview_id, user_id=acting.user_id)
+    client.views_open(trigger_id=press.trigger_id, view=interview_modal(card))
+
+
+@answer_refusals
+@answers_stale_forms
+def on_answer(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """An invitee saved or finished their answers."""
+    context = read_metadata(InterviewModalContext, view)
+    values = flatten(view)
+    anonymous = values.get(Action.INTERVIEW_ANONYMOUS) or []
+    try:
+        with deps.db.transaction() as session:
+            outcome = playbook.save_answers(
+                session=session,
+                interview_id=context.interview_id,
+                user_id=acting.user_id,
+                answers=_answers(values),
+                anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
+                finish=values.get(Action.INTERVIEW_FINISH) != FINISH_SAVE,
+            )
+    except PlaybookError as refusal:
+        ack(response_action="errors", errors={Action.INTERVIEW_FINISH.value: str(refusal)})
+        return
+    ack()  # committed: close the modal, then show the new state in the DM
+    card = outcome.card
+    if card.dm_channel and card.dm_ts:
         try:
-            client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+            client.chat_update(
+                channel=card.dm_channel,
+                ts=card.dm_ts,
+                text=invitation_text(card),
+                blocks=invitation_blocks(card),
+            )
         except SlackApiError as exc:
             logger.warning(
-                "questions confirmation not shown", extra={"error": exc.response.get("error")}
+                "interview DM not updated",
+                extra={"interview_id": card.interview_id, "error": exc.response.get("error")},
             )
+
+
+@answer_refusals
+@answers_stale_forms
+def on_questions(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A lead saved the question editor."""
+    context = read_metadata(QuestionsContext, view)
+    values = flatten(view)
+    user_id = acting.user_id
+    try:
+        with deps.db.transaction() as session:
+            case = session.get(Case, context.case_id)
+            if case is None:
+                raise PlaybookError("This case no longer exists.")
+            workspace = people.ensure_workspace(session=session, team_id=context.team_id)
+            actor = access.require(
+                session=session,
+                case=case,
+                person=people.find_person(session=session, workspace=workspace, user_id=user_id),
+                action=access.Action.EDIT_INTERVIEW_QUESTIONS,
+            )
+            changed = playbook.set_questions(
+                session=session,
+                case=case,
+                actor=actor,
+                client=_text(values.get(Action.INTERVIEW_CLIENT_QUESTIONS)),
+                team=_text(values.get(Action.INTERVIEW_TEAM_QUESTIONS)),
+                reminder_hours=values.get(Action.INTERVIEW_REMINDER_HOURS),
+            )
+            counts = {
+                side: len(playbook.questions_for(session=session, case=case, side=side))
+                for side in Side
+            }
+            hours = case.interview_reminder_hours
+    except playbook.QuestionsError as invalid:
+        ack(
+            response_action="errors",
+            errors={_QUESTION_BLOCKS[key]: message for key, message in invalid.fields.items()},
+        )
+        return
+    except PlaybookError as refusal:
+        ack(
+            response_action="errors",
+            errors={Action.INTERVIEW_CLIENT_QUESTIONS.value: str(refusal)},
+        )
+        return
+    ack()
+    text = (
+        f"Saved the interview questions: {counts[Side.CLIENT]} for the client, "
+        f"{counts[Side.TEAM]} for the team; reminders after {hours} hours. "
+        "Interviews already sent keep their questions."
+        if changed
+        else "Nothing changed in the interview questions."
+    )
+    try:
+        client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+    except SlackApiError as exc:
+        logger.warning(
+            "questions confirmation not shown", extra={"error": exc.response.get("error")}
+        )
 
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def register(app: App) -> None:
+    """Listen for the invite form, the DM's button, the answer modal and the question editor."""
+    app.view(Callback.INTERVIEW_INVITE)(on_invite)
+    app.action(Action.INTERVIEW_OPEN)(on_open)
+    app.view(Callback.INTERVIEW_MODAL)(on_answer)
+    app.view(Callback.INTERVIEW_QUESTIONS)(on_questions)
