@@ -22,7 +22,6 @@ NOT_YET_MOVED = frozenset(
         "bot/blocks/home.py",
         "handlers/checkin_answers.py",
         "handlers/checkins.py",
-        "handlers/closing.py",
         "handlers/exports.py",
         "handlers/grievances.py",
         "handlers/history.py",
