@@ -25,7 +25,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/exports.py",
         "handlers/grievances.py",
         "handlers/history.py",
-        "handlers/interviews.py",
         "handlers/item_scope.py",
         "handlers/outages.py",
         "handlers/progress.py",
