@@ -8,8 +8,8 @@ from bot.deps import Deps
 from handlers import (
     checkin_answers,
     checkins,
+    closing,
     commands,
-    digests,
     fallback,
     form_state,
     grievances,
@@ -32,10 +32,10 @@ def register_all(app: App, deps: Deps) -> None:
     history.register(app, deps)
     threads.register(app)
     people.register(app, deps)
-    interviews.register(app, deps)
+    interviews.register(app)
     strategy.register(app)
     checkins.register(app)
     progress.register(app)
     checkin_answers.register(app)
-    digests.register(app, deps)
+    closing.register(app)
     fallback.register(app, deps)  # last: it matches every event

@@ -1,7 +1,8 @@
 """``/grievance case close`` and ``reopen``; the closing form; the final rating DM's button
 and modal; the reopen button leads get when a grievance lands on a closed case.
 
-Slack I/O only: the rules live in ``bot.playbook.closing``. ``close`` only opens the form
+Slack I/O only: each intent's transaction is in ``bot.flows.closing``, the rules in
+``bot.playbook.closing``. ``close`` only opens the form
 showing where the case stands; the submission commits the closing with the outcome
 chosen, then the summary is posted and each stakeholder gets a DM (one who can't be
 reached is named to the lead, and the others are still asked). Each final rating reaches
@@ -36,38 +37,43 @@ from bot.blocks.closing_form import CONFIRM_OPTION, CloseCaseContext, closing_fo
 from bot.blocks.links import permalink
 from bot.blocks.text import plain_escape
 from bot.deps import Deps
+from bot.flows import closing as flow
 from bot.ids import Action, Callback, ClosingField, RatingField, row_id
 from bot.playbook import closing as playbook
-from bot.playbook import people
-from bot.playbook.access import leads_of
 from bot.playbook.closing import Closed, RatingError, Reopened, VersionLine
-from bot.playbook.closing_check import UnconfirmedRecovery, check_before_closing, may_close
+from bot.playbook.closing_check import UnconfirmedRecovery
 from bot.playbook.errors import PlaybookError
+from bot.slack.identity import Acting
 from bot.slack.lookup import profile_of
 from bot.slack.messages import direct_message, post_or_tell, tell
+from bot.vocabulary import ClosingOutcome
 from handlers.context import CommandCall
-from handlers.item_scope import require_in_scope
+from handlers.item_scope import acted_in
+from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Case, ClosingOutcome
 
 logger = logging.getLogger(__name__)
 
 
 def close(call: CommandCall) -> None:
     """A lead asks to close the case: open the form showing where it stands."""
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        may_close(session=session, case=found.case, actor=found.person)
-        check = check_before_closing(session=session, case=found.case, now=call.deps.now())
-        context = CloseCaseContext(case_id=found.case.id, channel_id=found.case.channel_id)
+    start = flow.start_closing(
+        call.deps.db,
+        team_id=call.team_id,
+        channel_id=call.where.channel_id,
+        caller=call.caller(),
+        now=call.deps.now(),
+    )
+    context = CloseCaseContext(case_id=start.case_id, channel_id=start.channel_id)
     call.ack()
-    call.client.views_open(trigger_id=call.body["trigger_id"], view=closing_form(context, check))
+    call.client.views_open(
+        trigger_id=call.body["trigger_id"], view=closing_form(context, start.check)
+    )
 
 
 def _close_from_form(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
+    ack: Ack, view: dict[str, Any], client: WebClient, deps: Deps, acting: Acting
 ) -> None:
     """Commit the closing with the outcome chosen, then announce it as that outcome."""
     context = read_metadata(CloseCaseContext, view)
@@ -78,30 +84,23 @@ def _close_from_form(
         ack(response_action="errors", errors={ClosingField.OUTCOME.value: "Pick how it ended."})
         return
     confirm = values.get(ClosingField.CONFIRM) or []
-    lead_id = body["user"]["id"]
-    profile = profile_of(client, lead_id, deps.home(body))
+    lead_id = acting.user_id
+    profile = profile_of(client, lead_id, acting.home)
     try:
-        with deps.db.transaction() as session:
-            case = session.get(Case, context.case_id)
-            if case is None:
-                raise PlaybookError("This case no longer exists.")
-            actor = people.ensure_person(session=session, workspace=case.workspace, profile=profile)
-            closed = playbook.close_case(
-                session=session,
-                case=case,
-                actor=actor,
-                now=deps.now(),
-                outcome=outcome,
-                confirmed=isinstance(confirm, list) and CONFIRM_OPTION in confirm,
-            )
+        closed = flow.close(
+            deps.db,
+            case_id=context.case_id,
+            lead=profile,
+            outcome=outcome,
+            confirmed=isinstance(confirm, list) and CONFIRM_OPTION in confirm,
+            now=deps.now(),
+        )
     except UnconfirmedRecovery as exc:
         if ClosingField.CONFIRM.value in values:
             ack(response_action="errors", errors={ClosingField.CONFIRM.value: str(exc)})
             return
-        with deps.db.transaction() as session:  # the facts changed since the form opened
-            check = check_before_closing(
-                session=session, case=session.get_one(Case, context.case_id), now=deps.now()
-            )
+        # The facts changed since the form opened: show where the case stands now.
+        check = flow.recheck(deps.db, case_id=context.case_id, now=deps.now())
         ack(response_action="update", view=closing_form(context, check))
         return
     except PlaybookError as exc:
@@ -122,34 +121,33 @@ def _close_from_form(
 
 def reopen(call: CommandCall) -> None:
     """A lead reopens a closed case; the channel is told where it stands again."""
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        outcome = playbook.reopen_case(
-            session=session, case=found.case, actor=found.person, now=call.deps.now()
-        )
-        name = found.person.display_name
+    reopened = flow.reopen_here(
+        call.deps.db,
+        team_id=call.team_id,
+        channel_id=call.where.channel_id,
+        caller=call.caller(),
+        now=call.deps.now(),
+    )
     call.ack()
-    _announce_reopened(call.client, outcome, name, call.user_id)
+    _announce_reopened(call.client, reopened.outcome, reopened.by, call.user_id)
 
 
-#: Said alike for a case that does not exist and one the person may not reach.
-CASE_GONE = "This case no longer exists."
-
-
-def _reopen_from_button(client: WebClient, deps: Deps, body: dict[str, Any], case_id: int) -> str:
+def _reopen_from_button(
+    client: WebClient, deps: Deps, body: dict[str, Any], acting: Acting, case_id: int
+) -> str:
     """A lead's reopen button (on a grievance filed after closing); what to tell them."""
-    profile = profile_of(client, body["user"]["id"], deps.home(body))
-    with deps.db.transaction() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise PlaybookError(CASE_GONE)
-        require_in_scope(session, deps, body, case, gone=CASE_GONE)
-        actor = people.ensure_person(session=session, workspace=case.workspace, profile=profile)
-        outcome = playbook.reopen_case(session=session, case=case, actor=actor, now=deps.now())
-        name, client_name = actor.display_name, case.client_name
-    _announce_reopened(client, outcome, name, profile.user_id)
-    return f"You reopened the {plain_escape(client_name)} case: it is back in {outcome.stage}."
+    profile = profile_of(client, acting.user_id, acting.home)
+    reopened = flow.reopen_by_id(
+        deps.db,
+        case_id=case_id,
+        lead=profile,
+        team_id=acting.home.key,
+        acted_in=acted_in(body),
+        now=deps.now(),
+    )
+    _announce_reopened(client, reopened.outcome, reopened.by, profile.user_id)
+    name, stage = plain_escape(reopened.client_name), reopened.outcome.stage
+    return f"You reopened the {name} case: it is back in {stage}."
 
 
 def _announce_reopened(client: WebClient, outcome: Reopened, by: str, lead_id: str) -> None:
@@ -189,104 +187,115 @@ def _announce(client: WebClient, deps: Deps, closed: Closed, lead_id: str) -> li
     ]
 
 
-def _dm_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The DM message a button was pressed on, to update it once the rating is in."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    return (str(channel) if channel else None, str(ts) if ts else None)
+@answer_refusals
+@answers_stale_forms
+def on_close(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """The closing form was submitted."""
+    _close_from_form(ack, view, client, deps, acting)
 
 
-def register(app: App, deps: Deps) -> None:
-    """Listen for the closing form, the reopen button, the rating DM's button and modal."""
+@answer_refusals
+def on_reopen(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A lead pressed the reopen button on a grievance filed after closing."""
+    ack()
+    case_id = row_id(press.value)
+    if case_id is None:
+        raise PlaybookError(flow.CASE_GONE)
+    respond(text=_reopen_from_button(client, deps, body, acting, case_id), replace_original=True)
 
-    @app.view(Callback.CLOSE_CASE_MODAL)
-    @answer_refusals
-    @answers_stale_forms
-    def on_close(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        _close_from_form(ack, body, view, client, deps)
 
-    @app.action(Action.REOPEN_CASE)
-    @answer_refusals
-    def on_reopen(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        case_id = row_id(action.get("value"))
-        if case_id is None:
-            raise PlaybookError(CASE_GONE)
-        respond(text=_reopen_from_button(client, deps, body, case_id), replace_original=True)
+@answer_refusals
+def on_open(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A stakeholder opens the final rating modal from the DM asking for it."""
+    ack()
+    rating_id = row_id(press.value)
+    if rating_id is None:
+        raise PlaybookError("This rating request no longer exists.")
+    card = flow.rating_card(deps.db, rating_id=rating_id, user_id=acting.user_id)
+    context = RatingModalContext(
+        rating_id=card.rating_id, dm_channel=press.channel_id, dm_ts=press.message_ts
+    )
+    client.views_open(trigger_id=press.trigger_id, view=rating_modal(context, card.client_name))
 
-    @app.action(Action.FINAL_RATING_OPEN)
-    @answer_refusals
-    def on_open(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        rating_id = row_id(action.get("value"))
-        if rating_id is None:
-            raise PlaybookError("This rating request no longer exists.")
-        with deps.db.transaction() as session:
-            card = playbook.rating_card(
-                session=session, rating_id=rating_id, user_id=body["user"]["id"]
+
+@answer_refusals
+@answers_stale_forms
+def on_submit(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    context = read_metadata(RatingModalContext, view)
+    values = flatten(view)
+    comment = values.get(RatingField.COMMENT)
+    anonymous = values.get(RatingField.ANONYMOUS) or []
+    try:
+        saved = flow.save_rating(
+            deps.db,
+            rating_id=context.rating_id,
+            user_id=acting.user_id,
+            score=values.get(RatingField.SCORE),
+            comment=comment if isinstance(comment, str) else None,
+            anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
+            now=deps.now(),
+        )
+    except RatingError as exc:
+        block = RatingField.COMMENT if exc.field == playbook.COMMENT else RatingField.SCORE
+        ack(response_action="errors", errors={block.value: str(exc)})
+        return
+    except PlaybookError as exc:
+        ack(response_action="errors", errors={RatingField.SCORE.value: str(exc)})
+        return
+    ack()  # committed: close the modal, then thank them where they were asked
+    name, score = saved.client_name, saved.score
+    if context.dm_channel and context.dm_ts:
+        try:
+            client.chat_update(
+                channel=context.dm_channel,
+                ts=context.dm_ts,
+                text=f"Thank you for rating the {plain_escape(name)} case.",
+                blocks=rating_thanks(name, score, anonymous=saved.anonymous),
             )
-        channel, ts = _dm_of(body)
-        context = RatingModalContext(rating_id=card.rating_id, dm_channel=channel, dm_ts=ts)
-        client.views_open(
-            trigger_id=body["trigger_id"], view=rating_modal(context, card.client_name)
+        except SlackApiError as exc:
+            logger.warning("rating DM not updated", extra={"error": exc.response.get("error")})
+    for lead in saved.leads:
+        direct_message(
+            client,
+            lead,
+            rating_for_leads_text(name, score, saved.who),
+            rating_for_leads(name, score, saved.comment, saved.who),
         )
 
-    @app.view(Callback.FINAL_RATING_MODAL)
-    @answer_refusals
-    @answers_stale_forms
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(RatingModalContext, view)
-        values = flatten(view)
-        comment = values.get(RatingField.COMMENT)
-        anonymous = values.get(RatingField.ANONYMOUS) or []
-        try:
-            with deps.db.transaction() as session:
-                rating = playbook.save_rating(
-                    session=session,
-                    rating_id=context.rating_id,
-                    user_id=body["user"]["id"],
-                    score=values.get(RatingField.SCORE),
-                    comment=comment if isinstance(comment, str) else None,
-                    anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
-                    now=deps.now(),
-                )
-                case = session.get_one(Case, rating.case_id)
-                name = case.client_name
-                score, anonymous_now = rating.rating or 0, rating.anonymous
-                who = playbook.rater_label(session=session, rating=rating)
-                leads = [
-                    lead.slack_user_id
-                    for lead in leads_of(session=session, case=case)
-                    if lead.slack_user_id and lead.slack_user_id != body["user"]["id"]
-                ]
-                said = rating.comment
-        except RatingError as exc:
-            block = RatingField.COMMENT if exc.field == playbook.COMMENT else RatingField.SCORE
-            ack(response_action="errors", errors={block.value: str(exc)})
-            return
-        except PlaybookError as exc:
-            ack(response_action="errors", errors={RatingField.SCORE.value: str(exc)})
-            return
-        ack()  # committed: close the modal, then thank them where they were asked
-        if context.dm_channel and context.dm_ts:
-            try:
-                client.chat_update(
-                    channel=context.dm_channel,
-                    ts=context.dm_ts,
-                    text=f"Thank you for rating the {plain_escape(name)} case.",
-                    blocks=rating_thanks(name, score, anonymous=anonymous_now),
-                )
-            except SlackApiError as exc:
-                logger.warning("rating DM not updated", extra={"error": exc.response.get("error")})
-        for lead in leads:
-            direct_message(
-                client,
-                lead,
-                rating_for_leads_text(name, score, who),
-                rating_for_leads(name, score, said, who),
-            )
+
+def register(app: App) -> None:
+    """Listen for the closing form, the reopen button, the rating DM's button and modal."""
+    app.view(Callback.CLOSE_CASE_MODAL)(on_close)
+    app.action(Action.REOPEN_CASE)(on_reopen)
+    app.action(Action.FINAL_RATING_OPEN)(on_open)
+    app.view(Callback.FINAL_RATING_MODAL)(on_submit)

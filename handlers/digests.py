@@ -1,24 +1,21 @@
 """``/grievance digest``: post the digest now, or (leads) move the weekly one.
 
-Slack I/O only: the schedule rules and the digest's content live in
-``bot.playbook.digest``; posting (message, chart upload, timeline) is
-``bot.jobs.digests.publish``, shared with the weekly job. This module also registers the
-closing listeners (the final rating button and modal), which belong to the same part.
+Slack I/O only: each intent's transaction is in ``bot.flows.digests``, the schedule rules
+and the digest's content live in ``bot.playbook.digest``; posting (message, chart upload,
+timeline) is ``bot.jobs.digests.publish``, shared with the weekly job.
 """
 
 from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import schedule_confirmation
-from bot.deps import Deps
+from bot.flows import digests as flow
 from bot.jobs import digests as digest_job
 from bot.playbook import digest as playbook
 from bot.slack.faults import fault_of
-from handlers import closing
 from handlers.context import CommandCall
 
 logger = logging.getLogger(__name__)
@@ -35,27 +32,22 @@ def digest(call: CommandCall) -> None:
 
 def _schedule(call: CommandCall, args: str) -> None:
     now = call.deps.now()
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        default = (
-            playbook.zone_or_none(found.person.timezone)
-            or playbook.schedule_of(found.case).timezone
-        )
-        schedule = playbook.parse_schedule(args, default_timezone=default)
-        changed = playbook.set_schedule(
-            session=session, case=found.case, actor=found.person, schedule=schedule
-        )
-    next_due = playbook.next_due_after(schedule, now)
-    call.ack(text=schedule_confirmation(schedule, next_due, changed=changed))
+    found = flow.set_schedule(
+        call.deps.db,
+        team_id=call.team_id,
+        channel_id=call.where.channel_id,
+        caller=call.caller(),
+        args=args,
+    )
+    next_due = playbook.next_due_after(found.schedule, now)
+    call.ack(text=schedule_confirmation(found.schedule, next_due, changed=found.changed))
 
 
 def _post_now(call: CommandCall) -> None:
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        playbook.require_poster(session=session, case=found.case, person=found.person)
-        case_id, channel = found.case.id, found.case.channel_id
+    found = flow.case_to_post(
+        call.deps.db, team_id=call.team_id, channel_id=call.where.channel_id, caller=call.caller()
+    )
+    case_id, channel = found.case_id, found.channel_id
     call.ack()  # the digest and its chart take a moment; they are the answer
     try:
         digest_job.publish(
@@ -73,8 +65,3 @@ def _post_now(call: CommandCall) -> None:
             text=f"I couldn't post the digest in <#{channel}>. {fault.sentence()}",
             response_type="ephemeral",
         )
-
-
-def register(app: App, deps: Deps) -> None:
-    """The digest has no listeners of its own; closing's rating button and modal live here."""
-    closing.register(app, deps)

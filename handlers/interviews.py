@@ -16,7 +16,6 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
 from bot.blocks.interview import (
     ANONYMOUS_OPTION,
@@ -38,19 +37,19 @@ from bot.blocks.interview import (
 )
 from bot.blocks.text import fit, plain_escape
 from bot.deps import Deps
-from bot.flows.scope import NO_CASE
+from bot.flows import interviews as flow
 from bot.ids import Action, Callback, row_id
-from bot.playbook import access, cases, history, people
 from bot.playbook import interviews as playbook
 from bot.playbook.errors import PlaybookError
 from bot.playbook.people import Profile
-from bot.slack.identity import Installation
+from bot.slack.identity import Acting, Installation
 from bot.slack.lookup import profile_of
 from bot.slack.messages import open_dm, tell
+from bot.vocabulary import Side
 from handlers.context import CommandCall
+from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
-from storage.models import Case, Person, Side
 
 logger = logging.getLogger(__name__)
 
@@ -91,13 +90,9 @@ def _mentions(args: str) -> list[tuple[str, str | None]]:
     return list(found.items())
 
 
-def _case_of(session: Session, call: CommandCall) -> tuple[Case, Person | None]:
-    """This channel's case (or the no-case refusal) and the caller, if the bot knows them."""
-    workspace = people.ensure_workspace(session=session, team_id=call.team_id)
-    case = cases.find_case(session=session, workspace=workspace, channel_id=call.where.channel_id)
-    if case is None:
-        raise PlaybookError(NO_CASE)
-    return case, people.find_person(session=session, workspace=workspace, user_id=call.user_id)
+def _asked_by(call: CommandCall) -> dict[str, str]:
+    """Who typed the command where, as the interview flows take it."""
+    return {"team_id": call.team_id, "channel_id": call.where.channel_id, "user_id": call.user_id}
 
 
 # ---- inviting ------------------------------------------------------------------------
@@ -105,12 +100,7 @@ def _case_of(session: Session, call: CommandCall) -> tuple[Case, Person | None]:
 
 def _invite(call: CommandCall, mentions: list[tuple[str, str | None]]) -> None:
     """Refuse non-leads at once; otherwise acknowledge, then invite and report privately."""
-    with call.deps.db.transaction() as session:
-        case, actor = _case_of(session, call)
-        access.require(
-            session=session, case=case, person=actor, action=access.Action.INVITE_TO_INTERVIEW
-        )
-        case_id = case.id
+    case_id = flow.require_inviter(call.deps.db, **_asked_by(call))
     call.ack()
     try:
         report = _invite_and_send(
@@ -149,12 +139,7 @@ def _invitee(
 
 def _open_invite_form(call: CommandCall) -> None:
     """``/grievance interview`` alone: a lead picks whom to interview in a form."""
-    with call.deps.db.transaction() as session:
-        case, actor = _case_of(session, call)
-        lead = access.require(
-            session=session, case=case, person=actor, action=access.Action.INVITE_TO_INTERVIEW
-        )
-        suggested = playbook.not_yet_invited(session=session, case=case, lead=lead)
+    suggested = flow.suggested_invitees(call.deps.db, **_asked_by(call))
     call.ack()
     context = InviteContext(team_id=call.team_id, channel_id=call.where.channel_id)
     call.client.views_open(
@@ -181,29 +166,13 @@ def _invite_and_send(
             profiles.append(found)
     if not profiles:
         return report
-    with deps.db.transaction() as session:
-        case = session.get_one(Case, case_id)
-        workspace = people.ensure_workspace(session=session, team_id=home.key)
-        actor = people.find_person(session=session, workspace=workspace, user_id=lead_id)
-        invitees = [
-            people.ensure_person(session=session, workspace=workspace, profile=p) for p in profiles
-        ]
-        outcome = playbook.invite(
-            session=session,
-            case=case,
-            actor=access.require(
-                session=session, case=case, person=actor, action=access.Action.INVITE_TO_INTERVIEW
-            ),
-            invitees=invitees,
-        )
-        report.already.extend(outcome.already)
-        report.refused.extend(outcome.skipped)
-        to_send = [
-            (invitation, playbook.card(session=session, interview_id=invitation.interview_id))
-            for invitation in outcome.to_send
-        ]
+    invited = flow.invite(
+        deps.db, team_id=home.key, case_id=case_id, lead_id=lead_id, invitees=profiles
+    )
+    report.already.extend(invited.already)
+    report.refused.extend(invited.skipped)
     # Committed: the interviews exist whatever happens to the DMs below.
-    for invitation, card in to_send:
+    for invitation, card in invited.to_send:
         error: str | None = None
         try:
             channel, ts = _send_dm(
@@ -219,10 +188,7 @@ def _invite_and_send(
                 extra={"interview_id": invitation.interview_id, "error": error},
             )
         else:
-            with deps.db.transaction() as session:
-                playbook.remember_dm(
-                    session=session, interview_id=invitation.interview_id, channel=channel, ts=ts
-                )
+            flow.remember_dm(deps.db, interview_id=invitation.interview_id, channel=channel, ts=ts)
         report.sent.append(
             SentInvitation(invitation.name, invitation.side, invitation.again, error)
         )
@@ -241,38 +207,21 @@ def _send_dm(client: WebClient, user_id: str, *, text: str, blocks: list[Any]) -
 
 def _status(call: CommandCall) -> None:
     """Coverage of the case's interviews, privately; leads also see who asked anonymity."""
-    with call.deps.db.transaction() as session:
-        case, viewer = _case_of(session, call)
-        anonymity = history.include_confidential_for(session=session, case=case, viewer=viewer)
-        found = playbook.coverage(session=session, case=case)
-        blocks = status_blocks(case.client_name, found, show_anonymous=anonymity)
-        text = status_text(found)
-    call.ack(text=text, blocks=blocks)
+    found = flow.status(call.deps.db, **_asked_by(call))
+    blocks = status_blocks(found.client_name, found.coverage, show_anonymous=found.show_anonymous)
+    call.ack(text=status_text(found.coverage), blocks=blocks)
 
 
 def _open_questions(call: CommandCall) -> None:
     """Open the question editor for a lead, prefilled with the case's current sets."""
-    with call.deps.db.transaction() as session:
-        case, actor = _case_of(session, call)
-        access.require(
-            session=session,
-            case=case,
-            person=actor,
-            action=access.Action.EDIT_INTERVIEW_QUESTIONS,
-        )
-        current = {
-            side: playbook.questions_for(session=session, case=case, side=side) for side in Side
-        }
-        context = QuestionsContext(
-            team_id=call.team_id, channel_id=call.where.channel_id, case_id=case.id
-        )
-        hours = case.interview_reminder_hours
+    sets = flow.question_sets(call.deps.db, **_asked_by(call))
+    context = QuestionsContext(
+        team_id=call.team_id, channel_id=call.where.channel_id, case_id=sets.case_id
+    )
     call.ack()
     call.client.views_open(
         trigger_id=call.body["trigger_id"],
-        view=questions_modal(
-            context, client=current[Side.CLIENT], team=current[Side.TEAM], hours=hours
-        ),
+        view=questions_modal(context, client=sets.client, team=sets.team, hours=sets.hours),
     )
 
 
@@ -289,149 +238,156 @@ def _answers(values: dict[str, object]) -> list[str]:
     return [by_position.get(n, "") for n in range(1, max(by_position, default=0) + 1)]
 
 
-def register(app: App, deps: Deps) -> None:
-    """Listen for the DM's button, the answer modal and the question editor."""
-
-    @app.view(Callback.INTERVIEW_INVITE)
-    @answer_refusals
-    @answers_stale_forms
-    def on_invite(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(InviteContext, view)
-        chosen = flatten(view).get(Action.INTERVIEW_INVITEES) or []
-        lead_id = body["user"]["id"]
-        with deps.db.transaction() as session:
-            workspace = people.ensure_workspace(session=session, team_id=context.team_id)
-            case = cases.find_case(
-                session=session, workspace=workspace, channel_id=context.channel_id
-            )
-            case_id = case.id if case else None
-        if case_id is None or not isinstance(chosen, list) or not chosen:
-            ack(response_action="errors", errors={Action.INTERVIEW_INVITEES: "Pick someone."})
-            return
-        ack()
-        try:
-            report = _invite_and_send(
-                client, deps, deps.home(body), lead_id, case_id, [(u, None) for u in chosen]
-            )
-            text = invite_report_text(report)
-        except PlaybookError as refusal:
-            text = str(refusal)
-        tell(client, context.channel_id, lead_id, text)
-
-    @app.action(Action.INTERVIEW_OPEN)
-    @answer_refusals
-    def on_open(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        interview_id = row_id(action.get("value"))
-        if interview_id is None:
-            raise PlaybookError("That interview is no longer available.")
-        with deps.db.transaction() as session:
-            card = playbook.card_for(
-                session=session, interview_id=interview_id, user_id=body["user"]["id"]
-            )
-        client.views_open(trigger_id=body["trigger_id"], view=interview_modal(card))
-
-    @app.view(Callback.INTERVIEW_MODAL)
-    @answer_refusals
-    @answers_stale_forms
-    def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        context = read_metadata(InterviewModalContext, view)
-        values = flatten(view)
-        anonymous = values.get(Action.INTERVIEW_ANONYMOUS) or []
-        try:
-            with deps.db.transaction() as session:
-                outcome = playbook.save_answers(
-                    session=session,
-                    interview_id=context.interview_id,
-                    user_id=body["user"]["id"],
-                    answers=_answers(values),
-                    anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
-                    finish=values.get(Action.INTERVIEW_FINISH) != FINISH_SAVE,
-                )
-        except PlaybookError as refusal:
-            ack(response_action="errors", errors={Action.INTERVIEW_FINISH.value: str(refusal)})
-            return
-        ack()  # committed: close the modal, then show the new state in the DM
-        card = outcome.card
-        if card.dm_channel and card.dm_ts:
-            try:
-                client.chat_update(
-                    channel=card.dm_channel,
-                    ts=card.dm_ts,
-                    text=invitation_text(card),
-                    blocks=invitation_blocks(card),
-                )
-            except SlackApiError as exc:
-                logger.warning(
-                    "interview DM not updated",
-                    extra={"interview_id": card.interview_id, "error": exc.response.get("error")},
-                )
-
-    @app.view(Callback.INTERVIEW_QUESTIONS)
-    @answer_refusals
-    @answers_stale_forms
-    def on_questions(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        context = read_metadata(QuestionsContext, view)
-        values = flatten(view)
-        user_id = body["user"]["id"]
-        try:
-            with deps.db.transaction() as session:
-                case = session.get(Case, context.case_id)
-                if case is None:
-                    raise PlaybookError("This case no longer exists.")
-                workspace = people.ensure_workspace(session=session, team_id=context.team_id)
-                actor = access.require(
-                    session=session,
-                    case=case,
-                    person=people.find_person(
-                        session=session, workspace=workspace, user_id=user_id
-                    ),
-                    action=access.Action.EDIT_INTERVIEW_QUESTIONS,
-                )
-                changed = playbook.set_questions(
-                    session=session,
-                    case=case,
-                    actor=actor,
-                    client=_text(values.get(Action.INTERVIEW_CLIENT_QUESTIONS)),
-                    team=_text(values.get(Action.INTERVIEW_TEAM_QUESTIONS)),
-                    reminder_hours=values.get(Action.INTERVIEW_REMINDER_HOURS),
-                )
-                counts = {
-                    side: len(playbook.questions_for(session=session, case=case, side=side))
-                    for side in Side
-                }
-                hours = case.interview_reminder_hours
-        except playbook.QuestionsError as invalid:
-            ack(
-                response_action="errors",
-                errors={_QUESTION_BLOCKS[key]: message for key, message in invalid.fields.items()},
-            )
-            return
-        except PlaybookError as refusal:
-            ack(
-                response_action="errors",
-                errors={Action.INTERVIEW_CLIENT_QUESTIONS.value: str(refusal)},
-            )
-            return
-        ack()
-        text = (
-            f"Saved the interview questions: {counts[Side.CLIENT]} for the client, "
-            f"{counts[Side.TEAM]} for the team; reminders after {hours} hours. "
-            "Interviews already sent keep their questions."
-            if changed
-            else "Nothing changed in the interview questions."
+@answer_refusals
+@answers_stale_forms
+def on_invite(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A lead picked whom to interview in the invite form."""
+    context = read_metadata(InviteContext, view)
+    chosen = flatten(view).get(Action.INTERVIEW_INVITEES) or []
+    lead_id = acting.user_id
+    case_id = flow.case_here(deps.db, team_id=context.team_id, channel_id=context.channel_id)
+    if case_id is None or not isinstance(chosen, list) or not chosen:
+        ack(response_action="errors", errors={Action.INTERVIEW_INVITEES: "Pick someone."})
+        return
+    ack()
+    try:
+        report = _invite_and_send(
+            client, deps, acting.home, lead_id, case_id, [(u, None) for u in chosen]
         )
+        text = invite_report_text(report)
+    except PlaybookError as refusal:
+        text = str(refusal)
+    tell(client, context.channel_id, lead_id, text)
+
+
+@answer_refusals
+def on_open(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    client: WebClient,
+    respond: Respond,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """An invitee opens the answer modal from their DM."""
+    ack()
+    interview_id = row_id(press.value)
+    if interview_id is None:
+        raise PlaybookError("That interview is no longer available.")
+    card = flow.card_for(deps.db, interview_id=interview_id, user_id=acting.user_id)
+    client.views_open(trigger_id=press.trigger_id, view=interview_modal(card))
+
+
+@answer_refusals
+@answers_stale_forms
+def on_answer(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """An invitee saved or finished their answers."""
+    context = read_metadata(InterviewModalContext, view)
+    values = flatten(view)
+    anonymous = values.get(Action.INTERVIEW_ANONYMOUS) or []
+    try:
+        outcome = flow.save_answers(
+            deps.db,
+            interview_id=context.interview_id,
+            user_id=acting.user_id,
+            answers=_answers(values),
+            anonymous=isinstance(anonymous, list) and ANONYMOUS_OPTION in anonymous,
+            finish=values.get(Action.INTERVIEW_FINISH) != FINISH_SAVE,
+        )
+    except PlaybookError as refusal:
+        ack(response_action="errors", errors={Action.INTERVIEW_FINISH.value: str(refusal)})
+        return
+    ack()  # committed: close the modal, then show the new state in the DM
+    card = outcome.card
+    if card.dm_channel and card.dm_ts:
         try:
-            client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+            client.chat_update(
+                channel=card.dm_channel,
+                ts=card.dm_ts,
+                text=invitation_text(card),
+                blocks=invitation_blocks(card),
+            )
         except SlackApiError as exc:
             logger.warning(
-                "questions confirmation not shown", extra={"error": exc.response.get("error")}
+                "interview DM not updated",
+                extra={"interview_id": card.interview_id, "error": exc.response.get("error")},
             )
+
+
+@answer_refusals
+@answers_stale_forms
+def on_questions(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+) -> None:
+    """A lead saved the question editor."""
+    context = read_metadata(QuestionsContext, view)
+    values = flatten(view)
+    user_id = acting.user_id
+    try:
+        saved = flow.save_questions(
+            deps.db,
+            team_id=context.team_id,
+            case_id=context.case_id,
+            user_id=user_id,
+            client=_text(values.get(Action.INTERVIEW_CLIENT_QUESTIONS)),
+            team=_text(values.get(Action.INTERVIEW_TEAM_QUESTIONS)),
+            reminder_hours=values.get(Action.INTERVIEW_REMINDER_HOURS),
+        )
+    except playbook.QuestionsError as invalid:
+        ack(
+            response_action="errors",
+            errors={_QUESTION_BLOCKS[key]: message for key, message in invalid.fields.items()},
+        )
+        return
+    except PlaybookError as refusal:
+        ack(
+            response_action="errors",
+            errors={Action.INTERVIEW_CLIENT_QUESTIONS.value: str(refusal)},
+        )
+        return
+    ack()
+    text = (
+        f"Saved the interview questions: {saved.counts[Side.CLIENT]} for the client, "
+        f"{saved.counts[Side.TEAM]} for the team; reminders after {saved.hours} hours. "
+        "Interviews already sent keep their questions."
+        if saved.changed
+        else "Nothing changed in the interview questions."
+    )
+    try:
+        client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+    except SlackApiError as exc:
+        logger.warning(
+            "questions confirmation not shown", extra={"error": exc.response.get("error")}
+        )
 
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def register(app: App) -> None:
+    """Listen for the invite form, the DM's button, the answer modal and the question editor."""
+    app.view(Callback.INTERVIEW_INVITE)(on_invite)
+    app.action(Action.INTERVIEW_OPEN)(on_open)
+    app.view(Callback.INTERVIEW_MODAL)(on_answer)
+    app.view(Callback.INTERVIEW_QUESTIONS)(on_questions)

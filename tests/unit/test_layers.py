@@ -20,11 +20,9 @@ NOT_YET_MOVED = frozenset(
     {
         "bot/blocks/history.py",
         "bot/blocks/home.py",
-        "handlers/closing.py",
         "handlers/exports.py",
         "handlers/grievances.py",
         "handlers/history.py",
-        "handlers/interviews.py",
         "handlers/item_scope.py",
         "handlers/outages.py",
     }
