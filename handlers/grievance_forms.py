@@ -13,7 +13,12 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.blocks.grievance import confidential_placeholder, grievance_fallback, grievance_message
+from bot.blocks.grievance import (
+    acknowledgement_text,
+    confidential_placeholder,
+    grievance_fallback,
+    grievance_message,
+)
 from bot.blocks.modal import MODAL_TEXT_LIMIT, ModalContext, grievance_modal
 from bot.deps import Deps
 from bot.flows import grievances as flow
@@ -36,7 +41,7 @@ from handlers.confidential import (
     routing_for,
     send_to_contact,
 )
-from handlers.grievances import Filed, after_filing, defaults_for_new, file_routed, post_grievance
+from handlers.grievances import Filed, acknowledged, after_filing, defaults_for_new, post_grievance
 from handlers.modal_input import draft_fields
 from handlers.payloads import FormSubmission, PickedMessage
 from handlers.refusals import answer_refusals
@@ -108,10 +113,13 @@ def on_submit(
             )
             return
         routing = Routing(recipients=routing.withheld, withheld=())  # their choice
-    intake, blocks, text = file_routed(deps, where, reporter, draft, raised_by, routing)
+    filing = flow.file_grievance(
+        deps.db, where=where, reporter=reporter, draft=draft, raised_by=raised_by, routing=routing
+    )
     ack()  # committed: close the modal
+    blocks, text = acknowledged(filing, routing), acknowledgement_text(filing.view)
     filed = Filed(
-        intake,
+        filing,
         where,
         home,
         (reporter, *([raised_by] if raised_by else [])),

@@ -29,17 +29,16 @@ from bot.blocks.modal import MODAL_TEXT_LIMIT, ModalContext, ModalDefaults, grie
 from bot.blocks.text import quoted
 from bot.deps import Deps
 from bot.flows import grievances as flow
-from bot.playbook import cases, grievances, people
-from bot.playbook.confidential import Routing, keep_from_named
+from bot.playbook import people
+from bot.playbook.confidential import Routing
 from bot.playbook.grievances import DraftError, GrievanceDraft
-from bot.playbook.intake import Intake, Where, confirm_filers, file
+from bot.playbook.intake import Intake, Where
 from bot.slack.identity import Installation
 from bot.slack.lookup import confirmed_profile, is_direct_message, profile_of
 from bot.slack.messages import direct_message, post_or_tell, tell
 from handlers.confidential import meet_contact, send_to_leads, tell_unreached
 from handlers.context import CommandCall
 from handlers.outages import survived_outage
-from storage.models import Case
 
 #: What someone hears when their grievance was filed in a channel the bot can't post in.
 NOT_POSTED = (
@@ -58,7 +57,7 @@ class Filed:
     when the channel's access was not known before acknowledging.
     """
 
-    intake: Intake
+    filing: flow.Filing
     where: Where
     home: Installation
     filers: tuple[people.Profile, ...]
@@ -97,15 +96,11 @@ def file_from_text(call: CommandCall) -> None:
         call.ack(text=str(exc))
         return
     reporter = call.filer()
-    with call.deps.db.transaction() as session:
-        intake = file(session=session, where=where, reporter=reporter, draft=draft)
-        blocks, text = (
-            _acknowledged(intake),
-            acknowledgement_text(grievances.view(intake.grievance)),
-        )
-    call.ack(text=text, blocks=blocks)  # only now, with the grievance committed
+    filing = flow.file_grievance(call.deps.db, where=where, reporter=reporter, draft=draft)
+    # only now, with the grievance committed
+    call.ack(text=acknowledgement_text(filing.view), blocks=acknowledged(filing))
     filed = Filed(
-        intake,
+        filing,
         where,
         call.home,
         (reporter,),
@@ -124,22 +119,22 @@ def after_filing(client: WebClient, deps: Deps, filed: Filed) -> None:
     The grievance is already saved and the reporter thanked: a database outage from here
     on is told as what it is, a grievance kept but not posted.
     """
-    intake, where = filed.intake, filed.where
+    intake, shown, where = filed.filing.intake, filed.filing.view, filed.where
     settled = survived_outage(
         functools.partial(_settle_and_post, client, deps, filed), "post the grievance"
     )
     if settled is None:
-        if not intake.grievance.confidential:
+        if not shown.confidential:
             tell(client, where.channel_id, filed.reporter_id, RECORDED_NOT_POSTED)
         return
     reporter_on_team, in_channel = settled
-    if intake.grievance.confidential and filed.routing is not None:
+    if shown.confidential and filed.routing is not None:
         unreached = send_to_leads(client, intake, filed.routing.recipients)
         tell_unreached(client, where.channel_id, filed.reporter_id, unreached)
     if intake.needs_a_lead and in_channel and not reporter_on_team:
         ask_team_to_lead(client, where.channel_id, filed.home)
     if intake.case_closed:
-        name, number = intake.case.client_name, intake.grievance.number
+        name, number = intake.case.client_name, shown.number
         offer = reopen_offer(name, number, intake.case.id, intake.reporter.display_name)
         for lead in _told_of_closed_case(intake, filed.routing):
             direct_message(client, lead, reopen_offer_text(name, number), offer)
@@ -151,8 +146,8 @@ def _settle_and_post(client: WebClient, deps: Deps, filed: Filed) -> tuple[bool,
     """
     on_team = _confirm_filers(client, deps, filed)
     in_channel = filed.channel_checked or _check_channel(client, deps, filed)
-    if in_channel and not filed.intake.grievance.confidential:
-        post_grievance(client, deps, filed.intake.grievance.id, filed.reporter_id)
+    if in_channel and not filed.filing.view.confidential:
+        post_grievance(client, deps, filed.filing.view.id, filed.reporter_id)
     return on_team, in_channel
 
 
@@ -163,14 +158,7 @@ def _confirm_filers(client: WebClient, deps: Deps, filed: Filed) -> bool:
     if all(profile.confirmed for profile in filed.filers):
         return not filed.filers[0].external
     profiles = [confirmed_profile(client, profile, filed.home) for profile in filed.filers]
-    with deps.db.transaction() as session:
-        return confirm_filers(
-            session=session,
-            grievance_id=filed.intake.grievance.id,
-            profiles=profiles,
-            draft=filed.draft,
-            opened=filed.intake.case_opened,
-        )
+    return flow.settle_filers(deps.db, filed.filing, profiles, filed.draft)
 
 
 def _check_channel(client: WebClient, deps: Deps, filed: Filed) -> bool:
@@ -182,20 +170,19 @@ def _check_channel(client: WebClient, deps: Deps, filed: Filed) -> bool:
     except (SlackApiError, OSError):  # Slack would not say: post, and hear if refused
         return True
     if not access.ok:
-        note = NOT_POSTED.format(number=filed.intake.grievance.number)
+        note = NOT_POSTED.format(number=filed.filing.view.number)
         tell(client, filed.where.channel_id, filed.reporter_id, note)
         return False
-    if filed.intake.case_opened and access.name != filed.where.channel_name:
-        with deps.db.transaction() as session:
-            case = session.get_one(Case, filed.intake.case.id)
-            cases.adopt_channel_name(case=case, channel_name=access.name)
+    if filed.filing.intake.case_opened and access.name != filed.where.channel_name:
+        flow.adopt_channel_name(deps.db, filed.filing, access.name)
     return True
 
 
-def _acknowledged(intake: Intake, routing: Routing | None = None) -> list[Block]:
+def acknowledged(filing: flow.Filing, routing: Routing | None = None) -> list[Block]:
     """The filer's acknowledgement: who a confidential one is sent to, and what happens
     now if the case is closed."""
-    blocks = acknowledgement(grievances.view(intake.grievance), posted=True)
+    intake = filing.intake
+    blocks = acknowledgement(filing.view, posted=True)
     if routing is not None:
         note = delivery_note(
             [lead.name for lead in routing.recipients], [lead.name for lead in routing.withheld]
@@ -219,27 +206,18 @@ def _told_of_closed_case(intake: Intake, routing: Routing | None) -> tuple[str, 
 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
     """Post the grievance message (its thread root) and remember where it is."""
-    with deps.db.reading() as session:  # rendering only reads: no writer's turn
-        grievance = grievances.for_message(session=session, grievance_id=grievance_id)
-        channel = grievance.case.channel_id
-        shown = grievances.view(grievance)
-        blocks, text = grievance_message(shown), grievance_fallback(shown)
+    channel, shown = flow.to_post(deps.db, grievance_id)
+    blocks, text = grievance_message(shown), grievance_fallback(shown)
     posted = post_or_tell(
         client, reporter_id, RECORDED_NOT_POSTED, channel=channel, blocks=blocks, text=text
     )
     if posted is None:
         return
 
-    def remember_where() -> None:
-        with deps.db.transaction() as session:
-            grievances.mark_posted(
-                session=session,
-                grievance_id=grievance_id,
-                channel=posted["channel"],
-                ts=posted["ts"],
-            )
-
-    survived_outage(remember_where, "remember where the grievance was posted")
+    survived_outage(
+        lambda: flow.mark_posted(deps.db, grievance_id, channel=posted["channel"], ts=posted["ts"]),
+        "remember where the grievance was posted",
+    )
 
 
 def ask_team_to_lead(client: WebClient, channel: str, home: Installation) -> None:
@@ -329,26 +307,3 @@ def defaults_for_new(
         deps.db, team_id=where.team_id, channel_id=where.channel_id, reporter=reporter
     )
     return ModalDefaults(ask_client_name=ask_name, **overrides)
-
-
-def file_routed(
-    deps: Deps,
-    where: Where,
-    reporter: people.Profile,
-    draft: GrievanceDraft,
-    raised_by: people.Profile | None,
-    routing: Routing | None,
-) -> tuple[Intake, list[Block], str]:
-    """File the form's grievance, kept from the leads it names when ``routing`` says so;
-    the intake and the filer's acknowledgement (blocks and text), committed."""
-    with deps.db.transaction() as session:
-        intake = file(
-            session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
-        )
-        if routing is not None:
-            keep_from_named(session=session, grievance=intake.grievance, routing=routing)
-        return (
-            intake,
-            _acknowledged(intake, routing),
-            acknowledgement_text(grievances.view(intake.grievance)),
-        )

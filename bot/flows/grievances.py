@@ -1,9 +1,9 @@
-"""Grievance intents behind the form and the grievance message's buttons.
+"""Grievance intents: filing one and what follows it, the form, the message's buttons.
 
 Each function owns the one transaction its intent needs and hands back plain values
 (``bot.views.GrievanceView`` and the small records below), so the listeners in
-``handlers.grievance_forms`` and ``handlers.grievance_buttons`` render and reply without
-ever holding an ORM row.
+``handlers.grievances``, ``handlers.grievance_forms`` and ``handlers.grievance_buttons``
+render and reply without opening a session.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from bot.ids import row_id
 from bot.playbook import access, cases, grievances, people
 from bot.playbook import history as playbook_history
 from bot.playbook import readings as held
+from bot.playbook.confidential import Routing, keep_from_named
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import GrievanceDraft
+from bot.playbook.intake import Intake, Where, confirm_filers, file
 from bot.playbook.withheld import is_kept_from
 from bot.views import GrievanceView
 from bot.vocabulary import Category, Side, Status
 from storage.engine import Database
-from storage.models import Grievance
+from storage.models import Case, Grievance
 
 #: Said alike for a grievance that does not exist and one the person may not reach.
 GRIEVANCE_GONE = "That grievance no longer exists."
@@ -262,3 +264,67 @@ def asks_client_name(
         case = cases.find_case(session=session, workspace=workspace, channel_id=channel_id)
         side = known.side if known else reporter.default_side
         return (case is None or not case.named) and side is Side.TEAM
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A grievance filed and committed: the intake (for the work after the ack) and the
+    grievance as its acknowledgement shows it."""
+
+    intake: Intake
+    view: GrievanceView
+
+
+def file_grievance(
+    db: Database,
+    *,
+    where: Where,
+    reporter: people.Profile,
+    draft: GrievanceDraft,
+    raised_by: people.Profile | None = None,
+    routing: Routing | None = None,
+) -> Filing:
+    """File ``draft`` on the case of ``where``; a confidential one ``routing`` decided is
+    kept from the leads it names (``bot.playbook.confidential.keep_from_named``)."""
+    with db.transaction() as session:
+        intake = file(
+            session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
+        )
+        if routing is not None:
+            keep_from_named(session=session, grievance=intake.grievance, routing=routing)
+        return Filing(intake, grievances.view(intake.grievance))
+
+
+def settle_filers(
+    db: Database, filing: Filing, profiles: list[people.Profile], draft: GrievanceDraft
+) -> bool:
+    """Settle first-met filers with Slack's ``profiles`` (``bot.playbook.intake``); True
+    when the reporter is on the team side."""
+    with db.transaction() as session:
+        return confirm_filers(
+            session=session,
+            grievance_id=filing.view.id,
+            profiles=profiles,
+            draft=draft,
+            opened=filing.intake.case_opened,
+        )
+
+
+def adopt_channel_name(db: Database, filing: Filing, channel_name: str) -> None:
+    """Give the case a grievance opened its channel's real name, once Slack told it."""
+    with db.transaction() as session:
+        case = session.get_one(Case, filing.intake.case.id)
+        cases.adopt_channel_name(case=case, channel_name=channel_name)
+
+
+def to_post(db: Database, grievance_id: int) -> tuple[str, GrievanceView]:
+    """The channel a grievance's message goes to, and the grievance as it shows it."""
+    with db.reading() as session:  # rendering only reads: no writer's turn
+        grievance = grievances.for_message(session=session, grievance_id=grievance_id)
+        return grievance.case.channel_id, grievances.view(grievance)
+
+
+def mark_posted(db: Database, grievance_id: int, *, channel: str, ts: str) -> None:
+    """Remember where a grievance's message is (its thread root)."""
+    with db.transaction() as session:
+        grievances.mark_posted(session=session, grievance_id=grievance_id, channel=channel, ts=ts)

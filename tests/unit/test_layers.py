@@ -24,7 +24,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/checkins.py",
         "handlers/closing.py",
         "handlers/exports.py",
-        "handlers/grievances.py",
         "handlers/history.py",
         "handlers/interviews.py",
         "handlers/item_scope.py",
