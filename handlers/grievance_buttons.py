@@ -23,6 +23,7 @@ from bot.blocks.modal import (
 )
 from bot.deps import Deps
 from bot.flows import grievances as flow
+from bot.flows.item_scope import Reach
 from bot.ids import Action, choice_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import FINAL
@@ -37,7 +38,8 @@ from handlers.refusals import answer_refusals
 
 def _pressed(press: ButtonPress, acting: Acting) -> flow.Pressed:
     """Who pressed which grievance's button, and where (what decides if they reach it)."""
-    return flow.Pressed(press.value or "", acting.user_id, acting.home.key, press.channel_id)
+    reach = Reach(acting.user_id, acting.home.key, press.channel_id)
+    return flow.Pressed(press.value or "", reach)
 
 
 @answer_refusals

@@ -13,8 +13,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.flows.item_scope import Reach, require_in_scope
 from bot.ids import row_id
-from bot.playbook import access, cases, grievances, people
+from bot.playbook import cases, grievances, people
 from bot.playbook import history as playbook_history
 from bot.playbook import readings as held
 from bot.playbook.confidential import Routing, keep_from_named
@@ -37,9 +38,7 @@ class Pressed:
 
     #: The button's value; the grievance's id leads it (``<id>`` or ``<id>:<more>``).
     value: str
-    user_id: str
-    team_id: str
-    channel_id: str | None
+    reach: Reach
 
 
 @dataclass(frozen=True)
@@ -107,20 +106,8 @@ def _reachable(session: Session, pressed: Pressed) -> Grievance:
     grievance = session.get(Grievance, number) if number is not None else None
     if grievance is None:
         raise PlaybookError(GRIEVANCE_GONE)
-    person = people.find_person(
-        session=session, workspace=grievance.case.workspace, user_id=pressed.user_id
-    )
-    access.require_in_scope(
-        session=session,
-        case=grievance.case,
-        person=person,
-        team_id=pressed.team_id,
-        channel_id=pressed.channel_id,
-        gone=GRIEVANCE_GONE,
-    )
-    workspace = people.ensure_workspace(session=session, team_id=pressed.team_id)
-    presser = people.find_person(session=session, workspace=workspace, user_id=pressed.user_id)
-    if is_kept_from(session=session, grievance=grievance, person=presser):
+    person = require_in_scope(session, grievance.case, pressed.reach, gone=GRIEVANCE_GONE)
+    if is_kept_from(session=session, grievance=grievance, person=person):
         raise PlaybookError(GRIEVANCE_GONE)
     return grievance
 
@@ -134,7 +121,7 @@ def detail_to_edit(db: Database, pressed: Pressed) -> Detail:
     with db.transaction() as session:
         grievance = _reachable(session, pressed)
         actor = people.find_person(
-            session=session, workspace=grievance.case.workspace, user_id=pressed.user_id
+            session=session, workspace=grievance.case.workspace, user_id=pressed.reach.user_id
         )
         grievances.require_editor(session=session, grievance=grievance, actor=actor)
         return Detail(
@@ -159,7 +146,7 @@ def move_status(db: Database, pressed: Pressed, actor: people.Profile, new: Stat
     """Move a grievance to ``new`` (``bot.playbook.grievances.change_status``)."""
     with db.transaction() as session:
         grievance = _reachable(session, pressed)
-        workspace = people.ensure_workspace(session=session, team_id=pressed.team_id)
+        workspace = people.ensure_workspace(session=session, team_id=pressed.reach.team_id)
         person = people.ensure_person(session=session, workspace=workspace, profile=actor)
         change = grievances.change_status(
             session=session, grievance=grievance, actor=person, new=new
