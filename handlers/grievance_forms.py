@@ -85,7 +85,9 @@ def on_submit(
         raiser = known_or_provisional(deps.db, home.key, raiser_id, None) if raiser_id else None
         if raiser is not None and not raiser.confirmed:  # someone new decides the side:
             raiser = profile_of(client, raiser.user_id, home)  # Slack's word, rarely asked
-        _save_detail(ack, client, deps, context, editor, draft, raiser)
+        _save_detail(
+            ack, client, deps, context.grievance_id, context.team_id, editor, draft, raiser
+        )
         return
     reporter = known_or_provisional(deps.db, home.key, user_id, acting.user_name)
     raised_by = known_or_provisional(deps.db, home.key, raiser_id, None) if raiser_id else None
@@ -189,7 +191,8 @@ def _save_detail(
     ack: Ack,
     client: WebClient,
     deps: Deps,
-    context: ModalContext,
+    grievance_id: int,
+    team_id: str,
     editor: people.Profile,
     draft: GrievanceDraft,
     raised_by: people.Profile | None,
@@ -197,8 +200,8 @@ def _save_detail(
     """The "add detail" submission: update the grievance, and its message to match."""
     saved = flow.save_detail(
         deps.db,
-        grievance_id=context.grievance_id or 0,
-        team_id=context.team_id,
+        grievance_id=grievance_id,
+        team_id=team_id,
         editor=editor,
         draft=draft,
         raised_by=raised_by,
