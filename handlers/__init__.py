@@ -12,7 +12,8 @@ from handlers import (
     commands,
     fallback,
     form_state,
-    grievances,
+    grievance_buttons,
+    grievance_forms,
     history,
     interviews,
     middleware,
@@ -28,7 +29,8 @@ def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps)
     form_state.register(app, deps)
     commands.register(app, deps)
-    grievances.register(app, deps)
+    grievance_forms.register(app)
+    grievance_buttons.register(app)
     history.register(app, deps)
     threads.register(app)
     people.register(app, deps)

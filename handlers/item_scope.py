@@ -1,8 +1,9 @@
 """Check an id a button or form carries against the person acting, before using it.
 
-Listeners call ``require_in_scope`` as soon as they have found the row an id names, so
-``bot.playbook.access.require_in_scope`` decides, for every button alike, whether that
-row's case is one the person may act on from where they pressed.
+The check itself is ``bot.flows.item_scope`` (flows call it inside their transaction);
+this is its door for the listeners that still open their own session, reading who acted
+and where from the request. It goes, with its ``storage`` import, once they have moved
+behind flows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.playbook import access, people
+from bot.flows.item_scope import Reach
+from bot.flows.item_scope import require_in_scope as in_scope
 from bot.slack.identity import acting_user
 from storage.models import Case, Person
 
@@ -31,17 +33,7 @@ def acted_in(body: dict[str, Any]) -> str | None:
 def require_in_scope(
     session: Session, deps: Deps, body: dict[str, Any], case: Case, *, gone: str
 ) -> Person | None:
-    """Refuse with ``gone`` unless the person acting may reach ``case`` from where they
-    acted; the person as the bot knows them in that case's workspace (None: never met)."""
-    person = people.find_person(
-        session=session, workspace=case.workspace, user_id=acting_user(body) or ""
-    )
-    access.require_in_scope(
-        session=session,
-        case=case,
-        person=person,
-        team_id=deps.home(body).key,
-        channel_id=acted_in(body),
-        gone=gone,
-    )
-    return person
+    """``bot.flows.item_scope.require_in_scope`` for a listener that still holds the
+    session itself: who acted and where, read from ``body``."""
+    reach = Reach(acting_user(body) or "", deps.home(body).key, acted_in(body))
+    return in_scope(session, case, reach, gone=gone)

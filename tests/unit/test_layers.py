@@ -21,7 +21,6 @@ NOT_YET_MOVED = frozenset(
         "bot/blocks/history.py",
         "bot/blocks/home.py",
         "handlers/exports.py",
-        "handlers/grievances.py",
         "handlers/history.py",
         "handlers/item_scope.py",
         "handlers/outages.py",
