@@ -29,7 +29,7 @@ def register_all(app: App, deps: Deps) -> None:
     form_state.register(app, deps)
     commands.register(app, deps)
     grievances.register(app, deps)
-    history.register(app, deps)
+    history.register(app)
     threads.register(app)
     people.register(app, deps)
     interviews.register(app, deps)

@@ -22,9 +22,11 @@ from bot.playbook import strategy as playbook_strategy
 from bot.playbook.commands import parse_number
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import find_by_number
+from bot.slack.identity import Acting
 from handlers.acknowledged_first import acknowledged_first
 from handlers.context import CommandCall
 from handlers.item_scope import require_in_scope
+from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
 from storage.models import Case, Grievance, Person
 
@@ -153,41 +155,53 @@ def _home(deps: Deps, team_id: str, user_id: str) -> Any:
 HISTORY_GONE = "That history is no longer available."
 
 
-def register(app: App, deps: Deps) -> None:
+def on_page(
+    ack: Ack, body: dict[str, Any], press: ButtonPress, acting: Acting, deps: Deps, respond: Respond
+) -> None:
+    """Acknowledge a paging button at once; the page is read and shown after the ack."""
+    acknowledged_first(deps)(_show_page)(
+        ack=ack, body=body, press=press, acting=acting, deps=deps, respond=respond
+    )
+
+
+def _show_page(
+    ack: Ack, body: dict[str, Any], press: ButtonPress, acting: Acting, deps: Deps, respond: Respond
+) -> None:
+    """Replace the history message with the page before or after its cursor."""
+    ack()
+    case_id, direction, cursor = ([*str(press.value or "").split(":"), "", "", ""])[:3]
+    with deps.db.transaction() as session:
+        case_row, cursor_row = row_id(case_id), row_id(cursor)
+        case = session.get(Case, case_row) if case_row is not None else None
+        if case is None or cursor_row is None:
+            raise PlaybookError(HISTORY_GONE)
+        require_in_scope(session, deps, body, case, gone=HISTORY_GONE)
+        _workspace, viewer = _viewer(session, acting.home.key, acting.user_id)
+        kwargs = {"after" if direction == "after" else "before": cursor_row}
+        page = playbook_history.timeline_page(
+            session=session,
+            case=case,
+            include_confidential=playbook_history.include_confidential_for(
+                session=session, case=case, viewer=viewer
+            ),
+            reader=viewer,
+            **kwargs,
+        )
+        blocks = history_page(
+            case, page, base_url=deps.slack_url, grievances=_grievances_by_id(session, page)
+        )
+    respond(text=_HISTORY_FALLBACK, blocks=blocks, replace_original=True)
+
+
+@answer_refusals
+def on_home(event: dict[str, Any], acting: Acting, deps: Deps, client: WebClient) -> None:
+    """Publish the person's App Home: each case they may see, summarised."""
+    if event.get("tab", "home") != "home":
+        return
+    client.views_publish(user_id=acting.user_id, view=_home(deps, acting.home.key, acting.user_id))
+
+
+def register(app: App) -> None:
     """Listen for history paging and the App Home."""
-
-    @app.action(re.compile(r"^history_page:"))
-    @acknowledged_first(deps)
-    def on_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        case_id, direction, cursor = ([*str(action.get("value", "")).split(":"), "", "", ""])[:3]
-        team_id = deps.home(body).key
-        with deps.db.transaction() as session:
-            case_row, cursor_row = row_id(case_id), row_id(cursor)
-            case = session.get(Case, case_row) if case_row is not None else None
-            if case is None or cursor_row is None:
-                raise PlaybookError(HISTORY_GONE)
-            require_in_scope(session, deps, body, case, gone=HISTORY_GONE)
-            _workspace, viewer = _viewer(session, team_id, body["user"]["id"])
-            kwargs = {"after" if direction == "after" else "before": cursor_row}
-            page = playbook_history.timeline_page(
-                session=session,
-                case=case,
-                include_confidential=playbook_history.include_confidential_for(
-                    session=session, case=case, viewer=viewer
-                ),
-                reader=viewer,
-                **kwargs,
-            )
-            blocks = history_page(
-                case, page, base_url=deps.slack_url, grievances=_grievances_by_id(session, page)
-            )
-        respond(text=_HISTORY_FALLBACK, blocks=blocks, replace_original=True)
-
-    @app.event("app_home_opened")
-    @answer_refusals
-    def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        user_id = str(event.get("user", ""))
-        client.views_publish(user_id=user_id, view=_home(deps, deps.home(body).key, user_id))
+    app.action(re.compile(r"^history_page:"))(on_page)
+    app.event("app_home_opened")(on_home)
