@@ -21,7 +21,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/checkin_answers.py",
         "handlers/checkins.py",
         "handlers/closing.py",
-        "handlers/exports.py",
         "handlers/grievances.py",
         "handlers/interviews.py",
         "handlers/item_scope.py",
