@@ -85,8 +85,13 @@ def _show_page(
 
 
 @answer_refusals
-def on_home(event: dict[str, Any], acting: Acting, deps: Deps, client: WebClient) -> None:
-    """Publish the person's App Home: each case they may see, summarised."""
+def on_home(
+    event: dict[str, Any], body: dict[str, Any], acting: Acting, deps: Deps, client: WebClient
+) -> None:
+    """Publish the person's App Home: each case they may see, summarised.
+
+    ``body`` is for ``answer_refusals``, which finds in it whom to tell of a refusal.
+    """
     if event.get("tab", "home") != "home":
         return
     found = home_flow.summaries(
