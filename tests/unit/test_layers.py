@@ -24,7 +24,6 @@ NOT_YET_MOVED = frozenset(
         "handlers/grievances.py",
         "handlers/interviews.py",
         "handlers/item_scope.py",
-        "handlers/outages.py",
         "handlers/progress.py",
         "handlers/strategy.py",
     }
