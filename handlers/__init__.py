@@ -31,7 +31,7 @@ def register_all(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     grievance_forms.register(app)
     grievance_buttons.register(app)
-    history.register(app, deps)
+    history.register(app)
     threads.register(app)
     people.register(app, deps)
     interviews.register(app)

@@ -1,10 +1,11 @@
 """``/grievance export [md|json|csv]``: a lead takes the case's history away as a file.
 
-Slack I/O only. Who may export, and what an export holds, is ``bot.export.gather``;
-the file is written by ``bot.export``'s writers, the same document and writers as
-``grievance-bot export``. A non-lead is refused before the acknowledgement, so the
-refusal is the answer; a lead is acknowledged at once, since building the file may take
-longer than Slack's 3 seconds, and the file then goes to their DM, where only they see it.
+Slack I/O only. Who may export, and what an export holds, is ``bot.export.gather``,
+reached through ``bot.flows.exports``; the file is written by ``bot.export``'s writers,
+the same document and writers as ``grievance-bot export``. A non-lead is refused
+before the acknowledgement, so the refusal is the answer; a lead is acknowledged at
+once, since building the file may take longer than Slack's 3 seconds, and the file then
+goes to their DM, where only they see it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from __future__ import annotations
 import logging
 
 from bot.blocks.export import IN_A_DM, PREPARING, USAGE, export_note, export_title
-from bot.export import export_for_lead, file_name, note_exported, render
-from bot.playbook import access
+from bot.export import file_name, render
+from bot.flows import exports
 from bot.playbook.commands import DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS
 from bot.slack.lookup import is_direct_message
 from bot.slack.messages import file_by_dm
 from handlers.context import CommandCall
-from storage.models import Case, Person
 
 logger = logging.getLogger(__name__)
 
@@ -32,21 +32,11 @@ def export(call: CommandCall) -> None:
     if fmt is None:
         call.ack(text=USAGE)
         return
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        access.require(
-            session=session, case=found.case, person=found.person, action=access.Action.EXPORT_CASE
-        )
-        case_id, person_id = found.case.id, found.person.id
+    exporter = exports.clear_lead(
+        call.deps.db, team_id=call.team_id, channel_id=call.where.channel_id, caller=call.caller()
+    )
     call.ack(text=PREPARING)
-    with call.deps.db.reading() as session:
-        document = export_for_lead(
-            session=session,
-            case=session.get_one(Case, case_id),
-            person=session.get_one(Person, person_id),
-            now=call.deps.now(),
-        )
+    document = exports.gather(call.deps.db, exporter, now=call.deps.now())
     fault = file_by_dm(
         call.client,
         call.user_id,
@@ -56,16 +46,12 @@ def export(call: CommandCall) -> None:
         note=export_note(document, fmt),
     )
     if fault is not None:
-        logger.warning("export not delivered", extra={"case_id": case_id, "error": fault.code})
+        logger.warning(
+            "export not delivered", extra={"case_id": exporter.case_id, "error": fault.code}
+        )
         call.respond(
             text=f"I couldn't send you the export, so nothing was exported. {fault.sentence()}",
             response_type="ephemeral",
         )
         return
-    with call.deps.db.transaction() as session:
-        note_exported(
-            session=session,
-            case=session.get_one(Case, case_id),
-            person=session.get_one(Person, person_id),
-            fmt=fmt,
-        )
+    exports.note(call.deps.db, exporter, fmt=fmt)

@@ -1,6 +1,6 @@
 """Tell whoever acted that the database could not save what they did, and give it back.
 
-A full disk, a lock held past the wait or a server that is down (``storage.outages``)
+A full disk, a lock held past the wait or a server that is down (``bot.flows.outages``)
 fails a write before anything is acknowledged: every transaction rolls back whole, and
 the filing paths commit before they acknowledge. So the truthful answer is always "I
 couldn't save this", with what they wrote quoted back so nothing is lost, in the channel
@@ -21,10 +21,10 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.text import quoted
+from bot.flows.outages import Outage, attempt
 from bot.slack.identity import acting_user
 from bot.slack.messages import direct_message
 from handlers.slack_text import from_slack
-from storage.outages import MAYBE_OUTAGE, Outage, outage_of
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +101,8 @@ def answering_outages(
 ) -> None:
     """Run ``work``, the rest of a request already acknowledged (on the outbound
     workers); a database outage that stops it is told to the person, privately."""
-    try:
-        work()
-    except MAYBE_OUTAGE as error:
-        outage = outage_of(error)
-        if outage is None:
-            raise
+    _, outage = attempt(work)
+    if outage is not None:
         answer_outage(outage, body, acknowledged=True, respond=respond, client=client)
 
 
@@ -122,11 +118,7 @@ def survived_outage(work: Callable[[], Done], what: str) -> Done | None:
     The error handler would tell them "I couldn't save this", which after a commit is
     untrue; the caller says what is true instead. Other errors still reach the handler.
     """
-    try:
-        return work()
-    except MAYBE_OUTAGE as error:
-        outage = outage_of(error)
-        if outage is None:
-            raise
+    done, outage = attempt(work)
+    if outage is not None:
         logger.warning("database outage after saving", extra={"reason": outage.value, "left": what})
-        return None
+    return done

@@ -16,11 +16,9 @@ from slack_sdk.models.blocks import (
 from bot.blocks.grievance import summary_line, text_section
 from bot.blocks.links import permalink
 from bot.blocks.text import fit, plain_escape, shorten, trim
+from bot.flows.history import CaseInsights, EntryView, GrievanceDetail, HistoryPage
 from bot.ids import Action
-from bot.playbook.grievances import view
-from bot.playbook.history import Page
-from bot.playbook.insights import InsightItem, Insights
-from storage.models import Case, Grievance, TimelineEntry
+from bot.playbook.insights import InsightItem
 
 ENTRY_TEXT = 280
 KIND_LABELS = {
@@ -68,42 +66,31 @@ KIND_LABELS = {
 }
 
 
-def entry_line(
-    entry: TimelineEntry, *, base_url: str | None, grievance: Grievance | None = None
-) -> str:
+def entry_line(entry: EntryView, *, base_url: str | None) -> str:
     """One timeline entry as a line of mrkdwn with its permalink."""
-    author = entry.author.display_name if entry.author else "someone"
+    author = entry.author if entry.author is not None else "someone"
     when = entry.created_at.strftime("%Y-%m-%d %H:%M")
     label = KIND_LABELS.get(entry.kind, entry.kind)
     if entry.deleted:
         body = "_(deleted)_"
     else:
         body = fit(entry.text, ENTRY_TEXT) + (" _(edited)_" if entry.edited else "")
-    number = f" #{grievance.number}" if grievance else ""
-    link = permalink(
-        base_url, entry.slack_channel, entry.slack_ts, grievance.slack_ts if grievance else None
-    )
-    if link is None and grievance is not None:
-        link = permalink(base_url, grievance.slack_channel, grievance.slack_ts)
+    number = f" #{entry.grievance_number}" if entry.grievance_number is not None else ""
+    link = permalink(base_url, entry.slack_channel, entry.slack_ts, entry.grievance_ts)
+    if link is None and entry.grievance_number is not None:
+        link = permalink(base_url, entry.grievance_channel, entry.grievance_ts)
     tail = f" <{link}|view>" if link else ""
     return f"`{when}` *{label}{number}* · {plain_escape(author)}: {body}{tail}"
 
 
-def history_page(
-    case: Case, page: Page, *, base_url: str | None, grievances: dict[int, Grievance]
-) -> list[Block]:
+def history_page(page: HistoryPage, *, base_url: str | None) -> list[Block]:
     """A page of the case timeline with older/newer buttons carrying keyset cursors."""
-    blocks: list[Block] = [HeaderBlock(text=shorten(f"History · {case.client_name}", 150))]
+    blocks: list[Block] = [HeaderBlock(text=shorten(f"History · {page.client_name}", 150))]
     if not page.entries:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="Nothing here yet.")))
     for entry in page.entries:
-        grievance = grievances.get(entry.grievance_id or 0)
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=entry_line(entry, base_url=base_url, grievance=grievance)
-                )
-            )
+            SectionBlock(text=MarkdownTextObject(text=entry_line(entry, base_url=base_url)))
         )
     buttons = []
     if page.newer is not None:
@@ -111,7 +98,7 @@ def history_page(
             ButtonElement(
                 text="← Newer",
                 action_id=f"{Action.HISTORY_PAGE}:newer",
-                value=f"{case.id}:after:{page.newer}",
+                value=f"{page.case_id}:after:{page.newer}",
             )
         )
     if page.older is not None:
@@ -119,7 +106,7 @@ def history_page(
             ButtonElement(
                 text="Older →",
                 action_id=f"{Action.HISTORY_PAGE}:older",
-                value=f"{case.id}:before:{page.older}",
+                value=f"{page.case_id}:before:{page.older}",
             )
         )
     if buttons:
@@ -136,20 +123,18 @@ def history_page(
     return blocks
 
 
-def grievance_detail(
-    grievance: Grievance, thread: list[TimelineEntry], *, base_url: str | None
-) -> list[Block]:
+def grievance_detail(detail: GrievanceDetail, *, base_url: str | None) -> list[Block]:
     """One grievance: its facts, its text and its whole discussion."""
-    shown = view(grievance)
+    shown, thread = detail.grievance, detail.thread
     blocks: list[Block] = [
-        HeaderBlock(text=f"Grievance #{grievance.number}"),
+        HeaderBlock(text=f"Grievance #{shown.number}"),
         ContextBlock(elements=[MarkdownTextObject(text=summary_line(shown))]),
         *text_section(shown),
     ]
     notes = [
-        ("Cares about", grievance.cares_about),
-        ("Measures success by", grievance.success_measure),
-        ("Used to go well", grievance.went_well),
+        ("Cares about", detail.cares_about),
+        ("Measures success by", detail.success_measure),
+        ("Used to go well", detail.went_well),
     ]
     fields = [
         MarkdownTextObject(text=f"*{label}*\n{fit(value, 1900)}") for label, value in notes if value
@@ -170,16 +155,13 @@ def grievance_detail(
         )
     for entry in replies:
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=entry_line(entry, base_url=base_url, grievance=grievance)
-                )
-            )
+            SectionBlock(text=MarkdownTextObject(text=entry_line(entry, base_url=base_url)))
         )
     return blocks
 
 
 def _items(title: str, items: list[InsightItem]) -> Block:
+    """One insights list, each item with how often and where it was said."""
     if not items:
         return SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n_Nothing yet._"))
     lines = []
@@ -189,10 +171,11 @@ def _items(title: str, items: list[InsightItem]) -> Block:
     return SectionBlock(text=MarkdownTextObject(text=trim(f"*{title}*\n" + "\n".join(lines), 3000)))
 
 
-def insights_blocks(case: Case, insights: Insights) -> list[Block]:
+def insights_blocks(found: CaseInsights) -> list[Block]:
     """What the client cares about, how they measure success, what used to go well."""
+    insights = found.insights
     blocks: list[Block] = [
-        HeaderBlock(text=shorten(f"What matters · {case.client_name}", 150)),
+        HeaderBlock(text=shorten(f"What matters · {found.client_name}", 150)),
         _items("What the client truly cares about", insights.cares_about),
         _items("How the client measures success", insights.success_measures),
         _items("What used to go well", insights.went_well),

@@ -3,8 +3,6 @@ stands and what matters to the client."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -20,31 +18,12 @@ from bot.blocks.health import health_line
 from bot.blocks.history import entry_line
 from bot.blocks.strategy import standing_line
 from bot.blocks.text import fit, shorten, trim
-from bot.playbook.health import HealthReport
-from bot.playbook.insights import Insights
+from bot.flows.home import CaseSummary
 from bot.playbook.stages import STAGE_LABELS
-from bot.playbook.strategy import Standing
-from storage.models import Case, Grievance, TimelineEntry
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """What the home tab shows of one case."""
-
-    case: Case
-    is_lead: bool
-    severity_counts: dict[int, int]
-    open_grievances: list[Grievance]
-    newest: list[TimelineEntry]
-    insights: Insights
-    #: The case's health score and trend (None: not computed).
-    health: HealthReport | None = None
-    #: Buy-in on the current strategy version (None: no strategy proposed yet).
-    strategy: Standing | None = None
 
 
 def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
-    case = summary.case
+    """One case: its facts, open grievances, what matters and the latest entries."""
     role = " · you lead this case" if summary.is_lead else ""
     counts = (
         ", ".join(
@@ -53,7 +32,7 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
         )
         or "none open"
     )
-    facts = [MarkdownTextObject(text=f"<#{case.channel_id}>{role} · open grievances: {counts}")]
+    facts = [MarkdownTextObject(text=f"<#{summary.channel_id}>{role} · open grievances: {counts}")]
     if summary.health:
         facts.append(
             MarkdownTextObject(text=health_line(summary.health.score.value, summary.health.trend))
@@ -61,7 +40,7 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
     if summary.strategy:
         facts.append(MarkdownTextObject(text=standing_line(summary.strategy)))
     blocks: list[Block] = [
-        HeaderBlock(text=shorten(f"{case.client_name} · {STAGE_LABELS[case.stage]}", 150)),
+        HeaderBlock(text=shorten(f"{summary.client_name} · {STAGE_LABELS[summary.stage]}", 150)),
         ContextBlock(elements=facts),
     ]
     lines = [
