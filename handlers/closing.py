@@ -48,7 +48,6 @@ from bot.slack.lookup import profile_of
 from bot.slack.messages import direct_message, post_or_tell, tell
 from bot.vocabulary import ClosingOutcome
 from handlers.context import CommandCall
-from handlers.item_scope import acted_in
 from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, flatten, read_metadata
@@ -133,16 +132,17 @@ def reopen(call: CommandCall) -> None:
 
 
 def _reopen_from_button(
-    client: WebClient, deps: Deps, body: dict[str, Any], acting: Acting, case_id: int
+    client: WebClient, deps: Deps, acting: Acting, message_channel: str | None, case_id: int
 ) -> str:
-    """A lead's reopen button (on a grievance filed after closing); what to tell them."""
+    """A lead's reopen button (on a grievance filed after closing); what to tell them.
+    The case must be this channel's: the channel Slack says it was pressed in."""
     profile = profile_of(client, acting.user_id, acting.home)
     reopened = flow.reopen_by_id(
         deps.db,
         case_id=case_id,
         lead=profile,
         team_id=acting.home.key,
-        acted_in=acted_in(body),
+        acted_in=acting.channel_id or message_channel,
         now=deps.now(),
     )
     _announce_reopened(client, reopened.outcome, reopened.by, profile.user_id)
@@ -216,7 +216,8 @@ def on_reopen(
     case_id = row_id(press.value)
     if case_id is None:
         raise PlaybookError(flow.CASE_GONE)
-    respond(text=_reopen_from_button(client, deps, body, acting, case_id), replace_original=True)
+    said = _reopen_from_button(client, deps, acting, press.channel_id, case_id)
+    respond(text=said, replace_original=True)
 
 
 @answer_refusals
