@@ -22,13 +22,15 @@ from sqlalchemy import event, func, select, text
 from bench.history_db import LEAD_USER, TEAM_ID, Shape, channel_of, generate
 from bench.report import Check, Section, Table, ms, percentile
 from bot.blocks.history import history_page
+from bot.blocks.home import home_view
 from bot.deps import Deps
 from bot.export import build_export, write_json
+from bot.flows import history as history_flow
+from bot.flows import home as home_flow
 from bot.playbook.history import Page, timeline_page
 from bot.settings import Settings
-from handlers.history import _home as build_home  # the App Home exactly as the handler builds it
 from storage.engine import Database
-from storage.models import Case, Grievance, TimelineEntry
+from storage.models import Case, TimelineEntry
 
 PAGE_P99 = 0.010
 EXPORT_SECONDS = 3.0
@@ -184,15 +186,9 @@ def _page(db: Database, case_id: int, before: int | None) -> list[dict[str, Any]
     """What ``/grievance history`` builds: the page, its grievances, its blocks."""
     with _session(db) as session:
         case = session.get_one(Case, case_id)
-        page = timeline_page(session=session, case=case, include_confidential=False, before=before)
-        ids = {e.grievance_id for e in page.entries if e.grievance_id}
-        grievances = {
-            g.id: g for g in session.scalars(select(Grievance).where(Grievance.id.in_(ids)))
-        }
-        blocks = history_page(
-            case, page, base_url="https://sandbox.slack.local/", grievances=grievances
-        )
-        return [block.to_dict() for block in blocks]
+        page = history_flow.page_of(session, case, None, before=before)
+    blocks = history_page(page, base_url="https://sandbox.slack.local/")
+    return [block.to_dict() for block in blocks]
 
 
 def _page_plan(db: Database) -> str:
@@ -239,8 +235,14 @@ def _page_table(pages: list[PageTiming], plan: str) -> Table:
 
 
 def _home(db: Database, samples: int) -> list[float]:
+    """The App Home exactly as the listener builds it: the flow's summaries, rendered."""
     deps = Deps(db=db, settings=Settings(_env_file=None), slack_url="https://sandbox.slack.local/")
-    return _timed(samples, lambda: build_home(deps, TEAM_ID, LEAD_USER))
+
+    def build() -> object:
+        found = home_flow.summaries(db, team_id=TEAM_ID, user_id=LEAD_USER, now=deps.now())
+        return home_view(found, deps.slack_url)
+
+    return _timed(samples, build)
 
 
 def _export(db: Database) -> tuple[float, int, int]:

@@ -108,7 +108,7 @@ def timeline(db: Database, *, team_id: str, user_id: str, channel_id: str) -> Hi
     """The newest page of the channel's case timeline, as ``user_id`` may see it."""
     with db.transaction() as session:
         case, viewer = _case_and_viewer(session, team_id, user_id, channel_id)
-        return _page(session, case, viewer)
+        return page_of(session, case, viewer)
 
 
 def page_from(
@@ -139,8 +139,8 @@ def page_from(
         )
         viewer = viewer_of(session, team_id, user_id)
         if direction == "after":
-            return _page(session, case, viewer, after=cursor_row)
-        return _page(session, case, viewer, before=cursor_row)
+            return page_of(session, case, viewer, after=cursor_row)
+        return page_of(session, case, viewer, before=cursor_row)
 
 
 def grievance_detail(
@@ -190,7 +190,7 @@ def _case_and_viewer(
     return case, people.find_person(session=session, workspace=workspace, user_id=user_id)
 
 
-def _page(
+def page_of(
     session: Session,
     case: Case,
     viewer: Person | None,
