@@ -38,4 +38,4 @@ def register_all(app: App, deps: Deps) -> None:
     progress.register(app, deps)
     health.register(app, deps)
     digests.register(app, deps)
-    fallback.register(app, deps)  # last: it matches every event
+    fallback.register(app)  # last: it matches every event
