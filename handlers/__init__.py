@@ -26,7 +26,7 @@ from handlers import (
 def register_all(app: App, deps: Deps) -> None:
     """Attach middleware and every feature's listeners to ``app``."""
     middleware.register(app, deps)
-    form_state.register(app, deps)
+    form_state.register(app)
     commands.register(app, deps)
     grievances.register(app, deps)
     history.register(app, deps)
