@@ -27,7 +27,7 @@ def register_all(app: App, deps: Deps) -> None:
     """Attach middleware and every feature's listeners to ``app``."""
     middleware.register(app, deps)
     form_state.register(app)
-    commands.register(app, deps)
+    commands.register(app)
     grievances.register(app, deps)
     history.register(app, deps)
     threads.register(app)
