@@ -21,6 +21,7 @@ from bot.blocks.notes import stale_form_view
 from bot.deps import Deps
 from bot.form_seal import FormSeal
 from bot.slack.identity import Acting
+from handlers.payloads import parsed
 
 
 def _stale_form_answer() -> BoltResponse:
@@ -71,6 +72,7 @@ def sealed_forms(
             return _stale_form_answer()
         opened = ""  # a button in a tampered form: its listener finds nothing to trust
     view["private_metadata"] = opened
+    context.update(parsed(body))  # ``press`` / ``submission`` were parsed while still sealed
     return next()
 
 
