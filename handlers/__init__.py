@@ -31,7 +31,7 @@ def register_all(app: App, deps: Deps) -> None:
     grievances.register(app, deps)
     history.register(app, deps)
     threads.register(app)
-    people.register(app, deps)
+    people.register(app)
     interviews.register(app, deps)
     strategy.register(app, deps)
     checkins.register(app, deps)
