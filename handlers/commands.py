@@ -28,6 +28,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import help_blocks, help_text
 from bot.deps import Deps
+from bot.flows.commands import picked_reading
 from bot.ids import Action
 from bot.playbook import readings as held
 from bot.playbook.commands import FILE, ParsedCommand, parse, words_after
@@ -106,8 +107,7 @@ def _as_chosen(
     run: bool,
 ) -> None:
     """Run the reading a button picked, as if its words had been typed and chosen."""
-    with deps.db.transaction() as session:
-        choice, text = held.take(session=session, value=value, user_id=acting.user_id)
+    choice, text = picked_reading(deps.db, value=value, user_id=acting.user_id)
     if not run:
         parsed = ParsedCommand(FILE, text, text=text)
     elif choice.r in ROUTES:
