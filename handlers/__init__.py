@@ -27,17 +27,17 @@ from handlers import (
 def register_all(app: App, deps: Deps) -> None:
     """Attach middleware and every feature's listeners to ``app``."""
     middleware.register(app, deps)
-    form_state.register(app, deps)
-    commands.register(app, deps)
+    form_state.register(app)
+    commands.register(app)
     grievance_forms.register(app)
     grievance_buttons.register(app)
     history.register(app)
     threads.register(app)
-    people.register(app, deps)
+    people.register(app)
     interviews.register(app)
     strategy.register(app)
     checkins.register(app)
     progress.register(app)
     checkin_answers.register(app)
     closing.register(app)
-    fallback.register(app, deps)  # last: it matches every event
+    fallback.register(app)  # last: it matches every event

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.text import plain_escape
-from bot.playbook import cases, people
+from bot.flows import cases as flow
 from bot.playbook.commands import split_mentions
 from bot.slack.lookup import profile_of
 from handlers import closing
@@ -23,26 +23,25 @@ def lead(call: CommandCall) -> None:
         )
         return
     targets = [profile_of(call.client, uid, call.home) for uid in mentioned]
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        if not targets:
-            added = cases.claim_lead(session=session, case=found.case, actor=found.person)
-            message = (
-                "You now lead this case: you'll see its confidential grievances."
-                if added
-                else "You already lead this case."
-            )
-        else:
-            workspace = found.case.workspace
-            names = []
-            for profile in targets:
-                person = people.ensure_person(session=session, workspace=workspace, profile=profile)
-                if cases.add_lead(
-                    session=session, case=found.case, actor=found.person, person=person
-                ):
-                    names.append(person.display_name)
-            message = _leading(names, asked=[p.display_name for p in targets])
+    caller, channel_id = call.caller(), call.where.channel_id
+    if not targets:
+        claimed = flow.claim_lead(
+            call.deps.db, team_id=call.team_id, channel_id=channel_id, caller=caller
+        )
+        message = (
+            "You now lead this case: you'll see its confidential grievances."
+            if claimed
+            else "You already lead this case."
+        )
+    else:
+        added = flow.add_leads(
+            call.deps.db,
+            team_id=call.team_id,
+            channel_id=channel_id,
+            caller=caller,
+            targets=targets,
+        )
+        message = _leading(added, asked=[p.display_name for p in targets])
     call.ack(text=message)
 
 
@@ -68,9 +67,11 @@ def case(call: CommandCall) -> None:
             "`/grievance case reopen`."
         )
         return
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        cases.rename_case(session=session, case=found.case, actor=found.person, name=name)
-        new_name = found.case.client_name
+    new_name = flow.rename(
+        call.deps.db,
+        team_id=call.team_id,
+        channel_id=call.where.channel_id,
+        caller=call.caller(),
+        name=name,
+    )
     call.ack(text=f"This case is now about *{plain_escape(new_name)}*.")

@@ -28,10 +28,12 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import help_blocks, help_text
 from bot.deps import Deps
+from bot.flows.commands import picked_reading
 from bot.ids import Action
 from bot.playbook import readings as held
 from bot.playbook.commands import FILE, ParsedCommand, parse, words_after
 from bot.playbook.errors import PlaybookError
+from bot.slack.identity import Acting
 from bot.surface import SLASH_COMMAND
 from handlers import (
     cases,
@@ -51,6 +53,7 @@ from handlers import (
 from handlers.acknowledged_first import acknowledged_first
 from handlers.context import CommandCall, LateAnswer, ReplaceQuestion
 from handlers.outages import answering_outages
+from handlers.payloads import ButtonPress
 from handlers.refusals import answer_refusals
 from handlers.slack_text import from_slack
 
@@ -94,12 +97,17 @@ def _route_answering_refusals(*, call: CommandCall, respond: Respond, client: We
 
 
 def _as_chosen(
-    deps: Deps, body: dict[str, Any], respond: Respond, client: WebClient, value: str, *, run: bool
+    *,
+    deps: Deps,
+    acting: Acting,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    value: str,
+    run: bool,
 ) -> None:
     """Run the reading a button picked, as if its words had been typed and chosen."""
-    user_id = str((body.get("user") or {}).get("id", ""))
-    with deps.db.transaction() as session:
-        choice, text = held.take(session=session, value=value, user_id=user_id)
+    choice, text = picked_reading(deps.db, value=value, user_id=acting.user_id)
     if not run:
         parsed = ParsedCommand(FILE, text, text=text)
     elif choice.r in ROUTES:
@@ -108,7 +116,7 @@ def _as_chosen(
         raise PlaybookError(held.GONE)
     channel = body.get("channel") or {}
     typed = body | {
-        "user_id": user_id,
+        "user_id": acting.user_id,
         "channel_id": str(channel.get("id", "")),
         "channel_name": str(channel.get("name", "")),
         "text": text,
@@ -117,6 +125,7 @@ def _as_chosen(
         CommandCall(
             parsed=parsed,
             body=typed,
+            acting=acting,
             ack=ReplaceQuestion(respond),
             respond=respond,
             client=client,
@@ -126,48 +135,69 @@ def _as_chosen(
     )
 
 
-def register(app: App, deps: Deps) -> None:
-    """Listen for the slash command and for the buttons that pick a reading."""
-
-    @app.command(SLASH_COMMAND)
-    @answer_refusals
-    def on_grievance(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        call = CommandCall(
-            parsed=parse(from_slack(body.get("text"))),
-            body=body,
-            ack=ack,
-            respond=respond,
-            client=client,
-            deps=deps,
-        )
-        if call.parsed.reads_two_ways:
-            readings.ask_which(call)
-        elif call.parsed.name in ANSWERED_AT_ONCE:
-            ROUTES[call.parsed.name](call)
-        else:  # it may ask Slack (who they are, a form to open): acknowledge first
-            ack()
-            late = replace(call, ack=LateAnswer(respond))
-            deps.after_ack(
-                lambda: answering_outages(
-                    lambda: _route_answering_refusals(call=late, respond=respond, client=client),
-                    body=body,
-                    respond=respond,
-                    client=client,
-                )
+@answer_refusals
+def on_grievance(
+    ack: Ack,
+    body: dict[str, Any],
+    acting: Acting,
+    deps: Deps,
+    respond: Respond,
+    client: WebClient,
+) -> None:
+    """Route ``/grievance``: ask which reading was meant, answer at once, or acknowledge
+    and run the subcommand on the outbound workers."""
+    call = CommandCall(
+        parsed=parse(from_slack(body.get("text"))),
+        body=body,
+        acting=acting,
+        ack=ack,
+        respond=respond,
+        client=client,
+        deps=deps,
+    )
+    if call.parsed.reads_two_ways:
+        readings.ask_which(call)
+    elif call.parsed.name in ANSWERED_AT_ONCE:
+        ROUTES[call.parsed.name](call)
+    else:  # it may ask Slack (who they are, a form to open): acknowledge first
+        ack()
+        late = replace(call, ack=LateAnswer(respond))
+        deps.after_ack(
+            lambda: answering_outages(
+                lambda: _route_answering_refusals(call=late, respond=respond, client=client),
+                body=body,
+                respond=respond,
+                client=client,
             )
+        )
 
-    @app.action(Action.FILE_TEXT)
-    @acknowledged_first(deps)
-    def on_file(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        _as_chosen(deps, body, respond, client, str(action.get("value", "")), run=False)
 
-    @app.action(Action.RUN_TEXT)
-    @acknowledged_first(deps)
-    def on_run(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        _as_chosen(deps, body, respond, client, str(action.get("value", "")), run=True)
+@acknowledged_first
+def on_reading_picked(
+    ack: Ack,
+    body: dict[str, Any],
+    press: ButtonPress,
+    acting: Acting,
+    deps: Deps,
+    respond: Respond,
+    client: WebClient,
+) -> None:
+    """File the words as a grievance (``FILE_TEXT``) or run the subcommand they read as
+    (``RUN_TEXT``), whichever button of the question was pressed."""
+    ack()
+    _as_chosen(
+        deps=deps,
+        acting=acting,
+        body=body,
+        respond=respond,
+        client=client,
+        value=press.value or "",
+        run=press.action_id == Action.RUN_TEXT,
+    )
+
+
+def register(app: App) -> None:
+    """Listen for the slash command and for the buttons that pick a reading."""
+    app.command(SLASH_COMMAND)(on_grievance)
+    app.action(Action.FILE_TEXT)(on_reading_picked)
+    app.action(Action.RUN_TEXT)(on_reading_picked)

@@ -23,9 +23,9 @@ from bot.blocks.confidential import (
 from bot.blocks.modal import ModalDefaults, RouteQuestion
 from bot.blocks.text import plain_escape
 from bot.deps import Deps
+from bot.flows import confidential as flow
 from bot.ids import Field
-from bot.playbook import confidential, people
-from bot.playbook.confidential import Lead, Routing
+from bot.playbook.confidential import Lead, Routing, route
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.intake import Intake, Where
 from bot.playbook.people import Profile
@@ -41,15 +41,11 @@ def routing_for(
     Slack last gave them (kept with the person, so the form is answered without asking).
     A lead whose names were never kept (stored before names were) is asked about once:
     a grievance naming them by their handle must not reach them."""
-    with deps.db.reading() as session:
-        leads = [
-            Lead(lead.slack_user_id or "", lead.display_name, _names(lead.slack_names))
-            for lead in confidential.leads_in(
-                session=session, team_id=where.team_id, channel_id=where.channel_id
-            )
-        ]
-    leads = [lead if lead.names else _met(client, deps, home, lead) for lead in leads]
-    return confidential.route(text, leads, reporter_id=reporter_id)
+    leads = [
+        lead if lead.names else _met(client, deps, home, lead)
+        for lead in flow.leads(deps.db, where)
+    ]
+    return route(text, leads, reporter_id=reporter_id)
 
 
 def _met(client: WebClient, deps: Deps, home: Installation, lead: Lead) -> Lead:
@@ -57,14 +53,8 @@ def _met(client: WebClient, deps: Deps, home: Installation, lead: Lead) -> Lead:
     profile = profile_of(client, lead.user_id, home)
     if not profile.confirmed:
         return lead  # Slack would not say: their stored name is all there is
-    with deps.db.transaction() as session:
-        workspace = people.ensure_workspace(session=session, team_id=home.key)
-        people.ensure_person(session=session, workspace=workspace, profile=profile)
+    flow.remember(deps.db, home.key, profile)
     return Lead(lead.user_id, lead.name, profile.names)
-
-
-def _names(kept: str | None) -> tuple[str, ...]:
-    return tuple(name for name in (kept or "").split("\n") if name)
 
 
 def route_question(deps: Deps, team_id: str, routing: Routing) -> RouteQuestion:
@@ -85,18 +75,14 @@ def meet_contact(client: WebClient, deps: Deps, home: Installation) -> None:
     profile = profile_of(client, contact, home)
     if not profile.confirmed:
         return  # Slack would not say: the form says "the escalation contact"
-    with deps.db.transaction() as session:
-        workspace = people.ensure_workspace(session=session, team_id=home.key)
-        people.ensure_person(session=session, workspace=workspace, profile=profile)
+    flow.remember(deps.db, home.key, profile)
 
 
 def contact_name(deps: Deps, team_id: str) -> str:
     """The escalation contact's name as the bot last had it from Slack, without asking
     again before the form is answered; "the escalation contact" if never met."""
     contact = deps.settings.grievance_escalation_contact or ""
-    with deps.db.reading() as session:
-        person = people.known_people(session=session, team_id=team_id, user_ids=[contact])
-        return person[contact].display_name if contact in person else UNMET_CONTACT
+    return flow.stored_name(deps.db, team_id, contact) or UNMET_CONTACT
 
 
 def defaults_again(
@@ -157,11 +143,7 @@ def keep_for_contact(
     """Keep the grievance for the escalation contact (committed before the form closes).
     The caller has checked a contact is set."""
     contact = deps.settings.grievance_escalation_contact or ""
-    with deps.db.transaction() as session:
-        _kept, case = confidential.escalate(
-            session=session, where=where, reporter=reporter, draft=draft, contact=contact
-        )
-        client_name = case.client_name
+    client_name = flow.keep_for_contact(deps.db, where, reporter, draft, contact)
     return Escalated(
         contact=contact,
         contact_name=contact_name(deps, where.team_id),

@@ -18,7 +18,7 @@ from bot.playbook import access
 from bot.playbook.commands import ParsedCommand
 from bot.playbook.intake import Where
 from bot.playbook.people import Profile
-from bot.slack.identity import Installation
+from bot.slack.identity import Acting, Installation
 
 
 class Answer(Protocol):
@@ -75,7 +75,10 @@ class CommandCall:
     """
 
     parsed: ParsedCommand
+    #: The payload as typed (or as the picked reading re-types it), for what only it says.
     body: dict[str, Any]
+    #: Who typed it, for which of the bot's workspaces (Bolt's context, not the body).
+    acting: Acting
     ack: Answer
     respond: Respond
     client: WebClient
@@ -85,12 +88,12 @@ class CommandCall:
     @property
     def user_id(self) -> str:
         """Who typed the command."""
-        return str(self.body.get("user_id", ""))
+        return self.acting.user_id
 
     @property
     def home(self) -> Installation:
         """The bot's own workspace (never the typist's, who may be from another one)."""
-        return self.deps.home(self.body)
+        return self.acting.home
 
     @property
     def team_id(self) -> str:
@@ -118,9 +121,7 @@ class CommandCall:
     def filer(self) -> Profile:
         """The caller without asking Slack: as stored, or provisional (client side) when
         met for the first time, for the work after the acknowledgement to confirm."""
-        return known_or_provisional(
-            self.deps.db, self.team_id, self.user_id, self.body.get("user_name")
-        )
+        return known_or_provisional(self.deps.db, self.team_id, self.user_id, self.acting.user_name)
 
     def case_and_actor(self, session: Session, caller: Profile) -> CaseActor:
         """The channel's case (or the "no case yet" refusal) and the caller as a person."""

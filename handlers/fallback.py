@@ -11,14 +11,13 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.deps import Deps
-
 _ANY_EVENT = re.compile(r".*")
 
 
-def register(app: App, deps: Deps) -> None:
-    """Register the catch-all last so that feature listeners win."""
+def ignore(event: dict[str, Any]) -> None:
+    """Nothing to do: the event was acknowledged and recorded for de-duplication."""
 
-    @app.event(_ANY_EVENT)
-    def ignore(event: dict[str, Any]) -> None:
-        """Nothing to do: the event was acknowledged and recorded for de-duplication."""
+
+def register(app: App) -> None:
+    """Register the catch-all; ``register_all`` calls this last so feature listeners win."""
+    app.event(_ANY_EVENT)(ignore)

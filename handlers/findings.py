@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.findings import findings_blocks
-from bot.playbook import findings
+from bot.flows import findings
 from handlers.context import CommandCall
 
 FALLBACK = "What we learnt so far"
@@ -11,10 +11,12 @@ FALLBACK = "What we learnt so far"
 
 def findings_command(call: CommandCall) -> None:
     """Post the findings to the case channel (leads only; confidential items never appear)."""
-    caller = call.caller()
-    with call.deps.db.transaction() as session:
-        found = call.case_and_actor(session, caller)
-        shared = findings.share(session=session, case=found.case, actor=found.person)
-        blocks = findings_blocks(found.case.client_name, shared)
+    shared = findings.share(
+        call.deps.db, team_id=call.team_id, channel_id=call.where.channel_id, caller=call.caller()
+    )
     call.ack(text="Sharing the findings in this channel.")
-    call.client.chat_postMessage(channel=call.where.channel_id, blocks=blocks, text=FALLBACK)
+    call.client.chat_postMessage(
+        channel=call.where.channel_id,
+        blocks=findings_blocks(shared.client_name, shared.findings),
+        text=FALLBACK,
+    )

@@ -20,7 +20,8 @@ from slack_sdk.models.views import View
 from bot.blocks.notes import stale_form_view
 from bot.deps import Deps
 from bot.form_seal import FormSeal
-from bot.slack.identity import acting_user
+from bot.slack.identity import Acting
+from handlers.payloads import parsed
 
 
 def _stale_form_answer() -> BoltResponse:
@@ -48,24 +49,34 @@ class SealingAck(Ack):
         return super().__call__(*args, view=view, **kwargs)
 
 
-def register(app: App, deps: Deps) -> None:
-    """Install the middleware on ``app``."""
+def sealed_forms(
+    context: BoltContext,
+    body: dict[str, Any],
+    deps: Deps,
+    acting: Acting | None,
+    next: Callable[[], BoltResponse],
+) -> BoltResponse | None:
+    """Replace a view's sealed ``private_metadata`` with what the bot wrote, or refuse;
+    give listeners an ``ack`` that seals the views it answers with.
 
-    @app.middleware
-    def sealed_forms(
-        context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
-        """Replace a view's sealed ``private_metadata`` with what the bot wrote, or refuse;
-        give listeners an ``ack`` that seals the views it answers with."""
-        user_id = acting_user(body) if isinstance(body, dict) else None
-        context["ack"] = SealingAck(deps.form_seal, user_id or "")
-        view = body.get("view") if isinstance(body, dict) else None
-        if not isinstance(view, dict):
-            return next()
-        opened = deps.form_seal.open(view.get("private_metadata"), user_id or "")
-        if opened is None:
-            if body.get("type") == "view_submission":
-                return _stale_form_answer()
-            opened = ""  # a button in a tampered form: its listener finds nothing to trust
-        view["private_metadata"] = opened
+    ``acting`` is None only for a body that is not a payload at all (nobody to seal for).
+    """
+    user_id = acting.user_id if acting is not None else ""
+    context["ack"] = SealingAck(deps.form_seal, user_id)
+    view = body.get("view") if isinstance(body, dict) else None
+    if not isinstance(view, dict):
         return next()
+    opened = deps.form_seal.open(view.get("private_metadata"), user_id)
+    if opened is None:
+        if body.get("type") == "view_submission":
+            return _stale_form_answer()
+        opened = ""  # a button in a tampered form: its listener finds nothing to trust
+    view["private_metadata"] = opened
+    context.update(parsed(body))  # ``press`` / ``submission`` were parsed while still sealed
+    return next()
+
+
+def register(app: App) -> None:
+    """Install the middleware on ``app``, after ``handlers.middleware`` has put ``deps``
+    and ``acting`` in the context."""
+    app.middleware(sealed_forms)

@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.playbook.errors import PlaybookError
 from bot.slack.faults import fault_of
-from bot.slack.identity import acting_user
+from bot.slack.identity import Acting, acting_user
 from bot.slack.messages import direct_message
 
 Listener = TypeVar("Listener", bound=Callable[..., Any])
@@ -70,6 +70,8 @@ def _answer(kwargs: dict[str, Any], text: str) -> None:
     if respond is not None and respond.response_url is not None:
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    client, user = kwargs.get("client"), acting_user(body)
+    acting = kwargs.get("acting")  # a listener that takes ``acting`` may take no body
+    user = acting.user_id if isinstance(acting, Acting) else acting_user(body)
+    client = kwargs.get("client")
     if client is not None and user:
         direct_message(client, user, text)

@@ -53,14 +53,7 @@ def test_a_module_moved_behind_flows_leaves_the_list() -> None:
 
 
 #: Modules whose listeners are still closures inside ``register``, to be made flat.
-NOT_YET_FLAT = frozenset(
-    {
-        "handlers/commands.py",
-        "handlers/fallback.py",
-        "handlers/form_state.py",
-        "handlers/people.py",
-    }
-)
+NOT_YET_FLAT: frozenset[str] = frozenset()
 
 
 def _closure_registrations(path: Path) -> bool:
