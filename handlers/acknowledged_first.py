@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 from bot.deps import Deps
 from handlers.outages import answering_outages
@@ -25,32 +25,17 @@ from handlers.refusals import answer_refusals
 Listener = TypeVar("Listener", bound=Callable[..., Any])
 
 
-@overload
-def acknowledged_first(listener: Listener, /) -> Listener: ...
-@overload
-def acknowledged_first(listener: Deps, /) -> Callable[[Listener], Listener]: ...
-def acknowledged_first(listener: Any, /) -> Any:
+def acknowledged_first(listener: Listener) -> Listener:
     """Decorate a module-level button listener that takes ``ack``, ``body``, ``deps``
-    (from Bolt's context) and ``respond`` or ``client``.
-
-    ``acknowledged_first(deps)`` still decorates a listener defined inside a ``register``
-    that closes over ``deps``, until every such listener is module-level.
-    """
-    if isinstance(listener, Deps):
-        deps = listener
-        return lambda closure: _acknowledged(closure, lambda _kwargs: deps)
-    return _acknowledged(listener, lambda kwargs: kwargs["deps"])
-
-
-def _acknowledged(listener: Listener, deps_of: Callable[[dict[str, Any]], Deps]) -> Listener:
-    """``listener`` acknowledged at once and run on the outbound workers of ``deps_of``'s
-    ``Deps`` (taken from the listener's own arguments, or given)."""
+    (from Bolt's context) and ``respond`` or ``client``: acknowledged at once, run on
+    the outbound workers of its own ``deps``."""
     answered = answer_refusals(listener)
 
     @functools.wraps(listener)
     def wrapper(**kwargs: Any) -> None:
         kwargs["ack"]()
-        deps_of(kwargs).after_ack(
+        deps: Deps = kwargs["deps"]
+        deps.after_ack(
             lambda: answering_outages(
                 lambda: answered(**kwargs),
                 body=kwargs.get("body") or {},

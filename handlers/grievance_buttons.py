@@ -78,6 +78,7 @@ def on_add_detail(
     client.views_open(trigger_id=press.trigger_id, view=grievance_modal(context, defaults))
 
 
+@acknowledged_first
 def on_status(
     ack: Ack,
     body: dict[str, Any],
@@ -89,21 +90,6 @@ def on_status(
 ) -> None:
     """Move the grievance's status; its work asks Slack, so it runs after the ack
     (``handlers.acknowledged_first``)."""
-    acknowledged_first(deps)(_move_status)(
-        ack=ack, body=body, press=press, acting=acting, deps=deps, client=client, respond=respond
-    )
-
-
-def _move_status(
-    ack: Ack,
-    body: dict[str, Any],
-    press: ButtonPress,
-    acting: Acting,
-    deps: Deps,
-    client: WebClient,
-    respond: Respond,
-) -> None:
-    """Move the status, update the grievance's message, and tell whoever raised it."""
     new = choice_of(Status, (press.value or "").partition(":")[2])
     if new is None:
         raise PlaybookError("That button is out of date; use the one on the latest message.")

@@ -59,19 +59,11 @@ def insights(call: CommandCall) -> None:
     call.ack(text="What the client cares about", blocks=insights_blocks(found))
 
 
+@acknowledged_first
 def on_page(
     ack: Ack, body: dict[str, Any], press: ButtonPress, acting: Acting, deps: Deps, respond: Respond
 ) -> None:
     """Acknowledge a paging button at once; the page is read and shown after the ack."""
-    acknowledged_first(deps)(_show_page)(
-        ack=ack, body=body, press=press, acting=acting, deps=deps, respond=respond
-    )
-
-
-def _show_page(
-    ack: Ack, body: dict[str, Any], press: ButtonPress, acting: Acting, deps: Deps, respond: Respond
-) -> None:
-    """Replace the history message with the page before or after its cursor."""
     ack()
     page = history_flow.page_from(
         deps.db,

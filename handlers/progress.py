@@ -220,7 +220,8 @@ def on_correction(
         client.chat_update(channel=where[0], ts=where[1], blocks=blocks, text=fallback)
 
 
-def _withdraw(
+@acknowledged_first
+def on_withdraw(
     ack: Ack,
     body: dict[str, Any],
     press: ButtonPress,
@@ -241,28 +242,6 @@ def _withdraw(
     )
 
 
-def on_withdraw(
-    ack: Ack,
-    body: dict[str, Any],
-    press: ButtonPress,
-    acting: Acting,
-    deps: Deps,
-    client: WebClient,
-    respond: Respond,
-) -> None:
-    """Withdraw the update the button names, after the acknowledgement: deleting its
-    message asks Slack, which must not hold Bolt's worker (``acknowledged_first``)."""
-    acknowledged_first(deps)(_withdraw)(
-        ack=ack,
-        body=body,
-        press=press,
-        acting=acting,
-        deps=deps,
-        client=client,
-        respond=respond,
-    )
-
-
 @answer_refusals
 @answers_stale_forms
 def on_submit(
@@ -274,7 +253,8 @@ def on_submit(
     deps: Deps,
     client: WebClient,
 ) -> None:
-    """Commit the update before closing the modal (field errors keep it open), then post."""
+    """Withdraw the update the button names, after the acknowledgement: deleting its
+    message asks Slack, which must not hold Bolt's worker (``acknowledged_first``)."""
     context = read_metadata(ProgressModalContext, view)
     values = submission.values
     text = values.get(ProgressField.TEXT)
