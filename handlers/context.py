@@ -8,12 +8,10 @@ from typing import Any, Protocol
 
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.flows import scope
 from bot.flows.people import caller_profile, known_or_provisional
-from bot.flows.scope import CaseActor
 from bot.playbook import access
 from bot.playbook.commands import ParsedCommand
 from bot.playbook.intake import Where
@@ -122,12 +120,6 @@ class CommandCall:
         """The caller without asking Slack: as stored, or provisional (client side) when
         met for the first time, for the work after the acknowledgement to confirm."""
         return known_or_provisional(self.deps.db, self.team_id, self.user_id, self.acting.user_name)
-
-    def case_and_actor(self, session: Session, caller: Profile) -> CaseActor:
-        """The channel's case (or the "no case yet" refusal) and the caller as a person."""
-        return scope.case_and_actor(
-            session, team_id=self.team_id, channel_id=self.where.channel_id, caller=caller
-        )
 
     def may(self, action: access.Action) -> bool:
         """True when the caller may take ``action`` on this channel's case (False when
