@@ -3,8 +3,7 @@
 Step 10's rule is that a listener parses, calls the domain, renders and replies, and a
 builder renders plain values: neither imports ``storage`` (nor SQLAlchemy), so neither
 can open a session or walk an ORM row; ``bot/flows`` owns the transactions. Listeners are
-module-level functions fed by Bolt's context. The lists of exceptions are empty and may
-only stay so: a module that breaks a rule fails here.
+module-level functions fed by Bolt's context. A module that breaks either rule fails here.
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 #: The packages the rule is for: Slack listeners and Block Kit builders.
 GUARDED = ("handlers", "bot/blocks")
-#: Modules that still reach storage (ORM rows or sessions), to be moved behind flows.
-NOT_YET_MOVED: frozenset[str] = frozenset()
 
 
 def _imports_storage(path: Path) -> bool:
@@ -42,18 +39,9 @@ def _offenders() -> set[str]:
     }
 
 
-def test_no_new_listener_or_builder_reaches_storage() -> None:
-    joined = _offenders() - NOT_YET_MOVED
-    assert joined == set(), f"listeners and builders go through flows, not storage: {joined}"
-
-
-def test_a_module_moved_behind_flows_leaves_the_list() -> None:
-    moved = NOT_YET_MOVED - _offenders()
-    assert moved == set(), f"no longer imports storage, take it off NOT_YET_MOVED: {moved}"
-
-
-#: Modules whose listeners are still closures inside ``register``, to be made flat.
-NOT_YET_FLAT: frozenset[str] = frozenset()
+def test_no_listener_or_builder_reaches_storage() -> None:
+    found = _offenders()
+    assert found == set(), f"listeners and builders go through flows, not storage: {found}"
 
 
 def _closure_registrations(path: Path) -> bool:
@@ -79,10 +67,5 @@ def _closure_offenders() -> set[str]:
 def test_listeners_are_module_level_functions() -> None:
     """``register`` only attaches listeners: their dependencies come from Bolt's context
     (``handlers.middleware`` is the one place that closes over them)."""
-    joined = _closure_offenders() - NOT_YET_FLAT
-    assert joined == set(), f"define listeners at module level, not inside register: {joined}"
-
-
-def test_a_flattened_module_leaves_the_list() -> None:
-    flat = NOT_YET_FLAT - _closure_offenders()
-    assert flat == set(), f"its listeners are flat now, take it off NOT_YET_FLAT: {flat}"
+    found = _closure_offenders()
+    assert found == set(), f"define listeners at module level, not inside register: {found}"
