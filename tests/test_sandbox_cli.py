@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,10 @@ def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> Non
         assert "It names ben, so ben will not see it." in trust  # around the named lead
         assert "to ben · grievance-bot · " not in trust.split("/grievance case close")[0]
         assert "The data does not show a recovery" in trust  # a deliberate close
-        assert "as recovered, although 1 of 2 grievances are still open" in trust
+        # The tour starts today and waits for the next check-in, so how many days pass
+        # (and whether health has sunk below "recovered" too) depends on the weekday.
+        assert re.search(
+            r"as recovered, although (health is \d+/100; )?1 of 2 grievances are still open", trust
+        )
     [mine] = json.loads(_run(tmp_path, "export").stdout)["cases"]  # the tours left no trace
     assert mine["grievances"][0]["text"].startswith("The nightly build has been red")
