@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, selectinload
 from bot.ids import row_id
 from bot.playbook.access import Action, allows, require
 from bot.playbook.errors import PlaybookError
-from bot.playbook.grievances import change_status
+from bot.playbook.grievances import change_status, view
 from bot.playbook.history import OPEN_STATUSES
 from bot.playbook.strategy import MAX_OPTIONS, addressable, latest, open_count
 from bot.playbook.timeline import Kind, record
+from bot.views import GrievanceView
 from storage.models import (
     Case,
     Grievance,
@@ -105,7 +106,7 @@ class UpdateChoices:
     version: int | None
     open_actions: list[ActionChoice]
     done_actions: list[ActionChoice]
-    grievances: list[Grievance]
+    grievances: list[GrievanceView]
     open_total: int
 
 
@@ -124,7 +125,7 @@ def choices(*, session: Session, case: Case) -> UpdateChoices:
         version=current.version if current else None,
         open_actions=[_choice(a) for a in actions if a.done_at is None],
         done_actions=[_choice(a) for a in actions if a.done_at is not None],
-        grievances=addressable(session=session, case=case, limit=MAX_OPTIONS),
+        grievances=[view(g) for g in addressable(session=session, case=case, limit=MAX_OPTIONS)],
         open_total=open_count(session=session, case=case),
     )
 
