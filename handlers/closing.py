@@ -48,9 +48,9 @@ from bot.slack.lookup import profile_of
 from bot.slack.messages import direct_message, post_or_tell, tell
 from bot.vocabulary import ClosingOutcome
 from handlers.context import CommandCall
-from handlers.payloads import ButtonPress
+from handlers.payloads import ButtonPress, FormSubmission
 from handlers.refusals import answer_refusals
-from handlers.view_state import answers_stale_forms, flatten, read_metadata
+from handlers.view_state import answers_stale_forms, read_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +72,15 @@ def close(call: CommandCall) -> None:
 
 
 def _close_from_form(
-    ack: Ack, view: dict[str, Any], client: WebClient, deps: Deps, acting: Acting
+    ack: Ack,
+    view: dict[str, Any],
+    values: dict[str, object],
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
 ) -> None:
     """Commit the closing with the outcome chosen, then announce it as that outcome."""
     context = read_metadata(CloseCaseContext, view)
-    values = flatten(view)
     try:
         outcome = ClosingOutcome(str(values.get(ClosingField.OUTCOME)))
     except ValueError:
@@ -193,12 +197,13 @@ def on_close(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    submission: FormSubmission,
     client: WebClient,
     deps: Deps,
     acting: Acting,
 ) -> None:
     """The closing form was submitted."""
-    _close_from_form(ack, view, client, deps, acting)
+    _close_from_form(ack, view, submission.values, client, deps, acting)
 
 
 @answer_refusals
@@ -248,12 +253,14 @@ def on_submit(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    submission: FormSubmission,
     client: WebClient,
     deps: Deps,
     acting: Acting,
 ) -> None:
+    """A stakeholder saved their final rating of the case."""
     context = read_metadata(RatingModalContext, view)
-    values = flatten(view)
+    values = submission.values
     comment = values.get(RatingField.COMMENT)
     anonymous = values.get(RatingField.ANONYMOUS) or []
     try:

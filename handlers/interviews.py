@@ -47,9 +47,9 @@ from bot.slack.lookup import profile_of
 from bot.slack.messages import open_dm, tell
 from bot.vocabulary import Side
 from handlers.context import CommandCall
-from handlers.payloads import ButtonPress
+from handlers.payloads import ButtonPress, FormSubmission
 from handlers.refusals import answer_refusals
-from handlers.view_state import answers_stale_forms, flatten, read_metadata
+from handlers.view_state import answers_stale_forms, read_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -244,13 +244,14 @@ def on_invite(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    submission: FormSubmission,
     client: WebClient,
     deps: Deps,
     acting: Acting,
 ) -> None:
     """A lead picked whom to interview in the invite form."""
     context = read_metadata(InviteContext, view)
-    chosen = flatten(view).get(Action.INTERVIEW_INVITEES) or []
+    chosen = submission.values.get(Action.INTERVIEW_INVITEES) or []
     lead_id = acting.user_id
     case_id = flow.case_here(deps.db, team_id=context.team_id, channel_id=context.channel_id)
     if case_id is None or not isinstance(chosen, list) or not chosen:
@@ -292,13 +293,14 @@ def on_answer(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    submission: FormSubmission,
     client: WebClient,
     deps: Deps,
     acting: Acting,
 ) -> None:
     """An invitee saved or finished their answers."""
     context = read_metadata(InterviewModalContext, view)
-    values = flatten(view)
+    values = submission.values
     anonymous = values.get(Action.INTERVIEW_ANONYMOUS) or []
     try:
         outcome = flow.save_answers(
@@ -335,13 +337,14 @@ def on_questions(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
+    submission: FormSubmission,
     client: WebClient,
     deps: Deps,
     acting: Acting,
 ) -> None:
     """A lead saved the question editor."""
     context = read_metadata(QuestionsContext, view)
-    values = flatten(view)
+    values = submission.values
     user_id = acting.user_id
     try:
         saved = flow.save_questions(

@@ -230,6 +230,8 @@ def on_withdraw(
     client: WebClient,
     respond: Respond,
 ) -> None:
+    """Withdraw the update the button names, after the acknowledgement: deleting its
+    message asks Slack, which must not hold Bolt's worker (``acknowledged_first``)."""
     ack()
     gone = flow.withdraw(deps.db, press.value, _pressed(acting, press))
     if gone.channel and gone.ts:
@@ -253,8 +255,7 @@ def on_submit(
     deps: Deps,
     client: WebClient,
 ) -> None:
-    """Withdraw the update the button names, after the acknowledgement: deleting its
-    message asks Slack, which must not hold Bolt's worker (``acknowledged_first``)."""
+    """Commit the update before closing the modal (field errors keep it open), then post."""
     context = read_metadata(ProgressModalContext, view)
     values = submission.values
     text = values.get(ProgressField.TEXT)
