@@ -9,7 +9,8 @@ Within one process, SQLite transactions also take turns on a lock of the process
 SQLite's busy handler polls a held lock in sleeps of up to 100 ms, which under load made
 the slowest acknowledgements wait ten times longer than the work they waited for, while
 a lock wakes the next thread the moment the last one commits, and hands the turns out in
-order of arrival (``storage.turns``).
+order of arrival (``storage.turns``). Processes sharing the file take turns the same way
+on a kernel lock beside it (``storage.file_turn``).
 
 Checkpoints, which copy the write-ahead log into the database file and wait for the disk,
 are background work too. Left to SQLite, the commit that fills the log pays for one, with
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,6 +37,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.file_turn import FileTurn
 from storage.models import HealthProbe
 from storage.outages import DatabaseBusy, outage_of
 from storage.turns import Turns, is_background
@@ -108,6 +111,14 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _file_turn(engine: Engine) -> FileTurn | None:
+    """The cross-process turn of an SQLite database kept in a file."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return FileTurn(f"{path}-turn")
+
+
 class Database:
     """The one engine of a process and its unit-of-work factory.
 
@@ -122,6 +133,8 @@ class Database:
         #: SQLite takes one writer at a time anyway; queueing here wakes waiters promptly,
         #: first come, first served.
         self._turn = Turns() if engine.dialect.name == "sqlite" else None
+        #: ... and so do the processes sharing its file (none for an in-memory database).
+        self._across = _file_turn(engine)
         #: Commits since the last checkpoint of SQLite's log (approximate across threads).
         self._commits = 0
 
@@ -160,11 +173,18 @@ class Database:
         if self._turn is None:
             yield
             return
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        across = None if self._turn.held() else self._across  # the outermost one takes it
         if not self._turn.acquire(timeout=LOCK_WAIT_SECONDS):
             raise DatabaseBusy(f"no turn at the database within {LOCK_WAIT_SECONDS} s")
+        if across is not None and not across.acquire(timeout=deadline - time.monotonic()):
+            self._turn.release()
+            raise DatabaseBusy(f"another process kept the database for {LOCK_WAIT_SECONDS} s")
         try:
             yield
         finally:
+            if across is not None:
+                across.release()
             self._turn.release()
 
     @contextmanager
@@ -204,3 +224,5 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (on shutdown and in tests)."""
         self.engine.dispose()
+        if self._across is not None:
+            self._across.close()

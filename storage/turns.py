@@ -95,6 +95,11 @@ class Turns:
             self._queue.remove(waiter)
             return False
 
+    def held(self) -> bool:
+        """Whether the calling thread holds the turn (an inner transaction's acquire)."""
+        with self._lock:
+            return self._owner == threading.get_ident()
+
     def release(self) -> None:
         """Give the turn back (the outermost release hands it to the next in line)."""
         with self._lock:
