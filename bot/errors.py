@@ -8,6 +8,7 @@ response Slack is still waiting for when there is one, so it is never an empty `
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any
@@ -16,6 +17,7 @@ from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
+from bot.playbook.deliveries import Replayed
 from bot.playbook.errors import PlaybookError
 from handlers.outages import answer_outage
 from storage.outages import outage_of
@@ -37,6 +39,10 @@ def register_error_handler(app: App) -> None:
     ) -> BoltResponse | None:
         """Bolt passes no ``response`` once a command or form was acknowledged (and acks
         events itself before their listener runs): only otherwise may one be returned."""
+        if isinstance(error, Replayed):  # the transaction that found it rolled back whole
+            if response is None or ack.response is not None:
+                return None
+            return BoltResponse(status=401, body=json.dumps({"error": "replayed request"}))
         outage = outage_of(error)
         if outage is not None and isinstance(body, dict):
             acknowledged = response is None or ack.response is not None

@@ -1,10 +1,12 @@
 """Global middleware: hand listeners what they need, note request facts for the access
-log, drop duplicate events that could write and refuse replayed requests.
+log and refuse replayed requests.
 
 Listeners are plain module-level functions; Bolt injects context entries by parameter
 name, so ``provide`` (the one place that holds the composition root's ``Deps``) puts
-``deps``, ``acting`` (who acted, where: ``bot.slack.identity.Acting``) and the parsed
-interaction (``press``, ``submission`` or ``picked``: ``handlers.payloads``) there.
+``deps``, ``acting`` (who acted, where: ``bot.slack.identity.Acting``), the parsed
+interaction (``press``, ``submission`` or ``picked``: ``handlers.payloads``) and an
+event's ``delivery`` there. Events are not de-duplicated here: what an event writes is
+written with its delivery record, in one transaction (``bot.playbook.deliveries.claim``).
 
 It also refuses a slash command that does not say who typed it in which channel of which
 workspace, and an interaction that does not say who acted: no listener could attribute
@@ -16,13 +18,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 
 from bot import request_log
 from bot.deps import Deps
-from bot.playbook.deliveries import first_delivery, first_sighting
+from bot.playbook.deliveries import Delivery, sighting
 from bot.slack.identity import acting
 from handlers.payloads import parsed
 
@@ -82,6 +85,7 @@ def register(app: App, deps: Deps) -> None:
         context["deps"] = deps
         if isinstance(body, dict):
             context["acting"] = acting(body, deps.installation)
+            context["delivery"] = _delivery(body)
             context.update(parsed(body))
         return next()
 
@@ -89,47 +93,34 @@ def register(app: App, deps: Deps) -> None:
 
 
 def note_and_dedupe(
-    req: BoltRequest, body: dict[str, Any], deps: Deps, next: Callable[[], BoltResponse]
+    req: BoltRequest,
+    body: dict[str, Any],
+    deps: Deps,
+    context: BoltContext,
+    next: Callable[[], BoltResponse],
 ) -> BoltResponse | None:
-    """Ack a repeated ``event_id`` without handling it again, refuse a command or an
-    interaction whose signed request was already taken; otherwise carry on."""
+    """Give a command or an interaction a view of the database whose first committed
+    transaction records its signature: the same request sent again is then refused
+    (``bot.errors``) by the transaction that would have repeated its work."""
     facts = _facts(body) if isinstance(body, dict) else {}
     request_log.note(**facts)
     if not isinstance(body, dict):
         return next()
     if (problem := _unattributed(body)) is not None:
         return BoltResponse(status=400, body=json.dumps({"error": problem}))
-    event_id = body.get("event_id")
-    is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
-    recorded = is_event and _may_write(_object(body.get("event")))
-    if recorded and not first_delivery(deps.db, event_id=event_id, team_id=facts.get("team")):
-        request_log.note(duplicate=True)
-        return BoltResponse(status=200, body="")
     signature = _signature(req)
-    if not is_event and signature and not first_sighting(deps.db, signature=signature):
-        request_log.note(duplicate=True)
-        return BoltResponse(status=401, body=json.dumps({"error": "replayed request"}))
+    if body.get("type") != "event_callback" and signature:
+        context["deps"] = replace(deps, db=deps.db.with_first_write(sighting(signature)))
     return next()
 
 
-#: Events whose listeners may write (a reply kept, an edit, a vote): recorded before they
-#: are handled, so a retry is handled once and a database outage is answered ``503`` for
-#: Slack to deliver them again. Any other event (the App Home opened, a message outside a
-#: thread) only reads: handling a retry again costs a read, and nothing takes a write.
-_WRITING_EVENTS = frozenset({"reaction_added", "reaction_removed"})
-_WRITING_MESSAGES = frozenset({"message_changed", "message_deleted"})
-
-
-def _may_write(event: dict[str, Any]) -> bool:
-    """Whether handling ``event`` may write (``handlers.threads``, ``handlers.strategy``)."""
-    if event.get("type") in _WRITING_EVENTS:
-        return True
-    if event.get("type") != "message":
-        return False
-    thread_ts = event.get("thread_ts")
-    return event.get("subtype") in _WRITING_MESSAGES or bool(
-        thread_ts and thread_ts != event.get("ts")
-    )
+def _delivery(body: dict[str, Any]) -> Delivery | None:
+    """An event's delivery, as its retries repeat it (None for anything else)."""
+    event_id = body.get("event_id")
+    if body.get("type") != "event_callback" or not isinstance(event_id, str) or not event_id:
+        return None
+    team = body.get("team_id")
+    return Delivery(event_id, team if isinstance(team, str) else None)
 
 
 def _signature(req: BoltRequest) -> str | None:

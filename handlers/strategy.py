@@ -11,9 +11,10 @@ the channel, losing it to the case's leads by DM.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -34,6 +35,7 @@ from bot.ids import Callback, StrategyField
 from bot.playbook import buyin
 from bot.playbook import strategy as playbook
 from bot.playbook.buyin import Shift
+from bot.playbook.deliveries import Delivery
 from bot.playbook.errors import PlaybookError
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from bot.slack.identity import Acting
@@ -316,49 +318,51 @@ def on_submit(
     _publish(client, deps, proposed)
 
 
-def _on_reaction(event: dict[str, Any], deps: Deps, client: WebClient, *, added: bool) -> None:
-    """Count a buy-in reaction on a strategy message; every other reaction is ignored."""
+def count_vote(
+    event: dict[str, Any],
+    deps: Deps,
+    delivery: Delivery | None,
+    context: BoltContext,
+    next: Callable[[], None],
+) -> None:
+    """Count a buy-in reaction on a strategy message before Slack is answered, in one
+    transaction with the event's delivery record; only a vote that changed the count goes
+    on to ``announce_vote``. Every other reaction stops here, having taken no write."""
     item = event.get("item") or {}
     reaction = str(event.get("reaction") or "")
     if item.get("type") != "message" or buyin.kind_of(reaction) is None:
         return
-    channel, ts, user_id = str(item.get("channel")), str(item.get("ts")), event.get("user")
+    user_id = event.get("user")
     if not user_id:
         return
     recount = flow.vote(
         deps.db,
-        channel=channel,
-        ts=ts,
+        channel=str(item.get("channel")),
+        ts=str(item.get("ts")),
         user_id=str(user_id),
         reaction=reaction,
-        added=added,
+        added=event.get("type") == "reaction_added",
+        delivery=delivery,
         now=deps.now(),
     )
     if recount is not None:
-        _after_vote(client, deps, recount, actor=str(user_id))
+        context["recount"] = recount
+        next()
 
 
 @answer_refusals
-def on_reaction_added(
-    event: dict[str, Any], body: dict[str, Any], deps: Deps, client: WebClient
+def announce_vote(
+    recount: flow.Recount, event: dict[str, Any], deps: Deps, client: WebClient
 ) -> None:
-    """A reaction added may be a vote."""
-    _on_reaction(event, deps, client, added=True)
-
-
-@answer_refusals
-def on_reaction_removed(
-    event: dict[str, Any], body: dict[str, Any], deps: Deps, client: WebClient
-) -> None:
-    """A reaction removed may withdraw a vote."""
-    _on_reaction(event, deps, client, added=False)
+    """Show the vote on the strategy message, and announce buy-in reached or lost."""
+    _after_vote(client, deps, recount, actor=str(event["user"]))
 
 
 def register(app: App) -> None:
     """Listen for the proposal modal and for reactions on strategy messages."""
     app.view(Callback.STRATEGY_MODAL)(on_submit)
-    app.event("reaction_added")(on_reaction_added)
-    app.event("reaction_removed")(on_reaction_removed)
+    app.event("reaction_added", middleware=[count_vote])(announce_vote)
+    app.event("reaction_removed", middleware=[count_vote])(announce_vote)
 
 
 def _text(value: object) -> str | None:

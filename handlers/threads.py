@@ -5,18 +5,27 @@ Bolt's ``app.message`` skips the ``message_changed`` and ``message_deleted`` sub
 all message events come through ``app.event("message")`` and are sorted here. Messages
 outside grievance and check-in threads and the bot's own messages are not stored
 (``bot.flows.threads`` decides which thread is whose).
+
+What a message changes is written before Slack is answered, by a listener middleware
+(``keep_message``), in one transaction with the event's delivery record: if the database
+is down, nothing is recorded and the request is refused ``503``, so Slack delivers the
+event again. Only a newcomer's reply goes on to the listener, which asks Slack who they
+are (no Web API call may hold up the answer) and stores it then.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.flows import threads
+from bot.playbook.deliveries import Delivery
 from bot.slack.identity import Acting
+from bot.slack.lookup import profile_of
 from handlers.slack_text import from_slack
 
 _IGNORED_SUBTYPES = {
@@ -33,8 +42,16 @@ def _is_bot(message: dict[str, Any]) -> bool:
     return bool(message.get("bot_id") or message.get("subtype") == "bot_message")
 
 
-def on_message(event: dict[str, Any], acting: Acting, deps: Deps, client: WebClient) -> None:
-    """Sort a message event: an edit, a deletion, a thread reply, or nothing to keep."""
+def keep_message(
+    event: dict[str, Any],
+    acting: Acting,
+    deps: Deps,
+    delivery: Delivery | None,
+    context: BoltContext,
+    next: Callable[[], None],
+) -> None:
+    """Sort a message event and keep what it changes: an edit, a deletion, a thread
+    reply; a newcomer's reply goes on to ``meet_and_keep``, anything else stops here."""
     subtype = event.get("subtype")
     channel = event.get("channel")
     if not isinstance(channel, str):
@@ -43,31 +60,47 @@ def on_message(event: dict[str, Any], acting: Acting, deps: Deps, client: WebCli
         message = event.get("message") or {}
         if not _is_bot(message) and message.get("ts"):
             text = from_slack(message.get("text"))
-            threads.keep_edit(deps.db, channel=channel, ts=message["ts"], text=text)
+            threads.keep_edit(
+                deps.db,
+                channel=channel,
+                ts=message["ts"],
+                text=text,
+                delivery=delivery,
+                now=deps.now(),
+            )
         return
     if subtype == "message_deleted":
         deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
         if deleted_ts:
-            threads.keep_deletion(deps.db, channel=channel, ts=deleted_ts)
+            threads.keep_deletion(
+                deps.db, channel=channel, ts=deleted_ts, delivery=delivery, now=deps.now()
+            )
         return
     if subtype in _IGNORED_SUBTYPES or _is_bot(event):
         return
     thread_ts, ts, user = event.get("thread_ts"), event.get("ts"), event.get("user")
     if not (thread_ts and ts and thread_ts != ts and isinstance(user, str)):
         return
-    threads.keep_reply(
-        deps.db,
-        client,
-        home=acting.home,  # never the envelope's team_id: the sender's, in a shared channel
+    reply = threads.Reply(
+        team_key=acting.home.key,  # never the envelope's team_id: the sender's, in a shared channel
         channel=channel,
         thread_ts=thread_ts,
         ts=ts,
         user=user,
         text=from_slack(event.get("text")),
-        now=deps.now(),
+        delivery=delivery,
     )
+    if threads.keep_reply(deps.db, reply, now=deps.now()) is threads.Kept.NEWCOMER:
+        context["reply"] = reply
+        next()
+
+
+def meet_and_keep(reply: threads.Reply, acting: Acting, deps: Deps, client: WebClient) -> None:
+    """A reply by someone the bot never met: ask Slack who they are, then keep it."""
+    profile = profile_of(client, reply.user, acting.home)
+    threads.keep_newcomer_reply(deps.db, reply, profile, now=deps.now())
 
 
 def register(app: App) -> None:
     """Listen to message events in channels the bot is in."""
-    app.event("message")(on_message)
+    app.event("message", middleware=[keep_message])(meet_and_keep)

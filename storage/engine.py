@@ -27,10 +27,12 @@ being cut off by Slack with nothing said. Its error is an outage (``storage.outa
 
 from __future__ import annotations
 
+import copy
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -119,6 +121,24 @@ def _file_turn(engine: Engine) -> FileTurn | None:
     return FileTurn(f"{path}-turn")
 
 
+class _FirstWrite:
+    """What one request's first write transaction writes besides its work: taken by one
+    transaction at a time, and given back when that transaction does not commit."""
+
+    def __init__(self, write: Callable[[Session], None]) -> None:
+        self._write: Callable[[Session], None] | None = write
+        self._lock = threading.Lock()
+
+    def take(self) -> Callable[[Session], None] | None:
+        with self._lock:
+            write, self._write = self._write, None
+            return write
+
+    def give_back(self, write: Callable[[Session], None]) -> None:
+        with self._lock:
+            self._write = self._write or write
+
+
 class Database:
     """The one engine of a process and its unit-of-work factory.
 
@@ -137,17 +157,36 @@ class Database:
         self._across = _file_turn(engine)
         #: Commits since the last checkpoint of SQLite's log (approximate across threads).
         self._commits = 0
+        #: Set on a request's own view of the database (``with_first_write``).
+        self._first_write: _FirstWrite | None = None
 
     @classmethod
     def from_url(cls, url: str) -> Database:
         """Build the engine and wrap it."""
         return cls(make_engine(url))
 
+    def with_first_write(self, write: Callable[[Session], None]) -> Database:
+        """This database as one request sees it: ``write`` (the request's record in a
+        ledger, ``bot.playbook.deliveries``) goes into the first of its transactions that
+        commits, as its first statement, so the record and the work it guards commit or
+        roll back together. Engine, pool and turns are shared with this one."""
+        view = copy.copy(self)
+        view._first_write = _FirstWrite(write)
+        return view
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        with self._taking_turn(), self.sessions.begin() as session:
-            yield session
+        first = self._first_write.take() if self._first_write is not None else None
+        try:
+            with self._taking_turn(), self.sessions.begin() as session:
+                if first is not None:
+                    first(session)
+                yield session
+        except BaseException:
+            if first is not None and self._first_write is not None:
+                self._first_write.give_back(first)
+            raise
         self._checkpoint_when_due()
 
     def _checkpoint_when_due(self) -> None:

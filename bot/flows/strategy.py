@@ -16,6 +16,7 @@ from bot.flows.scope import NO_CASE
 from bot.playbook import access, buyin, cases, health, history, people
 from bot.playbook import strategy as playbook
 from bot.playbook.buyin import Shift
+from bot.playbook.deliveries import AlreadyHandled, Delivery, claim
 from bot.playbook.errors import PlaybookError
 from bot.playbook.grievances import view as view_of
 from bot.playbook.strategy import Prefill, StrategySnapshot
@@ -217,24 +218,31 @@ def vote(
     user_id: str,
     reaction: str,
     added: bool,
+    delivery: Delivery | None,
     now: datetime,
 ) -> Recount | None:
-    """Count a reaction on a strategy message as a vote; None when nothing changed (not a
-    strategy, a voter the bot never met, or a vote already counted)."""
+    """Count a reaction on a strategy message as a vote, recording its ``delivery`` in the
+    same transaction; None when nothing changed (not a strategy, a voter the bot never
+    met, a vote already counted, or a retry of one)."""
     with db.reading() as session:  # most reactions are not on a strategy: no write turn
         if buyin.find_by_message(session=session, channel=channel, ts=ts) is None:
             return None
-    with db.transaction() as session:
-        found = buyin.find_by_message(session=session, channel=channel, ts=ts)
-        if found is None:
-            return None
-        voter = people.find_person(session=session, workspace=found.case.workspace, user_id=user_id)
-        if voter is None:  # never met: cannot be a stakeholder
-            return None
-        outcome = buyin.react(
-            session=session, strategy=found, person=voter, reaction=reaction, added=added
-        )
-        if not outcome.changed:
-            return None
-        health.rescore(session=session, case=found.case, now=now)
-        return Recount(strategy_id=found.id, shift=outcome.shift)
+    try:
+        with db.transaction() as session:
+            found = buyin.find_by_message(session=session, channel=channel, ts=ts)
+            if found is None:
+                return None
+            workspace = found.case.workspace
+            voter = people.find_person(session=session, workspace=workspace, user_id=user_id)
+            if voter is None:  # never met: cannot be a stakeholder
+                return None
+            claim(session=session, delivery=delivery, now=now)
+            outcome = buyin.react(
+                session=session, strategy=found, person=voter, reaction=reaction, added=added
+            )
+            if not outcome.changed:
+                return None
+            health.rescore(session=session, case=found.case, now=now)
+            return Recount(strategy_id=found.id, shift=outcome.shift)
+    except AlreadyHandled:
+        return None

@@ -8,15 +8,25 @@ new record retires up to ``RETIRE_PER_INSERT`` expired ones of its kind in the s
 transaction, so the tables stay bounded even when no scheduler runs (``run
 --no-scheduler`` without ``tick``) or a flood of requests outpaces it; ``prune``, run by
 the scheduler, drops whatever is left.
+
+What a delivery writes records it in the transaction of the work it guards, so the two
+commit or roll back together: a retry or a replay finds the record and rolls back, and a
+failed transaction leaves no record behind, so the retry Slack sends after a database
+outage is handled in full. An event's flow claims its ``Delivery`` itself (``claim``); a
+command or an interaction is recorded by the first transaction its request commits
+(``sighting``, given to ``Database.with_first_write``). A request that writes nothing is
+not recorded: sent again, it reads again, and changes nothing either way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, TextClause, bindparam, delete, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
 from storage.engine import Database
@@ -62,27 +72,50 @@ _EVENTS = _ledger("processed_event", "event_id", "team_id", KEEP_EVENTS)
 _SIGNATURES = _ledger("seen_request", "signature", "", KEEP_SIGNATURES)
 
 
-def _first(db: Database, ledger: _Ledger, values: dict[str, object]) -> bool:
-    """Record ``values`` and retire the oldest expired records; False when the key was
-    already there (then nothing is retired either: the transaction is rolled back)."""
-    now = utcnow()
+@dataclass(frozen=True)
+class Delivery:
+    """One delivery of an event by Slack: its ``event_id`` and the envelope's team."""
+
+    event_id: str
+    team_id: str | None
+
+
+class AlreadyHandled(Exception):
+    """The delivery was recorded before: a retry (or a copy sent to another instance)."""
+
+
+class Replayed(AlreadyHandled):
+    """A signed request already taken: the same command or click sent again."""
+
+
+def claim(*, session: Session, delivery: Delivery | None, now: datetime) -> None:
+    """Record ``delivery`` as the first statement of the transaction it guards, so the
+    record and the work commit or roll back together; ``AlreadyHandled`` when a retry."""
+    if delivery is not None:
+        values = {"key": delivery.event_id[:64], "extra": delivery.team_id}
+        _enter(session, _EVENTS, values, now, AlreadyHandled(delivery.event_id))
+
+
+def sighting(signature: str) -> Callable[[Session], None]:
+    """The write recording a request's signature, for the request's first transaction;
+    it raises ``Replayed`` when this exact request was taken before."""
+
+    def record(session: Session) -> None:
+        _enter(session, _SIGNATURES, {"key": signature[:80]}, utcnow(), Replayed(signature[:16]))
+
+    return record
+
+
+def _enter(
+    session: Session, ledger: _Ledger, values: dict[str, object], now: datetime, taken: Exception
+) -> None:
+    """Record ``values`` and retire the oldest expired records; raise ``taken`` when the
+    key was already there (the transaction then rolls back whole, with nothing retired)."""
     try:
-        with db.transaction() as session:
-            session.execute(ledger.record, {**values, "at": now})  # a replay fails here
-            session.execute(ledger.retire, {"before": now - ledger.keep})
-    except IntegrityError:
-        return False
-    return True
-
-
-def first_delivery(db: Database, *, event_id: str, team_id: str | None) -> bool:
-    """Record ``event_id``; False when it was already recorded (a retry or a replay)."""
-    return _first(db, _EVENTS, {"key": event_id[:64], "extra": team_id})
-
-
-def first_sighting(db: Database, *, signature: str) -> bool:
-    """Record a request's signature; False when this exact request was taken before."""
-    return _first(db, _SIGNATURES, {"key": signature[:80]})
+        session.execute(ledger.record, {**values, "at": now})
+    except IntegrityError as error:
+        raise taken from error
+    session.execute(ledger.retire, {"before": now - ledger.keep})
 
 
 def prune(db: Database, *, now: datetime) -> int:

@@ -291,3 +291,30 @@ def test_a_thread_reply_the_full_disk_cannot_keep_is_logged_and_the_bot_carries_
     with stack.db.reading() as session:
         replies = session.scalars(select(TimelineEntry.text)).all()
     assert "And green at last" in replies
+
+
+@on_sqlite
+def test_a_reply_the_full_disk_refuses_is_kept_once_when_slack_delivers_it_again(
+    stack: SandboxStack,
+) -> None:
+    """The event's delivery record is written with the reply or not at all: a refused
+    delivery leaves no record, so Slack's retry is kept (once, however often it comes)."""
+    stack.slack.slash_command("UANA", "CACME", "The nightly build is red")
+    stack.settle()
+    [root] = [m for m in stack.workspace.messages if m.channel == "CACME" and m.bot_id]
+    reply = stack.workspace.post_user_message("UANA", "CACME", LONG_TEXT, root.ts)
+    event = stack.workspace.message_json(reply) | {
+        "channel": "CACME",
+        "event_ts": reply.ts,
+        "channel_type": "channel",
+    }
+    with disk_full(stack):
+        refused, event_id = stack.slack.deliver_event(event)
+        assert refused.status == 503
+    for retry in (1, 2):
+        delivered, _ = stack.slack.deliver_event(event, event_id, retry_num=retry)
+        assert delivered.status == 200
+    stack.settle()
+    with stack.db.reading() as session:
+        kept = session.scalars(select(TimelineEntry.text)).all()
+    assert kept.count(LONG_TEXT) == 1

@@ -175,13 +175,13 @@ def test_old_delivery_records_are_retired_as_new_ones_are_written(stack: Sandbox
     """Without a scheduler (``run --no-scheduler`` and no ``tick``) the tables stay bounded."""
     root = _thread_root(stack)
 
-    def deliver_both() -> None:
-        assert stack.slack.slash_command("UANA", "CACME", "help").status == 200
+    def deliver_both() -> None:  # each writes (a pure read, such as help, is not recorded)
+        assert stack.slack.slash_command("UANA", "CACME", "The demo slipped").status == 200
         assert _reply(stack, root) == 200
 
     for _ in range(3):
         deliver_both()
-    assert _records(stack) == (4, 3)  # the grievance's command, three helps; three replies
+    assert _records(stack) == (4, 3)  # four grievances' commands; three replies
     stack.advance(utcnow() + timedelta(days=2))  # all seven are past keeping
     deliver_both()
     assert _records(stack) == (3, 2)  # one new of each, each retiring two old ones
