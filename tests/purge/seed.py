@@ -1,4 +1,5 @@
-"""``grievance-bot purge``: a person's words can be erased, a case deleted, nothing else.
+"""The purge tests' seed: two people who both wrote into every table that holds words,
+in one case or two.
 
 The database is seeded with the ORM so every table that holds people's words has rows
 written by both people in both cases: Carla (client leader, the one who asks to be
@@ -10,25 +11,15 @@ listing the columns the purge happens to know about.
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
-from bot.cli import main
-from bot.playbook.purge import ERASED_NAME, ERASED_TEXT
 from storage.engine import Database
-from storage.migrate import upgrade
 from storage.models import (
     Audience,
-    Base,
     Case,
     CaseLead,
     CaseMember,
@@ -67,50 +58,10 @@ from storage.models import (
 T0 = datetime(2025, 5, 5, 9, 0, tzinfo=UTC)
 CARLA, ANA = "CARLA-WORDS", "ANA-WORDS"
 CARLA_ID, CARLA_NAME = "U0CARLA", "Carla Client"
-#: Columns a user purge may rewrite; every other column of every row must stay as it was.
-ERASABLE: dict[str, set[str]] = {
-    "grievance": {"text", "cares_about", "success_measure", "went_well", "raised_by_name"},
-    "timeline_entry": {"text"},
-    "interview_answer": {"answer"},
-    "checkin_answer": {"text"},
-    "final_rating": {"comment"},
-    "progress_update": {"text"},
-    "strategy": {"summary"},
-    "strategy_action": {"text", "owner_user_id", "owner_name"},
-    "person": {"display_name", "slack_user_id", "timezone", "slack_names"},
-}
-
-Rows = dict[str, list[dict[str, Any]]]
 
 
 def _at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The CLI configures the root logger; put it back so later tests log as before.
-
-    Also run from an empty directory, so a developer's own ``.env`` is never read.
-    """
-    monkeypatch.chdir(tmp_path)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    sdk_level = logging.getLogger("slack_sdk").level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.getLogger("slack_sdk").setLevel(sdk_level)
-
-
-@pytest.fixture
-def db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """A migrated database the CLI also reads (through DATABASE_URL)."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    database = Database.from_url(database_url)
-    upgrade(database.engine)
-    yield database
-    database.dispose()
 
 
 def _people(session: Session) -> tuple[Workspace, Person, Person]:
@@ -414,208 +365,3 @@ def _seed_both(db: Database) -> None:
         ws, ana, carla = _people(session)
         _seed_case(session, ws, ana, carla, "acme")
         _seed_case(session, ws, ana, carla, "globex")
-
-
-def _snapshot(db: Database) -> Rows:
-    """Every row of every table, in primary-key order."""
-    with db.engine.connect() as connection:
-        return {
-            table.name: [
-                dict(row._mapping)
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in Base.metadata.sorted_tables
-        }
-
-
-def _strings(rows: Rows) -> list[tuple[str, str, str]]:
-    """(table, column, value) of every non-empty string in the database."""
-    found = []
-    for table in Base.metadata.sorted_tables:
-        text_columns = [c.name for c in table.columns if isinstance(c.type, String)]
-        for row in rows[table.name]:
-            found += [(table.name, c, row[c]) for c in text_columns if row[c]]
-    return found
-
-
-def _without(rows: Rows, table: str) -> list[dict[str, Any]]:
-    drop = ERASABLE.get(table, set())
-    return [{k: v for k, v in row.items() if k not in drop} for row in rows[table]]
-
-
-def _purge(*args: str, stdin: str = "") -> int:
-    import sys
-
-    saved = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        return main(["purge", *args])
-    finally:
-        sys.stdin = saved
-
-
-# ---- purge --user -------------------------------------------------------------------------
-
-
-def test_purge_user_erases_every_word_of_the_person_and_nothing_else(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _seed_both(db)
-    before = _snapshot(db)
-    assert sum(CARLA in value for _, _, value in _strings(before)) >= 30  # the seed is rich
-
-    assert _purge("--user", CARLA_ID, "--yes") == 0
-    after = _snapshot(db)
-    out = capsys.readouterr().out
-    assert "interview_answers: 2" in out and "revisions_deleted: 2" in out
-
-    strings = _strings(after)
-    # Every word, her name and her Slack id are gone (her name survives only where Ana
-    # typed it in her own reply: Ana's words are Ana's to keep).
-    assert [s for s in strings if CARLA in s[2] or CARLA_ID in s[2]] == []
-    assert [s for s in strings if CARLA_NAME in s[2] and ANA not in s[2]] == []
-    # Everyone else's words are intact, each one exactly where it was.
-    assert sorted(s for s in _strings(before) if ANA in s[2]) == sorted(
-        s for s in strings if ANA in s[2]
-    )
-    # Rows stay; numbers, statuses, severities, ratings, votes, flags and timestamps stay.
-    for table in Base.metadata.sorted_tables:
-        if table.name == "entry_revision":
-            continue
-        assert _without(after, table.name) == _without(before, table.name), table.name
-    assert after["entry_revision"] == [
-        r for r in before["entry_revision"] if CARLA not in r["text"]
-    ]
-    # Each changed value was hers, and now says why it is missing.
-    for table, columns in ERASABLE.items():
-        for old, new in zip(before[table], after[table], strict=True):
-            for column in columns:
-                if old[column] != new[column]:
-                    assert new[column] in (ERASED_TEXT, ERASED_NAME, None) or (
-                        CARLA_NAME in old[column] and ERASED_NAME in new[column]
-                    ), (table, column, old[column], new[column])
-    # Deleted Slack messages stay deleted: blank, not turned into the erasure mark.
-    deleted = [e for e in after["timeline_entry"] if e["deleted"]]
-    assert len(deleted) == 2 and all(e["text"] == "" for e in deleted)
-    assert sum(a["text"] == "" for a in after["checkin_answer"]) == 2
-    # Unanswered questions stay unanswered.
-    assert sum(a["answer"] == "" for a in after["interview_answer"]) == 4
-
-    person = next(p for p in after["person"] if p["display_name"] == ERASED_NAME)
-    assert (person["slack_user_id"], person["timezone"], person["slack_names"]) == (None,) * 3
-    assert person["side"] == "client"
-    bot_lines = [e["text"] for e in after["timeline_entry"] if e["kind"] == "interview_invited"]
-    assert bot_lines == [f"{ERASED_NAME} invited to an interview (client side)"] * 2
-
-
-def test_purge_user_asks_first_and_refuses_without_a_yes(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _seed_both(db)
-    before = _snapshot(db)
-
-    assert _purge("--user", CARLA_ID, stdin="") == 1  # end of input: no one said yes
-    captured = capsys.readouterr()
-    assert "timeline_entries:" in captured.out and 'Type "yes"' in captured.out
-    assert "nothing changed" in captured.err
-    assert _purge("--user", CARLA_ID, stdin="y\n") == 1
-    assert _snapshot(db) == before
-
-    assert _purge("--user", CARLA_ID, stdin="yes\n") == 0
-    assert not any(CARLA in value for _, _, value in _strings(_snapshot(db)))
-    # She is erased: asking again finds nobody.
-    assert _purge("--user", CARLA_ID, "--yes") == 2
-
-
-def test_purge_user_logs_one_structured_line_without_the_persons_words(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _seed_both(db)
-    assert _purge("--user", CARLA_ID, "--yes") == 0
-    err = capsys.readouterr().err
-    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
-    purged = [line for line in lines if line["logger"] == "grievance_bot.purge"]
-    assert len(purged) == 1
-    line = purged[0]
-    assert line["purge"] == "user" and line["people"] == 1 and line["interview_answers"] == 2
-    assert line["timeline_entries"] > 0 and len(line["person_ids"]) == 1
-    raw = json.dumps(line)
-    assert CARLA not in raw and CARLA_NAME not in raw and CARLA_ID not in raw
-
-
-def test_purge_unknown_user_or_case_exits_2_and_changes_nothing(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _seed_both(db)
-    before = _snapshot(db)
-    assert _purge("--user", "U0NOBODY", "--yes") == 2
-    assert "U0NOBODY" in capsys.readouterr().err
-    assert _purge("--case", "Initech", "--yes") == 2
-    err = capsys.readouterr().err
-    assert "Initech" in err and "Acme Corp (C0ACME)" in err and "Globex Corp (C0GLOBEX)" in err
-    assert _snapshot(db) == before
-
-
-# ---- purge --case -------------------------------------------------------------------------
-
-
-def test_purge_case_deletes_every_row_of_the_case_and_nothing_of_the_others(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with db.transaction() as session:
-        ws, ana, carla = _people(session)
-        _seed_case(session, ws, ana, carla, "globex")
-    only_globex = _snapshot(db)
-    with db.transaction() as session:
-        ws = session.scalars(select(Workspace)).one()
-        ana, carla = session.scalars(select(Person).order_by(Person.id)).all()
-        _seed_case(session, ws, ana, carla, "acme")
-    both = _snapshot(db)
-
-    assert _purge("--case", "#c0acme", stdin="") == 1  # asks first; EOF refuses
-    assert _snapshot(db) == both
-    capsys.readouterr()
-
-    assert _purge("--case", "acme corp", "--yes") == 0
-    out = capsys.readouterr().out
-    # What it announced is, table by table, exactly what the acme seed added.
-    for table, rows in both.items():
-        added = len(rows) - len(only_globex[table])
-        if table in ("workspace", "person"):
-            assert added == 0
-        elif added:
-            assert f"  {table}: {added}\n" in out, table
-    # Nothing of the case remains, and every row of the other case is as it was.
-    assert _snapshot(db) == only_globex
-    with db.transaction() as session:
-        assert session.scalars(select(Case.client_name)).all() == ["Globex Corp"]
-
-
-def test_purge_case_logs_one_structured_line(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _seed_both(db)
-    assert _purge("--case", "C0GLOBEX", "--yes") == 0
-    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
-    purged = [line for line in lines if line["logger"] == "grievance_bot.purge"]
-    assert len(purged) == 1
-    assert purged[0]["purge"] == "case" and purged[0]["channel_id"] == "C0GLOBEX"
-    assert purged[0]["rows"]["client_case"] == 1 and purged[0]["rows"]["timeline_entry"] == 12
-    assert CARLA not in json.dumps(purged[0])
-
-
-def test_purge_case_refuses_a_name_shared_by_two_workspaces(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with db.transaction() as session:
-        for team in ("T0ONE", "T0TWO"):
-            ws = Workspace(team_id=team)
-            session.add(ws)
-            session.flush()
-            session.add(Case(workspace_id=ws.id, channel_id=f"C{team}", client_name="Acme"))
-    assert _purge("--case", "Acme", "--yes") == 2
-    err = capsys.readouterr().err
-    assert "CT0ONE in T0ONE" in err and "CT0TWO in T0TWO" in err
-    assert _purge("--case", "CT0ONE", "--yes") == 0
-    with db.transaction() as session:
-        assert session.scalars(select(Case.channel_id)).all() == ["CT0TWO"]
