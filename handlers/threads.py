@@ -58,7 +58,7 @@ def keep_message(
         return
     if subtype == "message_changed":
         message = event.get("message") or {}
-        if not _is_bot(message) and message.get("ts"):
+        if not _is_bot(message) and isinstance(message.get("ts"), str):
             text = from_slack(message.get("text"))
             threads.keep_edit(
                 deps.db,
@@ -71,7 +71,7 @@ def keep_message(
         return
     if subtype == "message_deleted":
         deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
-        if deleted_ts:
+        if isinstance(deleted_ts, str):  # never a number: PostgreSQL compares it to text
             threads.keep_deletion(
                 deps.db, channel=channel, ts=deleted_ts, delivery=delivery, now=deps.now()
             )
