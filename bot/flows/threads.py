@@ -17,7 +17,7 @@ from enum import Enum
 from sqlalchemy.orm import Session
 
 from bot.playbook import answers, health, people, threads
-from bot.playbook.deliveries import AlreadyHandled, Delivery, claim
+from bot.playbook.deliveries import AlreadyHandled, Delivery, claim, once
 from bot.playbook.grievances import find_by_message
 from storage.engine import Database
 from storage.models import CheckinOccurrence, Grievance, Person
@@ -70,42 +70,39 @@ def keep_newcomer_reply(
     db: Database, reply: Reply, profile: people.Profile, *, now: datetime
 ) -> None:
     """Meet the reply's author with the ``profile`` Slack gave, and store the reply."""
-    try:
-        with db.transaction() as session:
-            claim(session=session, delivery=reply.delivery, now=now)
-            thread = _thread_of(session, reply.channel, reply.thread_ts)
-            workspace = people.ensure_workspace(session=session, team_id=reply.team_key)
-            author = people.ensure_person(session=session, workspace=workspace, profile=profile)
-            if thread is not None:
-                _record(session, thread, reply, author, now)
-    except AlreadyHandled:
-        return
+
+    def meet_and_record(session: Session) -> None:
+        thread = _thread_of(session, reply.channel, reply.thread_ts)
+        workspace = people.ensure_workspace(session=session, team_id=reply.team_key)
+        author = people.ensure_person(session=session, workspace=workspace, profile=profile)
+        if thread is not None:
+            _record(session, thread, reply, author, now)
+
+    once(db, reply.delivery, now, meet_and_record)
 
 
 def keep_edit(
     db: Database, *, channel: str, ts: str, text: str, delivery: Delivery | None, now: datetime
 ) -> None:
     """An edited reply or check-in answer keeps its new words (with the edit on record)."""
-    try:
-        with db.transaction() as session:
-            claim(session=session, delivery=delivery, now=now)
-            threads.record_edit(session=session, channel=channel, ts=ts, text=text)
-            answers.record_edit(session=session, channel=channel, ts=ts, text=text)
-    except AlreadyHandled:
-        return
+
+    def record(session: Session) -> None:
+        threads.record_edit(session=session, channel=channel, ts=ts, text=text)
+        answers.record_edit(session=session, channel=channel, ts=ts, text=text)
+
+    once(db, delivery, now, record)
 
 
 def keep_deletion(
     db: Database, *, channel: str, ts: str, delivery: Delivery | None, now: datetime
 ) -> None:
     """A deleted reply or check-in answer is marked deleted where it was kept."""
-    try:
-        with db.transaction() as session:
-            claim(session=session, delivery=delivery, now=now)
-            threads.record_deletion(session=session, channel=channel, ts=ts)
-            answers.record_deletion(session=session, channel=channel, ts=ts)
-    except AlreadyHandled:
-        return
+
+    def record(session: Session) -> None:
+        threads.record_deletion(session=session, channel=channel, ts=ts)
+        answers.record_deletion(session=session, channel=channel, ts=ts)
+
+    once(db, delivery, now, record)
 
 
 def _thread_of(session: Session, channel: str, ts: str) -> Grievance | CheckinOccurrence | None:

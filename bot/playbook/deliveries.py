@@ -96,6 +96,20 @@ def claim(*, session: Session, delivery: Delivery | None, now: datetime) -> None
         _enter(session, _EVENTS, values, now, AlreadyHandled(delivery.event_id))
 
 
+def once(
+    db: Database, delivery: Delivery | None, now: datetime, work: Callable[[Session], None]
+) -> bool:
+    """Do ``work`` in one transaction that first claims ``delivery``; False for a retry,
+    which does nothing."""
+    try:
+        with db.transaction() as session:
+            claim(session=session, delivery=delivery, now=now)
+            work(session)
+    except AlreadyHandled:
+        return False
+    return True
+
+
 def sighting(signature: str) -> Callable[[Session], None]:
     """The write recording a request's signature, for the request's first transaction;
     it raises ``Replayed`` when this exact request was taken before."""

@@ -14,22 +14,19 @@ import pytest
 from sqlalchemy import select
 
 from bot.ids import Action, Callback, ProgressField, StrategyField
-from bot.playbook.people import Profile, ensure_person, find_person
-from bot.playbook.stakeholders import set_role
 from bot.sandbox.stack import SandboxStack
-from bot.sandbox.workspace import Message, View
+from bot.sandbox.workspace import Message
 from storage.models import (
-    Case,
     Grievance,
     ProgressUpdate,
     Role,
-    Side,
     Status,
     Strategy,
     StrategyAction,
     TimelineEntry,
 )
 from tests.conftest import shown
+from tests.handlers.strategy_helpers import _input, _modal, _role
 
 CHANNEL = "CACME"
 ACTIONS_1 = f"{ProgressField.ACTIONS}:1"
@@ -47,38 +44,6 @@ def _file(stack: SandboxStack, user: str, text: str, **columns: Any) -> int:
         for name, value in columns.items():
             setattr(grievance, name, value)
         return grievance.id
-
-
-def _role(stack: SandboxStack, user_id: str, role: Role) -> None:
-    with stack.db.transaction() as session:
-        case = session.scalars(select(Case)).one()
-        ana = find_person(session=session, workspace=case.workspace, user_id="UANA")
-        assert ana is not None
-        person = find_person(
-            session=session, workspace=case.workspace, user_id=user_id
-        ) or ensure_person(
-            session=session,
-            workspace=case.workspace,
-            profile=Profile(
-                user_id=user_id,
-                display_name=user_id[1:].lower(),
-                external=role.side is Side.CLIENT,
-            ),
-        )
-        set_role(session=session, case=case, actor=ana, person=person, role=role)
-
-
-def _modal(stack: SandboxStack, user: str) -> View:
-    modals = stack.workspace.modal_stack(user)
-    assert modals, f"{user} has no modal open"
-    return modals[-1]
-
-
-def _element(view: View, block_id: str) -> dict[str, Any]:
-    for block in view.payload["blocks"]:
-        if block.get("block_id") == block_id and block.get("type") == "input":
-            return dict(block["element"])
-    raise AssertionError(f"the modal has no input {block_id!r}")
 
 
 def _propose(stack: SandboxStack, actions: str) -> Message:
@@ -155,11 +120,11 @@ def test_the_form_ticks_actions_and_moves_grievances_to_addressing(
     _command(stack, "UANA", "update")
     view = _modal(stack, "UANA")
     assert view.payload["callback_id"] == Callback.PROGRESS_MODAL
-    assert [o["value"] for o in _element(view, ACTIONS_1)["options"]] == [
+    assert [o["value"] for o in _input(view, ACTIONS_1)["options"]] == [
         str(first.id),
         str(second.id),
     ]
-    listed = {o["value"] for o in _element(view, ProgressField.GRIEVANCES)["options"]}
+    listed = {o["value"] for o in _input(view, ProgressField.GRIEVANCES)["options"]}
     assert listed == {str(export), str(staging)}  # the confidential one is not offered
 
     delivery = stack.slack.submit_view(
@@ -198,7 +163,7 @@ def test_the_form_ticks_actions_and_moves_grievances_to_addressing(
 
     _command(stack, "UANA", "update")  # the ticked action is now listed as done
     again = _modal(stack, "UANA")
-    assert [o["value"] for o in _element(again, ACTIONS_1)["options"]] == [str(second.id)]
+    assert [o["value"] for o in _input(again, ACTIONS_1)["options"]] == [str(second.id)]
     assert "Already done" in json.dumps(again.payload["blocks"])
 
 
@@ -285,7 +250,7 @@ def test_the_author_or_a_lead_corrects_an_update_in_place(
 
     _press_on(stack, corrector, Action.PROGRESS_CORRECT, posted)
     form = _modal(stack, corrector)
-    assert _element(form, ProgressField.TEXT)["initial_value"] == "The export fix is live"
+    assert _input(form, ProgressField.TEXT)["initial_value"] == "The export fix is live"
     delivery = stack.slack.submit_view(
         corrector, form.id, {ProgressField.TEXT: "The export fix is in staging, live Monday"}
     )
