@@ -28,14 +28,16 @@ def register_all(app: App, deps: Deps) -> None:
     """Attach middleware and every feature's listeners to ``app``."""
     middleware.register(app, deps)
     form_state.register(app)
+    # Bolt tries listeners in this order, building each one's arguments to match it: the
+    # most frequent requests (messages, reactions, the command) come first.
+    threads.register(app)
+    strategy.register(app)
     commands.register(app)
     grievance_forms.register(app)
     grievance_buttons.register(app)
     history.register(app)
-    threads.register(app)
     people.register(app)
     interviews.register(app)
-    strategy.register(app)
     checkins.register(app)
     progress.register(app)
     checkin_answers.register(app)

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -41,6 +41,7 @@ from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from bot.slack.identity import Acting
 from bot.slack.messages import MessageLocks, direct_message, link_to, post_or_tell, tell
 from handlers.context import CommandCall
+from handlers.fallback import handled
 from handlers.payloads import FormSubmission
 from handlers.refusals import answer_refusals
 from handlers.view_state import answers_stale_forms, read_metadata
@@ -324,17 +325,17 @@ def count_vote(
     delivery: Delivery | None,
     context: BoltContext,
     next: Callable[[], None],
-) -> None:
+) -> BoltResponse | None:
     """Count a buy-in reaction on a strategy message before Slack is answered, in one
     transaction with the event's delivery record; only a vote that changed the count goes
     on to ``announce_vote``. Every other reaction stops here, having taken no write."""
     item = event.get("item") or {}
     reaction = str(event.get("reaction") or "")
     if item.get("type") != "message" or buyin.kind_of(reaction) is None:
-        return
+        return handled()
     user_id = event.get("user")
     if not user_id:
-        return
+        return handled()
     recount = flow.vote(
         deps.db,
         channel=str(item.get("channel")),
@@ -345,9 +346,11 @@ def count_vote(
         delivery=delivery,
         now=deps.now(),
     )
-    if recount is not None:
-        context["recount"] = recount
-        next()
+    if recount is None:
+        return handled()
+    context["recount"] = recount
+    next()
+    return None
 
 
 @answer_refusals

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot.deps import Deps
@@ -26,6 +26,7 @@ from bot.flows import threads
 from bot.playbook.deliveries import Delivery
 from bot.slack.identity import Acting
 from bot.slack.lookup import profile_of
+from handlers.fallback import handled
 from handlers.slack_text import from_slack
 
 _IGNORED_SUBTYPES = {
@@ -49,13 +50,13 @@ def keep_message(
     delivery: Delivery | None,
     context: BoltContext,
     next: Callable[[], None],
-) -> None:
+) -> BoltResponse | None:
     """Sort a message event and keep what it changes: an edit, a deletion, a thread
     reply; a newcomer's reply goes on to ``meet_and_keep``, anything else stops here."""
     subtype = event.get("subtype")
     channel = event.get("channel")
     if not isinstance(channel, str):
-        return
+        return handled()
     if subtype == "message_changed":
         message = event.get("message") or {}
         if not _is_bot(message) and isinstance(message.get("ts"), str):
@@ -68,19 +69,19 @@ def keep_message(
                 delivery=delivery,
                 now=deps.now(),
             )
-        return
+        return handled()
     if subtype == "message_deleted":
         deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
         if isinstance(deleted_ts, str):  # never a number: PostgreSQL compares it to text
             threads.keep_deletion(
                 deps.db, channel=channel, ts=deleted_ts, delivery=delivery, now=deps.now()
             )
-        return
+        return handled()
     if subtype in _IGNORED_SUBTYPES or _is_bot(event):
-        return
+        return handled()
     thread_ts, ts, user = event.get("thread_ts"), event.get("ts"), event.get("user")
     if not (thread_ts and ts and thread_ts != ts and isinstance(user, str)):
-        return
+        return handled()
     reply = threads.Reply(
         team_key=acting.home.key,  # never the envelope's team_id: the sender's, in a shared channel
         channel=channel,
@@ -90,9 +91,11 @@ def keep_message(
         text=from_slack(event.get("text")),
         delivery=delivery,
     )
-    if threads.keep_reply(deps.db, reply, now=deps.now()) is threads.Kept.NEWCOMER:
-        context["reply"] = reply
-        next()
+    if threads.keep_reply(deps.db, reply, now=deps.now()) is not threads.Kept.NEWCOMER:
+        return handled()
+    context["reply"] = reply
+    next()
+    return None
 
 
 def meet_and_keep(reply: threads.Reply, acting: Acting, deps: Deps, client: WebClient) -> None:
