@@ -36,6 +36,7 @@ from bot.playbook.intake import Intake, Where
 from bot.slack.identity import Installation
 from bot.slack.lookup import confirmed_profile, is_direct_message, profile_of
 from bot.slack.messages import direct_message, post_or_tell, tell
+from bot.views import GrievanceView
 from handlers.confidential import meet_contact, send_to_leads, tell_unreached
 from handlers.context import CommandCall
 from handlers.outages import survived_outage
@@ -146,8 +147,13 @@ def _settle_and_post(client: WebClient, deps: Deps, filed: Filed) -> tuple[bool,
     """
     on_team = _confirm_filers(client, deps, filed)
     in_channel = filed.channel_checked or _check_channel(client, deps, filed)
-    if in_channel and not filed.filing.view.confidential:
-        post_grievance(client, deps, filed.filing.view.id, filed.reporter_id)
+    shown = filed.filing.view
+    if not in_channel or shown.confidential:
+        return on_team, in_channel
+    if all(profile.confirmed for profile in filed.filers):  # nothing changed it since
+        _post(client, deps, filed.where.channel_id, shown, filed.reporter_id)
+    else:
+        post_grievance(client, deps, shown.id, filed.reporter_id)
     return on_team, in_channel
 
 
@@ -205,8 +211,17 @@ def _told_of_closed_case(intake: Intake, routing: Routing | None) -> tuple[str, 
 
 
 def post_grievance(client: WebClient, deps: Deps, grievance_id: int, reporter_id: str) -> None:
-    """Post the grievance message (its thread root) and remember where it is."""
+    """Post the grievance message (its thread root), as it is now, and remember where it is."""
     channel, shown = flow.to_post(deps.db, grievance_id)
+    _post(client, deps, channel, shown, reporter_id)
+
+
+def _post(
+    client: WebClient, deps: Deps, channel: str, shown: GrievanceView, reporter_id: str
+) -> None:
+    """Post ``shown`` in ``channel``: the filing's own view when nothing changed the
+    grievance since, so that posting it needs no read."""
+    grievance_id = shown.id
     blocks, text = grievance_message(shown), grievance_fallback(shown)
     posted = post_or_tell(
         client, reporter_id, RECORDED_NOT_POSTED, channel=channel, blocks=blocks, text=text
