@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot.playbook import answers, health, people, threads
 from bot.playbook.deliveries import AlreadyHandled, Delivery, claim, once
-from bot.playbook.grievances import find_by_message
 from storage.engine import Database
-from storage.models import CheckinOccurrence, Grievance, Person
+from storage.models import CheckinOccurrence, Person
 
 
 class Kept(Enum):
@@ -46,21 +45,29 @@ class Reply:
 
 def keep_reply(db: Database, reply: Reply, *, now: datetime) -> Kept:
     """Store the reply if its thread is a grievance's or a check-in's and its author is
-    known; a thread nobody keeps takes no write at all."""
+    known; a thread nobody keeps takes no write at all. A grievance's reply is the most
+    frequent write of all: one read finds the thread and the author, one write records
+    the delivery and the reply."""
     with db.reading() as session:
-        if _thread_of(session, reply.channel, reply.thread_ts) is None:
+        grievance_id = threads.thread_of(session=session, channel=reply.channel, ts=reply.thread_ts)
+        if grievance_id is None and _checkin_of(session, reply) is None:
             return Kept.NOT_KEPT
+        author = people.known_id(session=session, team_id=reply.team_key, user_id=reply.user)
+    if author is None:
+        # Slack is answered before the newcomer is met: their workspace is written now, so
+        # that a database that takes no writes is refused for Slack to deliver it again.
+        with db.transaction() as session:
+            people.ensure_workspace(session=session, team_id=reply.team_key)
+        return Kept.NEWCOMER
     try:
         with db.transaction() as session:
-            thread = _thread_of(session, reply.channel, reply.thread_ts)
-            if thread is None:
-                return Kept.NOT_KEPT
-            workspace = people.ensure_workspace(session=session, team_id=reply.team_key)
-            author = people.find_person(session=session, workspace=workspace, user_id=reply.user)
-            if author is None:
-                return Kept.NEWCOMER
             claim(session=session, delivery=reply.delivery, now=now)
-            _record(session, thread, reply, author, now)
+            if grievance_id is not None:
+                _record_reply(session, grievance_id, reply, author, now)
+                return Kept.KEPT
+            occurrence = _checkin_of(session, reply)
+            if occurrence is not None:
+                _record_answer(session, occurrence, reply, session.get_one(Person, author), now)
     except AlreadyHandled:
         return Kept.NOT_KEPT
     return Kept.KEPT
@@ -72,11 +79,13 @@ def keep_newcomer_reply(
     """Meet the reply's author with the ``profile`` Slack gave, and store the reply."""
 
     def meet_and_record(session: Session) -> None:
-        thread = _thread_of(session, reply.channel, reply.thread_ts)
         workspace = people.ensure_workspace(session=session, team_id=reply.team_key)
         author = people.ensure_person(session=session, workspace=workspace, profile=profile)
-        if thread is not None:
-            _record(session, thread, reply, author, now)
+        grievance_id = threads.thread_of(session=session, channel=reply.channel, ts=reply.thread_ts)
+        if grievance_id is not None:
+            _record_reply(session, grievance_id, reply, author.id, now)
+        elif (occurrence := _checkin_of(session, reply)) is not None:
+            _record_answer(session, occurrence, reply, author, now)
 
     once(db, reply.delivery, now, meet_and_record)
 
@@ -105,26 +114,30 @@ def keep_deletion(
     once(db, delivery, now, record)
 
 
-def _thread_of(session: Session, channel: str, ts: str) -> Grievance | CheckinOccurrence | None:
-    """The grievance or check-in whose message starts the thread at ``ts``, if any."""
-    return find_by_message(session=session, channel=channel, ts=ts) or answers.find_by_message(
-        session=session, channel=channel, ts=ts
-    )
+def _checkin_of(session: Session, reply: Reply) -> CheckinOccurrence | None:
+    """The check-in whose message starts the reply's thread, if any."""
+    return answers.find_by_message(session=session, channel=reply.channel, ts=reply.thread_ts)
 
 
-def _record(
-    session: Session,
-    thread: Grievance | CheckinOccurrence,
-    reply: Reply,
-    author: Person,
-    now: datetime,
+def _record_reply(
+    session: Session, grievance_id: int, reply: Reply, author: int, now: datetime
 ) -> None:
-    """A grievance thread keeps the reply on the timeline; a check-in's takes it as an answer."""
-    ts, text = reply.ts, reply.text
-    if isinstance(thread, Grievance):
-        threads.record_reply(session=session, grievance=thread, ts=ts, author=author, text=text)
-        return
-    answers.record_reply(
-        session=session, occurrence=thread, person=author, ts=ts, text=text, now=now
+    """A reply in a grievance's thread goes on its timeline."""
+    threads.record_reply(
+        session=session,
+        grievance_id=grievance_id,
+        ts=reply.ts,
+        author=author,
+        text=reply.text,
+        now=now,
     )
-    health.rescore(session=session, case=thread.schedule.case, now=now)
+
+
+def _record_answer(
+    session: Session, occurrence: CheckinOccurrence, reply: Reply, author: Person, now: datetime
+) -> None:
+    """A reply in a check-in's thread is an answer to it, which moves the case's health."""
+    answers.record_reply(
+        session=session, occurrence=occurrence, person=author, ts=reply.ts, text=reply.text, now=now
+    )
+    health.rescore(session=session, case=occurrence.schedule.case, now=now)

@@ -306,13 +306,6 @@ def find_by_number(*, session: Session, case: Case, number: int) -> Grievance | 
     )
 
 
-def find_by_message(*, session: Session, channel: str, ts: str) -> Grievance | None:
-    """The grievance whose channel message (its thread root) is ``channel``/``ts``."""
-    return session.scalar(
-        select(Grievance).where(Grievance.slack_channel == channel, Grievance.slack_ts == ts)
-    )
-
-
 def for_message(*, session: Session, grievance_id: int) -> Grievance:
     """The grievance with what its message shows (its case, who raised it), in one query."""
     return session.get_one(

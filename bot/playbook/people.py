@@ -129,6 +129,15 @@ def provisional_profile(user_id: str, name: object) -> Profile:
     return Profile(user_id=user_id, display_name=shown, external=True, confirmed=False)
 
 
+def known_id(*, session: Session, team_id: str, user_id: str) -> int | None:
+    """The id of someone the bot has met in the workspace ``team_id``, in one lookup."""
+    return session.scalar(
+        select(Person.id)
+        .join(Workspace, Workspace.id == Person.workspace_id)
+        .where(Workspace.team_id == team_id, Person.slack_user_id == user_id)
+    )
+
+
 def known_profile(*, session: Session, team_id: str, user_id: str) -> Profile | None:
     """The profile of someone the bot has met, as stored (their side already settled)."""
     person = session.scalar(

@@ -6,27 +6,76 @@ reply's revisions too) and leave only a "deleted" mark, as the author asked Slac
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from datetime import datetime
+
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    delete,
+    false,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
-from bot.playbook.timeline import Kind, record
-from storage.models import EntryRevision, Grievance, Person, TimelineEntry
+from bot.playbook.timeline import Kind
+from storage.models import EntryRevision, Grievance, TimelineEntry
+
+#: A reply's timeline entry, written in one statement that takes the case, the channel
+#: and the confidentiality from the grievance row as it is in the writing transaction (a
+#: grievance made confidential meanwhile keeps its replies confidential too). Built once:
+#: a reply is the most frequent write there is.
+_REPLY = insert(TimelineEntry.__table__).from_select(
+    [
+        "case_id",
+        "kind",
+        "author_id",
+        "text",
+        "slack_channel",
+        "slack_ts",
+        "grievance_id",
+        "confidential",
+        "deleted",
+        "edited",
+        "created_at",
+    ],
+    select(
+        Grievance.case_id,
+        literal(Kind.REPLY.value, String),
+        bindparam("author_id", type_=Integer),
+        bindparam("text", type_=Text),
+        Grievance.slack_channel,
+        bindparam("ts", type_=String),
+        Grievance.id,
+        Grievance.confidential,
+        false(),
+        false(),
+        bindparam("at", type_=DateTime(timezone=True)),
+    ).where(Grievance.id == bindparam("grievance_id")),
+)
+
+
+def thread_of(*, session: Session, channel: str, ts: str) -> int | None:
+    """The id of the grievance whose message starts the thread at ``channel``/``ts``."""
+    return session.scalar(
+        select(Grievance.id).where(Grievance.slack_channel == channel, Grievance.slack_ts == ts)
+    )
 
 
 def record_reply(
-    *, session: Session, grievance: Grievance, ts: str, author: Person | None, text: str
-) -> TimelineEntry:
-    """Store a reply in ``grievance``'s thread (found with ``grievances.find_by_message``)."""
-    return record(
-        session=session,
-        case=grievance.case,
-        kind=Kind.REPLY,
-        author=author,
-        text=text,
-        grievance=grievance,
-        channel=grievance.slack_channel,
-        ts=ts,
+    *, session: Session, grievance_id: int, ts: str, author: int | None, text: str, now: datetime
+) -> bool:
+    """Store a reply in the thread of grievance ``grievance_id`` (``thread_of``), by the
+    person with id ``author``; False when the grievance is gone."""
+    written = session.execute(
+        _REPLY,
+        {"grievance_id": grievance_id, "author_id": author, "text": text, "ts": ts, "at": now},
     )
+    return bool(written.rowcount)
 
 
 def _reply_at(*, session: Session, channel: str, ts: str) -> TimelineEntry | None:
