@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.deps import Deps
 from bot.errors import register_error_handler
@@ -18,6 +17,7 @@ from bot.slack.identity import acting_user
 from bot.slack.lookup import installation
 from bot.slack.outbound import Outbound
 from handlers import register_all
+from handlers.direct import Direct
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot")
@@ -52,15 +52,14 @@ def build_app(
     installed, slack_url = installation(client)
     seal = FormSeal(secret.get_secret_value() if secret else None)
 
-    @app.middleware
-    def use_the_one_client(
-        context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
+    def use_the_one_client(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
         """Listeners get ``client`` itself: Bolt would hand them a plain per-request copy,
         without the repairs of ``bot.slack.client`` (the token is the same either way).
         It is bound to the person acting, so every form it opens is sealed for them."""
-        context["client"] = client.acting_for(seal, acting_user(body) or "")
+        req.context["client"] = client.acting_for(seal, acting_user(req.body) or "")
         return next()
+
+    app.middleware(Direct(use_the_one_client))
 
     deps = Deps(
         db=db,

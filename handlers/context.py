@@ -11,11 +11,11 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.flows import scope
-from bot.flows.people import caller_profile, known_or_provisional
+from bot.flows.people import caller_profile
 from bot.playbook import access
 from bot.playbook.commands import ParsedCommand
 from bot.playbook.intake import Where
-from bot.playbook.people import Profile
+from bot.playbook.people import Caller, Profile
 from bot.slack.identity import Acting, Installation
 
 
@@ -116,10 +116,11 @@ class CommandCall:
         """
         return caller_profile(self.deps.db, self.client, self.user_id, self.home)
 
-    def filer(self) -> Profile:
-        """The caller without asking Slack: as stored, or provisional (client side) when
-        met for the first time, for the work after the acknowledgement to confirm."""
-        return known_or_provisional(self.deps.db, self.team_id, self.user_id, self.acting.user_name)
+    def filer(self) -> Caller:
+        """The caller, to be looked up by the filing itself (``people.as_known``): as
+        stored, or provisional (client side) when met for the first time, for the work
+        after the acknowledgement to confirm."""
+        return Caller(self.user_id, self.acting.user_name)
 
     def may(self, action: access.Action) -> bool:
         """True when the caller may take ``action`` on this channel's case (False when

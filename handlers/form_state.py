@@ -14,13 +14,14 @@ import json
 from collections.abc import Callable
 from typing import Any, cast
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_sdk.models.views import View
 
 from bot.blocks.notes import stale_form_view
 from bot.deps import Deps
 from bot.form_seal import FormSeal
 from bot.slack.identity import Acting
+from handlers.direct import Direct
 from handlers.payloads import parsed
 
 
@@ -49,18 +50,15 @@ class SealingAck(Ack):
         return super().__call__(*args, view=view, **kwargs)
 
 
-def sealed_forms(
-    context: BoltContext,
-    body: dict[str, Any],
-    deps: Deps,
-    acting: Acting | None,
-    next: Callable[[], BoltResponse],
-) -> BoltResponse | None:
+def sealed_forms(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
     """Replace a view's sealed ``private_metadata`` with what the bot wrote, or refuse;
     give listeners an ``ack`` that seals the views it answers with.
 
     ``acting`` is None only for a body that is not a payload at all (nobody to seal for).
     """
+    context, body = req.context, req.body
+    deps: Deps = context["deps"]
+    acting: Acting | None = context.get("acting")
     user_id = acting.user_id if acting is not None else ""
     context["ack"] = SealingAck(deps.form_seal, user_id)
     view = body.get("view") if isinstance(body, dict) else None
@@ -79,4 +77,4 @@ def sealed_forms(
 def register(app: App) -> None:
     """Install the middleware on ``app``, after ``handlers.middleware`` has put ``deps``
     and ``acting`` in the context."""
-    app.middleware(sealed_forms)
+    app.middleware(Direct(sealed_forms))

@@ -96,15 +96,14 @@ def file_from_text(call: CommandCall) -> None:
     except DraftError as exc:
         call.ack(text=str(exc))
         return
-    reporter = call.filer()
-    filing = flow.file_grievance(call.deps.db, where=where, reporter=reporter, draft=draft)
+    filing = flow.file_grievance(call.deps.db, where=where, reporter=call.filer(), draft=draft)
     # only now, with the grievance committed
     call.ack(text=acknowledgement_text(filing.view), blocks=acknowledged(filing))
     filed = Filed(
         filing,
         where,
         call.home,
-        (reporter,),
+        (filing.reporter,),
         draft=draft,
         channel_checked=access is not None,
     )

@@ -21,12 +21,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot import request_log
 from bot.deps import Deps
 from bot.playbook.deliveries import Delivery, sighting
 from bot.slack.identity import acting
+from handlers.direct import Direct
 from handlers.payloads import parsed
 
 #: What a slash command must carry before any listener may act on it.
@@ -77,11 +78,9 @@ def _unattributed(body: dict[str, Any]) -> str | None:
 def register(app: App, deps: Deps) -> None:
     """Install the middleware on ``app``: ``deps`` reaches listeners through it alone."""
 
-    @app.middleware
-    def provide(
-        context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
+    def provide(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
         """Put ``deps``, ``acting`` and the parsed interaction in the request's context."""
+        context, body = req.context, req.body
         context["deps"] = deps
         if isinstance(body, dict):
             context["acting"] = acting(body, deps.installation)
@@ -89,19 +88,15 @@ def register(app: App, deps: Deps) -> None:
             context.update(parsed(body))
         return next()
 
-    app.middleware(note_and_dedupe)
+    app.middleware(Direct(provide))
+    app.middleware(Direct(note_and_dedupe))
 
 
-def note_and_dedupe(
-    req: BoltRequest,
-    body: dict[str, Any],
-    deps: Deps,
-    context: BoltContext,
-    next: Callable[[], BoltResponse],
-) -> BoltResponse | None:
+def note_and_dedupe(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
     """Give a command or an interaction a view of the database whose first committed
     transaction records its signature: the same request sent again is then refused
     (``bot.errors``) by the transaction that would have repeated its work."""
+    body, context = req.body, req.context
     facts = _facts(body) if isinstance(body, dict) else {}
     request_log.note(**facts)
     if not isinstance(body, dict):
@@ -110,6 +105,7 @@ def note_and_dedupe(
         return BoltResponse(status=400, body=json.dumps({"error": problem}))
     signature = _signature(req)
     if body.get("type") != "event_callback" and signature:
+        deps: Deps = context["deps"]
         context["deps"] = replace(deps, db=deps.db.with_first_write(sighting(signature)))
     return next()
 

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -35,12 +35,12 @@ from bot.ids import Callback, StrategyField
 from bot.playbook import buyin
 from bot.playbook import strategy as playbook
 from bot.playbook.buyin import Shift
-from bot.playbook.deliveries import Delivery
 from bot.playbook.errors import PlaybookError
 from bot.playbook.strategy import StrategyDraftError, StrategySnapshot
 from bot.slack.identity import Acting
 from bot.slack.messages import MessageLocks, direct_message, link_to, post_or_tell, tell
 from handlers.context import CommandCall
+from handlers.direct import Direct
 from handlers.fallback import handled
 from handlers.payloads import FormSubmission
 from handlers.refusals import answer_refusals
@@ -319,16 +319,13 @@ def on_submit(
     _publish(client, deps, proposed)
 
 
-def count_vote(
-    event: dict[str, Any],
-    deps: Deps,
-    delivery: Delivery | None,
-    context: BoltContext,
-    next: Callable[[], None],
-) -> BoltResponse | None:
+def count_vote(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
     """Count a buy-in reaction on a strategy message before Slack is answered, in one
     transaction with the event's delivery record; only a vote that changed the count goes
     on to ``announce_vote``. Every other reaction stops here, having taken no write."""
+    context = req.context
+    event: dict[str, Any] = req.body["event"]
+    deps: Deps = context["deps"]
     item = event.get("item") or {}
     reaction = str(event.get("reaction") or "")
     if item.get("type") != "message" or buyin.kind_of(reaction) is None:
@@ -343,7 +340,7 @@ def count_vote(
         user_id=str(user_id),
         reaction=reaction,
         added=event.get("type") == "reaction_added",
-        delivery=delivery,
+        delivery=context["delivery"],
         now=deps.now(),
     )
     if recount is None:
@@ -364,8 +361,8 @@ def announce_vote(
 def register(app: App) -> None:
     """Listen for the proposal modal and for reactions on strategy messages."""
     app.view(Callback.STRATEGY_MODAL)(on_submit)
-    app.event("reaction_added", middleware=[count_vote])(announce_vote)
-    app.event("reaction_removed", middleware=[count_vote])(announce_vote)
+    app.event("reaction_added", middleware=[Direct(count_vote)])(announce_vote)
+    app.event("reaction_removed", middleware=[Direct(count_vote)])(announce_vote)
 
 
 def _text(value: object) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot.deps import Deps
@@ -26,6 +26,7 @@ from bot.flows import threads
 from bot.playbook.deliveries import Delivery
 from bot.slack.identity import Acting
 from bot.slack.lookup import profile_of
+from handlers.direct import Direct
 from handlers.fallback import handled
 from handlers.slack_text import from_slack
 
@@ -43,16 +44,14 @@ def _is_bot(message: dict[str, Any]) -> bool:
     return bool(message.get("bot_id") or message.get("subtype") == "bot_message")
 
 
-def keep_message(
-    event: dict[str, Any],
-    acting: Acting,
-    deps: Deps,
-    delivery: Delivery | None,
-    context: BoltContext,
-    next: Callable[[], None],
-) -> BoltResponse | None:
+def keep_message(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
     """Sort a message event and keep what it changes: an edit, a deletion, a thread
     reply; a newcomer's reply goes on to ``meet_and_keep``, anything else stops here."""
+    context = req.context
+    event: dict[str, Any] = req.body["event"]
+    deps: Deps = context["deps"]
+    acting: Acting = context["acting"]
+    delivery: Delivery | None = context["delivery"]
     subtype = event.get("subtype")
     channel = event.get("channel")
     if not isinstance(channel, str):
@@ -106,4 +105,4 @@ def meet_and_keep(reply: threads.Reply, acting: Acting, deps: Deps, client: WebC
 
 def register(app: App) -> None:
     """Listen to message events in channels the bot is in."""
-    app.event("message", middleware=[keep_message])(meet_and_keep)
+    app.event("message", middleware=[Direct(keep_message)])(meet_and_keep)

@@ -260,26 +260,31 @@ class Filing:
 
     intake: Intake
     view: GrievanceView
+    #: Who filed it, as the filing took them (unconfirmed when met just now).
+    reporter: people.Profile
 
 
 def file_grievance(
     db: Database,
     *,
     where: Where,
-    reporter: people.Profile,
+    reporter: people.Profile | people.Caller,
     draft: GrievanceDraft,
     raised_by: people.Profile | None = None,
     routing: Routing | None = None,
 ) -> Filing:
     """File ``draft`` on the case of ``where``; a confidential one ``routing`` decided is
-    kept from the leads it names (``bot.playbook.confidential.keep_from_named``)."""
+    kept from the leads it names (``bot.playbook.confidential.keep_from_named``). A
+    ``Caller`` is looked up in the same transaction (``people.as_known``)."""
     with db.transaction() as session:
+        if isinstance(reporter, people.Caller):
+            reporter = people.as_known(session=session, team_id=where.team_id, caller=reporter)
         intake = file(
             session=session, where=where, reporter=reporter, draft=draft, raised_by=raised_by
         )
         if routing is not None:
             keep_from_named(session=session, grievance=intake.grievance, routing=routing)
-        return Filing(intake, grievances.view(intake.grievance))
+        return Filing(intake, grievances.view(intake.grievance), reporter)
 
 
 def settle_filers(

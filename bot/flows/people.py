@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.playbook.people import Profile, known_profile, provisional_profile
+from bot.playbook.people import Caller, Profile, as_known, known_profile
 from bot.slack.identity import Installation
 from bot.slack.lookup import profile_of
 from storage.engine import Database
@@ -15,8 +15,7 @@ def known_or_provisional(db: Database, team_id: str, user_id: str, name: object)
     as stored when the bot knows them, else what the request tells (their id and
     ``name``, on the client side, unconfirmed until Slack's profile after the ack)."""
     with db.reading() as session:  # no writer's turn: an acknowledgement only reads here
-        known = known_profile(session=session, team_id=team_id, user_id=user_id)
-    return known or provisional_profile(user_id, name)
+        return as_known(session=session, team_id=team_id, caller=Caller(user_id, name))
 
 
 def caller_profile(db: Database, client: WebClient, user_id: str, home: Installation) -> Profile:

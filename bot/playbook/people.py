@@ -129,6 +129,22 @@ def provisional_profile(user_id: str, name: object) -> Profile:
     return Profile(user_id=user_id, display_name=shown, external=True, confirmed=False)
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Someone a request names, not looked up yet: their Slack id and the name it gives
+    (looked up in the transaction that files what they sent: ``as_known``)."""
+
+    user_id: str
+    name: object
+
+
+def as_known(*, session: Session, team_id: str, caller: Caller) -> Profile:
+    """``caller`` as stored when the bot knows them, else as the request tells
+    (``provisional_profile``), without asking Slack."""
+    known = known_profile(session=session, team_id=team_id, user_id=caller.user_id)
+    return known or provisional_profile(caller.user_id, caller.name)
+
+
 def known_id(*, session: Session, team_id: str, user_id: str) -> int | None:
     """The id of someone the bot has met in the workspace ``team_id``, in one lookup."""
     return session.scalar(
