@@ -18,8 +18,9 @@ it and the bare Bolt app. The bot also retires up to two expired records with ea
 one (``bot.playbook.deliveries``); nothing has expired in a bench run, and the floor
 leaves that housekeeping out.
 
-The bench's ``+1`` lands on a grievance message, not a strategy's, so the bot writes only
-the ``event_id`` record for it: :data:`EVENT_RECORD` is that floor, shown beside the vote's.
+The bench's ``+1`` lands on a grievance message, not a strategy's, so the bot only looks
+the message up among the strategies and writes nothing: :data:`LOOKUP_ONLY` is that floor,
+shown beside the vote's.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from bench.payloads import COMMAND, REACTION, REPLY
 from storage.engine import Database
 from storage.migrate import upgrade
 
-#: The floor of a request the bot only records against retries (no listener writes).
-EVENT_RECORD = "event record only"
+#: The floor of a reaction on a message that is not a strategy's: one indexed read.
+LOOKUP_ONLY = "lookup only"
 
 _SIGNATURE = "INSERT INTO seen_request (signature, received_at) VALUES (?, ?)"
 _EVENT = "INSERT INTO processed_event (event_id, team_id, received_at) VALUES (?, 'T1', ?)"
@@ -61,6 +62,7 @@ _VOTE = (
     "INSERT INTO vote (strategy_id, person_id, kind, reaction, updated_at)"
     " VALUES (1, ?, 'approve', '+1', ?)"
 )
+_STRATEGY_AT = "SELECT id FROM strategy WHERE slack_channel = ? AND slack_ts = ?"
 #: The seeded grievance and strategy messages that replies and votes land on.
 _ROOT_TS = "1700000000.000100"
 _STRATEGY_TS = "1700000000.000200"
@@ -113,17 +115,18 @@ def _vote(db: _Writer, n: int, now: str) -> None:
         sql.execute(_ENTRY, ("vote_cast", n, text, None, "C1", _STRATEGY_TS, now))
 
 
-def _event_record(db: _Writer, n: int, now: str) -> None:
-    with db.transaction() as sql:
-        sql.execute(_EVENT, (f"EvFLOOR{n:012d}", now))
+def _lookup(db: _Writer, n: int, now: str) -> None:
+    db.connection.execute("BEGIN")
+    db.connection.execute(_STRATEGY_AT, ("C1", f"{n}.000000")).fetchone()
+    db.connection.execute("COMMIT")
 
 
-#: Each kind of request (``bench.payloads.KINDS``, and :data:`EVENT_RECORD`) and its writes.
+#: Each kind of request (``bench.payloads.KINDS``, and :data:`LOOKUP_ONLY`) and its writes.
 REQUESTS: dict[str, Request] = {
     COMMAND: _filing,
     REPLY: _reply,
     REACTION: _vote,
-    EVENT_RECORD: _event_record,
+    LOOKUP_ONLY: _lookup,
 }
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.playbook.errors import PlaybookError
@@ -225,27 +225,27 @@ POLICY: dict[Action, Rule] = {
 UNKNOWN_PERSON = "I couldn't tell who you are; please try again."
 
 
+#: Built once: every request that acts on a case asks these (see ``bot.playbook.people``).
+_LEAD = select(CaseLead.id).where(
+    CaseLead.case_id == bindparam("case_id"), CaseLead.person_id == bindparam("person_id")
+)
+_LEADS = (
+    select(Person)
+    .join(CaseLead, CaseLead.person_id == Person.id)
+    .where(CaseLead.case_id == bindparam("case_id"))
+    .order_by(CaseLead.id)
+)
+
+
 def is_lead(*, session: Session, case: Case, person: Person) -> bool:
     """True when ``person`` has a ``CaseLead`` row on ``case`` (see ``role_of`` for
     what that is worth)."""
-    return (
-        session.scalar(
-            select(CaseLead.id).where(CaseLead.case_id == case.id, CaseLead.person_id == person.id)
-        )
-        is not None
-    )
+    return session.scalar(_LEAD, {"case_id": case.id, "person_id": person.id}) is not None
 
 
 def leads_of(*, session: Session, case: Case) -> list[Person]:
     """The case's leads, in the order they became leads."""
-    return list(
-        session.scalars(
-            select(Person)
-            .join(CaseLead, CaseLead.person_id == Person.id)
-            .where(CaseLead.case_id == case.id)
-            .order_by(CaseLead.id)
-        )
-    )
+    return list(session.scalars(_LEADS, {"case_id": case.id}))
 
 
 def role_of(*, session: Session, case: Case, person: Person | None) -> AccessRole:

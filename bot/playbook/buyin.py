@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from bot.playbook.access import Action, allows, require
@@ -221,11 +221,15 @@ def latest_version(*, session: Session, case: Case) -> int:
     )
 
 
+#: Built once: every reaction asks it (see ``bot.playbook.people``).
+_AT_MESSAGE = select(Strategy).where(
+    Strategy.slack_channel == bindparam("channel"), Strategy.slack_ts == bindparam("ts")
+)
+
+
 def find_by_message(*, session: Session, channel: str, ts: str) -> Strategy | None:
     """The strategy posted as message ``ts`` in ``channel``, if that message is one."""
-    return session.scalar(
-        select(Strategy).where(Strategy.slack_channel == channel, Strategy.slack_ts == ts)
-    )
+    return session.scalar(_AT_MESSAGE, {"channel": channel, "ts": ts})
 
 
 class Shift(enum.Enum):

@@ -8,7 +8,7 @@ case opened by a client has no lead until a team member claims it. Who may do wh
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, allows, is_lead, leads_of, require
@@ -21,11 +21,15 @@ from storage.rows import get_or_create, lock
 MAX_CLIENT_NAME = 80
 
 
+#: Built once: every filing looks its case up (see ``bot.playbook.people``).
+_CASE = select(Case).where(
+    Case.workspace_id == bindparam("workspace_id"), Case.channel_id == bindparam("channel_id")
+)
+
+
 def find_case(*, session: Session, workspace: Workspace, channel_id: str) -> Case | None:
     """The case bound to ``channel_id``, if any."""
-    return session.scalar(
-        select(Case).where(Case.workspace_id == workspace.id, Case.channel_id == channel_id)
-    )
+    return session.scalar(_CASE, {"workspace_id": workspace.id, "channel_id": channel_id})
 
 
 def find_or_open_case(

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from bot.playbook import health, load
@@ -104,11 +104,23 @@ _ADVICE = {
 }
 
 
+#: Built once: every filing runs them (see ``bot.playbook.people``).
+_HIGHEST = select(func.max(Grievance.number)).where(Grievance.case_id == bindparam("case_id"))
+_POSTED = (
+    update(Grievance)
+    .where(Grievance.id == bindparam("grievance_id"))
+    .values(
+        slack_channel=bindparam("channel"), slack_ts=bindparam("ts"), updated_at=bindparam("at")
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def _next_number(*, session: Session, case: Case) -> int:
     """One more than the case's highest number; the case row is locked so two grievances
     filed at once on PostgreSQL cannot both take it."""
     lock(session, case)
-    current = session.scalar(select(func.max(Grievance.number)).where(Grievance.case_id == case.id))
+    current = session.scalar(_HIGHEST, {"case_id": case.id})
     return (current or 0) + 1
 
 
@@ -319,10 +331,7 @@ def mark_posted(*, session: Session, grievance_id: int, channel: str, ts: str) -
     """Remember the grievance's message: it becomes the thread its discussion lives in.
     One UPDATE, nothing read: it runs after every filing."""
     session.execute(
-        update(Grievance)
-        .where(Grievance.id == grievance_id)
-        .values(slack_channel=channel, slack_ts=ts, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+        _POSTED, {"grievance_id": grievance_id, "channel": channel, "ts": ts, "at": utcnow()}
     )
 
 

@@ -28,7 +28,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DateTime, Select, case, delete, literal, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    bindparam,
+    case,
+    delete,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.playbook.history import OPEN_STATUSES
@@ -113,24 +123,38 @@ def settle(*, session: Session, grievance: Grievance) -> bool:
     return True
 
 
+#: ``_shift``'s one UPDATE, built once (filing runs it; see ``bot.playbook.people``): in the
+#: aged count when ``created`` is before the row's ``aged_through``, else in the fresh ones.
+_CREATED = bindparam("created", type_=DateTime(timezone=True))
+_STEP = bindparam("step", type_=Integer)
+_AGED = CaseLoad.aged_through > _CREATED
+_SHIFT = (
+    update(CaseLoad)
+    .where(CaseLoad.case_id == bindparam("in_case"), CaseLoad.severity == bindparam("at_severity"))
+    .values(
+        aged_count=CaseLoad.aged_count + case((_AGED, _STEP), else_=0),
+        fresh_count=CaseLoad.fresh_count + case((_AGED, 0), else_=_STEP),
+        fresh_millis=CaseLoad.fresh_millis
+        + case((_AGED, 0), else_=bindparam("millis", type_=BigInteger)),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def _shift(session: Session, case_id: int, severity: int, created: datetime, step: int) -> None:
     """Add (+1) or take out (−1) one grievance created at ``created``, in the aged count
     when it was created before the row's ``aged_through``, else in the fresh totals.
 
     One UPDATE that adds to the stored values, so two transactions changing one case never
     lose a count; the row is made (empty) the first time a severity is counted."""
-    aged = literal(created, DateTime(timezone=True)) < CaseLoad.aged_through
-    change = (
-        update(CaseLoad)
-        .where(CaseLoad.case_id == case_id, CaseLoad.severity == severity)
-        .values(
-            aged_count=CaseLoad.aged_count + case((aged, step), else_=0),
-            fresh_count=CaseLoad.fresh_count + case((aged, 0), else_=step),
-            fresh_millis=CaseLoad.fresh_millis + case((aged, 0), else_=step * _millis(created)),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(change).rowcount:
+    values = {
+        "in_case": case_id,
+        "at_severity": severity,
+        "created": created,
+        "step": step,
+        "millis": step * _millis(created),
+    }
+    if session.execute(_SHIFT, values).rowcount:
         return
     get_or_create(
         session,
@@ -144,17 +168,24 @@ def _shift(session: Session, case_id: int, severity: int, created: datetime, ste
             aged_through=utcnow() - AGE_CAP,
         ),
     )
-    session.execute(change)
+    session.execute(_SHIFT, values)
 
 
-def _totals(case_id: int) -> Select[tuple[CaseLoad]]:
-    """The case's rows as stored now: they change by UPDATEs the session does not track,
-    so rows it already holds are refreshed, never read stale."""
-    return (
-        select(CaseLoad)
-        .where(CaseLoad.case_id == case_id)
-        .execution_options(populate_existing=True)
-    )
+#: The case's rows as stored now: they change by UPDATEs the session does not track, so
+#: rows it already holds are refreshed, never read stale.
+_TOTALS = (
+    select(CaseLoad)
+    .where(CaseLoad.case_id == bindparam("case_id"))
+    .execution_options(populate_existing=True)
+)
+
+
+_PASSED_CAP = select(Grievance.load_severity, Grievance.created_at).where(
+    Grievance.case_id == bindparam("case_id"),
+    Grievance.load_severity.in_(SEVERITIES),
+    Grievance.created_at >= bindparam("since"),
+    Grievance.created_at < bindparam("cutoff"),
+)
 
 
 def _passed_cap(
@@ -164,12 +195,7 @@ def _passed_cap(
     return [
         (severity, _utc(created))
         for severity, created in session.execute(
-            select(Grievance.load_severity, Grievance.created_at).where(
-                Grievance.case_id == case_id,
-                Grievance.load_severity.in_(SEVERITIES),
-                Grievance.created_at >= since,
-                Grievance.created_at < cutoff,
-            )
+            _PASSED_CAP, {"case_id": case_id, "since": since, "cutoff": cutoff}
         )
     ]
 
@@ -178,7 +204,7 @@ def age(*, session: Session, case_id: int, now: datetime) -> None:
     """Move the grievances that passed the cap to the aged counts, once a day at most
     (``summary`` caps those of the last day itself, so the moves are a matter of keeping
     its window small, not of being right)."""
-    _age(session, case_id, list(session.scalars(_totals(case_id))), now)
+    _age(session, case_id, list(session.scalars(_TOTALS, {"case_id": case_id})), now)
 
 
 def _age(session: Session, case_id: int, rows: list[CaseLoad], now: datetime) -> bool:
@@ -215,15 +241,15 @@ def _age(session: Session, case_id: int, rows: list[CaseLoad], now: datetime) ->
 
 def summary(*, session: Session, case_id: int, now: datetime) -> GrievanceLoad:
     """The case's load at ``now`` from its totals (a read: nothing is written)."""
-    return _summarise(session, case_id, list(session.scalars(_totals(case_id))), now)
+    return _summarise(session, case_id, list(session.scalars(_TOTALS, {"case_id": case_id})), now)
 
 
 def current(*, session: Session, case_id: int, now: datetime) -> GrievanceLoad:
     """``age`` then ``summary``, reading the totals once when nothing was due to age (a
     rescore, in a write transaction)."""
-    rows = list(session.scalars(_totals(case_id)))
+    rows = list(session.scalars(_TOTALS, {"case_id": case_id}))
     if _age(session, case_id, rows, now):
-        rows = list(session.scalars(_totals(case_id)))
+        rows = list(session.scalars(_TOTALS, {"case_id": case_id}))
     return _summarise(session, case_id, rows, now)
 
 

@@ -8,7 +8,7 @@ or a check-in) join with a default from their Slack profile; a lead sets roles p
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.playbook.access import Action, is_lead, require
@@ -55,11 +55,21 @@ def default_role(*, session: Session, case: Case, person: Person) -> Role:
     )
 
 
+#: Built once: filing and health read these every time (see ``bot.playbook.people``).
+_MEMBERSHIP = select(CaseMember).where(
+    CaseMember.case_id == bindparam("case_id"), CaseMember.person_id == bindparam("person_id")
+)
+_MEMBERS = (
+    select(CaseMember)
+    .options(joinedload(CaseMember.person))
+    .where(CaseMember.case_id == bindparam("case_id"))
+    .order_by(CaseMember.id)
+)
+
+
 def membership(*, session: Session, case: Case, person: Person) -> CaseMember | None:
     """The person's membership of the case, if they are a stakeholder."""
-    return session.scalar(
-        select(CaseMember).where(CaseMember.case_id == case.id, CaseMember.person_id == person.id)
-    )
+    return session.scalar(_MEMBERSHIP, {"case_id": case.id, "person_id": person.id})
 
 
 def ensure_member(*, session: Session, case: Case, person: Person) -> CaseMember:
@@ -117,14 +127,7 @@ def set_role(*, session: Session, case: Case, actor: Person, person: Person, rol
 
 def members(*, session: Session, case: Case) -> list[CaseMember]:
     """Every stakeholder of the case with their person, in the order they joined."""
-    return list(
-        session.scalars(
-            select(CaseMember)
-            .options(joinedload(CaseMember.person))
-            .where(CaseMember.case_id == case.id)
-            .order_by(CaseMember.id)
-        )
-    )
+    return list(session.scalars(_MEMBERS, {"case_id": case.id}))
 
 
 def by_role(*, session: Session, case: Case) -> dict[Role, list[Person]]:

@@ -59,11 +59,14 @@ _REPLY = insert(TimelineEntry.__table__).from_select(
 )
 
 
+_THREAD = select(Grievance.id).where(
+    Grievance.slack_channel == bindparam("channel"), Grievance.slack_ts == bindparam("ts")
+)
+
+
 def thread_of(*, session: Session, channel: str, ts: str) -> int | None:
     """The id of the grievance whose message starts the thread at ``channel``/``ts``."""
-    return session.scalar(
-        select(Grievance.id).where(Grievance.slack_channel == channel, Grievance.slack_ts == ts)
-    )
+    return session.scalar(_THREAD, {"channel": channel, "ts": ts})
 
 
 def record_reply(

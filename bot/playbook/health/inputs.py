@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import load
@@ -62,16 +62,20 @@ class Silence:
         return f"{self.person_id}:{self.occurrence_ids[1]}"
 
 
+#: Built once: every change that moves health reads it (see ``bot.playbook.people``).
+_POSTED = (
+    select(CheckinOccurrence)
+    .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
+    .where(
+        CheckinSchedule.case_id == bindparam("case_id"),
+        CheckinOccurrence.status == OccurrenceStatus.POSTED,
+    )
+)
+
+
 def _posted_checkins(*, session: Session, case: Case) -> list[CheckinOccurrence]:
     """The case's posted check-ins, newest first."""
-    found = session.scalars(
-        select(CheckinOccurrence)
-        .join(CheckinSchedule, CheckinSchedule.id == CheckinOccurrence.schedule_id)
-        .where(
-            CheckinSchedule.case_id == case.id,
-            CheckinOccurrence.status == OccurrenceStatus.POSTED,
-        )
-    )
+    found = session.scalars(_POSTED, {"case_id": case.id})
     return sorted(found, key=lambda o: (posted_time(o), o.id), reverse=True)
 
 

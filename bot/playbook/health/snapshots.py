@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import load
@@ -24,14 +24,18 @@ from storage.models import Case, HealthSnapshot
 logger = logging.getLogger("grievance_bot.health")
 
 
+#: Built once: every change that moves health reads it (see ``bot.playbook.people``).
+_LATEST = (
+    select(HealthSnapshot)
+    .where(HealthSnapshot.case_id == bindparam("case_id"))
+    .order_by(HealthSnapshot.id.desc())
+    .limit(1)
+)
+
+
 def latest_snapshot(*, session: Session, case: Case) -> HealthSnapshot | None:
     """The case's most recent snapshot, if its health was ever computed."""
-    return session.scalar(
-        select(HealthSnapshot)
-        .where(HealthSnapshot.case_id == case.id)
-        .order_by(HealthSnapshot.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_LATEST, {"case_id": case.id})
 
 
 def store(*, session: Session, case: Case, result: HealthScore, now: datetime) -> HealthSnapshot:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.playbook.access import Action, require
@@ -34,12 +34,18 @@ from storage.models import (
 )
 from storage.rows import lock
 
+#: Built once: health reads it with every change (see ``bot.playbook.people``).
+_LATEST = (
+    select(Strategy)
+    .where(Strategy.case_id == bindparam("case_id"))
+    .order_by(Strategy.version.desc())
+    .limit(1)
+)
+
 
 def latest(*, session: Session, case: Case) -> Strategy | None:
     """The case's newest strategy version (the one that counts), if any."""
-    return session.scalar(
-        select(Strategy).where(Strategy.case_id == case.id).order_by(Strategy.version.desc())
-    )
+    return session.scalar(_LATEST, {"case_id": case.id})
 
 
 @dataclass(frozen=True)
