@@ -71,6 +71,11 @@ class Filed:
         """Who filed it."""
         return self.filers[0].user_id
 
+    @property
+    def filers_known(self) -> bool:
+        """Whether the bot knew every filer: nothing Slack says of them changes the filing."""
+        return all(profile.confirmed for profile in self.filers)
+
 
 RECORDED_NOT_POSTED = (
     "Your grievance is safely recorded, but I couldn't post it in the channel; a case "
@@ -149,7 +154,7 @@ def _settle_and_post(client: WebClient, deps: Deps, filed: Filed) -> tuple[bool,
     shown = filed.filing.view
     if not in_channel or shown.confidential:
         return on_team, in_channel
-    if all(profile.confirmed for profile in filed.filers):  # nothing changed it since
+    if filed.filers_known:  # nothing changed the grievance since it was filed
         _post(client, deps, filed.where.channel_id, shown, filed.reporter_id)
     else:
         post_grievance(client, deps, shown.id, filed.reporter_id)
@@ -160,7 +165,7 @@ def _confirm_filers(client: WebClient, deps: Deps, filed: Filed) -> bool:
     """Settle the filers the bot met for the first time with Slack's profiles (their
     grievance and case follow, ``intake.confirm_filers``); True when the reporter is on
     the team side."""
-    if all(profile.confirmed for profile in filed.filers):
+    if filed.filers_known:
         return not filed.filers[0].external
     profiles = [confirmed_profile(client, profile, filed.home) for profile in filed.filers]
     return flow.settle_filers(deps.db, filed.filing, profiles, filed.draft)
