@@ -126,3 +126,8 @@ class OccurrenceStatus(enum.StrEnum):
     #: Slack stayed unavailable until its grace period ran out; its owner is told
     #: (check-ins only).
     MISSED = "missed"
+
+
+def plural(count: int, word: str) -> str:
+    """``count`` with ``word``, in the plural unless it is one ("1 day", "2 days")."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,3 +58,16 @@ def lock(session: Session, row: Base) -> None:
     (key,) = model.__mapper__.primary_key
     identity = session.identity_key(instance=row)[1][0]
     session.execute(select(key).where(key == identity).with_for_update())
+
+
+def plain(session: Session) -> Connection:
+    """The session's connection, its pending changes flushed: for the prebuilt statements
+    of plain columns that every filing, reply and rescore runs.
+
+    ``Session.execute`` wraps each statement in the ORM's own layer (compile state, events,
+    and for an UPDATE a new cache key every time): 120 µs for a lookup the connection runs
+    in 45. The flush first is what the session's autoflush would have done, so a statement
+    run here sees every change made through the session before it.
+    """
+    session.flush()
+    return session.connection()

@@ -28,7 +28,7 @@ from bot.blocks.text import plain_escape, shorten, trim
 from bot.ids import Action, Callback, RatingField
 from bot.playbook.closing import MAX_COMMENT, ClosingSummary, Reopened, VersionLine
 from bot.playbook.stages import STAGE_LABELS
-from bot.vocabulary import ClosingOutcome, Side, StrategyStatus
+from bot.vocabulary import ClosingOutcome, Side, StrategyStatus, plural
 
 SECTION_TEXT = 3000
 ANONYMOUS_OPTION = "anonymous"
@@ -128,7 +128,8 @@ def closing_summary(
                 text=trim(
                     f"{_EMOJI[summary.outcome]} {_sentence(ended)}. "
                     f"Opened {summary.opened_at:%Y-%m-%d}, closed "
-                    f"{summary.closed_at:%Y-%m-%d} ({summary.days} days). Thank you, everyone.",
+                    f"{summary.closed_at:%Y-%m-%d} ({plural(summary.days, 'day')}). "
+                    "Thank you, everyone.",
                     SECTION_TEXT,
                 )
             )

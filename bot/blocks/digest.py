@@ -23,7 +23,7 @@ from bot.blocks.strategy import lost_verdict
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
 from bot.playbook.stages import STAGE_LABELS
-from bot.vocabulary import Side, StrategyStatus
+from bot.vocabulary import Side, StrategyStatus, plural
 
 SECTION_TEXT = 3000
 #: Success measures listed before "and N more" (the rest are in the chart's data).
@@ -39,10 +39,6 @@ def when(moment: datetime, zone: str) -> str:
     """``Fri 13 Mar 16:00 (Europe/Berlin)``."""
     local = _local(moment, zone)
     return f"{local:%a} {local.day} {local:%b %H:%M} ({zone})"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _section(text: str) -> SectionBlock:
@@ -69,7 +65,7 @@ def checkin_text(data: DigestData) -> str:
     if not data.checkins_this_week:
         return "*Check-ins*\nNo check-ins this week."
     rates = " · ".join(_rate(r) for r in data.rates)
-    return f"*Check-ins* ({_plural(data.checkins_this_week, 'check-in')} this week)\n" + (
+    return f"*Check-ins* ({plural(data.checkins_this_week, 'check-in')} this week)\n" + (
         f"Answered — {rates}"
     )
 

@@ -17,7 +17,7 @@ from bot.playbook.findings import Findings
 from bot.playbook.insights import InsightItem, Insights
 from bot.playbook.interviews import Coverage
 from bot.playbook.perception import CategoryView, Voice
-from bot.vocabulary import InterviewStatus, Role, Side
+from bot.vocabulary import InterviewStatus, Role, Side, plural
 
 SIDE_NAMES = {Side.CLIENT: "client side", Side.TEAM: "team side"}
 
@@ -50,22 +50,18 @@ def _team_view(team: Insights) -> str:
     return "*What the team side said*\n" + "\n".join(lines)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def voice_text(voice: Voice) -> str:
     """``severity 3.5 (2 grievances), in 1 interview, confidence 1.5/5 (4 ratings)``."""
     parts = []
     if voice.severity is not None:
         parts.append(
-            f"severity {voice.severity:.1f} ({_plural(len(voice.severities), 'grievance')})"
+            f"severity {voice.severity:.1f} ({plural(len(voice.severities), 'grievance')})"
         )
     if voice.interviews:
-        parts.append(f"in {_plural(voice.interviews, 'interview')}")
+        parts.append(f"in {plural(voice.interviews, 'interview')}")
     if voice.confidence is not None:
         parts.append(
-            f"confidence {voice.confidence:.1f}/5 ({_plural(len(voice.ratings), 'rating')})"
+            f"confidence {voice.confidence:.1f}/5 ({plural(len(voice.ratings), 'rating')})"
         )
     return ", ".join(parts)
 

@@ -19,7 +19,7 @@ from bot.blocks.history import entry_line
 from bot.blocks.strategy import standing_line
 from bot.blocks.text import fit, shorten, trim
 from bot.flows.home import CaseSummary
-from bot.playbook.stages import STAGE_LABELS
+from bot.playbook.stages import stage_label
 
 
 def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
@@ -40,7 +40,11 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
     if summary.strategy:
         facts.append(MarkdownTextObject(text=standing_line(summary.strategy)))
     blocks: list[Block] = [
-        HeaderBlock(text=shorten(f"{summary.client_name} · {STAGE_LABELS[summary.stage]}", 150)),
+        HeaderBlock(
+            text=shorten(
+                f"{summary.client_name} · {stage_label(summary.stage, closed=summary.closed)}", 150
+            )
+        ),
         ContextBlock(elements=facts),
     ]
     lines = [

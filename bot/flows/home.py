@@ -42,6 +42,7 @@ class CaseSummary:
     channel_id: str
     client_name: str
     stage: Stage
+    closed: bool
     is_lead: bool
     severity_counts: dict[int, int]
     open_grievances: tuple[OpenGrievance, ...]
@@ -72,6 +73,7 @@ def summaries(db: Database, *, team_id: str, user_id: str, now: datetime) -> lis
                     channel_id=case.channel_id,
                     client_name=case.client_name,
                     stage=case.stage,
+                    closed=case.closed_at is not None,
                     is_lead=role is access.AccessRole.LEAD,
                     severity_counts=playbook_history.severity_counts(
                         session=session, case=case, include_confidential=confidential, reader=viewer

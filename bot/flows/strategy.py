@@ -202,7 +202,7 @@ def propose(
         health.rescore(session=session, case=case, now=now)
         return Proposed(
             strategy_id=proposal.strategy.id,
-            entry_id=proposal.entry.id,
+            entry_id=proposal.entry_id,
             previous_id=proposal.previous.id if proposal.previous else None,
             channel=case.channel_id,
             author=user_id,
@@ -225,7 +225,7 @@ def vote(
     same transaction; None when nothing changed (not a strategy, a voter the bot never
     met, a vote already counted, or a retry of one)."""
     with db.reading() as session:  # most reactions are not on a strategy: no write turn
-        if buyin.find_by_message(session=session, channel=channel, ts=ts) is None:
+        if not buyin.is_strategy_message(session=session, channel=channel, ts=ts):
             return None
     try:
         with db.transaction() as session:

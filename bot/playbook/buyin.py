@@ -26,8 +26,10 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from bot.playbook.access import Action, allows, require
+from bot.playbook.stages import STAGE_LABELS
 from bot.playbook.stakeholders import ROLE_LABELS, by_role, membership
 from bot.playbook.timeline import Kind, record
+from bot.vocabulary import plural
 from storage.clock import utcnow
 from storage.models import (
     BuyInRule,
@@ -41,7 +43,7 @@ from storage.models import (
     Vote,
     VoteKind,
 )
-from storage.rows import lock
+from storage.rows import lock, plain
 
 #: Reactions that approve; Slack sends the canonical name ("+1", never "thumbsup").
 APPROVE_REACTIONS = frozenset({"white_check_mark", "+1", "heavy_check_mark"})
@@ -125,10 +127,6 @@ class BuyInState:
         return [b for side in (Side.CLIENT, Side.TEAM) for b in self.objections.get(side, [])]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def tally(
     votes: Iterable[VoteLike],
     members_by_role: Mapping[Role, Sequence[Person]],
@@ -170,7 +168,7 @@ def tally(
         have = len(approving(Role.CLIENT_LEADER))
         if have < needed:
             missing.append(
-                f"{_plural(needed - have, 'more approval')} from client leadership "
+                f"{plural(needed - have, 'more approval')} from client leadership "
                 f"({have} of {len(leaders)} so far; more than half is needed)"
             )
     elif not approving(Role.CLIENT_LEADER):
@@ -180,7 +178,7 @@ def tally(
     objecting = sum(1 for b in objections[Side.CLIENT] if b.role is Role.CLIENT_LEADER)
     if rule is BuyInRule.DEFAULT and objecting:
         whose = "their objection" if objecting == 1 else "their objections"
-        missing.append(f"{_plural(objecting, 'client leader')} to withdraw {whose}")
+        missing.append(f"{plural(objecting, 'client leader')} to withdraw {whose}")
     return BuyInState(
         rule=rule,
         reached=not missing,
@@ -230,6 +228,17 @@ _AT_MESSAGE = select(Strategy).where(
 def find_by_message(*, session: Session, channel: str, ts: str) -> Strategy | None:
     """The strategy posted as message ``ts`` in ``channel``, if that message is one."""
     return session.scalar(_AT_MESSAGE, {"channel": channel, "ts": ts})
+
+
+_ID_AT_MESSAGE = select(Strategy.id).where(
+    Strategy.slack_channel == bindparam("channel"), Strategy.slack_ts == bindparam("ts")
+)
+
+
+def is_strategy_message(*, session: Session, channel: str, ts: str) -> bool:
+    """Whether message ``ts`` in ``channel`` is a strategy's: asked of every reaction, and
+    most are not, so it reads one column, outside the ORM (``storage.rows.plain``)."""
+    return plain(session).scalar(_ID_AT_MESSAGE, {"channel": channel, "ts": ts}) is not None
 
 
 class Shift(enum.Enum):
@@ -393,7 +402,7 @@ def _reach(session: Session, strategy: Strategy, state: BuyInState) -> Shift | N
             case=case,
             kind=Kind.STAGE_CHANGED,
             author=None,
-            text=f"Stage: {Stage.STABILIZE.value} → {Stage.REWORK.value} "
+            text=f"Stage: {STAGE_LABELS[Stage.STABILIZE]} → {STAGE_LABELS[Stage.REWORK]} "
             f"(buy-in reached on strategy v{strategy.version})",
         )
     return Shift.REGAINED if again else Shift.REACHED
@@ -410,7 +419,7 @@ def _lose(session: Session, strategy: Strategy, state: BuyInState) -> Shift | No
         kind=Kind.BUYIN_LOST,
         author=None,
         text=f"Buy-in lost on strategy v{strategy.version}: waiting for {waiting_for(state)} "
-        f"(the stage stays {strategy.case.stage.value})",
+        f"(the stage stays {STAGE_LABELS[strategy.case.stage]})",
         channel=strategy.slack_channel,
         ts=strategy.slack_ts,
     )

@@ -32,6 +32,7 @@ from bot.playbook.closing_check import (
 from bot.playbook.digest import as_utc, health_series, of_side, overall_weekly, schedule_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.history import OPEN_STATUSES
+from bot.playbook.stages import STAGE_LABELS
 from bot.playbook.stakeholders import members
 from bot.playbook.timeline import Kind, record
 from storage.models import (
@@ -250,9 +251,9 @@ def close_case(
         case=case,
         kind=Kind.STAGE_CHANGED,
         author=actor,
-        text=f"Stage: {old.value} → {stage.value} ({closed_by})"
+        text=f"Stage: {STAGE_LABELS[old]} → {STAGE_LABELS[stage]} ({closed_by})"
         if stage is not old
-        else f"{OUTCOME_LABELS[outcome]}: {closed_by}, stage stays {old.value}",
+        else f"{OUTCOME_LABELS[outcome]}: {closed_by}, while {STAGE_LABELS[old]}",
         channel=case.channel_id,
     )
     return Closed(
@@ -307,7 +308,8 @@ def reopen_case(*, session: Session, case: Case, actor: Person, now: datetime) -
         case=case,
         kind=Kind.STAGE_CHANGED,
         author=actor,
-        text=f"Stage: {old.value} → {stage.value} (case reopened by {actor.display_name})",
+        text=f"Stage: {STAGE_LABELS[old]} → {STAGE_LABELS[stage]} "
+        f"(case reopened by {actor.display_name})",
         channel=case.channel_id,
     )
     return Reopened(stage=stage, resumed=resumed, channel=case.channel_id)
@@ -379,14 +381,20 @@ def save_rating(
     rating.answered_at = now
     case = session.get_one(Case, rating.case_id)
     person = session.get_one(Person, rating.person_id)
-    who = rater_label(session=session, rating=rating)
-    said = f": {text[:300]}" if text else ""
+    if anonymous:
+        # Neither figure nor words: everyone reads the timeline and the exports list who
+        # has not rated yet, so a lone anonymous rating beside them would name its rater.
+        # They reach readers only through the final ratings, which merge small groups.
+        said = "A final rating was given anonymously (it counts in the final ratings)"
+    else:
+        words = f": {text[:300]}" if text else ""
+        said = f"Final rating {value}/5 from {person.display_name}{words}"
     record(
         session=session,
         case=case,
         kind=Kind.FINAL_RATING,
         author=None if anonymous else person,
-        text=f"Final rating {value}/5 from {who}{said}",
+        text=said,
     )
     return rating
 

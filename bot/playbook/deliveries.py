@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from storage.clock import utcnow
 from storage.engine import Database
 from storage.models import ProcessedEvent, SeenRequest
+from storage.rows import plain
 
 #: Slack retries an event three times within about half an hour; a day is ample.
 KEEP_EVENTS = timedelta(days=1)
@@ -126,10 +127,10 @@ def _enter(
     """Record ``values`` and retire the oldest expired records; raise ``taken`` when the
     key was already there (the transaction then rolls back whole, with nothing retired)."""
     try:
-        session.execute(ledger.record, {**values, "at": now})
+        plain(session).execute(ledger.record, {**values, "at": now})
     except IntegrityError as error:
         raise taken from error
-    session.execute(ledger.retire, {"before": now - ledger.keep})
+    plain(session).execute(ledger.retire, {"before": now - ledger.keep})
 
 
 def prune(db: Database, *, now: datetime) -> int:

@@ -20,7 +20,7 @@ from bot.playbook.timeline import Kind, record
 from bot.views import GrievanceView
 from storage.clock import utcnow
 from storage.models import Case, Category, Grievance, Person, Side, Status, TimelineEntry
-from storage.rows import lock
+from storage.rows import lock, plain
 
 MAX_TEXT = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -120,7 +120,7 @@ def _next_number(*, session: Session, case: Case) -> int:
     """One more than the case's highest number; the case row is locked so two grievances
     filed at once on PostgreSQL cannot both take it."""
     lock(session, case)
-    current = session.scalar(_HIGHEST, {"case_id": case.id})
+    current = plain(session).scalar(_HIGHEST, {"case_id": case.id})
     return (current or 0) + 1
 
 
@@ -330,7 +330,7 @@ def for_message(*, session: Session, grievance_id: int) -> Grievance:
 def mark_posted(*, session: Session, grievance_id: int, channel: str, ts: str) -> None:
     """Remember the grievance's message: it becomes the thread its discussion lives in.
     One UPDATE, nothing read: it runs after every filing."""
-    session.execute(
+    plain(session).execute(
         _POSTED, {"grievance_id": grievance_id, "channel": channel, "ts": ts, "at": utcnow()}
     )
 

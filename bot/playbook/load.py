@@ -27,11 +27,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     DateTime,
     Integer,
+    Row,
     bindparam,
     case,
     delete,
@@ -44,7 +46,7 @@ from sqlalchemy.orm import Session
 from bot.playbook.history import OPEN_STATUSES
 from storage.clock import utcnow
 from storage.models import CaseLoad, Grievance
-from storage.rows import get_or_create
+from storage.rows import get_or_create, plain
 
 #: Grievance age stops adding weight after this many days; ``AGE_SCALE_DAYS`` days doubles it.
 AGE_CAP_DAYS = 28
@@ -154,7 +156,7 @@ def _shift(session: Session, case_id: int, severity: int, created: datetime, ste
         "step": step,
         "millis": step * _millis(created),
     }
-    if session.execute(_SHIFT, values).rowcount:
+    if plain(session).execute(_SHIFT, values).rowcount:
         return
     get_or_create(
         session,
@@ -168,16 +170,22 @@ def _shift(session: Session, case_id: int, severity: int, created: datetime, ste
             aged_through=utcnow() - AGE_CAP,
         ),
     )
-    session.execute(_SHIFT, values)
+    plain(session).execute(_SHIFT, values)
 
 
-#: The case's rows as stored now: they change by UPDATEs the session does not track, so
-#: rows it already holds are refreshed, never read stale.
-_TOTALS = (
-    select(CaseLoad)
-    .where(CaseLoad.case_id == bindparam("case_id"))
-    .execution_options(populate_existing=True)
-)
+#: The case's rows as stored now, as plain rows: they change by UPDATEs the session does
+#: not track, so they are never read as ORM objects it may hold stale.
+_TOTALS = select(
+    CaseLoad.severity,
+    CaseLoad.fresh_count,
+    CaseLoad.fresh_millis,
+    CaseLoad.aged_count,
+    CaseLoad.aged_through,
+).where(CaseLoad.case_id == bindparam("case_id"))
+
+
+def _totals(session: Session, case_id: int) -> list[Row[Any]]:
+    return list(plain(session).execute(_TOTALS, {"case_id": case_id}))
 
 
 _PASSED_CAP = select(Grievance.load_severity, Grievance.created_at).where(
@@ -194,7 +202,7 @@ def _passed_cap(
     """(severity, created) of counted grievances created in [since, cutoff)."""
     return [
         (severity, _utc(created))
-        for severity, created in session.execute(
+        for severity, created in plain(session).execute(
             _PASSED_CAP, {"case_id": case_id, "since": since, "cutoff": cutoff}
         )
     ]
@@ -204,10 +212,10 @@ def age(*, session: Session, case_id: int, now: datetime) -> None:
     """Move the grievances that passed the cap to the aged counts, once a day at most
     (``summary`` caps those of the last day itself, so the moves are a matter of keeping
     its window small, not of being right)."""
-    _age(session, case_id, list(session.scalars(_TOTALS, {"case_id": case_id})), now)
+    _age(session, case_id, _totals(session, case_id), now)
 
 
-def _age(session: Session, case_id: int, rows: list[CaseLoad], now: datetime) -> bool:
+def _age(session: Session, case_id: int, rows: list[Row[Any]], now: datetime) -> bool:
     """``age`` with the rows already read; True when it moved anything (they are stale).
 
     Each row moves only from the ``aged_through`` it was read with: of two transactions
@@ -241,20 +249,20 @@ def _age(session: Session, case_id: int, rows: list[CaseLoad], now: datetime) ->
 
 def summary(*, session: Session, case_id: int, now: datetime) -> GrievanceLoad:
     """The case's load at ``now`` from its totals (a read: nothing is written)."""
-    return _summarise(session, case_id, list(session.scalars(_TOTALS, {"case_id": case_id})), now)
+    return _summarise(session, case_id, _totals(session, case_id), now)
 
 
 def current(*, session: Session, case_id: int, now: datetime) -> GrievanceLoad:
     """``age`` then ``summary``, reading the totals once when nothing was due to age (a
     rescore, in a write transaction)."""
-    rows = list(session.scalars(_TOTALS, {"case_id": case_id}))
+    rows = _totals(session, case_id)
     if _age(session, case_id, rows, now):
-        rows = list(session.scalars(_TOTALS, {"case_id": case_id}))
+        rows = _totals(session, case_id)
     return _summarise(session, case_id, rows, now)
 
 
 def _summarise(
-    session: Session, case_id: int, stored: list[CaseLoad], now: datetime
+    session: Session, case_id: int, stored: list[Row[Any]], now: datetime
 ) -> GrievanceLoad:
     rows = [row for row in stored if row.fresh_count or row.aged_count]
     if not rows:
@@ -292,7 +300,9 @@ _OLDEST = text(
 
 def _oldest(session: Session, case_id: int) -> datetime:
     """When the oldest counted grievance was created."""
-    firsts = [created for created in session.scalars(_OLDEST, {"case_id": case_id}) if created]
+    firsts = [
+        created for created in plain(session).scalars(_OLDEST, {"case_id": case_id}) if created
+    ]
     return min(_utc(created) for created in firsts) if firsts else utcnow()
 
 

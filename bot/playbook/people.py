@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Person, Side, Workspace
-from storage.rows import get_or_create, lock
+from storage.rows import get_or_create, lock, plain
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,19 @@ def ensure_person(*, session: Session, workspace: Workspace, profile: Profile) -
 
 def refresh(person: Person, profile: Profile) -> None:
     """Bring what the bot keeps of ``person`` up to ``profile`` (never the side, which is
-    settled elsewhere); what the profile does not tell is kept as it was."""
-    person.display_name = profile.display_name[:120] or person.display_name
-    person.timezone = profile.timezone or person.timezone
-    person.slack_names = "\n".join(profile.names) or person.slack_names
+    settled elsewhere); what the profile does not tell is kept as it was.
+
+    Only what differs is assigned: an assignment, even of the same value, marks the row
+    changed, and the next query's autoflush then runs the whole unit of work for nothing
+    (a third of a filing's case lookup)."""
+    changes = {
+        "display_name": profile.display_name[:120] or person.display_name,
+        "timezone": profile.timezone or person.timezone,
+        "slack_names": "\n".join(profile.names) or person.slack_names,
+    }
+    for name, value in changes.items():
+        if getattr(person, name) != value:
+            setattr(person, name, value)
 
 
 def find_person(*, session: Session, workspace: Workspace, user_id: str) -> Person | None:
@@ -160,7 +169,7 @@ def as_known(*, session: Session, team_id: str, caller: Caller) -> Profile:
 
 def known_id(*, session: Session, team_id: str, user_id: str) -> int | None:
     """The id of someone the bot has met in the workspace ``team_id``, in one lookup."""
-    return session.scalar(_PERSON_ID_IN_TEAM, {"team_id": team_id, "user_id": user_id})
+    return plain(session).scalar(_PERSON_ID_IN_TEAM, {"team_id": team_id, "user_id": user_id})
 
 
 def known_profile(*, session: Session, team_id: str, user_id: str) -> Profile | None:

@@ -269,7 +269,7 @@ def post_update(
         except PlaybookError:  # not theirs to move: the update still links it
             continue
         moved.append(grievance.id)
-    entry = record(
+    entry_id = record(
         session=session,
         case=case,
         kind=Kind.PROGRESS_UPDATE,
@@ -279,7 +279,7 @@ def post_update(
     )
     return Posted(
         update_id=update.id,
-        entry_id=entry.id,
+        entry_id=entry_id,
         channel=case.channel_id,
         ticked_ids=[a.id for a in ticked],
         moved_ids=moved,

@@ -14,3 +14,9 @@ STAGE_LABELS = {
     Stage.REWORK: "Reworking",
     Stage.RECOVERED: "Closed",
 }
+
+
+def stage_label(stage: Stage, *, closed: bool = False) -> str:
+    """The stage as people read it: a closed case is *Closed*, whatever stage it was closed
+    in (a lead may close without a recovery, and the stage then stays where it was)."""
+    return STAGE_LABELS[Stage.RECOVERED] if closed else STAGE_LABELS[stage]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.playbook.timeline import Kind
 from storage.models import EntryRevision, Grievance, TimelineEntry
+from storage.rows import plain
 
 #: A reply's timeline entry, written in one statement that takes the case, the channel
 #: and the confidentiality from the grievance row as it is in the writing transaction (a
@@ -66,7 +67,7 @@ _THREAD = select(Grievance.id).where(
 
 def thread_of(*, session: Session, channel: str, ts: str) -> int | None:
     """The id of the grievance whose message starts the thread at ``channel``/``ts``."""
-    return session.scalar(_THREAD, {"channel": channel, "ts": ts})
+    return plain(session).scalar(_THREAD, {"channel": channel, "ts": ts})
 
 
 def record_reply(
@@ -74,7 +75,7 @@ def record_reply(
 ) -> bool:
     """Store a reply in the thread of grievance ``grievance_id`` (``thread_of``), by the
     person with id ``author``; False when the grievance is gone."""
-    written = session.execute(
+    written = plain(session).execute(
         _REPLY,
         {"grievance_id": grievance_id, "author_id": author, "text": text, "ts": ts, "at": now},
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from storage.models import Case, Grievance, Person, TimelineEntry
+from storage.rows import plain
 
 
 class Kind(enum.StrEnum):
@@ -55,6 +57,10 @@ class Kind(enum.StrEnum):
     CASE_EXPORTED = "case_exported"
 
 
+#: ``record``'s INSERT, built once: every filing and reply writes one.
+_ADD = insert(TimelineEntry)
+
+
 def record(
     *,
     session: Session,
@@ -65,18 +71,24 @@ def record(
     grievance: Grievance | None = None,
     channel: str | None = None,
     ts: str | None = None,
-) -> TimelineEntry:
-    """Add one entry; entries about a confidential grievance are confidential too."""
-    entry = TimelineEntry(
-        case_id=case.id,
-        kind=kind.value,
-        author_id=author.id if author else None,
-        text=text,
-        grievance_id=grievance.id if grievance else None,
-        confidential=bool(grievance and grievance.confidential),
-        slack_channel=channel,
-        slack_ts=ts,
+    confidential: bool = False,
+) -> int:
+    """Add one entry and give its id; entries about a confidential grievance are
+    confidential too.
+
+    A plain INSERT (``storage.rows.plain``): nothing reads the entry back as an object, and
+    the session's unit of work cost four times the statement."""
+    added = plain(session).execute(
+        _ADD,
+        {
+            "case_id": case.id,
+            "kind": kind.value,
+            "author_id": author.id if author else None,
+            "text": text,
+            "grievance_id": grievance.id if grievance else None,
+            "confidential": confidential or bool(grievance and grievance.confidential),
+            "slack_channel": channel,
+            "slack_ts": ts,
+        },
     )
-    session.add(entry)
-    session.flush()
-    return entry
+    return int(added.inserted_primary_key[0])

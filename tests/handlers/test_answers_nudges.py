@@ -316,6 +316,26 @@ def test_a_nudge_waits_for_working_hours_in_the_persons_time_zone(stack: Sandbox
     assert "UDEV" in _nudged(stack)
 
 
+def test_someone_slack_gives_no_time_zone_is_nudged_in_the_default_zones_hours(
+    stack: SandboxStack,
+) -> None:
+    """Slack may send a user with no ``tz`` (the emulator's erin): the operator's
+    ``DEFAULT_TIMEZONE`` then decides their working hours, as the README says."""
+    _case_with_people(stack)
+    with stack.db.transaction() as session:
+        dev = session.scalars(select(Person).where(Person.slack_user_id == "UDEV")).one()
+        dev.timezone = None
+    _schedule(stack)
+    _post(stack)
+    york = "America/New_York"
+    nudges_job.run(stack.db, stack.app.client, T0 + timedelta(hours=4), default_timezone=york)
+    assert "UDEV" not in _nudged(stack)  # 08:30 in New York
+    nudges_job.run(
+        stack.db, stack.app.client, datetime(2026, 12, 1, 14, 0, tzinfo=UTC), default_timezone=york
+    )
+    assert "UDEV" in _nudged(stack)
+
+
 def test_a_nudge_falling_after_hours_waits_for_the_next_morning(stack: SandboxStack) -> None:
     _case_with_people(stack)
     _schedule(stack, nudge_after_minutes=10 * 60)  # 19:30 London: after hours

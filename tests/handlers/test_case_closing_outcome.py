@@ -84,7 +84,7 @@ def test_closing_without_recovery_never_claims_one(stack: SandboxStack) -> None:
     (dm,) = _dms(stack, "UCARLA")
     assert "closed without a recovery" in _shown(dm) and "has recovered" not in _shown(dm)
     assert _kinds(stack, "stage_changed")[-1].text == (
-        "Closed without recovery: case closed by ana, stage stays stabilize"
+        "Closed without recovery: case closed by ana, while Stabilizing"
     )
 
 

@@ -105,7 +105,7 @@ def test_the_only_client_leader_taking_back_their_approval_loses_buyin_everywher
         assert "Buy-in lost on strategy v1" in home  # the latest timeline entries
     assert _entries(stack, "buyin_lost") == [
         "Buy-in lost on strategy v1: waiting for an approval from a client leader "
-        "(the stage stays rework)"
+        "(the stage stays Reworking)"
     ]
     [notice] = _dms(stack, "UANA")
     assert waiting in notice and stack.workspace.permalink(CHANNEL, post.ts) in notice
@@ -140,7 +140,7 @@ def test_an_objection_after_buyin_loses_it_and_names_no_one(stack: SandboxStack)
     assert waiting in notice and "dana" not in notice
     assert _entries(stack, "buyin_lost") == [
         "Buy-in lost on strategy v1: waiting for 1 client leader to withdraw their objection "
-        "(the stage stays rework)"
+        "(the stage stays Reworking)"
     ]
 
 

@@ -32,12 +32,12 @@ def claim_notice(*, session: Session, case: Case, kind: str, key: str) -> bool:
 
 def note_silence(*, session: Session, case: Case, silence: Silence) -> None:
     """Put the silence on the timeline, visible to leads only (it names the person)."""
-    entry = record(
+    record(
         session=session,
         case=case,
         kind=Kind.SILENCE_NOTICED,
         author=None,
         text=f"{silence.name} (client leader) has not answered the last two check-ins; "
         "the leads were told",
+        confidential=True,
     )
-    entry.confidential = True

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from bot.playbook import load
@@ -20,6 +20,7 @@ from bot.playbook.answers import aware
 from bot.playbook.health.formula import HealthScore, Trend, silence_sentence
 from bot.playbook.health.inputs import Silence, assess
 from storage.models import Case, HealthSnapshot
+from storage.rows import plain
 
 logger = logging.getLogger("grievance_bot.health")
 
@@ -38,30 +39,40 @@ def latest_snapshot(*, session: Session, case: Case) -> HealthSnapshot | None:
     return session.scalar(_LATEST, {"case_id": case.id})
 
 
-def store(*, session: Session, case: Case, result: HealthScore, now: datetime) -> HealthSnapshot:
+#: ``store``'s two statements, built once: the latest value, and a new snapshot.
+_LATEST_SCORE = (
+    select(HealthSnapshot.score)
+    .where(HealthSnapshot.case_id == bindparam("case_id"))
+    .order_by(HealthSnapshot.id.desc())
+    .limit(1)
+)
+_ADD = insert(HealthSnapshot)
+
+
+def store(*, session: Session, case: Case, result: HealthScore, now: datetime) -> None:
     """Keep ``result`` as a snapshot unless the latest one has the same value."""
-    previous = latest_snapshot(session=session, case=case)
-    if previous is not None and previous.score == result.value:
-        return previous
-    snapshot = HealthSnapshot(
-        case_id=case.id,
-        score=result.value,
-        components=json.dumps({"points": result.components, "reasons": result.reasons}),
-        computed_at=aware(now),
+    connection = plain(session)
+    if connection.scalar(_LATEST_SCORE, {"case_id": case.id}) == result.value:
+        return
+    connection.execute(
+        _ADD,
+        {
+            "case_id": case.id,
+            "score": result.value,
+            "components": json.dumps({"points": result.components, "reasons": result.reasons}),
+            "computed_at": aware(now),
+        },
     )
-    session.add(snapshot)
-    session.flush()
-    return snapshot
 
 
-def recompute(*, session: Session, case: Case, now: datetime) -> HealthSnapshot:
-    """Compute the case's health and store a snapshot if the value changed; the latest.
+def recompute(*, session: Session, case: Case, now: datetime) -> None:
+    """Compute the case's health and store a snapshot if the value changed.
 
     Called by whatever changed an input, in its own transaction (filing or moving a
     grievance, a vote, a strategy, a check-in answer) and by the scheduler as time passes
     (grievances age, check-ins settle): there is no hidden hook."""
     grievances = load.current(session=session, case_id=case.id, now=aware(now))
-    return store(
+    store(
         session=session,
         case=case,
         result=assess(session=session, case=case, now=now, grievances=grievances).score,

@@ -116,7 +116,7 @@ class Proposal:
     previous: Strategy | None
     #: Slack ids of people who approved the previous version (other than the author).
     previous_approvers: list[str]
-    entry: TimelineEntry
+    entry_id: int
 
 
 def propose(*, session: Session, case: Case, author: Person, draft: StrategyDraft) -> Proposal:
@@ -177,7 +177,7 @@ def propose(*, session: Session, case: Case, author: Person, draft: StrategyDraf
     session.flush()
     evidence = coverage_of(session=session, strategy=strategy)
     replaces = f" (replaces v{previous.version})" if previous else ""
-    entry = record(
+    entry_id = record(
         session=session,
         case=case,
         kind=Kind.STRATEGY_PROPOSED,
@@ -186,7 +186,9 @@ def propose(*, session: Session, case: Case, author: Person, draft: StrategyDraf
         f"— {evidence.sentence if chosen else 'addresses no grievance'}",
         channel=case.channel_id,
     )
-    return Proposal(strategy=strategy, previous=previous, previous_approvers=approvers, entry=entry)
+    return Proposal(
+        strategy=strategy, previous=previous, previous_approvers=approvers, entry_id=entry_id
+    )
 
 
 def mark_posted(
