@@ -44,6 +44,31 @@ def get_or_create(
         return found, False
 
 
+#: ``Session.info``'s key for the rows ``keep`` holds.
+_KEPT = "kept_rows"
+
+
+def keep(session: Session, *rows: Base) -> None:
+    """Hold ``rows`` for the rest of the session's transaction, for ``held`` to find.
+
+    The session's own map of rows holds them weakly: a row nobody refers to any more is
+    gone from it at once, and a later query for it runs again."""
+    session.info.setdefault(_KEPT, []).extend(rows)
+
+
+def held(session: Session, model: type[Row], **key: object) -> Row | None:
+    """The ``model`` row with ``key``'s values that this transaction already read and
+    kept (``keep``), if any.
+
+    A request that looked its caller up and then files for them would otherwise ask for
+    the same person and workspace twice in one transaction; the query would give back the
+    very object the session holds, so this saves only the statement."""
+    for found in session.info.get(_KEPT, ()):
+        if type(found) is model and all(getattr(found, name) == v for name, v in key.items()):
+            return found
+    return None
+
+
 def lock(session: Session, row: Base) -> None:
     """Hold ``row`` (``SELECT … FOR UPDATE``) until the transaction ends.
 

@@ -37,8 +37,8 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    func,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -173,14 +173,25 @@ def _shift(session: Session, case_id: int, severity: int, created: datetime, ste
     plain(session).execute(_SHIFT, values)
 
 
-#: The case's rows as stored now, as plain rows: they change by UPDATEs the session does
-#: not track, so they are never read as ORM objects it may hold stale.
+#: The case's rows as stored now, as plain rows (they change by UPDATEs the session does
+#: not track, so they are never read as ORM objects it may hold stale), each with the
+#: creation time of its severity's oldest counted grievance: one index seek per row.
+_OLDEST_OF_ROW = (
+    select(func.min(Grievance.created_at))
+    .where(
+        Grievance.case_id == CaseLoad.case_id,
+        Grievance.load_severity == CaseLoad.severity,
+    )
+    .correlate(CaseLoad)
+    .scalar_subquery()
+)
 _TOTALS = select(
     CaseLoad.severity,
     CaseLoad.fresh_count,
     CaseLoad.fresh_millis,
     CaseLoad.aged_count,
     CaseLoad.aged_through,
+    _OLDEST_OF_ROW.label("oldest"),
 ).where(CaseLoad.case_id == bindparam("case_id"))
 
 
@@ -268,8 +279,10 @@ def _summarise(
     if not rows:
         return GrievanceLoad()
     cutoff = now - AGE_CAP
+    oldest = min((_utc(row.oldest) for row in rows if row.oldest is not None), default=now)
+    # Only a grievance older than the cap can have passed it unmoved: none in a young case.
     since = min(_utc(row.aged_through) for row in rows)
-    late = _passed_cap(session, case_id, since, cutoff) if since < cutoff else []
+    late = _passed_cap(session, case_id, since, cutoff) if oldest < cutoff else []
     load = 0.0
     for row in rows:
         fresh_age = (row.fresh_count * _millis(now) - row.fresh_millis) / _DAY_MS
@@ -282,28 +295,9 @@ def _summarise(
     return GrievanceLoad(
         count=sum(row.fresh_count + row.aged_count for row in rows),
         worst=max(row.severity for row in rows),
-        oldest_days=(now - _oldest(session, case_id)).total_seconds() / _DAY,
+        oldest_days=(now - oldest).total_seconds() / _DAY,
         load=load,
     )
-
-
-#: The oldest counted grievance: the earliest of each severity (one index seek each), in
-#: plain SQL so that building the statement costs nothing per call.
-_OLDEST = text(
-    " UNION ALL ".join(
-        f"SELECT min(created_at) AS created FROM grievance"
-        f" WHERE case_id = :case_id AND load_severity = {severity}"
-        for severity in SEVERITIES
-    )
-).columns(created=DateTime(timezone=True))
-
-
-def _oldest(session: Session, case_id: int) -> datetime:
-    """When the oldest counted grievance was created."""
-    firsts = [
-        created for created in plain(session).scalars(_OLDEST, {"case_id": case_id}) if created
-    ]
-    return min(_utc(created) for created in firsts) if firsts else utcnow()
 
 
 def recount(*, session: Session, case_id: int, now: datetime) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Person, Side, Workspace
-from storage.rows import get_or_create, lock, plain
+from storage.rows import get_or_create, held, keep, lock, plain
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,9 @@ _PERSON = select(Person).where(
     Person.workspace_id == bindparam("workspace_id"), Person.slack_user_id == bindparam("user_id")
 )
 _IN_TEAM = (Workspace.team_id == bindparam("team_id"), Person.slack_user_id == bindparam("user_id"))
+#: The person with their workspace: both are then in the session (``storage.rows.held``).
 _PERSON_IN_TEAM = (
-    select(Person).join(Workspace, Workspace.id == Person.workspace_id).where(*_IN_TEAM)
+    select(Person, Workspace).join(Workspace, Workspace.id == Person.workspace_id).where(*_IN_TEAM)
 )
 _PERSON_ID_IN_TEAM = (
     select(Person.id).join(Workspace, Workspace.id == Person.workspace_id).where(*_IN_TEAM)
@@ -60,7 +61,10 @@ def ensure_workspace(*, session: Session, team_id: str, url: str | None = None) 
     """The workspace row for ``team_id``, created on first sight."""
     workspace, created = get_or_create(
         session,
-        lambda: session.scalar(_WORKSPACE, {"team_id": team_id}),
+        lambda: (
+            held(session, Workspace, team_id=team_id)
+            or session.scalar(_WORKSPACE, {"team_id": team_id})
+        ),
         lambda: Workspace(team_id=team_id, url=url),
     )
     if not created and url and workspace.url != url:
@@ -106,7 +110,9 @@ def refresh(person: Person, profile: Profile) -> None:
 
 def find_person(*, session: Session, workspace: Workspace, user_id: str) -> Person | None:
     """The person with Slack id ``user_id`` in ``workspace``, if the bot has met them."""
-    return session.scalar(_PERSON, {"workspace_id": workspace.id, "user_id": user_id})
+    return held(session, Person, workspace_id=workspace.id, slack_user_id=user_id) or (
+        session.scalar(_PERSON, {"workspace_id": workspace.id, "user_id": user_id})
+    )
 
 
 def known_people(*, session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Person]:
@@ -173,10 +179,15 @@ def known_id(*, session: Session, team_id: str, user_id: str) -> int | None:
 
 
 def known_profile(*, session: Session, team_id: str, user_id: str) -> Profile | None:
-    """The profile of someone the bot has met, as stored (their side already settled)."""
-    person = session.scalar(_PERSON_IN_TEAM, {"team_id": team_id, "user_id": user_id})
-    if person is None:
+    """The profile of someone the bot has met, as stored (their side already settled).
+
+    Their rows stay with the session (``storage.rows.keep``): the filing that follows in
+    the same transaction finds them without asking again."""
+    found = session.execute(_PERSON_IN_TEAM, {"team_id": team_id, "user_id": user_id}).first()
+    if found is None:
         return None
+    person, workspace = found
+    keep(session, person, workspace)
     return Profile(
         user_id=user_id,
         display_name=person.display_name,
