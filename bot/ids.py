@@ -41,6 +41,8 @@ class Action(enum.StrEnum):
     PROGRESS_WITHDRAW = "progress_withdraw"
     #: A lead's button to reopen a closed case a new grievance was filed on.
     REOPEN_CASE = "case_reopen"
+    #: A commitment's *Done* button (its message, its reminders); the value is its id.
+    COMMITMENT_DONE = "commitment_done"
     # words that read two ways: a grievance, or a command
     FILE_TEXT = "text_file_as_grievance"
     RUN_TEXT = "text_run_command"

@@ -10,6 +10,7 @@ from handlers import (
     checkins,
     closing,
     commands,
+    commitments,
     fallback,
     form_state,
     grievance_buttons,
@@ -42,4 +43,5 @@ def register_all(app: App, deps: Deps) -> None:
     progress.register(app)
     checkin_answers.register(app)
     closing.register(app)
+    commitments.register(app)
     fallback.register(app)  # last: it matches every event

@@ -38,6 +38,7 @@ from bot.surface import SLASH_COMMAND
 from handlers import (
     cases,
     checkins,
+    commitments,
     digests,
     exports,
     findings,
@@ -78,6 +79,7 @@ ROUTES: dict[str, Subcommand] = {
     "strategy": strategy.strategy,
     "checkin": checkins.checkin,
     "update": progress.update,
+    "commit": commitments.commit,
     "status": health.status,
     "digest": digests.digest,
     "export": exports.export,

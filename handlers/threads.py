@@ -22,10 +22,13 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.flows import threads
+from bot.flows import commitments, threads
 from bot.playbook.deliveries import Delivery
+from bot.playbook.errors import PlaybookError
 from bot.slack.identity import Acting
 from bot.slack.lookup import profile_of
+from bot.slack.messages import tell
+from handlers.commitments import announce
 from handlers.direct import Direct
 from handlers.fallback import handled
 from handlers.slack_text import from_slack
@@ -90,11 +93,37 @@ def keep_message(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | N
         text=from_slack(event.get("text")),
         delivery=delivery,
     )
-    if threads.keep_reply(deps.db, reply, now=deps.now()) is not threads.Kept.NEWCOMER:
+    kept = threads.keep_reply(deps.db, reply, now=deps.now())
+    if kept is threads.Kept.NOT_KEPT:
+        _mark_done_if_said(req, reply, deps)
+    if kept is not threads.Kept.NEWCOMER:
         return handled()
     context["reply"] = reply
     next()
     return None
+
+
+def _mark_done_if_said(req: BoltRequest, reply: threads.Reply, deps: Deps) -> None:
+    """``done [note]`` in a commitment's thread, by its owner or a lead, marks it done;
+    what Slack must show of it (the message, the DMs, a refusal) waits for the answer."""
+    client: WebClient = req.context.client
+    try:
+        done = commitments.done_in_thread(
+            deps.db,
+            team_id=reply.team_key,
+            channel=reply.channel,
+            thread_ts=reply.thread_ts,
+            user_id=reply.user,
+            text=reply.text,
+            delivery=reply.delivery,
+            now=deps.now(),
+        )
+    except PlaybookError as refusal:
+        said = str(refusal)  # the name ``refusal`` is gone once this block ends
+        deps.after_ack(lambda: tell(client, reply.channel, reply.user, said))
+        return
+    if done is not None:
+        deps.after_ack(lambda: announce(client, done))
 
 
 def meet_and_keep(reply: threads.Reply, acting: Acting, deps: Deps, client: WebClient) -> None:

@@ -91,6 +91,10 @@ def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> Non
         assert "*Progress update* from *ana*" in checkin
         assert "Weekly digest · acme-recovery" in checkin
         assert "[file uploaded: digest.png]" in checkin
+        # A commitment reminded on its day, flagged overdue, done late, and weighed.
+        assert "Commitment #1 on the acme-recovery case is due today" in checkin
+        assert "is overdue (due" in checkin and "was done late by ben" in checkin
+        assert "0 of 1 commitment due so far kept on time, 1 done late" in checkin
         trust = out.split("Part four", 1)[1]
         lost = trust.index("Buy-in lost — waiting for an approval from a client leader")
         assert lost < trust.index("Buy-in reached again on strategy v1")  # lost, then won back

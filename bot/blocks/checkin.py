@@ -45,6 +45,7 @@ from bot.playbook.checkins import (
     ScheduleSummary,
     Tally,
 )
+from bot.playbook.commitment_tally import Upcoming
 from bot.playbook.schedules import DAY_CODES, DAY_NAMES, zone
 from bot.vocabulary import Audience
 
@@ -145,6 +146,8 @@ def checkin_blocks(view: CheckinView) -> list[Block]:
                 elements=[MarkdownTextObject(text=tally_line(tally, open_tally=view.open_tally))]
             )
         )
+    if view.due_soon:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=due_soon_text(view.due_soon))))
     footer = RATING_HINT
     if asks_thread:
         footer += " Anything else: reply in this thread."
@@ -152,6 +155,17 @@ def checkin_blocks(view: CheckinView) -> list[Block]:
         footer += " Ratings are shown with names."
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
     return blocks
+
+
+def due_soon_text(items: Sequence[Upcoming]) -> str:
+    """The commitments due this week (and any overdue), so everyone sees what is promised."""
+    lines = [
+        f"• #{c.number} {plain_escape(c.owner)}: {fit(c.text, 120)} — "
+        + (f":warning: overdue since {c.due:%a %d %b}" if c.overdue else f"by {c.due:%a %d %b}")
+        for c in items[:10]
+    ]
+    more = f"\n…and {len(items) - 10} more (`/grievance commit`)" if len(items) > 10 else ""
+    return trim("*Due this week*\n" + "\n".join(lines) + more, 3000)
 
 
 def checkin_text(view: CheckinView) -> str:

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.findings import perception_text
 from bot.blocks.strategy import lost_verdict
 from bot.blocks.text import fit, plain_escape, shorten, trim
+from bot.playbook.commitment_tally import Tally
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
 from bot.playbook.stages import STAGE_LABELS
 from bot.vocabulary import Side, StrategyStatus, plural
@@ -109,6 +110,19 @@ def confidence_text(data: DigestData) -> str:
     )
 
 
+def commitments_text(counts: Tally) -> str:
+    """``4 of 6 due so far kept on time, 1 overdue; 2 due in the next 7 days``."""
+    soon = f"{counts.due_soon} due in the next 7 days" if counts.due_soon else ""
+    if not counts.due_so_far:
+        return f"*Commitments*\nNone due yet{'; ' + soon if soon else ''}."
+    parts = [f"{counts.kept} of {counts.due_so_far} due so far kept on time"]
+    if counts.late:
+        parts.append(f"{counts.late} done late")
+    if counts.overdue:
+        parts.append(f"{counts.overdue} overdue")
+    return f"*Commitments*\n{', '.join(parts)}{'; ' + soon if soon else ''}."
+
+
 def strategy_text(line: StrategyLine | None, link: str | None = None) -> str:
     """The current version, its buy-in, and its actions done."""
     if line is None:
@@ -171,6 +185,7 @@ def digest_message(data: DigestData, *, strategy_link: str | None = None) -> lis
         _section(confidence_text(data)),
         *([_section(perception_text(data.perception))] if data.perception else []),
         _section(strategy_text(data.strategy, strategy_link)),
+        *([_section(commitments_text(data.commitments))] if data.commitments.total else []),
         _section(health_text(data)),
         DividerBlock(),
         ContextBlock(

@@ -58,6 +58,10 @@ KIND_LABELS = {
     "progress_update": "Progress update",
     "progress_corrected": "Progress update corrected",
     "progress_withdrawn": "Progress update withdrawn",
+    # commitments
+    "commitment_made": "Commitment",
+    "commitment_done": "Commitment done",
+    "commitment_overdue": "Commitment overdue",
     "digest_posted": "Digest posted",
     "digest_scheduled": "Digest schedule changed",
     "final_rating": "Final rating",

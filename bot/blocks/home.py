@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.commitments import line as commitment_line
 from bot.blocks.grievance import STATUS_LABELS, severity_label
 from bot.blocks.health import health_line
 from bot.blocks.history import entry_line
@@ -60,6 +61,11 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
                 )
             )
         )
+    if summary.mine:
+        mine = "\n".join(f"• {commitment_line(c)}" for c in summary.mine[:5])
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=trim(f"*Your commitments*\n{mine}", 3000)))
+        )
     cares = [f"• {fit(i.text, 80)} (×{i.count})" for i in summary.insights.cares_about[:5]]
     if cares:
         blocks.append(
@@ -79,7 +85,7 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
 
 
 def home_view(summaries: list[CaseSummary], base_url: str | None) -> View:
-    """The whole home tab (at most 100 blocks: five cases of at most 7 blocks each)."""
+    """The whole home tab, cut at Slack's 100 blocks (a case takes at most 8)."""
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(

@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.flows.commitments import CommitmentView
+from bot.flows.commitments import view as commitment_view
 from bot.flows.history import EntryView, entry_view, viewer_of
 from bot.playbook import access, health
+from bot.playbook import commitments as playbook_commitments
 from bot.playbook import history as playbook_history
 from bot.playbook import insights as playbook_insights
 from bot.playbook import strategy as playbook_strategy
@@ -52,6 +55,8 @@ class CaseSummary:
     health: HealthReport | None = None
     #: Buy-in on the current strategy version (None: no strategy proposed yet).
     strategy: Standing | None = None
+    #: The viewer's own open commitments on the case, by due day.
+    mine: tuple[CommitmentView, ...] = ()
 
 
 def summaries(db: Database, *, team_id: str, user_id: str, now: datetime) -> list[CaseSummary]:
@@ -109,6 +114,13 @@ def summaries(db: Database, *, team_id: str, user_id: str, now: datetime) -> lis
                     ),
                     health=health.report(session=session, case=case, now=now),
                     strategy=playbook_strategy.standing(session=session, case=case),
+                    mine=tuple(
+                        commitment_view(session, c, now)
+                        for c in playbook_commitments.listed(
+                            session=session, case=case, viewer=viewer
+                        )
+                        if c.owner_id == viewer.id and c.done_at is None
+                    ),
                 )
             )
         return found

@@ -38,7 +38,7 @@ def run(
     db: Database, client: WebClient, now: datetime, *, default_timezone: str | None = None
 ) -> int:
     """Do everything due at ``now``; returns how many DMs went out."""
-    zone = default_timezone or _default_timezone()
+    zone = default_timezone or default_timezone_setting()
     sent = _send_nudges(db, client, now, zone)
     return sent + _watch_cases(db, client, now)
 
@@ -48,11 +48,11 @@ def next_due(db: Database, after: datetime) -> datetime | None:
     instant of its own: it runs on every tick)."""
     with db.transaction() as session:
         return nudges.next_nudge_at(
-            session=session, after=after, default_timezone=_default_timezone()
+            session=session, after=after, default_timezone=default_timezone_setting()
         )
 
 
-def _default_timezone() -> str:
+def default_timezone_setting() -> str:
     """``DEFAULT_TIMEZONE`` for people whose Slack zone is unknown (UTC if unreadable)."""
     try:
         return load_settings().default_timezone

@@ -76,6 +76,7 @@ class Action(enum.StrEnum):
     CLOSE_CASE = "close_case"
     EXPORT_CASE = "export_case"
     RATE_RECOVERY = "rate_recovery"
+    MAKE_COMMITMENT = "make_commitment"
 
 
 EVERYONE = frozenset(AccessRole)
@@ -219,6 +220,14 @@ POLICY: dict[Action, Rule] = {
     ),
     Action.RATE_RECOVERY: Rule(
         EVERYONE, "Give the final rating", "rate the recovery", scope="only when asked"
+    ),
+    Action.MAKE_COMMITMENT: Rule(
+        DELIVERY_TEAM,
+        "Record a commitment with an owner and a due day (`commit`); its owner or a lead "
+        "marks it done",
+        "record commitments",
+        refusal="Commitments are recorded by the delivery team, who answer for them. "
+        "Anyone can see them with `/grievance commit`.",
     ),
 }
 

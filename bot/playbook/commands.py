@@ -78,6 +78,12 @@ SUBCOMMANDS: tuple[Usage, ...] = (
         "With words, you see it privately first: nothing is posted until you press "
         "*Post progress update*.",
     ),
+    Usage(
+        "commit",
+        "/grievance commit [@owner <due> <what> [#n] [[internal]] | done <n> [note]]",
+        "List the case's commitments; record one with its owner and due day (delivery "
+        "team); mark one done (its owner or a lead).",
+    ),
     Usage("status", "/grievance status", "The case's health score, its trend and why."),
     Usage(
         "digest",
@@ -134,6 +140,10 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE | re.DOTALL,
     ),
     "update": re.compile(r".*", re.DOTALL),
+    "commit": re.compile(
+        r"list|done\s+#?\d{1,9}(\s.*)?|(me|<@[UW][A-Z0-9]+(\|[^>]*)?>)\s+\S.*",
+        re.IGNORECASE | re.DOTALL,
+    ),
     "status": re.compile(r""),
     "digest": re.compile(r"(every\s.*)?", re.IGNORECASE | re.DOTALL),
     "export": re.compile(f"({'|'.join(EXPORT_FORMATS)})?", re.IGNORECASE),

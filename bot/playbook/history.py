@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session, joinedload
 from bot.playbook.access import Action, allows, refusal
 from bot.playbook.errors import PlaybookError
 from bot.playbook.withheld import entries_shown, grievances_shown, is_kept_from
-from storage.models import Case, CaseLead, Grievance, Person, Status, TimelineEntry
+from storage.models import (
+    Case,
+    CaseLead,
+    CaseMember,
+    Commitment,
+    Grievance,
+    Person,
+    Status,
+    TimelineEntry,
+)
 
 PAGE_SIZE = 10
 OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED, Status.ADDRESSING)
@@ -148,15 +157,26 @@ def severity_counts(
 
 
 def cases_for(*, session: Session, person: Person, limit: int = 5) -> list[Case]:
-    """The cases a person leads or has taken part in, most recently active first."""
+    """The cases a person leads, has taken part in, is a stakeholder of or owes a
+    commitment on, most recently active first."""
     led = select(CaseLead.case_id).where(CaseLead.person_id == person.id)
     took_part = select(TimelineEntry.case_id).where(TimelineEntry.author_id == person.id)
     raised = select(Grievance.case_id).where(
         or_(Grievance.raised_by_id == person.id, Grievance.reporter_id == person.id)
     )
+    member = select(CaseMember.case_id).where(CaseMember.person_id == person.id)
+    owes = select(Commitment.case_id).where(Commitment.owner_id == person.id)
     query = (
         select(Case)
-        .where(or_(Case.id.in_(led), Case.id.in_(took_part), Case.id.in_(raised)))
+        .where(
+            or_(
+                Case.id.in_(led),
+                Case.id.in_(took_part),
+                Case.id.in_(raised),
+                Case.id.in_(member),
+                Case.id.in_(owes),
+            )
+        )
         .order_by(Case.updated_at.desc(), Case.id.desc())
         .limit(limit)
     )

@@ -53,6 +53,10 @@ class Kind(enum.StrEnum):
     DIGEST_POSTED = "digest_posted"
     DIGEST_SCHEDULED = "digest_scheduled"
     FINAL_RATING = "final_rating"
+    # commitments
+    COMMITMENT_MADE = "commitment_made"
+    COMMITMENT_DONE = "commitment_done"
+    COMMITMENT_OVERDUE = "commitment_overdue"
     # exports
     CASE_EXPORTED = "case_exported"
 

@@ -5,7 +5,8 @@ the models are in :mod:`~storage.models.workspace` (workspaces, people),
 :mod:`~storage.models.cases` (a case, its leads and members, its timeline),
 :mod:`~storage.models.grievances`, :mod:`~storage.models.interviews`,
 :mod:`~storage.models.strategy` (versions, votes, progress updates),
-:mod:`~storage.models.checkins`, :mod:`~storage.models.reporting` (health, digests,
+:mod:`~storage.models.checkins`, :mod:`~storage.models.commitments`,
+:mod:`~storage.models.reporting` (health, digests,
 notices, final ratings) and :mod:`~storage.models.operations` (the bot's own
 bookkeeping). Every model, ``Base`` and the playbook's enumerations (from
 ``bot.vocabulary``, which the models map to columns) are re-exported here, so
@@ -42,6 +43,10 @@ from storage.models.checkins import (
     CheckinNudge,
     CheckinOccurrence,
     CheckinSchedule,
+)
+from storage.models.commitments import (
+    Commitment,
+    CommitmentGrievance,
 )
 from storage.models.grievances import (
     CaseLoad,
@@ -94,6 +99,8 @@ __all__ = [
     "CheckinOccurrence",
     "CheckinSchedule",
     "ClosingOutcome",
+    "Commitment",
+    "CommitmentGrievance",
     "DigestRun",
     "EntryRevision",
     "Escalation",

@@ -23,6 +23,8 @@ from storage.models import (
     CheckinNudge,
     CheckinOccurrence,
     CheckinSchedule,
+    Commitment,
+    CommitmentGrievance,
     DigestRun,
     FinalRating,
     Grievance,
@@ -247,6 +249,18 @@ def _assert_recovery_exported(
         assert record["components"] == _stored_json(snapshot.components)
         stored = {**record, "components": snapshot.components}
         _assert_exported(session, people, snapshot, stored, "case_id")
+
+    commitments = _rows(session, Commitment, Commitment.case_id == case.id)
+    assert [c["id"] for c in exported["commitments"]] == [c.id for c in commitments]
+    for commitment in commitments:
+        record = _by_id(exported["commitments"])[commitment.id]
+        _assert_exported(session, people, commitment, record, "case_id")
+        answers = session.scalars(
+            select(Grievance.number)
+            .join(CommitmentGrievance, CommitmentGrievance.grievance_id == Grievance.id)
+            .where(CommitmentGrievance.commitment_id == commitment.id)
+        )
+        assert record["answers"] == sorted(answers)
 
     for model, key in ((Notice, "notices"), (DigestRun, "digests"), (FinalRating, "final_ratings")):
         rows = _rows(session, model, model.case_id == case.id)  # type: ignore[attr-defined]

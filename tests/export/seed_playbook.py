@@ -20,6 +20,8 @@ from storage.models import (
     CheckinNudge,
     CheckinOccurrence,
     CheckinSchedule,
+    Commitment,
+    CommitmentGrievance,
     DigestRun,
     FinalRating,
     Grievance,
@@ -359,5 +361,51 @@ def _seed_recovery(
                 answered_at=_at(520),
             ),
             FinalRating(case_id=acme.id, person_id=dan.id, requested_at=_at(500)),
+        ]
+    )
+    _seed_commitments(session, acme, alice, bob, grievances)
+
+
+def _seed_commitments(
+    session: Session,
+    acme: Case,
+    alice: Person,
+    bob: Person,
+    grievances: tuple[Grievance, Grievance],
+) -> None:
+    """Commitment 1, Bob's, answers #1 and was done on time with a note; commitment 2 is
+    Alice's, internal, open, reminded the day before, and answers the confidential #3."""
+    g1, g3 = grievances
+    done = Commitment(
+        case_id=acme.id,
+        number=1,
+        text="Send the list of affected invoices",
+        owner_id=bob.id,
+        created_by_id=alice.id,
+        due=date(2026, 11, 4),
+        created_at=_at(300),
+        done_at=_at(310),
+        done_by_id=bob.id,
+        done_note="Sent to finance",
+        slack_channel="CACME",
+        slack_ts="1700000300.000100",
+    )
+    internal = Commitment(
+        case_id=acme.id,
+        number=2,
+        text="Audit the export job",
+        owner_id=alice.id,
+        created_by_id=alice.id,
+        due=date(2026, 11, 20),
+        internal=True,
+        reminded_eve=True,
+        created_at=_at(320),
+    )
+    session.add_all([done, internal])
+    session.flush()
+    session.add_all(
+        [
+            CommitmentGrievance(commitment_id=done.id, grievance_id=g1.id),
+            CommitmentGrievance(commitment_id=internal.id, grievance_id=g3.id),
         ]
     )

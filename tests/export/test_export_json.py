@@ -64,7 +64,9 @@ NOT_CASE_HISTORY = frozenset(
 #: ``load.recount`` from the grievances the export carries.
 DERIVED = ("load_severity",)
 #: Link tables, exported as the grievance numbers in their owner's ``addressed``.
-ADDRESSED_LINKS = frozenset({"strategy_grievance", "progress_update_grievance"})
+ADDRESSED_LINKS = frozenset(
+    {"strategy_grievance", "progress_update_grievance", "commitment_grievance"}
+)
 #: The leads a confidential grievance names, exported as the people in its ``withheld_from``.
 WITHHELD_LINKS = frozenset({"grievance_withheld"})
 

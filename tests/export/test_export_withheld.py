@@ -54,6 +54,9 @@ def test_confidential_is_withheld_by_default_and_counted(
     assert (update["addressed"], update["withheld_addressed"]) == ([1], 1)
     assert update["text"] == "Report job moved.\nPairing starts Monday."  # public in the channel
     assert (quiet["addressed"], quiet["withheld_addressed"]) == ([], 0)
+    # The internal commitment is the team's own business, kept like confidential items.
+    assert [c["number"] for c in acme["commitments"]] == [1]
+    assert "Audit the export job" not in out
 
     status, out, err = _export(capsys, monkeypatch, seeded.url, "--include-confidential")
     doc = json.loads(out)
@@ -69,6 +72,8 @@ def test_confidential_is_withheld_by_default_and_counted(
     assert (v2["addressed"], v2["withheld_addressed"]) == ([1, 3], 0)
     update = doc["cases"][0]["progress_updates"][0]
     assert (update["addressed"], update["withheld_addressed"]) == ([1, 3], 0)
+    internal = doc["cases"][0]["commitments"][1]
+    assert (internal["internal"], internal["answers"]) == (True, [3])
 
 
 @pytest.mark.parametrize("leaders", [1, 2, 3])

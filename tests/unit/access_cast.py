@@ -19,6 +19,7 @@ from bot.playbook import (
     cases,
     checkins,
     closing,
+    commitments,
     digest,
     findings,
     grievances,
@@ -266,5 +267,17 @@ CALLS: dict[str, Call] = {
     "export.note_exported": Call(
         Action.EXPORT_CASE,
         lambda s, c, case, p: export.note_exported(session=s, case=case, person=p, fmt="json"),
+    ),
+    "commitments.make": Call(
+        Action.MAKE_COMMITMENT,
+        lambda s, c, case, p: commitments.make(
+            session=s,
+            case=case,
+            author=p,
+            owner=p,
+            draft=commitments.CommitmentDraft(
+                owner_user_id=None, due=NOW.date(), text="Send the plan"
+            ),
+        ),
     ),
 }

@@ -16,6 +16,11 @@ from sqlalchemy.orm import Session
 from bot.export import rules
 from bot.export.gather.bookkeeping import digest_records, health_records, notice_records
 from bot.export.gather.checkins import checkin_records, load_checkins
+from bot.export.gather.commitments import (
+    commitment_records,
+    load_commitments,
+)
+from bot.export.gather.commitments import person_ids as commitment_people
 from bot.export.gather.interviews import interview_records, load_interviews, question_sets
 from bot.export.gather.people import (
     People,
@@ -31,6 +36,7 @@ from bot.export.gather.timeline import gather_history, load_grievances
 from bot.export.model import (
     CaseRecord,
     CheckinScheduleRecord,
+    CommitmentRecord,
     FinalRatingRecord,
     GrievanceRecord,
     InterviewRecord,
@@ -64,6 +70,7 @@ def gather_case(
     strategies = load_strategies(session, case.id)
     checkins = load_checkins(session, case.id)
     ratings = load_ratings(session, case.id)
+    commitments = load_commitments(session, case.id)
     people.load(
         chain(
             grievances.person_ids(),
@@ -75,6 +82,7 @@ def gather_case(
             strategies.person_ids(),
             checkins.person_ids(),
             (rating.person_id for rating in ratings),
+            commitment_people(commitments),
         )
     )
     confidentiality = rules.Confidentiality.of(
@@ -94,6 +102,7 @@ def gather_case(
         progress_updates=progress_records(session, case.id, strategies, people, confidentiality),
         checkin_schedules=checkin_records(checkins, people),
         final_ratings=rating_records(ratings, people, roles),
+        commitments=commitment_records(session, case.id, commitments, people, confidentiality),
     )
     named = history.authors | {person.id for person in parts.named()}
     listed = [people.record(person_id) for person_id in sorted(named)]
@@ -126,6 +135,7 @@ def gather_case(
         strategies=parts.strategies,
         progress_updates=parts.progress_updates,
         checkin_schedules=parts.checkin_schedules,
+        commitments=parts.commitments,
         health=health_records(session, case.id),
         digests=digest_records(session, case.id),
         final_ratings=parts.final_ratings,
@@ -146,6 +156,7 @@ class _Parts:
     progress_updates: list[ProgressUpdateRecord]
     checkin_schedules: list[CheckinScheduleRecord]
     final_ratings: list[FinalRatingRecord]
+    commitments: list[CommitmentRecord]
 
     def named(self) -> Iterator[PersonRef]:
         """Everyone these records name (the timeline's authors are counted as it is read)."""
@@ -171,3 +182,6 @@ class _Parts:
                 yield from (nudge.person for nudge in occurrence.nudges)
         yield from (u.author for u in self.progress_updates if u.author is not None)
         yield from (r.person for r in self.final_ratings if r.person is not None)
+        for commitment in self.commitments:
+            people = (commitment.owner, commitment.created_by, commitment.done_by)
+            yield from (p for p in people if p is not None)

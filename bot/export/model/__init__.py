@@ -26,6 +26,7 @@ from bot.export.model.playbook import (
 from bot.export.model.recovery import (
     CheckinAnswerRecord,
     CheckinScheduleRecord,
+    CommitmentRecord,
     DigestRecord,
     FinalRatingRecord,
     HealthRecord,
@@ -41,6 +42,7 @@ __all__ = [
     "CaseRecord",
     "CheckinAnswerRecord",
     "CheckinScheduleRecord",
+    "CommitmentRecord",
     "DigestRecord",
     "EntryRecord",
     "ExportDocument",

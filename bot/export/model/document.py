@@ -15,6 +15,7 @@ from bot.export.model.playbook import (
 )
 from bot.export.model.recovery import (
     CheckinScheduleRecord,
+    CommitmentRecord,
     DigestRecord,
     FinalRatingRecord,
     HealthRecord,
@@ -29,9 +30,9 @@ class CaseRecord(Record):
     """One case and its whole history, as much of it as the caller may see.
 
     ``people`` is everyone the exported records name (leads, stakeholders, interviewees,
-    raisers, reporters, authors, voters, check-in answerers, raters), by id, so a format
-    can list each person once and refer to them briefly elsewhere. The settings come
-    first and the lists after, in the order the JSON archive gives them.
+    raisers, reporters, authors, voters, check-in answerers, raters, commitment owners),
+    by id, so a format can list each person once and refer to them briefly elsewhere.
+    The settings come first and the lists after, in the order the JSON archive gives them.
     """
 
     id: int
@@ -63,6 +64,7 @@ class CaseRecord(Record):
     strategies: list[StrategyRecord]
     progress_updates: list[ProgressUpdateRecord]
     checkin_schedules: list[CheckinScheduleRecord]
+    commitments: list[CommitmentRecord]
     health: list[HealthRecord]
     digests: list[DigestRecord]
     final_ratings: list[FinalRatingRecord]

@@ -146,3 +146,28 @@ class FinalRatingRecord(Record):
     comment: str | None
     requested_at: Instant
     answered_at: Instant | None
+
+
+class CommitmentRecord(Record):
+    """A promise on the case: its owner, due day, whether and when it was done, which
+    reminders were given, and the grievances it answers (by number; one withheld from
+    the reader is only counted)."""
+
+    id: int
+    number: int
+    text: str
+    owner: PersonRef | None
+    created_by: PersonRef | None
+    due: date
+    internal: bool
+    created_at: Instant
+    done_at: Instant | None
+    done_by: PersonRef | None
+    done_note: str | None
+    reminded_eve: bool
+    reminded_day: bool
+    overdue_told: bool
+    slack_channel: str | None
+    slack_ts: str | None
+    answers: tuple[int, ...] = ()
+    withheld_answers: int = 0

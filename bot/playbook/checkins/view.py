@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.playbook.checkins.manage import cadence_of
 from bot.playbook.checkins.questions import RATING, load_questions
+from bot.playbook.commitment_tally import Upcoming, upcoming
 from bot.playbook.schedules import as_utc, zone
 from storage.models import Audience, CheckinAnswer, CheckinOccurrence, Person
 
@@ -81,6 +82,8 @@ class CheckinView:
     late: bool
     open_tally: bool
     questions: tuple[ViewQuestion, ...]
+    #: The case's open commitments due within a week of the check-in, or overdue.
+    due_soon: tuple[Upcoming, ...] = ()
 
     @property
     def due_local(self) -> str:
@@ -149,4 +152,11 @@ def checkin_view(*, session: Session, occurrence_id: int) -> CheckinView:
         late=occurrence.late,
         open_tally=schedule.open_tally,
         questions=questions,
+        due_soon=tuple(
+            upcoming(
+                session=session,
+                case_id=schedule.case_id,
+                today=as_utc(occurrence.due_at).astimezone(zone(schedule.timezone)).date(),
+            )
+        ),
     )

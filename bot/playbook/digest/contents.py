@@ -21,6 +21,7 @@ from bot.playbook import perception
 from bot.playbook.answers import Rating, ratings
 from bot.playbook.buyin import state_of
 from bot.playbook.checkins import rule_of
+from bot.playbook.commitment_tally import Tally, case_today, case_zone, tally
 from bot.playbook.digest.schedule import WEEK, DigestSchedule, as_utc, schedule_of
 from bot.playbook.history import OPEN_STATUSES
 from bot.playbook.perception import CategoryView
@@ -137,6 +138,8 @@ class DigestData:
     #: Each side's newest weekly average of every rating; the client's is the headline.
     confidence: dict[Side, float | None] = field(default_factory=dict)
     perception: list[CategoryView] = field(default_factory=list)
+    #: The commitments the client side may see, as they stand at the period's end.
+    commitments: Tally = field(default_factory=Tally)
 
 
 def _count(session: Session, *conditions: object) -> int:
@@ -354,6 +357,9 @@ def gather(*, session: Session, case: Case, now: datetime) -> DigestData:
             Side.TEAM: _newest(overall_weekly(team, schedule.zone)),
         },
         perception=perception.gather(session=session, case=case),
+        commitments=tally(
+            session=session, case_id=case.id, today=case_today(case, end), zone=case_zone(case)
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 """A case's health: one score from 0 to 100, explained, with its trend.
 
-The formula (``score``, pure) weighs five components, each first turned into a
+The formula (``score``, pure) weighs six components, each first turned into a
 "goodness" between 0 and 1:
 
 ==================  ======  ==============================================================
@@ -18,11 +18,14 @@ response rate       15      answers given / answers expected over the last 3 che
                             plus anyone who answered anyway)
 buy-in              15      latest strategy approved 1.0 · proposed 0.5 · none yet 0.3 ·
                             a client leader objects 0.2 · buy-in reached, then lost 0.2
+commitments         10      kept on time / due so far (kept, done late, or open past their
+                            day), of those the client side may see
+                            (``bot.playbook.commitment_tally``)
 ==================  ======  ==============================================================
 
-A component without data (no ratings yet, no check-ins old enough) is left out and the
-other weights are scaled up to 100, so a new case is not punished for what nobody could
-have done yet. Each component contributes ``weight × goodness`` points (scaled).
+A component without data (no ratings yet, no check-ins old enough, no commitment due yet)
+is left out and the other weights are scaled up to 100, so a new case is not punished for
+what nobody could have done yet. Each component contributes ``weight × goodness`` points (scaled).
 
 **Silence is a risk signal**: a client leader who has answered neither of the last two
 check-ins that asked them (posted after they joined, and at least a day old) costs 10

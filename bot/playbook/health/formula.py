@@ -22,6 +22,7 @@ WEIGHTS: dict[str, float] = {
     "grievances": 30,
     "response": 15,
     "buyin": 15,
+    "commitments": 10,
 }
 LABELS: dict[str, str] = {
     "client_confidence": "Client confidence",
@@ -29,6 +30,7 @@ LABELS: dict[str, str] = {
     "grievances": "Open grievances",
     "response": "Check-in response rate",
     "buyin": "Buy-in",
+    "commitments": "Commitments",
     "silence": "Silence",
 }
 #: The grievance load at which that component is worth half its weight.
@@ -78,6 +80,11 @@ class HealthInputs:
     silent_leaders: int = 0
     #: The stakeholders by role, among whom a silent client leader must hide.
     stakeholders: Crowd = field(default_factory=Crowd)
+    #: Commitments the client side may see whose day has come: kept on time, done late,
+    #: still open past it.
+    commitments_kept: int = 0
+    commitments_late: int = 0
+    commitments_overdue: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,14 @@ def _buyin_reason(buyin: BuyIn, version: int | None, waiting: str) -> str:
     return f"{name} is waiting for buy-in"
 
 
+def _commitments_reason(inputs: HealthInputs) -> str:
+    due = inputs.commitments_kept + inputs.commitments_late + inputs.commitments_overdue
+    noun = "commitment" if due == 1 else "commitments"
+    late = f", {inputs.commitments_late} done late" if inputs.commitments_late else ""
+    overdue = f", {inputs.commitments_overdue} overdue" if inputs.commitments_overdue else ""
+    return f"{inputs.commitments_kept} of {due} {noun} due so far kept on time{late}{overdue}"
+
+
 def silence_sentence(count: int, stakeholders: Crowd) -> str:
     """What everyone may hear about silence: never a name, nor a group that names them."""
     speaker = stakeholders.speaker(Role.CLIENT_LEADER)
@@ -160,6 +175,10 @@ def score(inputs: HealthInputs) -> HealthScore:
         )
     goodness["buyin"] = BUYIN_GOODNESS[inputs.buyin]
     reasons.append(_buyin_reason(inputs.buyin, inputs.strategy_version, inputs.buyin_waiting))
+    due = inputs.commitments_kept + inputs.commitments_late + inputs.commitments_overdue
+    if due:
+        goodness["commitments"] = inputs.commitments_kept / due
+        reasons.append(_commitments_reason(inputs))
 
     total_weight = sum(WEIGHTS[name] for name in goodness)
     components = {

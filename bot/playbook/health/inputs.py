@@ -24,6 +24,7 @@ from bot.playbook.answers import (
     sides_of,
 )
 from bot.playbook.buyin import waiting_for
+from bot.playbook.commitment_tally import case_today, case_zone, tally
 from bot.playbook.health.formula import BuyIn, HealthInputs, HealthScore, score
 from bot.playbook.load import GrievanceLoad
 from bot.playbook.stakeholders import members
@@ -209,6 +210,9 @@ def assess(
         session=session, case=case, now=now, checkins=checkins, stakeholders=stakeholders
     )
     agreement = _buyin(session, case)
+    promised = tally(
+        session=session, case_id=case.id, today=case_today(case, now), zone=case_zone(case)
+    )
     inputs = replace(
         _checkin_inputs(session, case, now, checkins, stakeholders),
         grievances=(
@@ -220,5 +224,8 @@ def assess(
         strategy_version=agreement.strategy_version,
         buyin_waiting=agreement.buyin_waiting,
         silent_leaders=len(silent),
+        commitments_kept=promised.kept,
+        commitments_late=promised.late,
+        commitments_overdue=promised.overdue,
     )
     return Assessment(inputs=inputs, score=score(inputs), silent=silent)

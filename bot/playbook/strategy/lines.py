@@ -78,7 +78,7 @@ def _real_date(year: int, month: int, day: int, shown: str) -> date:
         ) from None
 
 
-def _take_due(line: str, today: date) -> tuple[str, date | None]:
+def take_due(line: str, today: date) -> tuple[str, date | None]:
     """Find the due date (ISO anywhere, or "by 1 December"); refuse impossible dates."""
     for match in _ISO.finditer(line):
         _real_date(*(int(g) for g in match.groups()), shown=match.group(0))
@@ -174,7 +174,7 @@ def parse_action_line(
             f"it is {len(raw)} characters long; keep each action under {MAX_ACTION_LINE}"
         )
     rest = _BULLET.sub("", raw)
-    rest, due = _take_due(rest, today or utcnow().date())
+    rest, due = take_due(rest, today or utcnow().date())
     rest, owner_id, owner_name = _take_owner(rest, directory)
     text = _tidy(rest)
     if not text:

@@ -11,6 +11,7 @@ from bot.playbook.timeline import Kind
 from storage.models import (
     BuyInRule,
     CheckinSchedule,
+    Commitment,
     Grievance,
     Interview,
     ProgressUpdate,
@@ -49,6 +50,14 @@ COMMANDS: tuple[Surface, ...] = (
         _run("The staging site is down again"),
         _more(Grievance, 2),
     ),
+    Surface(
+        "commit @ben",
+        "commit",
+        A.MAKE_COMMITMENT,
+        _run("commit @ben friday Ship the export fix"),
+        _more(Commitment, 0),
+    ),
+    Surface("commit (list)", "commit", A.VIEW_HISTORY, _run("commit"), _told("ommitments")),
     Surface("new", "new", A.FILE_GRIEVANCE, _run("new"), _form_opened(Callback.GRIEVANCE_MODAL)),
     Surface(
         "history", "history", A.VIEW_HISTORY, _run("history"), _told(PUBLIC[:40]), reveals=SECRET

@@ -4,6 +4,8 @@ with its act, its effect, and what it needs beyond the seed.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.ids import Action as SlackAction
 from bot.ids import Callback, CheckinField, ClosingField, Field, ProgressField, StrategyField
 from bot.playbook.progress import NOT_THEIRS
@@ -11,6 +13,7 @@ from bot.playbook.timeline import Kind
 from storage.models import (
     CheckinAnswer,
     CheckinSchedule,
+    Commitment,
     Grievance,
     Interview,
     ProgressUpdate,
@@ -48,6 +51,7 @@ from tests.handlers.authorization.effects import (
 from tests.handlers.authorization.setups import (
     _acknowledgement,
     _closed,
+    _commitment_of_ben,
     _correction_form,
     _edit_form,
     _form,
@@ -71,6 +75,18 @@ INTERACTIONS: tuple[Surface, ...] = (
         A.MOVE_GRIEVANCE,
         _press_on_grievance(f"{SlackAction.SET_STATUS}:acknowledged"),
         _public_status(Status.ACKNOWLEDGED),
+    ),
+    Surface(
+        "mark Ben's commitment done",
+        SlackAction.COMMITMENT_DONE,
+        A.VIEW_HISTORY,
+        _press(SlackAction.COMMITMENT_DONE),
+        lambda world, actor: world.read(
+            lambda session: session.scalars(select(Commitment)).one().done_at is not None
+        ),
+        setup=_commitment_of_ben,
+        allowed_for=lambda actor: actor in {LEAD, TEAM},
+        says="Only its owner or a lead",
     ),
     Surface(
         "resolve Carla's",

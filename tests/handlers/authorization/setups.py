@@ -320,3 +320,11 @@ def _user_message(world: World, actor: str) -> None:
     world.target = world.stack.workspace.post_user_message(
         CLIENT, CHANNEL, "Still no invoices this month"
     )
+
+
+def _commitment_of_ben(world: World, actor: str) -> None:
+    """Ana records a commitment Ben owns, posted with its *Done* button: the target."""
+    world.command(LEAD, "commit @ben friday Ship the export fix")
+    world.target = next(
+        m for m in world.stack.workspace.messages if m.text.startswith("Commitment #1")
+    )

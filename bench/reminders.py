@@ -1,0 +1,186 @@
+"""Commitment reminders at scale: a tick over a thousand cases with twenty commitments each.
+
+The database holds 1,000 open cases, each with a lead, an owner and 20 commitments due
+from 30 days ago to 30 days ahead: those past their day were done or already flagged
+overdue, those ahead not reminded yet (the steady state a running bot keeps). The
+reminder job (``bot.jobs.commitments``) then runs in this process against the Slack
+emulator, as the scheduler runs it: once at 10:00 on a Monday, when that day's
+reminders and the next working day's fall due and go out by DM, then at every minute
+after it, when nothing new is due, and the scheduler's ``next_due`` is asked when the
+next one comes. Wall time per call, on a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from slack_sdk import WebClient
+from sqlalchemy import insert
+
+from bench.report import Check, Section, Table
+from bot.jobs import commitments as job
+from bot.sandbox.webapi import EmulatorServer
+from bot.sandbox.workspace import User, Workspace
+from storage.engine import Database
+from storage.migrate import upgrade
+from storage.models import Case, CaseLead, Commitment, Person, Side
+from storage.models import Workspace as WorkspaceRow
+
+MONDAY = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)
+FULL_CASES, QUICK_CASES = 1000, 40
+PER_CASE = 20
+QUIET_TICKS = 10
+#: The target: a tick of the reminder job takes under a second.
+TARGET_SECONDS = 1.0
+
+
+def _user_id(n: int) -> str:
+    return f"UOWN{n:05d}"
+
+
+def _seed(db: Database, cases: int) -> None:
+    """Cases, a lead and an owner each, and their commitments in the steady state."""
+    upgrade(db.engine)
+    today = MONDAY.date()
+    with db.engine.begin() as connection:
+        connection.execute(insert(WorkspaceRow), [{"id": 1, "team_id": "T0SANDBOX"}])
+        connection.execute(
+            insert(Case),
+            [
+                {
+                    "id": n + 1,
+                    "workspace_id": 1,
+                    "channel_id": f"CREM{n:05d}",
+                    "client_name": f"C{n}",
+                }
+                for n in range(cases)
+            ],
+        )
+        connection.execute(
+            insert(Person),
+            [
+                {
+                    "id": n + 1,
+                    "workspace_id": 1,
+                    "slack_user_id": _user_id(n),
+                    "display_name": f"owner {n}",
+                    "side": Side.TEAM,
+                    "timezone": "UTC",
+                }
+                for n in range(cases)
+            ],
+        )
+        connection.execute(
+            insert(CaseLead), [{"case_id": n + 1, "person_id": n + 1} for n in range(cases)]
+        )
+        connection.execute(insert(Commitment), list(_commitments(cases, today)))
+
+
+def _commitments(cases: int, today: date) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for n in range(cases):
+        for k in range(PER_CASE):
+            due = today + timedelta(days=(n + 3 * k) % 61 - 30)
+            past = due < today
+            rows.append(
+                {
+                    "case_id": n + 1,
+                    "number": k + 1,
+                    "text": f"Commitment {k} of case {n}",
+                    "owner_id": n + 1,
+                    "created_by_id": n + 1,
+                    "due": due,
+                    "internal": False,
+                    "created_at": MONDAY - timedelta(days=40),
+                    "done_at": MONDAY - timedelta(days=31 - k) if past and k % 2 else None,
+                    "reminded_eve": past,
+                    "reminded_day": past,
+                    "overdue_told": past,
+                }
+            )
+    return rows
+
+
+def _timed(call: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = call()
+    return time.perf_counter() - started, result
+
+
+def run(quick: bool) -> Section:
+    """Seed, then time the 10:00 tick, the quiet ticks after it and ``next_due``."""
+    cases = QUICK_CASES if quick else FULL_CASES
+    workspace = Workspace()
+    for n in range(cases):
+        workspace.add_user(User(_user_id(n), f"owner{n}", f"Owner {n}", workspace.team_id))
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp,
+        EmulatorServer(workspace) as emulator,
+    ):
+        db = Database.from_url(f"sqlite:///{Path(tmp) / 'reminders.db'}")
+        try:
+            _seed(db, cases)
+            client = WebClient(token=workspace.bot_token, base_url=emulator.base_url)
+            burst, sent = _timed(lambda: job.run(db, client, MONDAY))
+            quiet = [
+                _timed(lambda m=m: job.run(db, client, MONDAY + timedelta(minutes=m)))[0]
+                for m in range(1, QUIET_TICKS + 1)
+            ]
+            asked, _next = _timed(lambda: job.next_due(db, MONDAY + timedelta(minutes=1)))
+        finally:
+            db.dispose()
+    section = Section(
+        "Commitment reminders",
+        method=[
+            f"{cases:,} open cases × {PER_CASE} commitments ({cases * PER_CASE:,}), due from 30 "
+            "days ago to 30 days ahead in the steady state a running bot keeps (past ones "
+            "done or already flagged overdue). `bot.jobs.commitments.run` in the bench's "
+            "process against the Slack emulator, on a fresh SQLite file: at 10:00 on a Monday "
+            f"(the reminders due that day and the next go out by DM), then {QUIET_TICKS} "
+            "ticks a minute apart with nothing new due; `next_due` asked once. Wall time.",
+        ],
+    )
+    quiet_p = max(quiet)
+    section.tables.append(
+        Table(
+            "One tick of the reminder job",
+            ["Tick", "Reminders sent", "Wall time"],
+            [
+                ["10:00 (reminders due)", f"{sent}", f"{burst * 1000:.0f} ms"],
+                [
+                    f"10:01–10:{QUIET_TICKS:02d} (nothing due)",
+                    "0",
+                    f"median {statistics.median(quiet) * 1000:.0f} ms, "
+                    f"slowest {quiet_p * 1000:.0f} ms",
+                ],
+                ["next_due", "–", f"{asked * 1000:.0f} ms"],
+            ],
+            notes=[
+                "The 10:00 tick's time is mostly the two Web API calls of each DM "
+                "(conversations.open, chat.postMessage); the quiet ticks are the job's own "
+                "cost of finding that nothing is due."
+            ],
+        )
+    )
+    section.checks.append(
+        Check(
+            f"reminder tick with nothing due ({cases:,} cases × {PER_CASE})",
+            f"< {TARGET_SECONDS:.0f} s",
+            f"{quiet_p * 1000:.0f} ms",
+            quiet_p < TARGET_SECONDS,
+        )
+    )
+    section.checks.append(
+        Check(
+            f"reminder tick sending {sent} DMs",
+            f"< {TARGET_SECONDS:.0f} s",
+            f"{burst * 1000:.0f} ms",
+            burst < TARGET_SECONDS,
+        )
+    )
+    return section
