@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import case_size, fanout, footprint, history, latency
+from bench import case_size, fanout, footprint, history, latency, reminders
 from bench.report import Section, machine, render_markdown, render_text, write_results
 
 SECTIONS: dict[str, Callable[[bool], Section]] = {
@@ -21,6 +21,7 @@ SECTIONS: dict[str, Callable[[bool], Section]] = {
     "case_size": case_size.run,
     "history": history.run,
     "fanout": fanout.run,
+    "reminders": reminders.run,
     "footprint": footprint.run,
 }
 RESULTS = Path(__file__).with_name("RESULTS.md")

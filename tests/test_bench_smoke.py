@@ -25,6 +25,8 @@ def test_quick_bench_prints_tables_and_writes_results(tmp_path: Path) -> None:
             "history",
             "--only",
             "fanout",
+            "--only",
+            "reminders",
             "--results",
             str(results),
         ],
@@ -34,7 +36,12 @@ def test_quick_bench_prints_tables_and_writes_results(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    for title in ("One history page", "App Home, export and size", "Fan-out of check-ins"):
+    for title in (
+        "One history page",
+        "App Home, export and size",
+        "Fan-out of check-ins",
+        "One tick of the reminder job",
+    ):
         assert title in done.stdout
     assert "Targets" in done.stdout and "duplicates (2 process(es))" in done.stdout
     written = results.read_text()
