@@ -21,6 +21,7 @@ from bot.blocks import commitments as render
 from bot.deps import Deps
 from bot.flows import commitments as flow
 from bot.flows.item_scope import Reach
+from bot.flows.people import caller_profile
 from bot.ids import Action
 from bot.playbook.commands import parse_number, split_mentions
 from bot.playbook.commitments import USAGE
@@ -56,23 +57,38 @@ def commit(call: CommandCall) -> None:
 
 
 def _make(call: CommandCall, args: str) -> None:
+    call.ack(text=make_and_post(call.client, call.deps, call.acting, call.where.channel_id, args))
+
+
+def make_and_post(
+    client: WebClient,
+    deps: Deps,
+    acting: Acting,
+    channel_id: str,
+    args: str,
+    thread_ts: str | None = None,
+) -> str:
+    """Record the commitment ``args`` types (in a grievance's thread: answering it), post
+    it unless internal, tell its owner; what to tell whoever typed it."""
     mentioned = split_mentions(args.split(" ", 1)[0])
-    owner = profile_of(call.client, mentioned[0], call.home) if mentioned else None
+    owner = profile_of(client, mentioned[0], acting.home) if mentioned else None
+    caller = caller_profile(deps.db, client, acting.user_id, acting.home)
     made = flow.make(
-        call.deps.db,
-        team_id=call.team_id,
-        channel_id=call.where.channel_id,
-        caller=call.caller(),
+        deps.db,
+        team_id=acting.home.key,
+        channel_id=channel_id,
+        caller=caller,
         owner=owner,
         args=args,
-        now=call.deps.now(),
+        now=deps.now(),
+        thread_ts=thread_ts,
     )
     view = made.commitment
     posted = False
     if not view.internal:
         response = post_or_tell(
-            call.client,
-            call.user_id,
+            client,
+            acting.user_id,
             f"Commitment #{view.number} is recorded, but I couldn't post it in the channel.",
             channel=view.channel_id,
             text=render.message_text(view),
@@ -80,13 +96,12 @@ def _make(call: CommandCall, args: str) -> None:
         )
         if response is not None:
             flow.mark_posted(
-                call.deps.db, view.id, channel=str(response["channel"]), ts=str(response["ts"])
+                deps.db, view.id, channel=str(response["channel"]), ts=str(response["ts"])
             )
             posted = True
-    if view.owner_user_id and view.owner_user_id != call.user_id:
-        author = call.caller().display_name
-        direct_message(call.client, view.owner_user_id, render.assigned_text(view, author))
-    call.ack(text=render.made_text(view, posted=posted))
+    if view.owner_user_id and view.owner_user_id != acting.user_id:
+        direct_message(client, view.owner_user_id, render.assigned_text(view, caller.display_name))
+    return render.made_text(view, posted=posted)
 
 
 def _done_by_command(call: CommandCall, rest: str) -> None:

@@ -18,6 +18,8 @@ from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.commitments import assigned_text
+from bot.blocks.commitments import line as commitment_line
 from bot.blocks.strategy import (
     StrategyModalContext,
     buyin_announcement,
@@ -265,6 +267,20 @@ def _publish(client: WebClient, deps: Deps, proposed: flow.Proposed) -> None:
     )
     if proposed.previous_id is not None:
         _refresh_message(client, deps, proposed.previous_id)
+    for promised in proposed.commitments:
+        if promised.owner_user_id and promised.owner_user_id != proposed.author:
+            direct_message(
+                client, promised.owner_user_id, assigned_text(promised, f"Strategy v{snap.version}")
+            )
+    if proposed.commitments:
+        listed = "\n".join(f"• {commitment_line(c)}" for c in proposed.commitments)
+        tell(
+            client,
+            proposed.channel,
+            proposed.author,
+            f"These actions of strategy v{snap.version} are now commitments, with reminders "
+            f"for their owners:\n{listed}",
+        )
     if proposed.approvers:
         link = link_to(client, deps.slack_url, posted["channel"], posted["ts"])
         notice = new_version_notice(snap, link)

@@ -15,6 +15,7 @@ are (no Web API call may hold up the answer) and stores it then.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ from bot.playbook.errors import PlaybookError
 from bot.slack.identity import Acting
 from bot.slack.lookup import profile_of
 from bot.slack.messages import tell
-from handlers.commitments import announce
+from handlers.commitments import announce, make_and_post
 from handlers.direct import Direct
 from handlers.fallback import handled
 from handlers.slack_text import from_slack
@@ -96,11 +97,34 @@ def keep_message(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | N
     kept = threads.keep_reply(deps.db, reply, now=deps.now())
     if kept is threads.Kept.NOT_KEPT:
         _mark_done_if_said(req, reply, deps)
+    elif kept is threads.Kept.KEPT and _COMMIT.match(reply.text):
+        _commit_from_thread(req, reply, deps, acting)
     if kept is not threads.Kept.NEWCOMER:
         return handled()
     context["reply"] = reply
     next()
     return None
+
+
+#: A reply in a grievance's thread that records a commitment answering it.
+_COMMIT = re.compile(r"commit\s+(me|<@[UW][A-Z0-9]+(\|[^>]*)?>)\s+\S", re.IGNORECASE)
+
+
+def _commit_from_thread(req: BoltRequest, reply: threads.Reply, deps: Deps, acting: Acting) -> None:
+    """``commit @owner <due> <what>`` in a grievance's thread (kept as a reply too) records
+    a commitment answering that grievance, once Slack has been answered: who is named
+    may have to be asked of Slack."""
+    client: WebClient = req.context.client
+    args = reply.text.strip().split(" ", 1)[1].strip()
+
+    def record() -> None:
+        try:
+            said = make_and_post(client, deps, acting, reply.channel, args, reply.thread_ts)
+        except PlaybookError as refusal:
+            said = str(refusal)
+        tell(client, reply.channel, reply.user, said)
+
+    deps.after_ack(record)
 
 
 def _mark_done_if_said(req: BoltRequest, reply: threads.Reply, deps: Deps) -> None:

@@ -7,7 +7,7 @@ listeners in ``handlers.commitments`` and the reminder job render without a sess
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -94,12 +94,16 @@ def make(
     owner: people.Profile | None,
     args: str,
     now: datetime,
+    thread_ts: str | None = None,
 ) -> Made:
     """Record the commitment ``args`` types on the channel's case (``owner`` None: the
-    caller's own)."""
+    caller's own); typed in a grievance's thread (``thread_ts``), it answers that one."""
     with db.transaction() as session:
         found = scope.case_and_actor(session, team_id=team_id, channel_id=channel_id, caller=caller)
         draft: CommitmentDraft = playbook.parse(args, playbook.case_today(found.case, now))
+        answered = _grievance_of_thread(session, found.case.id, channel_id, thread_ts)
+        if answered is not None and answered not in draft.grievance_numbers:
+            draft = replace(draft, grievance_numbers=(answered, *draft.grievance_numbers))
         owner_person = (
             people.ensure_person(session=session, workspace=found.case.workspace, profile=owner)
             if owner is not None
@@ -109,6 +113,21 @@ def make(
             session=session, case=found.case, author=found.person, owner=owner_person, draft=draft
         )
         return Made(view(session, made, now), caller.user_id)
+
+
+def _grievance_of_thread(
+    session: Session, case_id: int, channel_id: str, thread_ts: str | None
+) -> int | None:
+    """The number of the case's grievance whose thread starts at ``thread_ts``, if any."""
+    if thread_ts is None:
+        return None
+    return session.scalar(
+        select(Grievance.number).where(
+            Grievance.case_id == case_id,
+            Grievance.slack_channel == channel_id,
+            Grievance.slack_ts == thread_ts,
+        )
+    )
 
 
 def mark_posted(db: Database, commitment_id: int, *, channel: str, ts: str) -> None:

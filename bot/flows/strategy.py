@@ -12,8 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.flows.commitments import CommitmentView
+from bot.flows.commitments import view as commitment_view
 from bot.flows.scope import NO_CASE
-from bot.playbook import access, buyin, cases, health, history, people
+from bot.playbook import access, buyin, cases, commitments, health, history, people
 from bot.playbook import strategy as playbook
 from bot.playbook.buyin import Shift
 from bot.playbook.deliveries import AlreadyHandled, Delivery, claim
@@ -71,6 +73,8 @@ class Proposed:
     channel: str
     author: str
     approvers: list[str]
+    #: The actions that became commitments (an owner the bot knows, a day to come).
+    commitments: tuple[CommitmentView, ...] = ()
 
 
 def _case_here(
@@ -199,6 +203,13 @@ def propose(
             action=access.Action.PROPOSE_STRATEGY,
         )
         proposal = playbook.propose(session=session, case=case, author=author, draft=draft)
+        promised = commitments.from_strategy(
+            session=session,
+            case=case,
+            author=author,
+            strategy=proposal.strategy,
+            today=commitments.case_today(case, now),
+        )
         health.rescore(session=session, case=case, now=now)
         return Proposed(
             strategy_id=proposal.strategy.id,
@@ -207,6 +218,7 @@ def propose(
             channel=case.channel_id,
             author=user_id,
             approvers=proposal.previous_approvers,
+            commitments=tuple(commitment_view(session, c, now) for c in promised),
         )
 
 

@@ -25,7 +25,16 @@ from bot.playbook.commitment_tally import case_today, case_zone
 from bot.playbook.errors import PlaybookError
 from bot.playbook.strategy.lines import take_due
 from bot.playbook.timeline import Kind, record
-from storage.models import Case, Commitment, CommitmentGrievance, Grievance, Person, Side
+from storage.models import (
+    Case,
+    Commitment,
+    CommitmentGrievance,
+    Grievance,
+    Person,
+    Side,
+    Strategy,
+    StrategyGrievance,
+)
 from storage.rows import lock, plain
 
 MAX_TEXT = 500
@@ -259,3 +268,47 @@ def mark_reminded(*, session: Session, commitment_id: int, on_the_day: bool) -> 
         .values(**values)
     )
     return bool(flipped.rowcount)
+
+
+def from_strategy(
+    *, session: Session, case: Case, author: Person, strategy: Strategy, today: date
+) -> list[Commitment]:
+    """The strategy's actions that name an owner the bot knows and a day still to come
+    become commitments answering the strategy's grievances (those the client side may
+    see); an action already promised by the same owner, and still open, is not promised
+    twice when a new version repeats it."""
+    numbers = tuple(
+        g.number
+        for g in session.scalars(
+            select(Grievance)
+            .join(StrategyGrievance, StrategyGrievance.grievance_id == Grievance.id)
+            .where(StrategyGrievance.strategy_id == strategy.id)
+            .order_by(Grievance.number)
+        )
+        if not g.confidential
+    )
+    open_promises = {
+        (c.owner_id, c.text)
+        for c in session.scalars(
+            select(Commitment).where(Commitment.case_id == case.id, Commitment.done_at.is_(None))
+        )
+    }
+    made = []
+    for action in strategy.actions:
+        if not action.owner_user_id or action.due is None or action.due < today:
+            continue
+        owner = session.scalar(
+            select(Person).where(
+                Person.workspace_id == case.workspace_id,
+                Person.slack_user_id == action.owner_user_id,
+            )
+        )
+        text = " ".join(action.text.split())[:MAX_TEXT]
+        if owner is None or not text or (owner.id, text) in open_promises:
+            continue
+        draft = CommitmentDraft(
+            owner_user_id=action.owner_user_id, due=action.due, text=text, grievance_numbers=numbers
+        )
+        made.append(make(session=session, case=case, author=author, owner=owner, draft=draft))
+        open_promises.add((owner.id, text))
+    return made

@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot.ids import Action
+from bot.ids import Action, StrategyField
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message
 from storage.clock import CLOCK
-from storage.models import Commitment, TimelineEntry
+from storage.models import Commitment, Role, TimelineEntry
 from tests.handlers.digest_closing_helpers import CHANNEL, _command, _dms, _open_case
+from tests.handlers.strategy_helpers import _file, _propose, _role
 
 
 def _commitments(stack: SandboxStack) -> list[Commitment]:
@@ -214,3 +215,59 @@ def test_its_owner_says_done_in_its_thread_and_nobody_else_can(stack: SandboxSta
     updated = stack.workspace.find_message(message.channel, message.ts)
     assert updated is not None and not _has_done_button(updated)
     assert any("was done on time by ben" in m.text for m in _dms(stack, "UANA"))
+
+
+def test_a_strategys_actions_with_an_owner_and_a_day_become_commitments_once(
+    stack: SandboxStack,
+) -> None:
+    first = _file(stack, "UANA", "Invoice export broken", severity=4)
+    _role(stack, "UBEN", Role.TEAM_MEMBER)
+    actions = (
+        "Weekly release notes — <@UBEN> — 2026-12-04\n"
+        "Fix the export @ben by 2026-11-15\n"  # a day already past: not promised
+        "Daily stand-up with the client\n"  # nobody named
+    )
+    answers = {
+        StrategyField.SUMMARY: "Tell the client every week",
+        StrategyField.ACTIONS: actions,
+        StrategyField.GRIEVANCES: [str(first)],
+    }
+    _propose(stack, answers)
+
+    (commitment,) = _commitments(stack)
+    assert (commitment.text, commitment.due) == ("Weekly release notes", date(2026, 12, 4))
+    assert "Weekly release notes" in _command(stack, "UCARLA", "commit")
+    assert "answers #1" in _command(stack, "UANA", "commit")
+    assert any("recorded a commitment for you" in m.text for m in _dms(stack, "UBEN"))
+    told = [e.text for e in stack.workspace.ephemerals if e.user == "UANA"]
+    assert any("are now commitments, with reminders for their owners" in t for t in told)
+
+    _propose(stack, answers)  # v2 repeats the action: still one promise
+    assert len(_commitments(stack)) == 1
+
+
+def test_a_commitment_typed_in_a_grievances_thread_answers_that_grievance(
+    stack: SandboxStack,
+) -> None:
+    _open_case(stack)  # grievance #1, posted in the channel by the bot
+    (root,) = [m for m in stack.workspace.messages if m.bot_id and "invoice export" in m.text]
+
+    stack.slack.post_message(
+        "UANA", CHANNEL, "commit <@UBEN> friday Restore the export", thread_ts=root.ts
+    )
+    stack.settle()
+
+    (commitment,) = _commitments(stack)
+    assert commitment.text == "Restore the export"
+    assert "answers #1" in json.dumps(_posted(stack)[0].blocks)
+    told = [e.text for e in stack.workspace.ephemerals if e.user == "UANA"]
+    assert any(t.startswith("Recorded commitment #1") for t in told)
+    with stack.db.transaction() as session:  # and the words stay in the thread, as a reply
+        replies = session.scalars(select(TimelineEntry.text).where(TimelineEntry.kind == "reply"))
+        assert "commit <@UBEN> friday Restore the export" in list(replies)
+
+    stack.slack.post_message("UCARLA", CHANNEL, "commit me friday Send logs", thread_ts=root.ts)
+    stack.settle()
+    assert len(_commitments(stack)) == 1  # the client side does not record commitments
+    told = [e.text for e in stack.workspace.ephemerals if e.user == "UCARLA"]
+    assert any("Commitments are recorded by the delivery team" in t for t in told)
