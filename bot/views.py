@@ -28,3 +28,5 @@ class GrievanceView:
     source_permalink: str | None
     #: Who raised it, for display (a name typed on someone's behalf, or "someone").
     raised_by: str
+    #: It missed a response target (``bot.playbook.targets``): marked on its message.
+    target_missed: bool = False

@@ -50,6 +50,7 @@ from handlers import (
     progress,
     readings,
     strategy,
+    targets,
 )
 from handlers.acknowledged_first import acknowledged_first
 from handlers.context import CommandCall, LateAnswer, ReplaceQuestion
@@ -80,6 +81,7 @@ ROUTES: dict[str, Subcommand] = {
     "checkin": checkins.checkin,
     "update": progress.update,
     "commit": commitments.commit,
+    "targets": targets.targets,
     "status": health.status,
     "digest": digests.digest,
     "export": exports.export,

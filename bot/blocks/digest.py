@@ -6,6 +6,7 @@ glance, so a client skimming the channel on a Friday sees whether things move.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.commitment_tally import Tally
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
 from bot.playbook.stages import STAGE_LABELS
+from bot.playbook.targets import ResponseTime, in_hours
 from bot.vocabulary import Side, StrategyStatus, plural
 
 SECTION_TEXT = 3000
@@ -123,6 +125,17 @@ def commitments_text(counts: Tally) -> str:
     return f"*Commitments*\n{', '.join(parts)}{'; ' + soon if soon else ''}."
 
 
+def response_text(rows: Sequence[ResponseTime]) -> str:
+    """Per severity and side: median business time to acknowledge and to resolve."""
+    lines = [
+        f"• Severity {r.severity} · {r.side} side ({plural(r.grievances, 'grievance')}): "
+        f"acknowledged in {in_hours(r.acknowledge)}, resolved in {in_hours(r.resolve)}"
+        + (f" · :alarm_clock: {r.missed} missed a target" if r.missed else "")
+        for r in rows
+    ]
+    return "*Response times* (medians, in business hours)\n" + "\n".join(lines)
+
+
 def strategy_text(line: StrategyLine | None, link: str | None = None) -> str:
     """The current version, its buy-in, and its actions done."""
     if line is None:
@@ -186,6 +199,7 @@ def digest_message(data: DigestData, *, strategy_link: str | None = None) -> lis
         *([_section(perception_text(data.perception))] if data.perception else []),
         _section(strategy_text(data.strategy, strategy_link)),
         *([_section(commitments_text(data.commitments))] if data.commitments.total else []),
+        *([_section(response_text(data.response))] if data.response else []),
         _section(health_text(data)),
         DividerBlock(),
         ContextBlock(

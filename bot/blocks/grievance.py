@@ -51,6 +51,7 @@ def summary_line(grievance: GrievanceView) -> str:
         f"Raised by *{plain_escape(grievance.raised_by)}* ({grievance.side.value} side) · "
         f"{grievance.category.value} · severity {severity_label(grievance.severity)} · "
         f"*{STATUS_LABELS[grievance.status]}*"
+        + (" · :alarm_clock: missed its response target" if grievance.target_missed else "")
     )
 
 

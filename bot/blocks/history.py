@@ -62,6 +62,9 @@ KIND_LABELS = {
     "commitment_made": "Commitment",
     "commitment_done": "Commitment done",
     "commitment_overdue": "Commitment overdue",
+    # response targets
+    "targets_changed": "Response targets changed",
+    "target_missed": "Response target missed",
     "digest_posted": "Digest posted",
     "digest_scheduled": "Digest schedule changed",
     "final_rating": "Final rating",

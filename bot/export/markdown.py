@@ -35,6 +35,7 @@ from bot.export.model import (
 from bot.playbook.anonymity import withheld_note
 from bot.playbook.closing_check import OUTCOME_LABELS
 from bot.playbook.schedules import DAY_NAMES, describe
+from bot.playbook.targets import in_hours
 from storage.models import ClosingOutcome, Role, VoteKind
 
 #: How the report marks a reply its author deleted (its text is not exported).
@@ -119,6 +120,11 @@ def label(value: str) -> str:
 def average(value: float) -> str:
     """A mean rating as the check-in tally shows it: one decimal."""
     return f"{value:.1f}"
+
+
+def business(minutes: int | None) -> str:
+    """Business minutes as the response times table reads them (``2.5 h``, ``—``)."""
+    return in_hours(minutes)
 
 
 def addressed(numbers: Sequence[int], withheld: int) -> str:
@@ -274,6 +280,7 @@ _FILTERS: dict[str, Callable[..., Any]] = {
         series,
         outcome,
         weekdays,
+        business,
     )
 }
 

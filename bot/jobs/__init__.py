@@ -15,7 +15,15 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.jobs import checkins, commitments, digests, housekeeping, interview_reminders, nudges
+from bot.jobs import (
+    checkins,
+    commitments,
+    digests,
+    housekeeping,
+    interview_reminders,
+    nudges,
+    targets,
+)
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot.jobs")
@@ -40,6 +48,7 @@ JOBS: tuple[Job, ...] = (
     Job("digests", digests.run, digests.next_due),
     Job("interview reminders", interview_reminders.run, interview_reminders.next_due),
     Job("commitment reminders", commitments.run, commitments.next_due),
+    Job("response targets", targets.run, targets.next_due),
     Job("housekeeping", housekeeping.run),
 )
 

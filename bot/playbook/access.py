@@ -77,6 +77,7 @@ class Action(enum.StrEnum):
     EXPORT_CASE = "export_case"
     RATE_RECOVERY = "rate_recovery"
     MAKE_COMMITMENT = "make_commitment"
+    SET_TARGETS = "set_targets"
 
 
 EVERYONE = frozenset(AccessRole)
@@ -228,6 +229,12 @@ POLICY: dict[Action, Rule] = {
         "record commitments",
         refusal="Commitments are recorded by the delivery team, who answer for them. "
         "Anyone can see them with `/grievance commit`.",
+    ),
+    Action.SET_TARGETS: Rule(
+        LEADS,
+        "Set response targets per severity and the business hours (`targets`)",
+        "set response targets",
+        hint="Anyone can see them with `/grievance targets`.",
     ),
 }
 

@@ -84,6 +84,11 @@ SUBCOMMANDS: tuple[Usage, ...] = (
         "List the case's commitments; record one with its owner and due day (delivery "
         "team); mark one done (its owner or a lead).",
     ),
+    Usage(
+        "targets",
+        "/grievance targets [<severity> ack <time> plan <time> | hours 09:00-17:00]",
+        "See the response targets per severity; set them and the business hours (leads).",
+    ),
     Usage("status", "/grievance status", "The case's health score, its trend and why."),
     Usage(
         "digest",
@@ -143,6 +148,9 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
     "commit": re.compile(
         r"list|done\s+#?\d{1,9}(\s.*)?|(me|<@[UW][A-Z0-9]+(\|[^>]*)?>)\s+\S.*",
         re.IGNORECASE | re.DOTALL,
+    ),
+    "targets": re.compile(
+        r"[1-4]\s+(ack(nowledge)?\s+\S+)?\s*(plan\s+\S+)?|hours\s+\S+", re.IGNORECASE
     ),
     "status": re.compile(r""),
     "digest": re.compile(r"(every\s.*)?", re.IGNORECASE | re.DOTALL),

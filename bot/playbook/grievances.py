@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from bot.playbook import health, load
+from bot.playbook import health, load, targets
 from bot.playbook.access import Action, allows, require
 from bot.playbook.errors import PlaybookError
 from bot.playbook.timeline import Kind, record
@@ -299,6 +299,7 @@ def change_status(
     else:
         require(session=session, case=grievance.case, person=actor, action=Action.MOVE_GRIEVANCE)
     grievance.status = new
+    targets.first_time(grievance, new, utcnow())
     record(
         session=session,
         case=grievance.case,
@@ -348,6 +349,7 @@ def view(grievance: Grievance) -> GrievanceView:
         confidential=grievance.confidential,
         source_permalink=grievance.source_permalink,
         raised_by=raiser_name(grievance),
+        target_missed=bool(grievance.ack_missed or grievance.plan_missed),
     )
 
 

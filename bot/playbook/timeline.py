@@ -57,6 +57,9 @@ class Kind(enum.StrEnum):
     COMMITMENT_MADE = "commitment_made"
     COMMITMENT_DONE = "commitment_done"
     COMMITMENT_OVERDUE = "commitment_overdue"
+    # response targets
+    TARGETS_CHANGED = "targets_changed"
+    TARGET_MISSED = "target_missed"
     # exports
     CASE_EXPORTED = "case_exported"
 

@@ -37,6 +37,13 @@ class Case(Base):
     digest_weekday: Mapped[int] = mapped_column(default=4, server_default="4")
     digest_time: Mapped[str] = mapped_column(String(5), default="16:00", server_default="16:00")
     digest_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    #: The daily window response targets count in (weekdays, in ``digest_timezone``).
+    business_hours: Mapped[str] = mapped_column(
+        String(11), default="09:00-17:00", server_default="09:00-17:00"
+    )
+    #: Response targets a lead set, JSON of severity → [acknowledge, plan] business
+    #: minutes (None: the defaults, ``bot.playbook.targets``).
+    response_targets: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: Set with ``closed_at`` when a lead closes the case, cleared when it is reopened.
     closing_outcome: Mapped[ClosingOutcome | None] = mapped_column(_str_enum(ClosingOutcome))

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.vocabulary import Category, Side, Status
@@ -55,6 +64,16 @@ class Grievance(Base):
     #: The severity it is counted under in ``CaseLoad`` (None: not counted, being closed or
     #: confidential), so that a change of severity takes out exactly what was put in.
     load_severity: Mapped[int | None] = mapped_column()
+    #: When it first reached each step (response times are measured by them).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    planned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: What the response target job has said (``bot.playbook.target_alerts``): warned
+    #: before, and missed, the acknowledgement and the plan. A miss marks the grievance.
+    ack_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    ack_missed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    plan_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    plan_missed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

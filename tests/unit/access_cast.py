@@ -27,6 +27,7 @@ from bot.playbook import (
     progress,
     stakeholders,
     strategy,
+    targets,
 )
 from bot.playbook.access import Action
 from bot.playbook.grievances import GrievanceDraft
@@ -267,6 +268,12 @@ CALLS: dict[str, Call] = {
     "export.note_exported": Call(
         Action.EXPORT_CASE,
         lambda s, c, case, p: export.note_exported(session=s, case=case, person=p, fmt="json"),
+    ),
+    "targets.set_targets": Call(
+        Action.SET_TARGETS,
+        lambda s, c, case, p: targets.set_targets(
+            session=s, case=case, actor=p, args="4 ack 30m plan 4h"
+        ),
     ),
     "commitments.make": Call(
         Action.MAKE_COMMITMENT,

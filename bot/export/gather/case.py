@@ -7,7 +7,7 @@ may see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -44,10 +44,12 @@ from bot.export.model import (
     MemberRecord,
     PersonRef,
     ProgressUpdateRecord,
+    ResponseTimeRecord,
     StrategyRecord,
 )
 from bot.export.stored import as_utc, as_utc_or_none
-from storage.models import Case, Person
+from bot.playbook import targets
+from storage.models import Case, Grievance, Person
 
 
 def gather_case(
@@ -120,6 +122,8 @@ def gather_case(
         digest_weekday=case.digest_weekday,
         digest_time=case.digest_time,
         digest_timezone=case.digest_timezone,
+        business_hours=case.business_hours,
+        response_targets=case.response_targets,
         closed_at=as_utc_or_none(case.closed_at),
         closing_outcome=case.closing_outcome.value if case.closing_outcome else None,
         created_at=as_utc(case.created_at),
@@ -136,12 +140,41 @@ def gather_case(
         progress_updates=parts.progress_updates,
         checkin_schedules=parts.checkin_schedules,
         commitments=parts.commitments,
+        response_times=response_records(case, grievances.grievances),
         health=health_records(session, case.id),
         digests=digest_records(session, case.id),
         final_ratings=parts.final_ratings,
         notices=notice_records(session, case.id),
         timeline=history.timeline,
     )
+
+
+def response_records(case: Case, grievances: Sequence[Grievance]) -> list[ResponseTimeRecord]:
+    """Response times per severity and side, from the grievances the client side may read
+    (``bot.playbook.targets``, as the digest counts them)."""
+    timings = [
+        targets.Timing(
+            severity=g.severity,
+            side=g.side.value,
+            created_at=as_utc(g.created_at),
+            acknowledged_at=as_utc_or_none(g.acknowledged_at),
+            resolved_at=as_utc_or_none(g.resolved_at),
+            missed=g.ack_missed or g.plan_missed,
+        )
+        for g in grievances
+        if not g.confidential
+    ]
+    return [
+        ResponseTimeRecord(
+            severity=row.severity,
+            side=row.side,
+            grievances=row.grievances,
+            acknowledge_minutes=row.acknowledge,
+            resolve_minutes=row.resolve,
+            missed_targets=row.missed,
+        )
+        for row in targets.response_times(timings, targets.case_hours(case))
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from bot.export import rules
 from bot.export.gather.people import People
 from bot.export.gather.rows import CHUNK_SIZE
 from bot.export.model import EntryRecord, GrievanceRecord, RevisionRecord
-from bot.export.stored import as_utc
+from bot.export.stored import as_utc, as_utc_or_none
 from storage.models import EntryRevision, Grievance, GrievanceWithheld, TimelineEntry
 
 #: The timeline kind of a Slack thread reply under a grievance (its discussion).
@@ -175,6 +175,13 @@ def _grievance_record(
         slack_ts=grievance.slack_ts,
         created_at=as_utc(grievance.created_at),
         updated_at=as_utc(grievance.updated_at),
+        acknowledged_at=as_utc_or_none(grievance.acknowledged_at),
+        planned_at=as_utc_or_none(grievance.planned_at),
+        resolved_at=as_utc_or_none(grievance.resolved_at),
+        ack_warned=grievance.ack_warned,
+        ack_missed=grievance.ack_missed,
+        plan_warned=grievance.plan_warned,
+        plan_missed=grievance.plan_missed,
         replies=tuple(replies),
         withheld_from=tuple(
             people.required(person_id, f"grievance {grievance.id}'s withheld_from")

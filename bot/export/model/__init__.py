@@ -33,6 +33,7 @@ from bot.export.model.recovery import (
     NoticeRecord,
     NudgeRecord,
     OccurrenceRecord,
+    ResponseTimeRecord,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "ProgressUpdateRecord",
     "QuestionSetRecord",
     "Record",
+    "ResponseTimeRecord",
     "RevisionRecord",
     "StrategyRecord",
     "VoteRecord",

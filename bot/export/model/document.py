@@ -20,6 +20,7 @@ from bot.export.model.recovery import (
     FinalRatingRecord,
     HealthRecord,
     NoticeRecord,
+    ResponseTimeRecord,
 )
 
 #: Bumped when a consumer of the JSON would have to change how it reads the document.
@@ -48,6 +49,10 @@ class CaseRecord(Record):
     digest_weekday: int
     digest_time: str
     digest_timezone: str
+    #: The daily window response targets count in, and the targets a lead set (JSON of
+    #: severity → [acknowledge, plan] business minutes; None: the defaults).
+    business_hours: str
+    response_targets: str | None
     closed_at: Instant | None
     #: How a lead said the case ended (``recovered``, ``not_recovered``, ``client_left``).
     closing_outcome: str | None
@@ -65,6 +70,7 @@ class CaseRecord(Record):
     progress_updates: list[ProgressUpdateRecord]
     checkin_schedules: list[CheckinScheduleRecord]
     commitments: list[CommitmentRecord]
+    response_times: list[ResponseTimeRecord]
     health: list[HealthRecord]
     digests: list[DigestRecord]
     final_ratings: list[FinalRatingRecord]

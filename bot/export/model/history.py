@@ -54,6 +54,15 @@ class GrievanceRecord(Record):
     slack_ts: str | None
     created_at: Instant
     updated_at: Instant
+    #: When it was first acknowledged, worked on and resolved (response times).
+    acknowledged_at: Instant | None = None
+    planned_at: Instant | None = None
+    resolved_at: Instant | None = None
+    #: Response targets warned of and missed (``bot.playbook.targets``).
+    ack_warned: bool = False
+    ack_missed: bool = False
+    plan_warned: bool = False
+    plan_missed: bool = False
     replies: tuple[EntryRecord, ...] = ()
     #: The leads it names, who do not see it in the bot (``bot.playbook.withheld``).
     withheld_from: tuple[PersonRef, ...] = ()

@@ -171,3 +171,16 @@ class CommitmentRecord(Record):
     slack_ts: str | None
     answers: tuple[int, ...] = ()
     withheld_answers: int = 0
+
+
+class ResponseTimeRecord(Record):
+    """How fast one severity's grievances from one side were answered: medians in business
+    minutes of those that got there (None: none yet), and how many missed a target.
+    Derived from the grievances the client side may read (never a confidential one)."""
+
+    severity: int
+    side: str
+    grievances: int
+    acknowledge_minutes: int | None
+    resolve_minutes: int | None
+    missed_targets: int

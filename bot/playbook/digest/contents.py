@@ -28,6 +28,7 @@ from bot.playbook.perception import CategoryView
 from bot.playbook.schedules import next_due
 from bot.playbook.stakeholders import members
 from bot.playbook.strategy import latest
+from bot.playbook.targets import ResponseTime, case_hours, response_times, timings_of
 from bot.playbook.timeline import Kind
 from storage.models import (
     Audience,
@@ -140,6 +141,8 @@ class DigestData:
     perception: list[CategoryView] = field(default_factory=list)
     #: The commitments the client side may see, as they stand at the period's end.
     commitments: Tally = field(default_factory=Tally)
+    #: How fast grievances were answered, per severity and side (never a confidential one).
+    response: list[ResponseTime] = field(default_factory=list)
 
 
 def _count(session: Session, *conditions: object) -> int:
@@ -360,6 +363,7 @@ def gather(*, session: Session, case: Case, now: datetime) -> DigestData:
         commitments=tally(
             session=session, case_id=case.id, today=case_today(case, end), zone=case_zone(case)
         ),
+        response=response_times(timings_of(session=session, case=case), case_hours(case)),
     )
 
 

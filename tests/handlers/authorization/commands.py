@@ -58,6 +58,14 @@ COMMANDS: tuple[Surface, ...] = (
         _more(Commitment, 0),
     ),
     Surface("commit (list)", "commit", A.VIEW_HISTORY, _run("commit"), _told("ommitments")),
+    Surface(
+        "targets 4 ack 30m",
+        "targets",
+        A.SET_TARGETS,
+        _run("targets 4 ack 30m plan 4h"),
+        _case_is(lambda case: case.response_targets is not None),
+    ),
+    Surface("targets", "targets", A.VIEW_HISTORY, _run("targets"), _told("Response targets")),
     Surface("new", "new", A.FILE_GRIEVANCE, _run("new"), _form_opened(Callback.GRIEVANCE_MODAL)),
     Surface(
         "history", "history", A.VIEW_HISTORY, _run("history"), _told(PUBLIC[:40]), reveals=SECRET
