@@ -95,6 +95,10 @@ def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> Non
         assert "Commitment #1 on the acme-recovery case is due today" in checkin
         assert "is overdue (due" in checkin and "was done late by ben" in checkin
         assert "0 of 1 commitment due so far kept on time, 1 done late" in checkin
+        # A response target warned of before it was missed, and met.
+        warned = checkin.index("Grievance #3 on the acme-recovery case (severity 2) should be")
+        assert "acknowledged by ana" in checkin[warned:]
+        assert "Missed: grievance #3" not in out
         trust = out.split("Part four", 1)[1]
         lost = trust.index("Buy-in lost — waiting for an approval from a client leader")
         assert lost < trust.index("Buy-in reached again on strategy v1")  # lost, then won back
@@ -104,7 +108,7 @@ def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> Non
         # The tour starts today and waits for the next check-in, so how many days pass
         # (and whether health has sunk below "recovered" too) depends on the weekday.
         assert re.search(
-            r"as recovered, although (health is \d+/100; )?1 of 2 grievances are still open", trust
+            r"as recovered, although (health is \d+/100; )?2 of 3 grievances are still open", trust
         )
     [mine] = json.loads(_run(tmp_path, "export").stdout)["cases"]  # the tours left no trace
     assert mine["grievances"][0]["text"].startswith("The nightly build has been red")
