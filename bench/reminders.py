@@ -1,4 +1,5 @@
-"""Commitment reminders at scale: a tick over a thousand cases with twenty commitments each.
+"""Commitment reminders and response targets at scale: a tick over a thousand cases with
+twenty commitments and five open grievances each.
 
 The database holds 1,000 open cases, each with a lead, an owner and 20 commitments due
 from 30 days ago to 30 days ahead: those past their day were done or already flagged
@@ -7,7 +8,9 @@ reminder job (``bot.jobs.commitments``) then runs in this process against the Sl
 emulator, as the scheduler runs it: once at 10:00 on a Monday, when that day's
 reminders and the next working day's fall due and go out by DM, then at every minute
 after it, when nothing new is due, and the scheduler's ``next_due`` is asked when the
-next one comes. Wall time per call, on a fresh SQLite file.
+next one comes. The response target job (``bot.jobs.targets``) is timed the same way over
+the cases' open grievances, filed over the last three days, already warned of or missed
+where their time has come. Wall time per call, on a fresh SQLite file.
 """
 
 from __future__ import annotations
@@ -24,16 +27,19 @@ from sqlalchemy import insert
 
 from bench.report import Check, Section, Table
 from bot.jobs import commitments as job
+from bot.jobs import targets as target_job
+from bot.playbook.targets import DEFAULTS, hours_of
 from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import User, Workspace
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.models import Case, CaseLead, Commitment, Person, Side
+from storage.models import Case, CaseLead, Commitment, Grievance, Person, Side, Status
 from storage.models import Workspace as WorkspaceRow
 
 MONDAY = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)
 FULL_CASES, QUICK_CASES = 1000, 40
 PER_CASE = 20
+GRIEVANCES_PER_CASE = 5
 QUIET_TICKS = 10
 #: The target: a tick of the reminder job takes under a second.
 TARGET_SECONDS = 1.0
@@ -79,6 +85,37 @@ def _seed(db: Database, cases: int) -> None:
             insert(CaseLead), [{"case_id": n + 1, "person_id": n + 1} for n in range(cases)]
         )
         connection.execute(insert(Commitment), list(_commitments(cases, today)))
+        connection.execute(insert(Grievance), list(_grievances(cases)))
+
+
+def _grievances(cases: int) -> list[dict[str, object]]:
+    """Open grievances filed over the last three days, flagged as the job would have left
+    them by now (warned, missed), so a tick finds only what has just come due."""
+    hours = hours_of(None, "UTC")
+    rows: list[dict[str, object]] = []
+    for n in range(cases):
+        for k in range(GRIEVANCES_PER_CASE):
+            severity = k % 4 + 1
+            created = MONDAY - timedelta(minutes=(n * 37 + k * 611) % (3 * 24 * 60))
+            target = DEFAULTS[severity]
+            ack = hours.add(created, target.acknowledge)
+            plan = hours.add(created, target.plan)
+            rows.append(
+                {
+                    "case_id": n + 1,
+                    "number": k + 1,
+                    "side": Side.CLIENT,
+                    "severity": severity,
+                    "text": f"Grievance {k} of case {n}",
+                    "status": Status.OPEN,
+                    "created_at": created,
+                    "ack_warned": ack <= MONDAY,
+                    "ack_missed": ack <= MONDAY,
+                    "plan_warned": plan <= MONDAY,
+                    "plan_missed": plan <= MONDAY,
+                }
+            )
+    return rows
 
 
 def _commitments(cases: int, today: date) -> list[dict[str, object]]:
@@ -132,6 +169,12 @@ def run(quick: bool) -> Section:
                 for m in range(1, QUIET_TICKS + 1)
             ]
             asked, _next = _timed(lambda: job.next_due(db, MONDAY + timedelta(minutes=1)))
+            t_burst, t_said = _timed(lambda: target_job.run(db, client, MONDAY))
+            t_quiet = [
+                _timed(lambda m=m: target_job.run(db, client, MONDAY + timedelta(seconds=m)))[0]
+                for m in range(1, QUIET_TICKS + 1)
+            ]
+            t_asked, _t_next = _timed(lambda: target_job.next_due(db, MONDAY))
         finally:
             db.dispose()
     section = Section(
@@ -143,6 +186,11 @@ def run(quick: bool) -> Section:
             "process against the Slack emulator, on a fresh SQLite file: at 10:00 on a Monday "
             f"(the reminders due that day and the next go out by DM), then {QUIET_TICKS} "
             "ticks a minute apart with nothing new due; `next_due` asked once. Wall time.",
+            f"Response targets: the same cases with {GRIEVANCES_PER_CASE} open grievances each "
+            f"({cases * GRIEVANCES_PER_CASE:,}, severities 1–4, filed over the last three "
+            "days and flagged as the job would have left them); `bot.jobs.targets.run` at "
+            f"10:00 (the warnings and misses that have just come due go to the leads by DM), "
+            f"then {QUIET_TICKS} ticks a second apart with nothing new due, and `next_due`.",
         ],
     )
     quiet_p = max(quiet)
@@ -184,6 +232,36 @@ def run(quick: bool) -> Section:
             f"< {TARGET_SECONDS:.0f} s",
             f"{burst * 1000:.0f} ms",
             burst < TARGET_SECONDS,
+        )
+    )
+    t_quiet_p = max(t_quiet)
+    section.tables.append(
+        Table(
+            "One tick of the response target job",
+            ["Tick", "Warnings and misses told", "Wall time"],
+            [
+                ["10:00 (what has come due)", f"{t_said}", f"{t_burst * 1000:.0f} ms"],
+                [
+                    f"10:00:01–10:00:{QUIET_TICKS:02d} (nothing due)",
+                    "0",
+                    f"median {statistics.median(t_quiet) * 1000:.0f} ms, "
+                    f"slowest {t_quiet_p * 1000:.0f} ms",
+                ],
+                ["next_due", "–", f"{t_asked * 1000:.0f} ms"],
+            ],
+            notes=[
+                "A quiet tick reads every grievance still waiting for an acknowledgement or "
+                "a plan in one statement and computes its deadlines in business time; each "
+                "alert told is its own claim and a DM to each lead."
+            ],
+        )
+    )
+    section.checks.append(
+        Check(
+            f"target tick with nothing due ({cases * GRIEVANCES_PER_CASE:,} open grievances)",
+            f"< {TARGET_SECONDS:.0f} s",
+            f"{t_quiet_p * 1000:.0f} ms",
+            t_quiet_p < TARGET_SECONDS,
         )
     )
     return section

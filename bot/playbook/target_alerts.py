@@ -115,24 +115,37 @@ def _stages(item: _Waiting) -> list[tuple[Stage, int, bool]]:
     return stages
 
 
+def warn_after(minutes: int) -> int:
+    """Business minutes after filing at which a target of ``minutes`` is warned of:
+    three quarters of its time, at the latest a quarter of an hour before it ends."""
+    before = int(WARN_BEFORE.total_seconds() // 60)
+    return max(0, min(int(minutes * WARN_SHARE), minutes - before))
+
+
 def _moments(item: _Waiting, minutes: int) -> tuple[datetime, datetime]:
     """When to warn, and the deadline."""
-    deadline = item.hours.add(item.created_at, minutes)
-    warn = min(item.hours.add(item.created_at, int(minutes * WARN_SHARE)), deadline - WARN_BEFORE)
-    return max(warn, item.created_at), deadline
+    return (
+        item.hours.add(item.created_at, warn_after(minutes)),
+        item.hours.add(item.created_at, minutes),
+    )
 
 
 def due_alerts(*, session: Session, now: datetime) -> list[Alert]:
     """Every warning and miss to tell the leads of at ``now`` (the latest of each stage:
-    a target found missed is not first warned)."""
+    a target found missed is not first warned). The business time gone is counted once
+    per grievance; a deadline is worked out only for what is told."""
     alerts = []
     for item in _waiting(session):
+        gone = item.hours.between(item.created_at, aware(now))
         for stage, minutes, warned in _stages(item):
-            warn, deadline = _moments(item, minutes)
-            if aware(now) >= deadline:
-                alerts.append(Alert(item.grievance_id, stage, True, deadline))
-            elif aware(now) >= warn and not warned:
-                alerts.append(Alert(item.grievance_id, stage, False, deadline))
+            if gone >= minutes:
+                missed = True
+            elif gone >= warn_after(minutes) and not warned:
+                missed = False
+            else:
+                continue
+            deadline = item.hours.add(item.created_at, minutes)
+            alerts.append(Alert(item.grievance_id, stage, missed, deadline))
     return alerts
 
 

@@ -4,7 +4,8 @@ A lead sets, per severity, how many business minutes may pass from filing to
 *acknowledged* and to *being worked on* (the plan); the case's business hours (a daily
 window in its time zone, Monday to Friday) decide what counts. Until a lead sets them,
 the defaults below hold, and the README lists them. The scheduler warns the leads when
-three quarters of a target's time has gone and the grievance has not moved, and tells
+three quarters of a target's business time has gone (at the latest a quarter of an hour
+of it before the end) and the grievance has not moved, and tells
 them when it is missed; a missed target marks the grievance (``Grievance.ack_missed``,
 ``plan_missed``) and goes on its timeline. Each warning and miss is claimed by an UPDATE
 of its flag before anything is said, so it is said once.
@@ -32,7 +33,7 @@ WORKDAYS = frozenset(range(5))
 SEVERITIES = (4, 3, 2, 1)
 DEFAULT_HOURS = "09:00-17:00"
 #: A warning comes when this share of a target's business time has gone, at the latest
-#: ``WARN_BEFORE`` before it is missed.
+#: ``WARN_BEFORE`` of business time before it is missed.
 WARN_SHARE = 0.75
 WARN_BEFORE = timedelta(minutes=15)
 USAGE = (
