@@ -129,6 +129,7 @@ def _actions() -> Iterator[Malformed]:
         f"{Action.CHECKIN_RATE}:0:5",
         f"{Action.CHECKIN_RATE}:x:y",
         Action.FINAL_RATING_OPEN,
+        Action.COMMITMENT_DONE,
         "an_action_nobody_listens_to",
     )
     for action_id in action_ids:

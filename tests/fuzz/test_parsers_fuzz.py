@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.playbook.commands import FILE, HELP, NEW, SUBCOMMANDS, parse, parse_number
+from bot.playbook.commitments import CommitmentError
+from bot.playbook.commitments import parse as parse_commitment
+from bot.playbook.errors import PlaybookError
 from bot.playbook.schedules import (
     MAX_INTERVAL_WEEKS,
     CadenceError,
@@ -29,6 +33,7 @@ from bot.playbook.schedules import (
     parse_time,
     stored_holidays,
 )
+from bot.playbook.targets import parse_duration, parse_hours
 
 FUZZ = settings(max_examples=200, deadline=None)
 
@@ -311,3 +316,83 @@ def test_holidays_raise_nothing_but_a_readable_value_error(text: str | None) -> 
         assert str(refusal)
         return
     assert days == sorted(set(days))
+
+
+# ---- commitments and response targets -------------------------------------------------
+
+commit_words = st.sampled_from(
+    [
+        "me",
+        "<@UBEN>",
+        "<@UBEN|ben>",
+        "friday",
+        "fri",
+        "tomorrow",
+        "today",
+        "in",
+        "2",
+        "weeks",
+        "days",
+        "2026-12-18",
+        "18",
+        "December",
+        "by",
+        "due",
+        "#3",
+        "#0",
+        "[internal]",
+        "done",
+        "Ship",
+        "the",
+        "fix",
+        "\x00",
+        "—",
+        "<!channel>",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(commit_words, max_size=10).map(" ".join))
+def test_a_commitment_parses_or_says_how_to_write_it(text: str) -> None:
+    """``commit …`` never raises anything but a refusal a person can read, and what it
+    reads is a commitment from today on, with words."""
+    today = date(2026, 12, 2)
+    try:
+        draft = parse_commitment(text, today)
+    except CommitmentError as refusal:
+        assert str(refusal)
+        return
+    assert draft.due >= today and draft.text.strip()
+
+
+target_words = st.sampled_from(
+    [
+        "1",
+        "4",
+        "5",
+        "ack",
+        "plan",
+        "30m",
+        "2h",
+        "1.5h",
+        "1d",
+        "0m",
+        "soon",
+        "hours",
+        "09:00-17:00",
+        "17:00-09:00",
+        "25:00-26:00",
+        "x",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(target_words, max_size=6).map(" ".join))
+def test_durations_and_business_hours_parse_or_refuse_kindly(text: str) -> None:
+    for parser in (lambda t: parse_duration(t, 480), parse_hours):
+        try:
+            parser(text)
+        except PlaybookError as refusal:
+            assert str(refusal)
