@@ -1,7 +1,7 @@
 """``/grievance commit`` and the *Done* button: commitments recorded, listed, kept.
 
-Slack I/O only: what a commitment is and who may do what with it is
-``bot.playbook.commitments``'; the flow returns plain views, rendered by
+Slack I/O only: what a commitment is and who may do what with it is for
+``bot.playbook.commitments`` to say; the flow returns plain views, rendered by
 ``bot.blocks.commitments``. A commitment the client side may read is posted in the
 channel with a *Done* button; an internal one is told only to whoever recorded it and
 its owner.

@@ -1,7 +1,7 @@
 """``/grievance targets``: see a case's response targets; a lead sets them.
 
-Slack I/O only: what a target is and how business time counts is
-``bot.playbook.targets``'; the warnings and misses are the scheduler's
+Slack I/O only: what a target is and how business time counts is for
+``bot.playbook.targets`` to say; the warnings and misses are the scheduler's
 (``bot.jobs.targets``).
 """
 

@@ -5,7 +5,7 @@ Pure builders over ``bot.playbook.closing`` values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 from slack_sdk.models.blocks import (
@@ -24,7 +24,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.inputs import text_input
-from bot.blocks.text import plain_escape, shorten, trim
+from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.ids import Action, Callback, RatingField
 from bot.playbook.closing import MAX_COMMENT, ClosingSummary, Reopened, VersionLine
 from bot.playbook.stages import STAGE_LABELS
@@ -101,6 +101,15 @@ def _sentence(clause: str) -> str:
     return clause[0].upper() + clause[1:]
 
 
+def told_us_text(told: Sequence[tuple[str, str, str]]) -> str:
+    """What the client side said, in its words, each with where and when it was said."""
+    lines = [
+        f"• “{plain_escape(fit(text, 150))}” {kind} _({plain_escape(source)})_"
+        for kind, text, source in told
+    ]
+    return trim("*What you told us*\n" + "\n".join(lines), SECTION_TEXT)
+
+
 def closing_summary(
     summary: ClosingSummary, *, links: Callable[[VersionLine], str | None] = lambda _v: None
 ) -> list[Block]:
@@ -137,6 +146,11 @@ def closing_summary(
         SectionBlock(text=MarkdownTextObject(text=grievances)),
         SectionBlock(text=MarkdownTextObject(text=arc)),
         SectionBlock(text=MarkdownTextObject(text=trim(versions, SECTION_TEXT))),
+        *(
+            [SectionBlock(text=MarkdownTextObject(text=told_us_text(summary.told_us)))]
+            if summary.told_us
+            else []
+        ),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

@@ -29,7 +29,10 @@ def _section(text: str) -> SectionBlock:
 def _items(title: str, items: list[InsightItem]) -> str:
     if not items:
         return f"*{title}*\n_Nothing yet._"
-    return f"*{title}*\n" + "\n".join(f"• {fit(i.text, 150)} (×{i.count})" for i in items[:6])
+    return f"*{title}*\n" + "\n".join(
+        f"• {fit(i.text, 150)} (×{i.count}" + (f"; {i.source})" if i.source else ")")
+        for i in items[:6]
+    )
 
 
 def _team_view(team: Insights) -> str:

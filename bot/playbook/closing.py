@@ -32,6 +32,8 @@ from bot.playbook.closing_check import (
 from bot.playbook.digest import as_utc, health_series, of_side, overall_weekly, schedule_of
 from bot.playbook.errors import PlaybookError
 from bot.playbook.history import OPEN_STATUSES
+from bot.playbook.insights import Insights
+from bot.playbook.said import said
 from bot.playbook.stages import STAGE_LABELS
 from bot.playbook.stakeholders import members
 from bot.playbook.timeline import Kind, record
@@ -92,6 +94,9 @@ class ClosingSummary:
     health_now: int | None
     versions: list[VersionLine]
     concerns: tuple[str, ...] = ()
+    #: What the client side told us, in its words and with its source (``what``, ``source``):
+    #: what mattered most, how it measures success, what used to go well.
+    told_us: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def days(self) -> int:
@@ -154,6 +159,20 @@ def summary(
         health_now=health[-1][1] if health else None,
         versions=_versions(session, case),
         concerns=concerns,
+        told_us=_told_us(said(session=session, case=case, side=Side.CLIENT)),
+    )
+
+
+def _told_us(client: Insights) -> tuple[tuple[str, str, str], ...]:
+    """The client side's top words of each kind, with where and when they were said."""
+    return tuple(
+        (kind, item.text, item.source)
+        for kind, items in (
+            ("mattered most", client.cares_about),
+            ("is how they measure success", client.success_measures),
+            ("used to go well", client.went_well),
+        )
+        for item in items[:2]
     )
 
 

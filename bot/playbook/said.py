@@ -11,10 +11,11 @@ from here.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.playbook.insights import InsightItem, Insights, collect, normalise, tally
+from bot.playbook.insights import InsightItem, Insights, collect, normalise, split_items
 from bot.playbook.interviews import Heard, Theme, heard, themed_answers
 from storage.models import Case, Side
 
@@ -30,13 +31,14 @@ def said(
     ``interviews`` saves reading them again when the caller has them (``heard``).
     """
     found = collect(session=session, case=case, include_confidential=False, side=side)
-    answers: dict[Theme, list[tuple[int, str]]] = defaultdict(list)
+    answers: dict[Theme, list[tuple[str, date | None]]] = defaultdict(list)
     for one in interviews if interviews is not None else heard(session=session, case=case):
         if one.side is not side or one.withheld:
             continue
+        day = one.interview.answered_at.date() if one.interview.answered_at else None
         for theme, answer in themed_answers(one.interview):
             if theme is not None:
-                answers[theme].append((0, answer.answer))
+                answers[theme].append((answer.answer, day))
     return Insights(
         cares_about=_merge(found.cares_about, answers[Theme.MATTERS_MOST]),
         success_measures=_merge(found.success_measures, answers[Theme.SUCCESS]),
@@ -44,15 +46,18 @@ def said(
     )
 
 
-def _merge(from_grievances: list[InsightItem], answers: list[tuple[int, str]]) -> list[InsightItem]:
-    """Add interview answers (number 0: not a grievance) to a grievance insight list."""
+def _merge(
+    from_grievances: list[InsightItem], answers: list[tuple[str, date | None]]
+) -> list[InsightItem]:
+    """Add interview answers (each item counted once per interview, with its day) to a
+    grievance insight list."""
     if not answers:
         return from_grievances
     merged = {normalise(item.text): item for item in from_grievances}
-    for item in tally(answers):
-        known = merged.get(normalise(item.text))
-        if known:
-            known.count += item.count
-        else:
-            merged[normalise(item.text)] = InsightItem(item.text, item.count, [])
+    for answer, day in answers:
+        for text in dict.fromkeys(split_items(answer)):
+            item = merged.setdefault(normalise(text), InsightItem(text=text))
+            item.count += 1
+            item.interviews += 1
+            item.heard_on(day)
     return sorted(merged.values(), key=lambda i: -i.count)[:MAX_ITEMS]

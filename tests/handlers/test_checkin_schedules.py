@@ -72,9 +72,10 @@ def test_questions_come_from_how_the_client_measures_success(stack: SandboxStack
 
     [schedule] = _schedules(stack)
     assert schedule.interval_weeks == 2 and schedule.audience.value == "client"
+    # In the client's own words, saying when they said them (the suite's November).
     assert [q.text for q in load_questions(schedule.questions)] == [
-        "How are we doing on Exports run every night?",
-        "How are we doing on No P1 bugs?",
+        "In November you said success means Exports run every night — how are we doing?",
+        "In November you said success means No P1 bugs — how are we doing?",
         OPEN_QUESTION,
     ]
 

@@ -1,8 +1,9 @@
 """What a check-in asks: its questions, stored as JSON, and the ones a new schedule starts with.
 
 A check-in asks in the words the client used for success: by default one 1–5 rating per
-success measure of the current strategy (or, before there is a strategy, per way the
-client said they measure success), then one open question. The rest of the package reads
+success measure of the current strategy (or, before there is a strategy, in the client
+side's own words, saying when they said them: how they measure success, what mattered
+most, what used to go well), then one open question. The rest of the package reads
 and writes a schedule's questions only through ``load_questions`` and ``dump_questions``.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.playbook.insights import InsightItem, Insights
 from bot.playbook.said import said
 from bot.playbook.schedules import WEEKDAYS, Cadence
 from bot.playbook.strategy import latest, split_measures
@@ -59,21 +61,44 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def default_questions(*, session: Session, case: Case) -> list[Question]:
-    """ "How are we doing on <measure>?" per success measure, then "Anything we should know?".
+def _when(item: InsightItem) -> str:
+    return f"In {item.since:%B}" if item.since else "Earlier"
 
-    The measures are the current strategy's, else how the client side said it measures
-    success (never the team's words, never from confidential grievances: the check-in is
-    posted in the channel).
+
+def client_prompts(client: Insights) -> list[str]:
+    """Rating prompts in the client side's own words, each saying when they said it: how
+    they measure success, then what mattered most to them and what used to go well."""
+    prompts = [
+        f"{_when(item)} you said success means {item.text.rstrip('.?!')} — how are we doing?"
+        for item in client.success_measures
+    ]
+    prompts += [
+        f"{_when(item)} you said {item.text.rstrip('.?!')} mattered most — how are we doing on it?"
+        for item in client.cares_about[:1]
+    ]
+    prompts += [
+        f"You told us {item.text.rstrip('.?!')} used to go well — are we back there?"
+        for item in client.went_well[:1]
+    ]
+    return prompts
+
+
+def default_questions(*, session: Session, case: Case) -> list[Question]:
+    """A 1–5 rating per success measure of the current strategy ("How are we doing on
+    <measure>?"), else prompts in the client side's own words (``client_prompts``), then
+    "Anything we should know?".
+
+    Never the team's words, never from confidential grievances: the check-in is posted in
+    the channel.
     """
     current = latest(session=session, case=case)
     measures = split_measures(current.success_measures) if current else []
-    if not measures:
-        client = said(session=session, case=case, side=Side.CLIENT)
-        measures = [item.text for item in client.success_measures]
+    if measures:
+        prompts = [f"How are we doing on {measure.rstrip('.?!')}?" for measure in measures]
+    else:
+        prompts = client_prompts(said(session=session, case=case, side=Side.CLIENT))
     ratings = [
-        Question(RATING, _cut(f"How are we doing on {measure.rstrip('.?!')}?", MAX_QUESTION))
-        for measure in measures[:MAX_DEFAULT_MEASURES]
+        Question(RATING, _cut(prompt, MAX_QUESTION)) for prompt in prompts[:MAX_DEFAULT_MEASURES]
     ] or [Question(RATING, CONFIDENCE_QUESTION)]
     return [*ratings, Question(TEXT, OPEN_QUESTION)]
 
