@@ -33,6 +33,7 @@ You are a Slack user in a local sandbox workspace. Commands:
   edit <ref> <text>          edit your own message <ref>; delete <ref>  delete it
   react <ref> <emoji>        add a reaction;             unreact <ref> <emoji>
   click <ref> <action> [value]   press a button shown as (click ...)
+                             (#3: grievance 3's message; checkin: the latest check-in)
   choose <ref> <action> <option> pick from a menu shown as (choose ...)
   shortcut <ref>             "File as grievance" on message <ref>
   set <field> <value>        fill a field of the open modal (multi-line: use \\n)

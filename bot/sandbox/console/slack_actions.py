@@ -20,6 +20,10 @@ class SlackActions(Screen):
     # ---- looking things up ---------------------------------------------------------
 
     def _message(self, ref: str) -> tuple[str, str]:
+        if ref.startswith("#") and ref[1:].isdigit():
+            return self._latest(f"Grievance #{ref[1:]}:", f"grievance {ref}")
+        if ref == "checkin":
+            return self._latest("Check-in", "check-in")
         if ref not in self.refs.messages:
             if ref in self.refs.ephemerals or ref in self.refs.views:
                 raise ConsoleError(f"{ref} is not a channel message; only click or choose on it.")
@@ -28,6 +32,20 @@ class SlackActions(Screen):
                 "for buttons on a private message)."
             )
         return self.refs.messages[ref]
+
+    def _latest(self, prefix: str, what: str) -> tuple[str, str]:
+        """``#3`` (grievance 3's message) or ``checkin`` (the latest check-in) in this
+        channel, whatever its ``m`` ref: a script that waits over a weekend cannot know how
+        many messages came before it."""
+        with self.ws.lock:
+            posts = [
+                m
+                for m in self.ws.messages
+                if m.channel == self.channel and m.bot_id and m.text.startswith(prefix)
+            ]
+        if not posts:
+            raise ConsoleError(f"No message of {what} in this channel.")
+        return posts[-1].channel, posts[-1].ts
 
     def _user_id(self, name: str) -> str:
         wanted = name.lstrip("@").lower()
