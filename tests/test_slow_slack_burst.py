@@ -12,6 +12,7 @@ of this test would otherwise share its interpreter and time its acknowledgements
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -33,8 +34,10 @@ CHANNEL = "CACME"
 #: Slack's answers come this late for the first calls of each method, the bot's ack may not.
 DELAY, SLOW_CALLS = 1.5, 5
 #: Within 1 s on SQLite; 80 acknowledgements that each commit over loopback to PostgreSQL
-#: on CI's 2 cores get 2 s, still well inside Slack's 3 s.
-ACK_BUDGET = 2.0 if POSTGRES_SERVER_URL else 1.0
+#: on CI's 2 cores get 2 s, still well inside Slack's 3 s, and so does the run with the
+#: clock two years ahead, where libfaketime sits in every clock read (that run proves the
+#: suite holds on any date, not how fast the bot answers).
+ACK_BUDGET = 2.0 if POSTGRES_SERVER_URL or os.environ.get("FAKETIME") else 1.0
 
 
 def _newcomers(workspace: Workspace, prefix: str, count: int) -> list[str]:
