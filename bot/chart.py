@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 #: Success measures drawn at most (the legend stays readable); the digest lists them all.
 MAX_MEASURES = 6
 HEALTH_COLOUR = "#2e7d32"
+PULSE_COLOUR = "#ad1457"
 MEASURE_COLOURS = ("#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#c62828", "#5d4037")
 
 Point = tuple[datetime | date, float]
@@ -37,11 +38,13 @@ def render(
     title: str,
     health: Sequence[Point],
     confidence: Mapping[str, Sequence[Point]],
+    pulse: Sequence[Point] = (),
     width: float = 8.0,
     height: float = 4.0,
     dpi: int = 100,
 ) -> bytes:
-    """PNG bytes: health (0–100, left axis) and confidence per measure (1–5, right axis).
+    """PNG bytes: health (0–100, left axis), and confidence per measure and the client
+    pulse (1–5, right axis).
 
     Dates run along the x axis. With no data at all the chart says so rather than
     showing empty axes without explanation.
@@ -60,11 +63,11 @@ def render(
             xs, ys, color=HEALTH_COLOUR, linewidth=2.5, marker="o", markersize=4, label="Health"
         )
     measures = [(q, pts) for q, pts in confidence.items() if pts][:MAX_MEASURES]
-    if measures:
+    if measures or pulse:
         twin = axes.twinx()
         twin.set_ylim(1, 5)
         twin.set_yticks([1, 2, 3, 4, 5])
-        twin.set_ylabel("Confidence (1–5)")
+        twin.set_ylabel("Confidence · pulse (1–5)" if pulse else "Confidence (1–5)")
         for (question, points), colour in zip(measures, MEASURE_COLOURS, strict=False):
             xs, ys = zip(*points, strict=True)
             handles += twin.plot(
@@ -76,6 +79,17 @@ def render(
                 markersize=4,
                 label=_label(question),
             )
+        if pulse:
+            xs, ys = zip(*pulse, strict=True)
+            handles += twin.plot(
+                xs,
+                ys,
+                color=PULSE_COLOUR,
+                linewidth=2,
+                marker="D",
+                markersize=5,
+                label="Client pulse",
+            )
     if handles:
         locator = AutoDateLocator(minticks=3, maxticks=8)
         axes.xaxis.set_major_locator(locator)
@@ -86,7 +100,7 @@ def render(
         axes.text(
             0.5,
             0.5,
-            "No health scores or check-in ratings yet",
+            "No health scores, check-in ratings or client pulse yet",
             ha="center",
             va="center",
             transform=axes.transAxes,

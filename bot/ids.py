@@ -43,6 +43,12 @@ class Action(enum.StrEnum):
     REOPEN_CASE = "case_reopen"
     #: A commitment's *Done* button (its message, its reminders); the value is its id.
     COMMITMENT_DONE = "commitment_done"
+    # client pulse
+    #: Prefix of a pulse rating button: ``pulse_rate:<rating>``; its value is
+    #: ``<reply_id>:<rating>``.
+    PULSE_RATE = "pulse_rate"
+    #: Opens the comment form; its value is the reply id.
+    PULSE_COMMENT = "pulse_comment"
     # words that read two ways: a grievance, or a command
     FILE_TEXT = "text_file_as_grievance"
     RUN_TEXT = "text_run_command"
@@ -68,6 +74,7 @@ class Callback(enum.StrEnum):
     PROGRESS_CORRECTION = "progress_correction"
     FINAL_RATING_MODAL = "final_rating_modal"
     CLOSE_CASE_MODAL = "close_case_modal"
+    PULSE_MODAL = "pulse_modal"
 
 
 class Field(enum.StrEnum):
@@ -125,6 +132,13 @@ class RatingField(enum.StrEnum):
     SCORE = "final_rating_score"
     COMMENT = "final_rating_comment"
     ANONYMOUS = "final_rating_anonymous"
+
+
+class PulseField(enum.StrEnum):
+    """``block_id`` of the pulse comment form's inputs (each input's action_id is the same)."""
+
+    RATING = "pulse_rating"
+    COMMENT = "pulse_comment_text"
 
 
 class ClosingField(enum.StrEnum):

@@ -128,6 +128,7 @@ class OccurrenceStatus(enum.StrEnum):
     MISSED = "missed"
 
 
-def plural(count: int, word: str) -> str:
-    """``count`` with ``word``, in the plural unless it is one ("1 day", "2 days")."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``count`` with ``word``, in the plural unless it is one ("1 day", "2 days");
+    ``many`` for a word whose plural is not ``word`` + s ("people")."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"

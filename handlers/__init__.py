@@ -20,6 +20,7 @@ from handlers import (
     middleware,
     people,
     progress,
+    pulse,
     strategy,
     threads,
 )
@@ -44,4 +45,5 @@ def register_all(app: App, deps: Deps) -> None:
     checkin_answers.register(app)
     closing.register(app)
     commitments.register(app)
+    pulse.register(app)
     fallback.register(app)  # last: it matches every event

@@ -99,6 +99,13 @@ def test_demo_tour_runs_from_grievance_to_agreed_strategy(tmp_path: Path) -> Non
         warned = checkin.index("Grievance #3 on the acme-recovery case (severity 2) should be")
         assert "acknowledged by ana" in checkin[warned:]
         assert "Missed: grievance #3" not in out
+        # The client pulse: asked by DM, answered, read as an average by all, by the leads
+        # with who said what.
+        assert "Client pulse #1 for acme-recovery went to 2 people on the client side" in out
+        for_ben = checkin.split("ben> /grievance pulse", 1)[1].split("ben> as ana", 1)[0]
+        assert "*3.0/5* from 2 of 2 people" in for_ben and "nobody tells us" not in for_ben
+        for_ana = checkin.split("ana> /grievance pulse", 1)[1].split("# Part four", 1)[0]
+        assert "dev (2/5): Releases are calmer, but nobody tells us what is coming" in for_ana
         trust = out.split("Part four", 1)[1]
         lost = trust.index("Buy-in lost — waiting for an approval from a client leader")
         assert lost < trust.index("Buy-in reached again on strategy v1")  # lost, then won back

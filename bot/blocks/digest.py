@@ -24,6 +24,7 @@ from bot.blocks.strategy import lost_verdict
 from bot.blocks.text import fit, plain_escape, shorten, trim
 from bot.playbook.commitment_tally import Tally
 from bot.playbook.digest import DigestData, DigestSchedule, MeasureTrend, ResponseRate, StrategyLine
+from bot.playbook.pulse_results import change_words, latest_answered
 from bot.playbook.stages import STAGE_LABELS
 from bot.playbook.targets import ResponseTime, in_hours
 from bot.vocabulary import Side, StrategyStatus, plural
@@ -125,6 +126,25 @@ def commitments_text(counts: Tally) -> str:
     return f"*Commitments*\n{', '.join(parts)}{'; ' + soon if soon else ''}."
 
 
+def pulse_text(data: DigestData) -> str:
+    """The newest answered pulse against the one before it, and one waiting for answers."""
+    answered = latest_answered(data.pulse)
+    if answered is None:
+        return "*Client pulse*\nNo answers yet."
+    now, before = answered
+    moved = change_words(now, before)
+    zone = ZoneInfo(data.timezone)
+    said = (
+        f"*Client pulse* {now.average or 0:.1f}/5 from {now.answered} of "
+        f"{plural(now.asked, 'person', 'people')} (#{now.number}, "
+        f"{now.sent_at.astimezone(zone):%a %d %b}){', ' + moved if moved else ''}"
+    )
+    newest = data.pulse[-1]
+    if newest.number != now.number:
+        said += f"; #{newest.number} is waiting for answers"
+    return said
+
+
 def response_text(rows: Sequence[ResponseTime]) -> str:
     """Per severity and side: median business time to acknowledge and to resolve."""
     lines = [
@@ -200,6 +220,7 @@ def digest_message(data: DigestData, *, strategy_link: str | None = None) -> lis
         _section(strategy_text(data.strategy, strategy_link)),
         *([_section(commitments_text(data.commitments))] if data.commitments.total else []),
         *([_section(response_text(data.response))] if data.response else []),
+        *([_section(pulse_text(data))] if data.pulse else []),
         _section(health_text(data)),
         DividerBlock(),
         ContextBlock(
@@ -232,7 +253,8 @@ def chart_title(data: DigestData) -> str:
 def chart_comment(data: DigestData) -> str:
     """The line posted with the chart."""
     return (
-        f"Health (0–100) and client confidence per success measure (1–5) over time for "
+        f"Health (0–100), client confidence per success measure and the client pulse (1–5) "
+        f"over time for "
         f"{plain_escape(data.client_name)}."
     )
 

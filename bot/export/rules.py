@@ -21,7 +21,8 @@ agrees, and the gathering code (:mod:`bot.export.gather`) only asks:
   document says how many. The database keeps them; an export is read by people who were
   never promised anything.
 
-Check-in answers are exported in full: they were given in the channel, by name.
+Check-in answers are exported in full: they were given in the channel, by name. So are
+client pulse answers: the DM that asked told each person the leads read who said what.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from bot.jobs import (
     housekeeping,
     interview_reminders,
     nudges,
+    pulse,
     targets,
 )
 from storage.engine import Database
@@ -49,6 +50,7 @@ JOBS: tuple[Job, ...] = (
     Job("interview reminders", interview_reminders.run, interview_reminders.next_due),
     Job("commitment reminders", commitments.run, commitments.next_due),
     Job("response targets", targets.run, targets.next_due),
+    Job("client pulse", pulse.run, pulse.next_due),
     Job("housekeeping", housekeeping.run),
 )
 

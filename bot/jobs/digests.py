@@ -111,7 +111,10 @@ def publish(
     from bot import chart  # matplotlib is ~40 MB resident: load it when a digest first needs it
 
     png = chart.render(
-        title=chart_title(data), health=data.health_series, confidence=data.confidence_series
+        title=chart_title(data),
+        health=data.health_series,
+        confidence=data.confidence_series,
+        pulse=data.pulse_series,
     )
     try:
         client.files_upload_v2(

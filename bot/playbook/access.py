@@ -78,6 +78,8 @@ class Action(enum.StrEnum):
     RATE_RECOVERY = "rate_recovery"
     MAKE_COMMITMENT = "make_commitment"
     SET_TARGETS = "set_targets"
+    SET_PULSE = "set_pulse"
+    ANSWER_PULSE = "answer_pulse"
 
 
 EVERYONE = frozenset(AccessRole)
@@ -235,6 +237,20 @@ POLICY: dict[Action, Rule] = {
         "Set response targets per severity and the business hours (`targets`)",
         "set response targets",
         hint="Anyone can see them with `/grievance targets`.",
+    ),
+    Action.SET_PULSE: Rule(
+        LEADS,
+        "Set how often the client pulse asks, or send one now (`pulse`)",
+        "change the client pulse",
+        hint="Anyone can see its results with `/grievance pulse`.",
+    ),
+    Action.ANSWER_PULSE: Rule(
+        frozenset({AccessRole.CLIENT}),
+        "Answer the client pulse",
+        "answer the client pulse",
+        refusal="The client pulse asks the client side. The delivery team reads its "
+        "averages with `/grievance pulse`.",
+        scope="only when asked",
     ),
 }
 

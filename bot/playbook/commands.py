@@ -89,6 +89,12 @@ SUBCOMMANDS: tuple[Usage, ...] = (
         "/grievance targets [<severity> ack <time> plan <time> | hours 09:00-17:00]",
         "See the response targets per severity; set them and the business hours (leads).",
     ),
+    Usage(
+        "pulse",
+        "/grievance pulse [now | every 3 weeks | default | off]",
+        "See how the client side rates things, round by round; ask them now, or set how "
+        "often they are asked (leads).",
+    ),
     Usage("status", "/grievance status", "The case's health score, its trend and why."),
     Usage(
         "digest",
@@ -152,6 +158,7 @@ _ARGUMENTS: dict[str, re.Pattern[str]] = {
     "targets": re.compile(
         r"[1-4]\s+(ack(nowledge)?\s+\S+)?\s*(plan\s+\S+)?|hours\s+\S+", re.IGNORECASE
     ),
+    "pulse": re.compile(r"now|off|default|(every\s+)?(\d{1,3}\s*)?(weeks?|w)?", re.IGNORECASE),
     "status": re.compile(r""),
     "digest": re.compile(r"(every\s.*)?", re.IGNORECASE | re.DOTALL),
     "export": re.compile(f"({'|'.join(EXPORT_FORMATS)})?", re.IGNORECASE),

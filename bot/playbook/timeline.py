@@ -60,6 +60,9 @@ class Kind(enum.StrEnum):
     # response targets
     TARGETS_CHANGED = "targets_changed"
     TARGET_MISSED = "target_missed"
+    # client pulse
+    PULSE_SENT = "pulse_sent"
+    PULSE_CADENCE = "pulse_cadence"
     # exports
     CASE_EXPORTED = "case_exported"
 

@@ -65,6 +65,7 @@ from storage.models.operations import (
     ProcessedEvent,
     SeenRequest,
 )
+from storage.models.pulse import PulseReply, PulseRound
 from storage.models.reporting import (
     DigestRun,
     FinalRating,
@@ -120,6 +121,8 @@ __all__ = [
     "ProcessedEvent",
     "ProgressUpdate",
     "ProgressUpdateGrievance",
+    "PulseReply",
+    "PulseRound",
     "Role",
     "SeenRequest",
     "Side",

@@ -44,6 +44,9 @@ class Case(Base):
     #: Response targets a lead set, JSON of severity → [acknowledge, plan] business
     #: minutes (None: the defaults, ``bot.playbook.targets``).
     response_targets: Mapped[str | None] = mapped_column(Text)
+    #: Weeks between client pulses a lead chose; 0 is off, None the stage's default
+    #: (``bot.playbook.pulse``).
+    pulse_weeks: Mapped[int | None]
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: Set with ``closed_at`` when a lead closes the case, cleared when it is reopened.
     closing_outcome: Mapped[ClosingOutcome | None] = mapped_column(_str_enum(ClosingOutcome))

@@ -36,6 +36,8 @@ from storage.models import (
     Person,
     ProgressUpdate,
     ProgressUpdateGrievance,
+    PulseReply,
+    PulseRound,
     Strategy,
     StrategyAction,
     StrategyGrievance,
@@ -261,6 +263,19 @@ def _assert_recovery_exported(
             .where(CommitmentGrievance.commitment_id == commitment.id)
         )
         assert record["answers"] == sorted(answers)
+
+    rounds = _rows(session, PulseRound, PulseRound.case_id == case.id)
+    assert [r["id"] for r in exported["pulse"]] == [r.id for r in rounds]
+    assert exported["pulse_weeks"] == case.pulse_weeks
+    for pulse in rounds:
+        record = _by_id(exported["pulse"])[pulse.id]
+        _assert_exported(session, people, pulse, record, "case_id")
+        replies = _rows(session, PulseReply, PulseReply.round_id == pulse.id)
+        assert [r["id"] for r in record["replies"]] == [r.id for r in replies]
+        for reply in replies:
+            _assert_exported(
+                session, people, reply, _by_id(record["replies"])[reply.id], "round_id"
+            )
 
     for model, key in ((Notice, "notices"), (DigestRun, "digests"), (FinalRating, "final_ratings")):
         rows = _rows(session, model, model.case_id == case.id)  # type: ignore[attr-defined]

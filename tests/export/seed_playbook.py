@@ -35,6 +35,8 @@ from storage.models import (
     Person,
     ProgressUpdate,
     ProgressUpdateGrievance,
+    PulseReply,
+    PulseRound,
     Role,
     Side,
     Strategy,
@@ -364,6 +366,7 @@ def _seed_recovery(
         ]
     )
     _seed_commitments(session, acme, alice, bob, grievances)
+    _seed_pulse(session, acme, alice, carol, frank)
 
 
 def _seed_commitments(
@@ -409,3 +412,28 @@ def _seed_commitments(
             CommitmentGrievance(commitment_id=internal.id, grievance_id=g3.id),
         ]
     )
+
+
+def _seed_pulse(session: Session, acme: Case, alice: Person, carol: Person, frank: Person) -> None:
+    """Pulse 1 came on the cadence: Carol answered 2 with a comment through her DM, Frank
+    did not answer. Pulse 2 Alice sent early: Carol answered 4."""
+    first = PulseRound(case_id=acme.id, number=1, sent_at=_at(600))
+    second = PulseRound(case_id=acme.id, number=2, sent_at=_at(700), sent_by_id=alice.id)
+    session.add_all([first, second])
+    session.flush()
+    session.add_all(
+        [
+            PulseReply(
+                round_id=first.id,
+                person_id=carol.id,
+                rating=2,
+                comment="Demos are back, the bugs are not gone",
+                answered_at=_at(610),
+                dm_channel="DCAROL",
+                dm_ts="1700000600.000100",
+            ),
+            PulseReply(round_id=first.id, person_id=frank.id, dm_channel="DFRANK"),
+            PulseReply(round_id=second.id, person_id=carol.id, rating=4, answered_at=_at(710)),
+        ]
+    )
+    acme.pulse_weeks = 3

@@ -108,6 +108,14 @@ def test_markdown_report_has_table_discussion_and_marks(
         "- Series (3 snapshots, 2024-03-01 to 2024-03-02): 55 → 62 → 70\n\n"
     ) in out
     assert (
+        "### Client pulse\n\n"
+        "| Round | Sent | Asked | Answered | Average |\n"
+        "|---|---|---|---|---|\n"
+        "| #1 | 2024-03-01 19:00 UTC | 2 | 1 | 2.0 |\n"
+        "| #2 | 2024-03-01 20:40 UTC by Alice Lead (U0ALICE) | 1 | 1 | 4.0 |\n\n"
+        "- **Carol Client (U0CAROL)** (2/5), round #1: Demos are back, the bugs are not gone\n"
+    ) in out
+    assert (
         "### Final ratings\n\n"
         "Average 4.0 from 1 rating(s).\n\n"
         "- Carol Client (U0CAROL): 4/5, 2024-03-01 17:30 UTC\n"

@@ -130,6 +130,8 @@ def _actions() -> Iterator[Malformed]:
         f"{Action.CHECKIN_RATE}:x:y",
         Action.FINAL_RATING_OPEN,
         Action.COMMITMENT_DONE,
+        f"{Action.PULSE_RATE}:4",
+        Action.PULSE_COMMENT,
         "an_action_nobody_listens_to",
     )
     for action_id in action_ids:

@@ -42,6 +42,8 @@ from storage.models import (
     Person,
     ProgressUpdate,
     ProgressUpdateGrievance,
+    PulseReply,
+    PulseRound,
     Role,
     Side,
     Status,
@@ -354,6 +356,27 @@ def _seed_case(session: Session, ws: Workspace, ana: Person, carla: Person, tag:
                 comment=says(ANA, "proud of us"),
                 requested_at=_at(90),
                 answered_at=_at(92),
+            ),
+        ]
+    )
+    pulse = PulseRound(case_id=case.id, number=1, sent_at=_at(95))
+    session.add(pulse)
+    session.flush()
+    session.add_all(
+        [
+            PulseReply(
+                round_id=pulse.id,
+                person_id=carla.id,
+                rating=3,
+                comment=says(CARLA, "pulse: demos are back"),
+                answered_at=_at(96),
+            ),
+            PulseReply(
+                round_id=pulse.id,
+                person_id=ana.id,
+                rating=4,
+                comment=says(ANA, "pulse: on track"),
+                answered_at=_at(97),
             ),
         ]
     )

@@ -20,6 +20,7 @@ ERASABLE: dict[str, set[str]] = {
     "interview_answer": {"answer"},
     "checkin_answer": {"text"},
     "final_rating": {"comment"},
+    "pulse_reply": {"comment"},
     "progress_update": {"text"},
     "strategy": {"summary"},
     "strategy_action": {"text", "owner_user_id", "owner_name"},

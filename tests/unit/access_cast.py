@@ -25,6 +25,7 @@ from bot.playbook import (
     grievances,
     interviews,
     progress,
+    pulse,
     stakeholders,
     strategy,
     targets,
@@ -274,6 +275,14 @@ CALLS: dict[str, Call] = {
         lambda s, c, case, p: targets.set_targets(
             session=s, case=case, actor=p, args="4 ack 30m plan 4h"
         ),
+    ),
+    "pulse.set_cadence": Call(
+        Action.SET_PULSE,
+        lambda s, c, case, p: pulse.set_cadence(session=s, case=case, actor=p, args="every 3"),
+    ),
+    "pulse.start_round": Call(
+        Action.SET_PULSE,
+        lambda s, c, case, p: pulse.start_round(session=s, case=case, now=NOW, by=p),
     ),
     "commitments.make": Call(
         Action.MAKE_COMMITMENT,

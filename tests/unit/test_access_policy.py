@@ -42,6 +42,8 @@ LEAD_ONLY = {
     Action.SCHEDULE_DIGEST,
     Action.CLOSE_CASE,
     Action.EXPORT_CASE,
+    Action.SET_TARGETS,
+    Action.SET_PULSE,
 }
 CLIENT_SIDE_MAY = {
     Action.FILE_GRIEVANCE,
@@ -51,6 +53,7 @@ CLIENT_SIDE_MAY = {
     Action.ANSWER_CHECKIN,
     Action.VOTE,
     Action.RATE_RECOVERY,
+    Action.ANSWER_PULSE,
 }
 
 

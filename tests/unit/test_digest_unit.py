@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from matplotlib.image import imread
 
 from bot.blocks.closing import RatingModalContext, closing_summary, rating_modal
 from bot.blocks.digest import digest_message, measure_line, schedule_confirmation
@@ -137,6 +140,20 @@ def test_the_chart_is_a_png_with_or_without_data() -> None:
     empty = render(title="Nothing yet", health=[], confidence={})
     assert drawn.startswith(PNG) and empty.startswith(PNG)
     assert len(drawn) > 5_000
+
+
+def test_the_client_pulse_is_drawn_in_its_own_colour() -> None:
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    health = [(start + timedelta(days=7 * n), 40 + 10 * n) for n in range(4)]
+    pulse = [(start, 2.0), (start + timedelta(days=14), 3.5)]
+
+    def has_pulse_colour(png: bytes) -> bool:
+        pixels = imread(io.BytesIO(png))[..., :3]
+        target = np.array([0xAD, 0x14, 0x57]) / 255
+        return bool((np.abs(pixels - target).max(axis=-1) < 0.05).any())
+
+    assert has_pulse_colour(render(title="Acme", health=health, confidence={}, pulse=pulse))
+    assert not has_pulse_colour(render(title="Acme", health=health, confidence={}))
 
 
 # ---- builders -------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.export.gather.people import (
     load_members,
     member_records,
 )
+from bot.export.gather.pulse import load_pulse, pulse_records
 from bot.export.gather.ratings import load_ratings, rating_records
 from bot.export.gather.strategies import load_strategies, progress_records, strategy_records
 from bot.export.gather.timeline import gather_history, load_grievances
@@ -44,6 +45,7 @@ from bot.export.model import (
     MemberRecord,
     PersonRef,
     ProgressUpdateRecord,
+    PulseRoundRecord,
     ResponseTimeRecord,
     StrategyRecord,
 )
@@ -73,6 +75,7 @@ def gather_case(
     checkins = load_checkins(session, case.id)
     ratings = load_ratings(session, case.id)
     commitments = load_commitments(session, case.id)
+    pulse = load_pulse(session, case.id)
     people.load(
         chain(
             grievances.person_ids(),
@@ -85,6 +88,7 @@ def gather_case(
             checkins.person_ids(),
             (rating.person_id for rating in ratings),
             commitment_people(commitments),
+            pulse.person_ids(),
         )
     )
     confidentiality = rules.Confidentiality.of(
@@ -105,6 +109,7 @@ def gather_case(
         checkin_schedules=checkin_records(checkins, people),
         final_ratings=rating_records(ratings, people, roles),
         commitments=commitment_records(session, case.id, commitments, people, confidentiality),
+        pulse=pulse_records(pulse, people),
     )
     named = history.authors | {person.id for person in parts.named()}
     listed = [people.record(person_id) for person_id in sorted(named)]
@@ -140,6 +145,8 @@ def gather_case(
         progress_updates=parts.progress_updates,
         checkin_schedules=parts.checkin_schedules,
         commitments=parts.commitments,
+        pulse_weeks=case.pulse_weeks,
+        pulse=parts.pulse,
         response_times=response_records(case, grievances.grievances),
         health=health_records(session, case.id),
         digests=digest_records(session, case.id),
@@ -190,6 +197,7 @@ class _Parts:
     checkin_schedules: list[CheckinScheduleRecord]
     final_ratings: list[FinalRatingRecord]
     commitments: list[CommitmentRecord]
+    pulse: list[PulseRoundRecord]
 
     def named(self) -> Iterator[PersonRef]:
         """Everyone these records name (the timeline's authors are counted as it is read)."""
@@ -218,3 +226,7 @@ class _Parts:
         for commitment in self.commitments:
             people = (commitment.owner, commitment.created_by, commitment.done_by)
             yield from (p for p in people if p is not None)
+        for pulse in self.pulse:
+            if pulse.sent_by is not None:
+                yield pulse.sent_by
+            yield from (reply.person for reply in pulse.replies)

@@ -33,6 +33,8 @@ from bot.export.model.recovery import (
     NoticeRecord,
     NudgeRecord,
     OccurrenceRecord,
+    PulseReplyRecord,
+    PulseRoundRecord,
     ResponseTimeRecord,
 )
 
@@ -60,6 +62,8 @@ __all__ = [
     "PersonRecord",
     "PersonRef",
     "ProgressUpdateRecord",
+    "PulseReplyRecord",
+    "PulseRoundRecord",
     "QuestionSetRecord",
     "Record",
     "ResponseTimeRecord",

@@ -20,6 +20,7 @@ from bot.export.model.recovery import (
     FinalRatingRecord,
     HealthRecord,
     NoticeRecord,
+    PulseRoundRecord,
     ResponseTimeRecord,
 )
 
@@ -70,6 +71,9 @@ class CaseRecord(Record):
     progress_updates: list[ProgressUpdateRecord]
     checkin_schedules: list[CheckinScheduleRecord]
     commitments: list[CommitmentRecord]
+    #: Weeks between client pulses a lead chose (0: off; None: the stage's default).
+    pulse_weeks: int | None
+    pulse: list[PulseRoundRecord]
     response_times: list[ResponseTimeRecord]
     health: list[HealthRecord]
     digests: list[DigestRecord]

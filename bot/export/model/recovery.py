@@ -173,6 +173,30 @@ class CommitmentRecord(Record):
     withheld_answers: int = 0
 
 
+class PulseReplyRecord(Record):
+    """One client-side person asked in a pulse round, and their answer if they gave one
+    (by name: the DM told them the leads read who said what)."""
+
+    id: int
+    person: PersonRef
+    rating: int | None
+    comment: str | None
+    answered_at: Instant | None
+    dm_channel: str | None
+    dm_ts: str | None
+
+
+class PulseRoundRecord(Record):
+    """One client pulse round: when it went out, who sent it early (None: the cadence),
+    and each person it asked."""
+
+    id: int
+    number: int
+    sent_at: Instant
+    sent_by: PersonRef | None
+    replies: list[PulseReplyRecord]
+
+
 class ResponseTimeRecord(Record):
     """How fast one severity's grievances from one side were answered: medians in business
     minutes of those that got there (None: none yet), and how many missed a target.

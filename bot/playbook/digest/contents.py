@@ -25,6 +25,7 @@ from bot.playbook.commitment_tally import Tally, case_today, case_zone, tally
 from bot.playbook.digest.schedule import WEEK, DigestSchedule, as_utc, schedule_of
 from bot.playbook.history import OPEN_STATUSES
 from bot.playbook.perception import CategoryView
+from bot.playbook.pulse_results import RoundResult, results
 from bot.playbook.schedules import next_due
 from bot.playbook.stakeholders import members
 from bot.playbook.strategy import latest
@@ -143,6 +144,18 @@ class DigestData:
     commitments: Tally = field(default_factory=Tally)
     #: How fast grievances were answered, per severity and side (never a confidential one).
     response: list[ResponseTime] = field(default_factory=list)
+    #: Every client pulse round so far, oldest first (averages only: everyone reads this).
+    pulse: list[RoundResult] = field(default_factory=list)
+
+    @property
+    def pulse_series(self) -> list[tuple[datetime, float]]:
+        """The answered rounds of the chart's weeks, as (sent, average) points."""
+        since = self.period_end - TREND_WEEKS * WEEK
+        return [
+            (r.sent_at, r.average)
+            for r in self.pulse
+            if r.average is not None and r.sent_at >= since
+        ]
 
 
 def _count(session: Session, *conditions: object) -> int:
@@ -364,6 +377,7 @@ def gather(*, session: Session, case: Case, now: datetime) -> DigestData:
             session=session, case_id=case.id, today=case_today(case, end), zone=case_zone(case)
         ),
         response=response_times(timings_of(session=session, case=case), case_hours(case)),
+        pulse=results(session=session, case_id=case.id),
     )
 
 

@@ -1,6 +1,6 @@
 """A case's health: one score from 0 to 100, explained, with its trend.
 
-The formula (``score``, pure) weighs six components, each first turned into a
+The formula (``score``, pure) weighs seven components, each first turned into a
 "goodness" between 0 and 1:
 
 ==================  ======  ==============================================================
@@ -21,6 +21,8 @@ buy-in              15      latest strategy approved 1.0 · proposed 0.5 · none
 commitments         10      kept on time / due so far (kept, done late, or open past their
                             day), of those the client side may see
                             (``bot.playbook.commitment_tally``)
+client pulse        15      (average of the newest answered client pulse − 1) / 4, counting
+                            only people on the client side now (``bot.playbook.pulse``)
 ==================  ======  ==============================================================
 
 A component without data (no ratings yet, no check-ins old enough, no commitment due yet)

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from bot.playbook.anonymity import ROLE_SPEAKERS, Crowd
 from bot.playbook.load import GrievanceLoad
+from bot.playbook.pulse_results import RoundResult, change_words
+from bot.vocabulary import plural
 from storage.models import Role
 
 WEIGHTS: dict[str, float] = {
@@ -23,6 +25,7 @@ WEIGHTS: dict[str, float] = {
     "response": 15,
     "buyin": 15,
     "commitments": 10,
+    "pulse": 15,
 }
 LABELS: dict[str, str] = {
     "client_confidence": "Client confidence",
@@ -31,6 +34,7 @@ LABELS: dict[str, str] = {
     "response": "Check-in response rate",
     "buyin": "Buy-in",
     "commitments": "Commitments",
+    "pulse": "Client pulse",
     "silence": "Silence",
 }
 #: The grievance load at which that component is worth half its weight.
@@ -85,6 +89,9 @@ class HealthInputs:
     commitments_kept: int = 0
     commitments_late: int = 0
     commitments_overdue: int = 0
+    #: The newest client pulse round anyone answered, and the answered one before it.
+    pulse: RoundResult | None = None
+    pulse_before: RoundResult | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,14 @@ def _commitments_reason(inputs: HealthInputs) -> str:
     return f"{inputs.commitments_kept} of {due} {noun} due so far kept on time{late}{overdue}"
 
 
+def _pulse_reason(now: RoundResult, before: RoundResult | None) -> str:
+    moved = change_words(now, before)
+    return (
+        f"Client pulse #{now.number} is {now.average or 0:.1f}/5 from "
+        f"{plural(now.answered, 'person', 'people')}{', ' + moved if moved else ''}"
+    )
+
+
 def silence_sentence(count: int, stakeholders: Crowd) -> str:
     """What everyone may hear about silence: never a name, nor a group that names them."""
     speaker = stakeholders.speaker(Role.CLIENT_LEADER)
@@ -179,6 +194,9 @@ def score(inputs: HealthInputs) -> HealthScore:
     if due:
         goodness["commitments"] = inputs.commitments_kept / due
         reasons.append(_commitments_reason(inputs))
+    if inputs.pulse is not None and inputs.pulse.average is not None:
+        goodness["pulse"] = (inputs.pulse.average - 1) / 4
+        reasons.append(_pulse_reason(inputs.pulse, inputs.pulse_before))
 
     total_weight = sum(WEIGHTS[name] for name in goodness)
     components = {

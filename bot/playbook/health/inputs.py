@@ -27,6 +27,7 @@ from bot.playbook.buyin import waiting_for
 from bot.playbook.commitment_tally import case_today, case_zone, tally
 from bot.playbook.health.formula import BuyIn, HealthInputs, HealthScore, score
 from bot.playbook.load import GrievanceLoad
+from bot.playbook.pulse_results import latest_answered, results
 from bot.playbook.stakeholders import members
 from bot.playbook.strategy import standing
 from storage.models import (
@@ -213,6 +214,7 @@ def assess(
     promised = tally(
         session=session, case_id=case.id, today=case_today(case, now), zone=case_zone(case)
     )
+    pulse = latest_answered(results(session=session, case_id=case.id))
     inputs = replace(
         _checkin_inputs(session, case, now, checkins, stakeholders),
         grievances=(
@@ -227,5 +229,7 @@ def assess(
         commitments_kept=promised.kept,
         commitments_late=promised.late,
         commitments_overdue=promised.overdue,
+        pulse=pulse[0] if pulse else None,
+        pulse_before=pulse[1] if pulse else None,
     )
     return Assessment(inputs=inputs, score=score(inputs), silent=silent)

@@ -27,6 +27,7 @@ from storage.models import (
     InterviewAnswer,
     Person,
     ProgressUpdate,
+    PulseReply,
     Strategy,
     StrategyAction,
     TimelineEntry,
@@ -81,6 +82,7 @@ class UserPurgeSummary:
     interview_answers: int = 0
     checkin_answers: int = 0
     final_rating_comments: int = 0
+    pulse_comments: int = 0
     progress_updates: int = 0
     strategies: int = 0
     strategy_actions: int = 0
@@ -185,6 +187,11 @@ def _erase_user(*, session: Session, slack_user_id: str, apply: bool) -> UserPur
         if _has_words(a.text)
     ]
     ratings = [r for r in ratings if _has_words(r.comment)]
+    pulse_replies = [
+        r
+        for r in session.scalars(select(PulseReply).where(PulseReply.person_id.in_(ids)))
+        if _has_words(r.comment)
+    ]
     updates = [
         u
         for u in session.scalars(select(ProgressUpdate).where(ProgressUpdate.author_id.in_(ids)))
@@ -231,6 +238,7 @@ def _erase_user(*, session: Session, slack_user_id: str, apply: bool) -> UserPur
         writes += [(answer, {"answer": ERASED_TEXT}) for answer in answers]
         writes += [(answer, {"text": ERASED_TEXT}) for answer in checkin_answers]
         writes += [(rating, {"comment": ERASED_TEXT}) for rating in ratings]
+        writes += [(reply, {"comment": ERASED_TEXT}) for reply in pulse_replies]
         writes += [(progress, {"text": ERASED_TEXT}) for progress in updates]
         writes += [(strategy, {"summary": ERASED_TEXT}) for strategy in summaries]
         writes += [(action, {"text": ERASED_TEXT}) for action in actions]
@@ -265,6 +273,7 @@ def _erase_user(*, session: Session, slack_user_id: str, apply: bool) -> UserPur
         interview_answers=len(answers),
         checkin_answers=len(checkin_answers),
         final_rating_comments=len(ratings),
+        pulse_comments=len(pulse_replies),
         progress_updates=len(updates),
         strategies=len(summaries),
         strategy_actions=len(actions),

@@ -21,9 +21,12 @@ class SlackActions(Screen):
 
     def _message(self, ref: str) -> tuple[str, str]:
         if ref.startswith("#") and ref[1:].isdigit():
-            return self._latest(f"Grievance #{ref[1:]}:", f"grievance {ref}")
+            return self._latest(f"Grievance #{ref[1:]}:", f"message of grievance {ref} here")
         if ref == "checkin":
-            return self._latest("Check-in", "check-in")
+            return self._latest("Check-in", "check-in in this channel")
+        if ref == "pulse":
+            dm = self.ws.dm_channel_for(self.user).id
+            return self._latest("Client pulse:", "client pulse in your DMs", dm)
         if ref not in self.refs.messages:
             if ref in self.refs.ephemerals or ref in self.refs.views:
                 raise ConsoleError(f"{ref} is not a channel message; only click or choose on it.")
@@ -33,18 +36,19 @@ class SlackActions(Screen):
             )
         return self.refs.messages[ref]
 
-    def _latest(self, prefix: str, what: str) -> tuple[str, str]:
+    def _latest(self, prefix: str, what: str, channel: str | None = None) -> tuple[str, str]:
         """``#3`` (grievance 3's message) or ``checkin`` (the latest check-in) in this
-        channel, whatever its ``m`` ref: a script that waits over a weekend cannot know how
-        many messages came before it."""
+        channel, or ``pulse`` (the latest pulse in your DMs), whatever its ``m`` ref: a
+        script that waits over a weekend cannot know how many messages came before it."""
+        where = channel or self.channel
         with self.ws.lock:
             posts = [
                 m
                 for m in self.ws.messages
-                if m.channel == self.channel and m.bot_id and m.text.startswith(prefix)
+                if m.channel == where and m.bot_id and m.text.startswith(prefix)
             ]
         if not posts:
-            raise ConsoleError(f"No message of {what} in this channel.")
+            raise ConsoleError(f"No {what}.")
         return posts[-1].channel, posts[-1].ts
 
     def _user_id(self, name: str) -> str:

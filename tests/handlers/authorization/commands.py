@@ -66,6 +66,14 @@ COMMANDS: tuple[Surface, ...] = (
         _case_is(lambda case: case.response_targets is not None),
     ),
     Surface("targets", "targets", A.VIEW_HISTORY, _run("targets"), _told("Response targets")),
+    Surface(
+        "pulse every 3 weeks",
+        "pulse",
+        A.SET_PULSE,
+        _run("pulse every 3 weeks"),
+        _case_is(lambda case: case.pulse_weeks == 3),
+    ),
+    Surface("pulse", "pulse", A.VIEW_HISTORY, _run("pulse"), _told("Client pulse")),
     Surface("new", "new", A.FILE_GRIEVANCE, _run("new"), _form_opened(Callback.GRIEVANCE_MODAL)),
     Surface(
         "history", "history", A.VIEW_HISTORY, _run("history"), _told(PUBLIC[:40]), reveals=SECRET

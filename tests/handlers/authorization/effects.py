@@ -22,6 +22,7 @@ from storage.models import (
     Interview,
     InterviewStatus,
     ProgressUpdate,
+    PulseReply,
     Role,
     Status,
 )
@@ -102,6 +103,10 @@ def _interview_answered(world: World, actor: str) -> bool:
 
 def _rated(world: World, actor: str) -> bool:
     return world.read(lambda session: session.get_one(FinalRating, world.number).rating == 4)
+
+
+def _pulse_rated(world: World, actor: str) -> bool:
+    return world.read(lambda session: session.get_one(PulseReply, world.number).rating == 4)
 
 
 def _role_of_carla(world: World, actor: str) -> bool:

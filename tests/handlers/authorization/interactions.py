@@ -7,7 +7,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.ids import Action as SlackAction
-from bot.ids import Callback, CheckinField, ClosingField, Field, ProgressField, StrategyField
+from bot.ids import (
+    Callback,
+    CheckinField,
+    ClosingField,
+    Field,
+    ProgressField,
+    PulseField,
+    StrategyField,
+)
 from bot.playbook.progress import NOT_THEIRS
 from bot.playbook.timeline import Kind
 from storage.models import (
@@ -44,6 +52,7 @@ from tests.handlers.authorization.effects import (
     _interview_answered,
     _more,
     _public_status,
+    _pulse_rated,
     _rated,
     _role_of_carla,
     _told,
@@ -59,6 +68,8 @@ from tests.handlers.authorization.setups import (
     _long_grievance,
     _long_history,
     _posted_checkin,
+    _pulse_dm,
+    _pulse_form,
     _reopen_offer,
     _strategy,
     _update_says,
@@ -165,6 +176,24 @@ INTERACTIONS: tuple[Surface, ...] = (
         _press(SlackAction.FINAL_RATING_OPEN),
         _form_opened(Callback.FINAL_RATING_MODAL),
         setup=_closed,
+    ),
+    Surface(
+        "answer own pulse",
+        f"{SlackAction.PULSE_RATE}",
+        A.ANSWER_PULSE,
+        _press(f"{SlackAction.PULSE_RATE}:4"),
+        _pulse_rated,
+        setup=_pulse_dm(thanked=False),
+        says="isn't yours",
+    ),
+    Surface(
+        "open own pulse comment",
+        SlackAction.PULSE_COMMENT,
+        A.ANSWER_PULSE,
+        _press(SlackAction.PULSE_COMMENT),
+        _form_opened(Callback.PULSE_MODAL),
+        setup=_pulse_dm(thanked=True),
+        says="isn't yours",
     ),
     # ---- forms and the shortcut -----------------------------------------------------------
     Surface(
@@ -281,6 +310,15 @@ INTERACTIONS: tuple[Surface, ...] = (
         _open_and_submit_rating,
         _rated,
         setup=_closed,
+    ),
+    Surface(
+        "own pulse form",
+        Callback.PULSE_MODAL,
+        A.ANSWER_PULSE,
+        _submit({PulseField.RATING: "4"}),
+        _pulse_rated,
+        setup=_pulse_form,
+        says="isn't yours",
     ),
     # ---- events ---------------------------------------------------------------------------
     Surface(

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 from bot.blocks.closing import rating_request, rating_request_text, reopen_offer, reopen_offer_text
 from bot.blocks.grievance import acknowledgement, grievance_message
 from bot.blocks.interview import invitation_blocks, invitation_text
+from bot.blocks.pulse import request, request_text, thanks
 from bot.form_seal import FormSeal
 from bot.ids import Action as SlackAction
 from bot.jobs import checkins as checkins_job
-from bot.playbook import cases, checkins, closing, grievances, interviews, strategy
+from bot.playbook import cases, checkins, closing, grievances, interviews, pulse, strategy
 from bot.playbook.grievances import GrievanceDraft
 from bot.playbook.grievances import view as view_of
+from bot.playbook.pulse import Answered
 from bot.playbook.timeline import Kind, record
 from storage.models import (
     Case,
@@ -33,6 +35,7 @@ from storage.models import (
 from tests.handlers.authorization.world import (
     CHANNEL,
     CLIENT,
+    GUEST,
     LEAD,
     T0,
     TEAM,
@@ -328,3 +331,44 @@ def _commitment_of_ben(world: World, actor: str) -> None:
     world.target = next(
         m for m in world.stack.workspace.messages if m.text.startswith("Commitment #1")
     )
+
+
+def _pulse_dm(*, thanked: bool) -> Callable[[World, str], None]:
+    """A client pulse sent; the actor's DM asks for their answer (``thanked``: already
+    given, with its *Add a comment* button). Someone the pulse does not ask gets Carla's
+    DM: pressing it is a forged press. ``world.number`` is the reply the DM is for."""
+
+    def setup(world: World, actor: str) -> None:
+        asked = world.write(
+            lambda session, case: pulse.start_round(session=session, case=case, now=T0)
+        )
+        assert asked is not None
+        mine = dict((user, reply) for reply, user in asked.recipients)
+        world.number = mine.get(actor, mine[CLIENT])
+        blocks = (
+            thanks(Answered(world.number, "acme", asked.number, 4, None, "", (), None))
+            if thanked
+            else request("acme", world.number)
+        )
+        ws = world.stack.workspace
+        world.target = ws.post_bot_message(
+            ws.dm_channel_for(actor).id, request_text("acme"), _blocks(blocks)
+        )
+
+    return setup
+
+
+def _pulse_form(world: World, actor: str) -> None:
+    """The pulse's comment form, as the actor's: their own if the pulse asks them, else
+    a copy of Carla's (a replayed form)."""
+    _pulse_dm(thanked=True)(world, actor)
+    assert world.target is not None
+    owner = actor if actor in (CLIENT, GUEST) else CLIENT
+    if owner != actor:
+        ws = world.stack.workspace
+        theirs = ws.post_bot_message(ws.dm_channel_for(CLIENT).id, "pulse", world.target.blocks)
+        world.click(CLIENT, SlackAction.PULSE_COMMENT, theirs)
+    else:
+        world.click(actor, SlackAction.PULSE_COMMENT, world.target)
+    view = world.stack.workspace.modal_stack(owner)[-1]
+    world.view_id = view.id if owner == actor else _hand_to(world, view.payload, owner, actor)
