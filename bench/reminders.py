@@ -1,5 +1,5 @@
-"""Commitment reminders and response targets at scale: a tick over a thousand cases with
-twenty commitments and five open grievances each.
+"""Commitment reminders, response targets and the client pulse at scale: a tick over a
+thousand cases with twenty commitments, five open grievances and a client leader each.
 
 The database holds 1,000 open cases, each with a lead, an owner and 20 commitments due
 from 30 days ago to 30 days ahead: those past their day were done or already flagged
@@ -10,7 +10,9 @@ reminders and the next working day's fall due and go out by DM, then at every mi
 after it, when nothing new is due, and the scheduler's ``next_due`` is asked when the
 next one comes. The response target job (``bot.jobs.targets``) is timed the same way over
 the cases' open grievances, filed over the last three days, already warned of or missed
-where their time has come. Wall time per call, on a fresh SQLite file.
+where their time has come. The client pulse job (``bot.jobs.pulse``) is timed over the
+same cases, each with a client leader asked a day before (nothing due). Wall time per call,
+on a fresh SQLite file.
 """
 
 from __future__ import annotations
@@ -28,13 +30,25 @@ from sqlalchemy import insert
 
 from bench.report import Check, Section, Table
 from bot.jobs import commitments as job
+from bot.jobs import pulse as pulse_job
 from bot.jobs import targets as target_job
 from bot.playbook.targets import DEFAULTS, hours_of
 from bot.sandbox.webapi import EmulatorServer
 from bot.sandbox.workspace import User, Workspace
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.models import Case, CaseLead, Commitment, Grievance, Person, Side, Status
+from storage.models import (
+    Case,
+    CaseLead,
+    CaseMember,
+    Commitment,
+    Grievance,
+    Person,
+    PulseRound,
+    Role,
+    Side,
+    Status,
+)
 from storage.models import Workspace as WorkspaceRow
 
 MONDAY = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)
@@ -83,7 +97,32 @@ def _seed(db: Database, cases: int) -> None:
             ],
         )
         connection.execute(
+            insert(Person),
+            [
+                {
+                    "id": cases + n + 1,
+                    "workspace_id": 1,
+                    "slack_user_id": f"UCLIENT{n:05d}",
+                    "display_name": f"client {n}",
+                    "side": Side.CLIENT,
+                }
+                for n in range(cases)
+            ],
+        )
+        connection.execute(
             insert(CaseLead), [{"case_id": n + 1, "person_id": n + 1} for n in range(cases)]
+        )
+        connection.execute(
+            insert(CaseMember),
+            [
+                {"case_id": n + 1, "person_id": cases + n + 1, "role": Role.CLIENT_LEADER}
+                for n in range(cases)
+            ],
+        )
+        asked = MONDAY - timedelta(days=1)
+        connection.execute(
+            insert(PulseRound),
+            [{"case_id": n + 1, "number": 1, "sent_at": asked} for n in range(cases)],
         )
         connection.execute(insert(Commitment), list(_commitments(cases, today)))
         connection.execute(insert(Grievance), list(_grievances(cases)))
@@ -210,6 +249,11 @@ def run(quick: bool) -> Section:
                 for m in range(1, QUIET_TICKS + 1)
             ]
             t_asked, _t_next = _timed(lambda: target_job.next_due(db, MONDAY))
+            p_quiet = [
+                _timed(lambda m=m: pulse_job.run(db, client, MONDAY + timedelta(minutes=m)))[0]
+                for m in range(QUIET_TICKS)
+            ]
+            p_asked, _p_next = _timed(lambda: pulse_job.next_due(db, MONDAY))
         finally:
             db.dispose()
     section = Section(
@@ -253,7 +297,27 @@ def run(quick: bool) -> Section:
             "alert told is its own claim and a DM to each lead.",
         )
     )
+    section.tables.append(
+        Table(
+            "One tick of the client pulse job",
+            ["Tick", "Wall time"],
+            [
+                [
+                    f"10:00–10:{QUIET_TICKS - 1:02d} (nothing due)",
+                    f"median {statistics.median(p_quiet) * 1000:.0f} ms, "
+                    f"slowest {max(p_quiet) * 1000:.0f} ms",
+                ],
+                ["next_due", f"{p_asked * 1000:.0f} ms"],
+            ],
+            notes=[
+                "One statement reads every open case with someone on the client side and "
+                "when its last round went out; each case's next round is worked out from "
+                "its cadence."
+            ],
+        )
+    )
     section.checks += [
+        _under_target(f"pulse tick with nothing due ({cases:,} cases)", max(p_quiet)),
         _under_target(f"reminder tick with nothing due ({cases:,} cases × {PER_CASE})", max(quiet)),
         _under_target(f"reminder tick sending {sent} DMs", burst),
         _under_target(

@@ -41,6 +41,7 @@ def test_quick_bench_prints_tables_and_writes_results(tmp_path: Path) -> None:
         "App Home, export and size",
         "Fan-out of check-ins",
         "One tick of the reminder job",
+        "One tick of the client pulse job",
     ):
         assert title in done.stdout
     assert "Targets" in done.stdout and "duplicates (2 process(es))" in done.stdout

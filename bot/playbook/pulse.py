@@ -81,16 +81,32 @@ def due_after(case: Case, last_sent: datetime | None) -> datetime | None:
     return datetime.combine(day, ASK_AT, tzinfo=zone)
 
 
+#: Someone on the client side the bot can DM: a case without one has nobody to ask, and
+#: is left out rather than found due (and asked again) at every tick.
+_HAS_CLIENT_SIDE = (
+    select(CaseMember.id)
+    .join(Person, Person.id == CaseMember.person_id)
+    .where(
+        CaseMember.case_id == Case.id,
+        CaseMember.role.in_(CLIENT_ROLES),
+        Person.slack_user_id.is_not(None),
+    )
+    .exists()
+)
 _LAST_SENT = (
     select(Case, func.max(PulseRound.sent_at))
     .outerjoin(PulseRound, PulseRound.case_id == Case.id)
-    .where(Case.closed_at.is_(None), (Case.pulse_weeks.is_(None)) | (Case.pulse_weeks > 0))
+    .where(
+        Case.closed_at.is_(None),
+        (Case.pulse_weeks.is_(None)) | (Case.pulse_weeks > 0),
+        _HAS_CLIENT_SIDE,
+    )
     .group_by(Case.id)
 )
 
 
 def schedule(*, session: Session) -> list[tuple[int, datetime]]:
-    """Every open case with a pulse on, and when its next round is due."""
+    """Every open case with a pulse on and someone to ask, and when its next round is due."""
     found = []
     for case, last in session.execute(_LAST_SENT).tuples():
         due = due_after(case, last)

@@ -212,3 +212,18 @@ def test_the_digest_shows_the_pulse_and_its_trend_without_names(stack: SandboxSt
     assert "carla" not in shown.lower()
     (chart,) = [m for m in stack.workspace.messages if m.files]
     assert "the client pulse (1–5)" in chart.text
+
+
+def test_nobody_on_the_client_side_means_no_round_until_someone_joins(
+    stack: SandboxStack,
+) -> None:
+    _command(stack, "UANA", "The invoice export broke twice this month")  # Ana alone
+    assert job.next_due(stack.db, _at(13, 0)) is None
+    assert job.run(stack.db, stack.app.client, _at(14, 10)) == 0
+    refused = _command(stack, "UANA", "pulse now")
+    assert "Nobody is on the client side of this case yet" in refused
+
+    _command(stack, "UCARLA", "Still no word on the invoice fix")  # Carla takes part
+    assert job.next_due(stack.db, _at(13, 0)) == _at(14, 10)
+    assert job.run(stack.db, stack.app.client, _at(14, 10)) == 1
+    assert len(_asks(stack, "UCARLA")) == 1
