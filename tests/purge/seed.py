@@ -28,6 +28,7 @@ from storage.models import (
     CheckinNudge,
     CheckinOccurrence,
     CheckinSchedule,
+    Commitment,
     DigestRun,
     EntryRevision,
     FinalRating,
@@ -356,6 +357,32 @@ def _seed_case(session: Session, ws: Workspace, ana: Person, carla: Person, tag:
                 comment=says(ANA, "proud of us"),
                 requested_at=_at(90),
                 answered_at=_at(92),
+            ),
+        ]
+    )
+    session.add_all(
+        [
+            Commitment(
+                case_id=case.id,
+                number=1,
+                text=says(CARLA, "we will send the invoice list"),
+                owner_id=carla.id,
+                created_by_id=carla.id,
+                due=_at(100).date(),
+                done_at=_at(101),
+                done_by_id=ana.id,
+                done_note=says(ANA, "received, thanks"),
+            ),
+            Commitment(
+                case_id=case.id,
+                number=2,
+                text=says(ANA, "we will fix the export"),
+                owner_id=ana.id,
+                created_by_id=ana.id,
+                due=_at(100).date(),
+                done_at=_at(102),
+                done_by_id=carla.id,
+                done_note=says(CARLA, "confirmed on our side"),
             ),
         ]
     )

@@ -21,6 +21,7 @@ ERASABLE: dict[str, set[str]] = {
     "checkin_answer": {"text"},
     "final_rating": {"comment"},
     "pulse_reply": {"comment"},
+    "commitment": {"text", "done_note"},
     "progress_update": {"text"},
     "strategy": {"summary"},
     "strategy_action": {"text", "owner_user_id", "owner_name"},

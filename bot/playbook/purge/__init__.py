@@ -17,9 +17,10 @@ so nothing links the remaining rows back to a Slack account. What counts as thei
   that carry that text (filed, updated);
 * every timeline entry they authored (thread replies, proposals, updates...) and the
   revisions of those entries;
-* their interview answers, check-in replies, final-rating comments (and the timeline line
-  that quoted an anonymous comment, which has no author to find it by), progress updates
-  they posted, strategies they authored and those strategies' actions.
+* their interview answers, check-in replies, final-rating and client pulse comments (and
+  the timeline line that quoted an anonymous comment, which has no author to find it by),
+  progress updates they posted, strategies they authored and those strategies' actions,
+  commitments they recorded and the notes they marked one done with.
 
 Other people's words are left exactly as they were, even a reply in the thread of one of
 the person's grievances: erasing one person must not erase another. Their name is a

@@ -20,6 +20,7 @@ from storage.models import (
     Base,
     Case,
     CheckinAnswer,
+    Commitment,
     EntryRevision,
     FinalRating,
     Grievance,
@@ -83,6 +84,7 @@ class UserPurgeSummary:
     checkin_answers: int = 0
     final_rating_comments: int = 0
     pulse_comments: int = 0
+    commitments: int = 0
     progress_updates: int = 0
     strategies: int = 0
     strategy_actions: int = 0
@@ -192,6 +194,16 @@ def _erase_user(*, session: Session, slack_user_id: str, apply: bool) -> UserPur
         for r in session.scalars(select(PulseReply).where(PulseReply.person_id.in_(ids)))
         if _has_words(r.comment)
     ]
+    promised = [
+        c
+        for c in session.scalars(select(Commitment).where(Commitment.created_by_id.in_(ids)))
+        if _has_words(c.text)
+    ]
+    done_notes = [
+        c
+        for c in session.scalars(select(Commitment).where(Commitment.done_by_id.in_(ids)))
+        if _has_words(c.done_note)
+    ]
     updates = [
         u
         for u in session.scalars(select(ProgressUpdate).where(ProgressUpdate.author_id.in_(ids)))
@@ -239,6 +251,8 @@ def _erase_user(*, session: Session, slack_user_id: str, apply: bool) -> UserPur
         writes += [(answer, {"text": ERASED_TEXT}) for answer in checkin_answers]
         writes += [(rating, {"comment": ERASED_TEXT}) for rating in ratings]
         writes += [(reply, {"comment": ERASED_TEXT}) for reply in pulse_replies]
+        writes += [(c, {"text": ERASED_TEXT}) for c in promised]
+        writes += [(c, {"done_note": ERASED_TEXT}) for c in done_notes]
         writes += [(progress, {"text": ERASED_TEXT}) for progress in updates]
         writes += [(strategy, {"summary": ERASED_TEXT}) for strategy in summaries]
         writes += [(action, {"text": ERASED_TEXT}) for action in actions]
@@ -274,6 +288,7 @@ def _erase_user(*, session: Session, slack_user_id: str, apply: bool) -> UserPur
         checkin_answers=len(checkin_answers),
         final_rating_comments=len(ratings),
         pulse_comments=len(pulse_replies),
+        commitments=len({c.id for c in (*promised, *done_notes)}),
         progress_updates=len(updates),
         strategies=len(summaries),
         strategy_actions=len(actions),
