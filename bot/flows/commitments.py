@@ -7,6 +7,7 @@ listeners in ``handlers.commitments`` and the reminder job render without a sess
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -46,17 +47,30 @@ class CommitmentView:
     message: tuple[str, str] | None = None
 
 
-def view(session: Session, commitment: Commitment, now: datetime) -> CommitmentView:
-    """``commitment`` as read now, inside the caller's transaction."""
-    case = commitment.case
-    numbers = tuple(
-        session.scalars(
-            select(Grievance.number)
-            .join(CommitmentGrievance, CommitmentGrievance.grievance_id == Grievance.id)
-            .where(CommitmentGrievance.commitment_id == commitment.id)
+def views(
+    session: Session, commitments: Sequence[Commitment], now: datetime
+) -> tuple[CommitmentView, ...]:
+    """``commitments`` as read now, inside the caller's transaction: the grievances each
+    answers are read in one statement for them all, however long the list."""
+    numbers: dict[int, list[int]] = {c.id: [] for c in commitments}
+    if numbers:
+        for commitment_id, number in session.execute(
+            select(CommitmentGrievance.commitment_id, Grievance.number)
+            .join(Grievance, Grievance.id == CommitmentGrievance.grievance_id)
+            .where(CommitmentGrievance.commitment_id.in_(numbers))
             .order_by(Grievance.number)
-        )
-    )
+        ).tuples():
+            numbers[commitment_id].append(number)
+    return tuple(_view(c, tuple(numbers[c.id]), now) for c in commitments)
+
+
+def view(session: Session, commitment: Commitment, now: datetime) -> CommitmentView:
+    """One commitment as read now (``views`` of one)."""
+    return views(session, [commitment], now)[0]
+
+
+def _view(commitment: Commitment, numbers: tuple[int, ...], now: datetime) -> CommitmentView:
+    case = commitment.case
     owner = commitment.owner
     return CommitmentView(
         id=commitment.id,
@@ -155,7 +169,7 @@ def listing(
             session=session, case=found.case, person=found.person, action=access.Action.VIEW_HISTORY
         )
         shown = playbook.listed(session=session, case=found.case, viewer=found.person)
-        return Listing(found.case.client_name, tuple(view(session, c, now) for c in shown))
+        return Listing(found.case.client_name, views(session, shown, now))
 
 
 @dataclass(frozen=True)

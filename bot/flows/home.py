@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.flows.commitments import CommitmentView
-from bot.flows.commitments import view as commitment_view
+from bot.flows.commitments import views as commitment_views
 from bot.flows.history import EntryView, entry_view, viewer_of
 from bot.playbook import access, health
 from bot.playbook import commitments as playbook_commitments
@@ -114,12 +114,16 @@ def summaries(db: Database, *, team_id: str, user_id: str, now: datetime) -> lis
                     ),
                     health=health.report(session=session, case=case, now=now),
                     strategy=playbook_strategy.standing(session=session, case=case),
-                    mine=tuple(
-                        commitment_view(session, c, now)
-                        for c in playbook_commitments.listed(
-                            session=session, case=case, viewer=viewer
-                        )
-                        if c.owner_id == viewer.id and c.done_at is None
+                    mine=commitment_views(
+                        session,
+                        [
+                            c
+                            for c in playbook_commitments.listed(
+                                session=session, case=case, viewer=viewer
+                            )
+                            if c.owner_id == viewer.id and c.done_at is None
+                        ],
+                        now,
                     ),
                 )
             )

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.flows.commitments import CommitmentView
-from bot.flows.commitments import view as commitment_view
+from bot.flows.commitments import views as commitment_views
 from bot.flows.scope import NO_CASE
 from bot.playbook import access, buyin, cases, commitments, health, history, people
 from bot.playbook import strategy as playbook
@@ -218,7 +218,7 @@ def propose(
             channel=case.channel_id,
             author=user_id,
             approvers=proposal.previous_approvers,
-            commitments=tuple(commitment_view(session, c, now) for c in promised),
+            commitments=commitment_views(session, promised, now),
         )
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from bot.flows import commitments as flow
 from bot.ids import Action, StrategyField
+from bot.playbook.people import Profile
 from bot.sandbox.stack import SandboxStack
 from bot.sandbox.workspace import Message
 from storage.clock import CLOCK
@@ -271,3 +273,38 @@ def test_a_commitment_typed_in_a_grievances_thread_answers_that_grievance(
     assert len(_commitments(stack)) == 1  # the client side does not record commitments
     told = [e.text for e in stack.workspace.ephemerals if e.user == "UCARLA"]
     assert any("Commitments are recorded by the delivery team" in t for t in told)
+
+
+def test_the_list_costs_the_same_statements_for_three_commitments_or_thirty(
+    stack: SandboxStack,
+) -> None:
+    """Each commitment's grievances are read for the whole list at once, so a long list
+    does not make ``/grievance commit`` slower one query at a time."""
+    _open_case(stack)
+
+    def statements_for_listing() -> int:
+        seen: list[str] = []
+
+        def count(*args: object) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(stack.db.engine, "before_cursor_execute", count)
+        try:
+            listed = flow.listing(
+                stack.db,
+                team_id=stack.workspace.team_id,
+                channel_id=CHANNEL,
+                caller=Profile(user_id="UANA", display_name="ana"),
+                now=CLOCK.now(),
+            )
+        finally:
+            event.remove(stack.db.engine, "before_cursor_execute", count)
+        assert all(c.grievance_numbers == (1,) for c in listed.commitments)
+        return len(seen)
+
+    for n in range(3):
+        _command(stack, "UANA", f"commit @ben friday Step {n} #1")
+    few = statements_for_listing()
+    for n in range(3, 30):
+        _command(stack, "UANA", f"commit @ben friday Step {n} #1")
+    assert statements_for_listing() == few
