@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.export import CaseRecord, case_for_reader
-from bot.playbook import access
+from bot.playbook import access, shares
+from bot.playbook.answers import aware
 from bot.playbook.digest.contents import health_series
 from storage.engine import Database
 from storage.models import Case, Person
@@ -54,11 +55,32 @@ class CaseListing:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareView:
+    """A live share link as its case page lists it (the token itself is never kept)."""
+
+    link_id: int
+    created_by: str | None
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CasePage:
-    """One case as its reader may see it, and where they stand on it."""
+    """One case as its reader may see it, where they stand on it, and (for its leads)
+    the share links that work."""
 
     record: CaseRecord
     role: access.AccessRole
+    may_share: bool = False
+    shares: tuple[ShareView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SharedCase:
+    """What a share link opens: the client-facing view, or why it opens nothing."""
+
+    state: shares.LinkState
+    record: CaseRecord | None = None
 
 
 def _people(session: Session, reader: Reader) -> Sequence[Person]:
@@ -88,7 +110,7 @@ def visible_cases(db: Database, reader: Reader) -> list[CaseListing]:
         return sorted(found, key=lambda c: (c.closed, c.client_name.casefold(), c.case_id))
 
 
-def case_page(db: Database, reader: Reader, case_id: int) -> CasePage | None:
+def case_page(db: Database, reader: Reader, case_id: int, *, now: datetime) -> CasePage | None:
     """Case ``case_id`` as ``reader`` may see it; None when it is not theirs to see."""
     with db.reading() as session:
         found = _case_and_person(session, reader, case_id)
@@ -104,7 +126,62 @@ def case_page(db: Database, reader: Reader, case_id: int) -> CasePage | None:
             ),
             reader=person,
         )
-        return CasePage(record=record, role=role)
+        may_share = access.allows(
+            session=session, case=case, person=person, action=access.Action.SHARE
+        )
+        links = shares.live(session=session, case=case, now=now) if may_share else []
+        return CasePage(
+            record=record,
+            role=role,
+            may_share=may_share,
+            shares=tuple(
+                ShareView(
+                    link_id=link.id,
+                    created_by=link.created_by.display_name if link.created_by else None,
+                    created_at=aware(link.created_at),
+                    expires_at=aware(link.expires_at),
+                )
+                for link in links
+            ),
+        )
+
+
+def create_share(db: Database, reader: Reader, case_id: int, *, now: datetime) -> str | None:
+    """A new share link's token for case ``case_id``; None when the case is not the
+    reader's to see. Refused (``PlaybookError``) for anyone but its leads."""
+    with db.transaction() as session:
+        found = _case_and_person(session, reader, case_id)
+        if found is None:
+            return None
+        case, person = found
+        return shares.create(session=session, case=case, person=person, now=now)
+
+
+def revoke_share(
+    db: Database, reader: Reader, case_id: int, link_id: int, *, now: datetime
+) -> bool:
+    """Revoke link ``link_id`` of case ``case_id``; False when there is no such live link
+    on a case the reader sees. Refused (``PlaybookError``) for anyone but its leads."""
+    with db.transaction() as session:
+        found = _case_and_person(session, reader, case_id)
+        if found is None:
+            return False
+        case, person = found
+        return shares.revoke(session=session, case=case, person=person, link_id=link_id, now=now)
+
+
+def shared_case(db: Database, token: str, *, now: datetime) -> SharedCase:
+    """What ``token`` opens now: the case's client-facing view (no confidential item,
+    no internal commitment, anonymous answers anonymous), or why nothing."""
+    with db.reading() as session:
+        found = shares.find(session=session, token=token, now=now)
+        case = session.get(Case, found.case_id) if found.case_id is not None else None
+        if case is None:
+            return SharedCase(found.state if found.case_id is None else shares.LinkState.UNKNOWN)
+        record = case_for_reader(
+            session=session, case=case, include_confidential=False, reader=None
+        )
+        return SharedCase(found.state, record)
 
 
 def _case_and_person(session: Session, reader: Reader, case_id: int) -> tuple[Case, Person] | None:

@@ -78,6 +78,7 @@ class Action(enum.StrEnum):
     RATE_RECOVERY = "rate_recovery"
     MAKE_COMMITMENT = "make_commitment"
     SET_TARGETS = "set_targets"
+    SHARE = "share"
 
 
 EVERYONE = frozenset(AccessRole)
@@ -235,6 +236,11 @@ POLICY: dict[Action, Rule] = {
         "Set response targets per severity and the business hours (`targets`)",
         "set response targets",
         hint="Anyone can see them with `/grievance targets`.",
+    ),
+    Action.SHARE: Rule(
+        LEADS,
+        "Make or revoke a read-only web link to the client-facing view of the case",
+        "share the case on the web",
     ),
 }
 

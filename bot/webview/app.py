@@ -23,8 +23,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from slack_sdk import WebClient
 
+from bot.export import CaseRecord
 from bot.flows import web as flows
-from bot.playbook import targets
+from bot.playbook import shares, targets
+from bot.playbook.errors import PlaybookError
 from bot.settings import Settings
 from bot.webview import figures, svg
 from bot.webview.session import Session, Sessions
@@ -173,6 +175,10 @@ class WebView:
                 return self._case(request, number(case_id))
             case ["cases", case_id, "grievances", grievance]:
                 return self._grievance(request, number(case_id), number(grievance))
+            case ["share", token]:
+                return self._shared(request, token, None)
+            case ["share", token, "grievances", grievance]:
+                return self._shared(request, token, grievance)
         return self._not_found(request)
 
     def _post(self, request: Request, parts: list[str]) -> Answer:
@@ -187,11 +193,56 @@ class WebView:
                 title="This form has expired",
                 text="Nothing was changed. Go back, reload the page and try again.",
             )
+        reader = request.session.reader
         match parts:
             case ["signout"]:
                 request.cookies.append(self._sessions.end())
                 return _redirect("/")
+            case ["cases", case_id, "shares"]:
+                return self._share(request, reader, number(case_id))
+            case ["cases", case_id, "shares", link_id, "revoke"]:
+                return self._revoke(request, reader, number(case_id), number(link_id))
         return self._not_found(request)
+
+    def _share(self, request: Request, reader: flows.Reader, case_id: int | None) -> Answer:
+        """Make a share link and show it, this once."""
+        if case_id is None:
+            return self._not_found(request)
+        try:
+            token = flows.create_share(self._db, reader, case_id, now=utcnow())
+        except PlaybookError as exc:
+            return self._page(
+                "403 Forbidden",
+                "message.html.j2",
+                request,
+                title="Not yours to share",
+                text=str(exc),
+            )
+        if token is None:
+            return self._not_found(request)
+        return self._page(
+            "201 Created",
+            "shared.html.j2",
+            request,
+            case_id=case_id,
+            url=f"{self._base_url(request)}/share/{token}",
+            days=shares.LIFETIME.days,
+        )
+
+    def _revoke(
+        self, request: Request, reader: flows.Reader, case_id: int | None, link_id: int | None
+    ) -> Answer:
+        """Revoke a link, back to the case page; a link that is not there, or not the
+        reader's to revoke, reads as not found."""
+        if case_id is None or link_id is None:
+            return self._not_found(request)
+        try:
+            revoked = flows.revoke_share(self._db, reader, case_id, link_id, now=utcnow())
+        except PlaybookError:
+            revoked = False
+        if not revoked:
+            return self._not_found(request)
+        return _redirect(f"/cases/{case_id}#sharing")
 
     # ---- sign-in ---------------------------------------------------------------------
 
@@ -250,12 +301,15 @@ class WebView:
         return _redirect("/cases")
 
     def _callback_url(self, request: Request) -> str:
-        """Where Slack sends the browser back: under the public URL when one is set."""
-        base = self._settings.public_url
-        if base is None:
-            environ = request.environ
-            base = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
-        return base + CALLBACK_PATH
+        """Where Slack sends the browser back."""
+        return self._base_url(request) + CALLBACK_PATH
+
+    def _base_url(self, request: Request) -> str:
+        """The public URL when one is set; else the address the browser used (local use)."""
+        if self._settings.public_url is not None:
+            return self._settings.public_url
+        environ = request.environ
+        return f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
 
     def _refused(self, request: Request, why: str) -> Answer:
         return self._page(
@@ -301,7 +355,7 @@ class WebView:
             return _redirect("/signin")
         page_number = number(request.query.get("page", "1"))
         found = (
-            flows.case_page(self._db, request.session.reader, case_id)
+            flows.case_page(self._db, request.session.reader, case_id, now=utcnow())
             if case_id is not None and page_number is not None
             else None
         )
@@ -312,7 +366,9 @@ class WebView:
             "case.html.j2",
             request,
             base=f"/cases/{found.record.id}",
-            role=found.role.value,
+            may_share=found.may_share,
+            shares=found.shares,
+            share_days=shares.LIFETIME.days,
             **case_context(found.record, page_number),
         )
 
@@ -322,24 +378,59 @@ class WebView:
         if request.session is None:
             return _redirect("/signin")
         found = (
-            flows.case_page(self._db, request.session.reader, case_id)
+            flows.case_page(self._db, request.session.reader, case_id, now=utcnow())
             if case_id is not None
             else None
         )
-        grievance = (
-            next((g for g in found.record.grievances if g.number == grievance_number), None)
-            if found is not None
-            else None
-        )
-        if found is None or grievance is None:
+        if found is None:
+            return self._not_found(request)
+        return self._grievance_of(request, found.record, grievance_number, f"/cases/{case_id}")
+
+    def _grievance_of(
+        self, request: Request, record: CaseRecord, wanted: int | None, base: str, **extra: Any
+    ) -> Answer:
+        """Grievance ``wanted`` of ``record`` with its thread, or 404 when the reader's
+        view of the case does not hold it."""
+        grievance = next((g for g in record.grievances if g.number == wanted), None)
+        if grievance is None:
             return self._not_found(request)
         return self._page(
             "200 OK",
             "grievance.html.j2",
             request,
-            base=f"/cases/{found.record.id}",
-            case=found.record,
+            base=base,
+            case=record,
             grievance=grievance,
+            **extra,
+        )
+
+    def _shared(self, request: Request, token: str, grievance_id: str | None) -> Answer:
+        """What a share link opens: read only, no sign-in, the client-facing view."""
+        found = flows.shared_case(self._db, token, now=utcnow())
+        if found.state in {shares.LinkState.EXPIRED, shares.LinkState.REVOKED}:
+            return self._page(
+                "410 Gone",
+                "message.html.j2",
+                request,
+                title="This link no longer works",
+                text=f"It has been {found.state.value}. Ask the case's lead for a new one.",
+            )
+        record = found.record
+        if record is None:
+            return self._not_found(request)
+        base = f"/share/{token}"
+        if grievance_id is not None:
+            return self._grievance_of(request, record, number(grievance_id), base, shared=True)
+        page_number = number(request.query.get("page", "1"))
+        if page_number is None:
+            return self._not_found(request)
+        return self._page(
+            "200 OK",
+            "case.html.j2",
+            request,
+            base=base,
+            shared=True,
+            **case_context(record, page_number),
         )
 
     def _static(self, name: str) -> Answer:
@@ -360,12 +451,19 @@ class WebView:
         session = request.session
         csrf = self._sessions.csrf_token(session) if session and self._sessions else None
         body = self._templates.get_template(template).render(
-            {"session": session, "csrf": csrf, "link": None, **context}
+            {
+                "session": session,
+                "csrf": csrf,
+                "link": None,
+                "shared": False,
+                "may_share": False,
+                **context,
+            }
         )
         return Answer(status, body.encode())
 
 
-def case_context(record: Any, page_number: int) -> dict[str, Any]:
+def case_context(record: CaseRecord, page_number: int) -> dict[str, Any]:
     """Everything the case page shows of ``record``, with page ``page_number`` of its
     timeline (shared by the signed-in page and a share link's)."""
     confidence = figures.confidence(record)

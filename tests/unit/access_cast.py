@@ -25,6 +25,7 @@ from bot.playbook import (
     grievances,
     interviews,
     progress,
+    shares,
     stakeholders,
     strategy,
     targets,
@@ -286,5 +287,13 @@ CALLS: dict[str, Call] = {
                 owner_user_id=None, due=NOW.date(), text="Send the plan"
             ),
         ),
+    ),
+    "shares.create": Call(
+        Action.SHARE,
+        lambda s, c, case, p: shares.create(session=s, case=case, person=p, now=NOW),
+    ),
+    "shares.revoke": Call(
+        Action.SHARE,
+        lambda s, c, case, p: shares.revoke(session=s, case=case, person=p, link_id=1, now=NOW),
     ),
 }
