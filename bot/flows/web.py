@@ -66,11 +66,9 @@ class ShareView:
 
 @dataclass(frozen=True, slots=True)
 class CasePage:
-    """One case as its reader may see it, where they stand on it, and (for its leads)
-    the share links that work."""
+    """One case as its reader may see it and, for its leads, the share links that work."""
 
     record: CaseRecord
-    role: access.AccessRole
     may_share: bool = False
     shares: tuple[ShareView, ...] = ()
 
@@ -117,7 +115,6 @@ def case_page(db: Database, reader: Reader, case_id: int, *, now: datetime) -> C
         if found is None:
             return None
         case, person = found
-        role = access.role_of(session=session, case=case, person=person)
         record = case_for_reader(
             session=session,
             case=case,
@@ -132,7 +129,6 @@ def case_page(db: Database, reader: Reader, case_id: int, *, now: datetime) -> C
         links = shares.live(session=session, case=case, now=now) if may_share else []
         return CasePage(
             record=record,
-            role=role,
             may_share=may_share,
             shares=tuple(
                 ShareView(
