@@ -58,7 +58,7 @@ def build_runtime(settings: Settings, db: Database, *, scheduler: bool = True) -
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener")
     outbound = outbound_pool()
     app = build_app(settings, db, client, executor=executor, outbound=outbound)
-    jobs = start_scheduler(db, client) if scheduler else None
+    jobs = start_scheduler(db, client, public_url=settings.public_url) if scheduler else None
     return Runtime(
         settings=settings,
         db=db,

@@ -1,5 +1,6 @@
-"""Slack points at the web view: the App Home and shared findings link each case to its
-page when a public URL is configured, and say nothing of it when none is."""
+"""Slack points at the web view: the App Home, shared findings and the weekly digest
+link each case to its page when a public URL is configured, and say nothing of it when
+none is."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.jobs import digests, run_due
 from bot.sandbox.stack import SandboxStack
 from bot.settings import Settings
 from tests.conftest import shown
@@ -45,3 +47,26 @@ def test_shared_findings_link_to_the_case_page(published: SandboxStack) -> None:
 def test_without_a_public_url_slack_shows_no_web_link(stack: SandboxStack) -> None:
     shown(stack, "UANA", "CACME", "The invoice export broke twice this month")
     assert "View on the web" not in _home(stack, "UANA")
+    shown(stack, "UANA", "CACME", "digest")
+    assert "View on the web" not in _digest(stack)
+
+
+def _digest(stack: SandboxStack) -> str:
+    (posted,) = [m for m in stack.workspace.messages if m.text.startswith("Weekly digest")]
+    return json.dumps(posted.blocks)
+
+
+def test_the_weekly_digest_links_to_the_case_page(published: SandboxStack) -> None:
+    shown(published, "UANA", "CACME", "The invoice export broke twice this month")
+    due = digests.next_due(published.db, published.clock())
+    assert due is not None
+    published.advance(due)
+    done = run_due(published.db, published.app.client, due, public_url=PUBLIC_URL)
+    assert done["digests"] == 1
+    assert f"<{PUBLIC_URL}/cases/1|View on the web>" in _digest(published)
+
+
+def test_a_digest_asked_for_links_to_the_case_page(published: SandboxStack) -> None:
+    shown(published, "UANA", "CACME", "The invoice export broke twice this month")
+    shown(published, "UANA", "CACME", "digest")
+    assert f"<{PUBLIC_URL}/cases/1|View on the web>" in _digest(published)
