@@ -133,9 +133,40 @@ def _env_file_findings(env_file: Path) -> list[Finding]:
     return [Finding(True, str(env_file), f"readable by its owner only (mode {mode:04o})")]
 
 
+def _web_findings(settings: Settings) -> list[Finding]:
+    """The web view's sign-in: optional, but half of it set is a mistake worth saying."""
+    subject = "Web view sign-in"
+    has_id = settings.slack_client_id is not None
+    if has_id != (settings.slack_client_secret is not None):
+        return [Finding(False, subject, "set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")]
+    if not settings.has_signin:
+        return [
+            Finding(
+                True,
+                subject,
+                "off: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (and PUBLIC_URL) to let "
+                "people sign in with Slack; share links work without them",
+            )
+        ]
+    where = settings.public_url or f"http://<host>:{settings.port}"
+    return [
+        Finding(
+            True,
+            subject,
+            f"on: add {where}/signin/callback as a redirect URL of the app (OAuth & "
+            "Permissions); sessions are signed with a key derived from SLACK_SIGNING_SECRET",
+        )
+    ]
+
+
 def run_checks(settings: Settings, env_file: Path = Path(".env")) -> list[Finding]:
     """Every check, in the order an operator would fix them.
 
     ``env_file`` is the ``.env`` that settings are read from (the working directory's).
     """
-    return _env_file_findings(env_file) + _slack_findings(settings) + _database_findings(settings)
+    return (
+        _env_file_findings(env_file)
+        + _slack_findings(settings)
+        + _web_findings(settings)
+        + _database_findings(settings)
+    )

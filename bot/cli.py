@@ -155,7 +155,7 @@ def _tick(settings: Settings, at: datetime | None) -> int:
         client = make_web_client(
             settings.slack_bot_token.get_secret_value(), settings.slack_api_url
         )
-        done = run_due(db, client, at or utcnow())
+        done = run_due(db, client, at or utcnow(), public_url=settings.public_url)
     finally:
         db.dispose()
     print(", ".join(f"{name}: {count}" for name, count in done.items()))

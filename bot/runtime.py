@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.outbound import outbound_pool
 from bot.web import EVENTS_PATH, SlackWsgiApp
+from bot.webview.app import build_web_view
 from storage.engine import Database
 
 logger = logging.getLogger("grievance_bot")
@@ -57,7 +58,7 @@ def build_runtime(settings: Settings, db: Database, *, scheduler: bool = True) -
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="listener")
     outbound = outbound_pool()
     app = build_app(settings, db, client, executor=executor, outbound=outbound)
-    jobs = start_scheduler(db, client) if scheduler else None
+    jobs = start_scheduler(db, client, public_url=settings.public_url) if scheduler else None
     return Runtime(
         settings=settings,
         db=db,
@@ -69,7 +70,7 @@ def build_runtime(settings: Settings, db: Database, *, scheduler: bool = True) -
 
 
 def serve_http(runtime: Runtime, host: str = "0.0.0.0") -> None:
-    """Serve ``/slack/events`` and ``/healthz`` until SIGTERM or Ctrl-C.
+    """Serve ``/slack/events``, ``/healthz`` and the pages until SIGTERM or Ctrl-C.
 
     Waitress runs in its own thread while the main thread waits for a signal. Then the
     server stops accepting, in-flight requests finish, and the listeners still working
@@ -78,7 +79,9 @@ def serve_http(runtime: Runtime, host: str = "0.0.0.0") -> None:
     it selecting on closed sockets.)
     """
     server = make_server(
-        SlackWsgiApp(runtime.app, runtime.db), host=host, port=runtime.settings.port
+        SlackWsgiApp(runtime.app, runtime.db, build_web_view(runtime.settings, runtime.db)),
+        host=host,
+        port=runtime.settings.port,
     )
     serve_in_thread(server)
     logger.info("serving", extra={"port": runtime.settings.port, "path": EVENTS_PATH})

@@ -21,14 +21,18 @@ from storage.turns import backgrounded
 TICK_SECONDS = 60
 
 
-def start_scheduler(db: Database, client: WebClient) -> BackgroundScheduler:
-    """Start running due work every minute (one run at a time, missed runs coalesced)."""
+def start_scheduler(
+    db: Database, client: WebClient, *, public_url: str | None = None
+) -> BackgroundScheduler:
+    """Start running due work every minute (one run at a time, missed runs coalesced);
+    ``public_url`` is the web view's, for the links Slack messages carry."""
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": TICK_SECONDS},
     )
     scheduler.add_job(
-        backgrounded(lambda: run_due(db, client, utcnow())),  # nobody waits on it
+        # nobody waits on it
+        backgrounded(lambda: run_due(db, client, utcnow(), public_url=public_url)),
         IntervalTrigger(seconds=TICK_SECONDS, timezone=UTC),
         id="due-work",
         replace_existing=True,

@@ -31,6 +31,9 @@ EXPECTED: dict[str, str] = {
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "GRIEVANCE_ESCALATION_CONTACT": "a Slack user id such as U0123ABCD (their profile's "
     "“Copy member ID”)",
+    "SLACK_CLIENT_ID": "the app's Client ID (Basic Information page), e.g. 1234.5678",
+    "SLACK_CLIENT_SECRET": "the app's Client Secret (Basic Information page)",
+    "PUBLIC_URL": "the http(s) address people reach the bot at, e.g. https://bot.example.com",
 }
 
 
@@ -54,6 +57,13 @@ class Settings(BaseSettings):
     #: Who may receive a confidential grievance instead of the case's only lead when it
     #: names that lead; unset, the person filing can only send it to that lead or cancel.
     grievance_escalation_contact: str | None = None
+    #: Sign in with Slack for the web view (``bot.webview``); unset, the pages say sign-in
+    #: is not configured. Share links still work.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    #: Where people reach this process from a browser; it builds the sign-in redirect and
+    #: Slack's "View on the web" links, and makes the session cookie Secure when https.
+    public_url: str | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -76,7 +86,15 @@ class Settings(BaseSettings):
             raise ValueError("too short")
         return value
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "public_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -87,6 +105,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("not an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return None if value is None else value.rstrip("/")
 
     @field_validator("database_url")
     @classmethod
@@ -135,8 +160,29 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """The secret values set, so logs can scrub them wherever they appear."""
-        found = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        found = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.slack_client_secret,
+        )
         return [s.get_secret_value() for s in found if s is not None]
+
+    @property
+    def has_signin(self) -> bool:
+        """True when Sign in with Slack can run: the app's OAuth credentials, and a
+        signing secret to derive the session key from."""
+        return (
+            self.slack_client_id is not None
+            and self.slack_client_secret is not None
+            and self.slack_signing_secret is not None
+        )
+
+    @property
+    def slack_web_url(self) -> str:
+        """Slack's own web root (``https://slack.com/``), where the sign-in page is: the
+        API URL without its ``api/``, so an emulator or proxy serves both."""
+        return self.slack_api_url.removesuffix("api/")
 
     def require_slack(self) -> None:
         """Refuse to talk to Slack over HTTP without a signing secret to verify requests."""

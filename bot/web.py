@@ -1,9 +1,10 @@
-"""The HTTP face of the bot: one WSGI application for Slack and for health checks.
+"""The HTTP face of the bot: one WSGI application for Slack, health checks and the pages.
 
 ``/slack/events`` takes slash commands, events and interactions (the manifest points all
 three there) and hands them to Bolt's WSGI adapter; ``/healthz`` tells a load balancer
 whether the database takes a write now (``503`` and the one-line reason while it does
-not, ``200`` again as soon as it does: nothing needs restarting). Bodies over 1 MB are
+not, ``200`` again as soon as it does: nothing needs restarting); every other path goes to
+the web view (``bot.webview``), when one is mounted. Bodies over 1 MB are
 refused before anything parses them, and every request leaves one structured log line.
 
 Slack's requests are signed, not guaranteed well formed, and Bolt reads a payload's
@@ -26,6 +27,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
 
 from bot import request_log
+from bot.webview.app import WebView
 from storage.engine import Database
 
 EVENTS_PATH = "/slack/events"
@@ -75,11 +77,13 @@ def _reply(start_response: StartResponse, status: str, payload: dict[str, Any]) 
 
 
 class SlackWsgiApp:
-    """Route ``/slack/events`` to Bolt and ``/healthz`` to the database check."""
+    """Route ``/slack/events`` to Bolt, ``/healthz`` to the database check and the rest
+    to the pages."""
 
-    def __init__(self, app: App, db: Database) -> None:
+    def __init__(self, app: App, db: Database, web: WebView | None = None) -> None:
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
         self._db = db
+        self._web = web
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -106,6 +110,8 @@ class SlackWsgiApp:
                 return _reply(start_response, "200 OK", {"status": "ok"})
             return _reply(start_response, "503 Service Unavailable", {"status": problem})
         if path != EVENTS_PATH:
+            if self._web is not None:
+                return self._web(environ, start_response)
             return _reply(start_response, "404 Not Found", {"error": "not found"})
         if method != "POST":
             return _reply(start_response, "405 Method Not Allowed", {"error": "POST only"})

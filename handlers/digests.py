@@ -57,6 +57,7 @@ def _post_now(call: CommandCall) -> None:
             call.deps.now(),
             requested_by=call.user_id,
             slack_url=call.deps.slack_url,
+            public_url=call.deps.settings.public_url,
         )
     except SlackApiError as exc:
         fault = fault_of(exc)

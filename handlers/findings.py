@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.findings import findings_blocks
+from bot.blocks.links import web_page
 from bot.flows import findings
 from handlers.context import CommandCall
 
@@ -17,6 +18,10 @@ def findings_command(call: CommandCall) -> None:
     call.ack(text="Sharing the findings in this channel.")
     call.client.chat_postMessage(
         channel=call.where.channel_id,
-        blocks=findings_blocks(shared.client_name, shared.findings),
+        blocks=findings_blocks(
+            shared.client_name,
+            shared.findings,
+            web=web_page(call.deps.settings.public_url, f"/cases/{shared.case_id}"),
+        ),
         text=FALLBACK,
     )

@@ -89,7 +89,8 @@ def on_home(
     found = home_flow.summaries(
         deps.db, team_id=acting.home.key, user_id=acting.user_id, now=deps.now()
     )
-    client.views_publish(user_id=acting.user_id, view=home_view(found, deps.slack_url))
+    view = home_view(found, deps.slack_url, deps.settings.public_url)
+    client.views_publish(user_id=acting.user_id, view=view)
 
 
 def register(app: App) -> None:

@@ -200,8 +200,11 @@ def next_checkin_text(data: DigestData) -> str:
     return f"Next check-in: {when(data.next_checkin, data.next_checkin_timezone)}"
 
 
-def digest_message(data: DigestData, *, strategy_link: str | None = None) -> list[Block]:
-    """The digest posted in the channel (the chart follows it as a file)."""
+def digest_message(
+    data: DigestData, *, strategy_link: str | None = None, web: str | None = None
+) -> list[Block]:
+    """The digest posted in the channel (the chart follows it as a file); ``web`` is the
+    case's page on the web view, when one is served."""
     start = _local(data.period_start, data.timezone)
     end = _local(data.period_end, data.timezone)
     return [
@@ -210,6 +213,7 @@ def digest_message(data: DigestData, *, strategy_link: str | None = None) -> lis
             elements=[
                 MarkdownTextObject(
                     text=f"{start:%a %d %b} – {end:%a %d %b %Y} · *{STAGE_LABELS[data.stage]}*"
+                    + (f" · <{web}|View on the web>" if web else "")
                 )
             ]
         ),

@@ -119,15 +119,19 @@ def _quote(text: str, who: str, side: Side) -> str:
     return f"> {fit(text, 280)}\n— {fit(said_by, 100)}"
 
 
-def findings_blocks(client_name: str, findings: Findings) -> list[Block]:
-    """The whole post; confidential items were never part of ``findings``."""
+def findings_blocks(client_name: str, findings: Findings, web: str | None = None) -> list[Block]:
+    """The whole post; confidential items were never part of ``findings``. ``web`` is the
+    case's page on the web view, when one is served."""
+    source = (
+        "From the grievances raised here and the interviews with both sides. "
+        "Confidential items are not included."
+    ) + (f" <{web}|View the case on the web>" if web else "")
     blocks: list[Block] = [
         HeaderBlock(text=shorten(f"What we learnt · {client_name}", 150)),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="From the grievances raised here and the interviews with both sides. "
-                    "Confidential items are not included."
+                    text=source + (f" <{web}|View the case on the web>" if web else "")
                 )
             ]
         ),

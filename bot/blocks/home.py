@@ -17,13 +17,14 @@ from bot.blocks.commitments import line as commitment_line
 from bot.blocks.grievance import STATUS_LABELS, severity_label
 from bot.blocks.health import health_line
 from bot.blocks.history import entry_line
+from bot.blocks.links import web_page
 from bot.blocks.strategy import standing_line
 from bot.blocks.text import fit, shorten, trim
 from bot.flows.home import CaseSummary
 from bot.playbook.stages import stage_label
 
 
-def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
+def _case_blocks(summary: CaseSummary, base_url: str | None, public_url: str | None) -> list[Block]:
     """One case: its facts, open grievances, what matters and the latest entries."""
     role = " · you lead this case" if summary.is_lead else ""
     counts = (
@@ -40,6 +41,9 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
         )
     if summary.strategy:
         facts.append(MarkdownTextObject(text=standing_line(summary.strategy)))
+    page = web_page(public_url, f"/cases/{summary.case_id}")
+    if page:
+        facts.append(MarkdownTextObject(text=f"<{page}|View on the web>"))
     blocks: list[Block] = [
         HeaderBlock(
             text=shorten(
@@ -84,7 +88,9 @@ def _case_blocks(summary: CaseSummary, base_url: str | None) -> list[Block]:
     return blocks
 
 
-def home_view(summaries: list[CaseSummary], base_url: str | None) -> View:
+def home_view(
+    summaries: list[CaseSummary], base_url: str | None, public_url: str | None = None
+) -> View:
     """The whole home tab, cut at Slack's 100 blocks (a case takes at most 8)."""
     blocks: list[Block] = [
         SectionBlock(
@@ -106,5 +112,5 @@ def home_view(summaries: list[CaseSummary], base_url: str | None) -> View:
             )
         )
     for summary in summaries:
-        blocks.extend(_case_blocks(summary, base_url))
+        blocks.extend(_case_blocks(summary, base_url, public_url))
     return View(type="home", blocks=blocks[:100])

@@ -1,6 +1,12 @@
-"""Permalinks built from the workspace URL, so a page of history needs no API calls."""
+"""Permalinks built from the workspace URL, so a page of history needs no API calls, and
+links to the matching page of the web view."""
 
 from __future__ import annotations
+
+
+def web_page(public_url: str | None, path: str) -> str | None:
+    """The web view's page at ``path`` (``/cases/3``), when a public URL is configured."""
+    return f"{public_url.rstrip('/')}{path}" if public_url else None
 
 
 def permalink(

@@ -27,6 +27,7 @@ from bot.export.formats import (
 from bot.export.gather import (
     UnknownCaseError,
     build_export,
+    case_for_reader,
     export_for_lead,
     find_cases,
     note_exported,
@@ -58,6 +59,7 @@ __all__ = [
     "UnknownCaseError",
     "as_utc",
     "build_export",
+    "case_for_reader",
     "export_for_lead",
     "file_name",
     "find_cases",

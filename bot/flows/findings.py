@@ -17,6 +17,7 @@ class SharedFindings:
     """What the channel is shown: the case's client name and its findings (plain values,
     so the post is rendered after the transaction has closed)."""
 
+    case_id: int
     client_name: str
     findings: Findings
 
@@ -27,4 +28,6 @@ def share(db: Database, *, team_id: str, channel_id: str, caller: Profile) -> Sh
     with db.transaction() as session:
         found = scope.case_and_actor(session, team_id=team_id, channel_id=channel_id, caller=caller)
         shared = findings.share(session=session, case=found.case, actor=found.person)
-        return SharedFindings(client_name=found.case.client_name, findings=shared)
+        return SharedFindings(
+            case_id=found.case.id, client_name=found.case.client_name, findings=shared
+        )

@@ -42,6 +42,7 @@ class OpenGrievance:
 class CaseSummary:
     """What the home tab shows of one case."""
 
+    case_id: int
     channel_id: str
     client_name: str
     stage: Stage
@@ -75,6 +76,7 @@ def summaries(db: Database, *, team_id: str, user_id: str, now: datetime) -> lis
             role = access.role_of(session=session, case=case, person=viewer)
             found.append(
                 CaseSummary(
+                    case_id=case.id,
                     channel_id=case.channel_id,
                     client_name=case.client_name,
                     stage=case.stage,

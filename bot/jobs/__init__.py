@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from slack_sdk import WebClient
 
@@ -43,22 +44,26 @@ class Job:
     next_due: Callable[[Database, datetime], datetime | None] | None = None
 
 
-JOBS: tuple[Job, ...] = (
-    Job("check-ins", checkins.run, checkins.next_due),
-    Job("nudges", nudges.run, nudges.next_due),
-    Job("digests", digests.run, digests.next_due),
-    Job("interview reminders", interview_reminders.run, interview_reminders.next_due),
-    Job("commitment reminders", commitments.run, commitments.next_due),
-    Job("response targets", targets.run, targets.next_due),
-    Job("client pulse", pulse.run, pulse.next_due),
-    Job("housekeeping", housekeeping.run),
-)
+def jobs(public_url: str | None = None) -> tuple[Job, ...]:
+    """Every job; ``public_url`` is the web view's, which the digest links to."""
+    return (
+        Job("check-ins", checkins.run, checkins.next_due),
+        Job("nudges", nudges.run, nudges.next_due),
+        Job("digests", partial(digests.run, public_url=public_url), digests.next_due),
+        Job("interview reminders", interview_reminders.run, interview_reminders.next_due),
+        Job("commitment reminders", commitments.run, commitments.next_due),
+        Job("response targets", targets.run, targets.next_due),
+        Job("client pulse", pulse.run, pulse.next_due),
+        Job("housekeeping", housekeeping.run),
+    )
 
 
-def run_due(db: Database, client: WebClient, now: datetime) -> dict[str, int]:
+def run_due(
+    db: Database, client: WebClient, now: datetime, *, public_url: str | None = None
+) -> dict[str, int]:
     """Run every job for ``now``; a job that fails is logged and the others still run."""
     done: dict[str, int] = {}
-    for job in JOBS:
+    for job in jobs(public_url):
         try:
             done[job.name] = job.run(db, client, now)
         except Exception:  # one broken job must not stop the others; logged with traceback
@@ -72,5 +77,5 @@ def next_due(db: Database, after: datetime) -> datetime | None:
     now; a clock that jumps (the sandbox's ``wait``) stops there, runs ``run_due`` and asks
     again, so each occurrence runs at its own time and what one creates (a check-in's
     nudges) is found on the next ask."""
-    found = [due for job in JOBS if job.next_due and (due := job.next_due(db, after))]
+    found = [due for job in jobs() if job.next_due and (due := job.next_due(db, after))]
     return min(found, default=None)

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import chart_comment, chart_title, digest_fallback, digest_message
+from bot.blocks.links import web_page
 from bot.playbook import digest, health, people
 from bot.slack.messages import link_to
 from storage.engine import Database
@@ -26,14 +27,15 @@ from storage.models import Case
 logger = logging.getLogger("grievance_bot.jobs.digests")
 
 
-def run(db: Database, client: WebClient, now: datetime) -> int:
-    """Post every digest due at ``now``; returns how many were posted."""
+def run(db: Database, client: WebClient, now: datetime, *, public_url: str | None = None) -> int:
+    """Post every digest due at ``now``; returns how many were posted. Each links to its
+    case's page on the web view when ``public_url`` is set."""
     with db.transaction() as session:
         due = digest.due_digests(session=session, now=now)
     posted = 0
     for case_id, due_at in due:
         try:
-            posted += _claim_and_post(db, client, case_id, due_at, now)
+            posted += _claim_and_post(db, client, case_id, due_at, now, public_url)
         except Exception:  # one broken case must not stop the others; logged with traceback
             logger.exception("digest failed", extra={"case_id": case_id})
     return posted
@@ -46,7 +48,12 @@ def next_due(db: Database, after: datetime) -> datetime | None:
 
 
 def _claim_and_post(
-    db: Database, client: WebClient, case_id: int, due_at: datetime, now: datetime
+    db: Database,
+    client: WebClient,
+    case_id: int,
+    due_at: datetime,
+    now: datetime,
+    public_url: str | None,
 ) -> int:
     """Claim, then post; 0 when another run claimed this digest first."""
     with db.transaction() as session:
@@ -54,7 +61,7 @@ def _claim_and_post(
             return 0
     ok = False
     try:
-        publish(db, client, case_id, now)
+        publish(db, client, case_id, now, public_url=public_url)
         ok = True
     except SlackApiError as exc:
         logger.warning(
@@ -74,6 +81,7 @@ def publish(
     *,
     requested_by: str | None = None,
     slack_url: str | None = None,
+    public_url: str | None = None,
 ) -> str:
     """Post a case's digest and its chart to the case channel; returns the message ts.
 
@@ -90,7 +98,9 @@ def publish(
     link = link_to(client, slack_url, strategy.channel, strategy.ts) if strategy else None
     posted = client.chat_postMessage(
         channel=channel,
-        blocks=digest_message(data, strategy_link=link),
+        blocks=digest_message(
+            data, strategy_link=link, web=web_page(public_url, f"/cases/{case_id}")
+        ),
         text=digest_fallback(data),
     )
     with db.transaction() as session:

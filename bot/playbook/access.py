@@ -80,6 +80,7 @@ class Action(enum.StrEnum):
     SET_TARGETS = "set_targets"
     SET_PULSE = "set_pulse"
     ANSWER_PULSE = "answer_pulse"
+    SHARE = "share"
 
 
 EVERYONE = frozenset(AccessRole)
@@ -251,6 +252,11 @@ POLICY: dict[Action, Rule] = {
         refusal="The client pulse asks the client side. The delivery team reads its "
         "averages with `/grievance pulse`.",
         scope="only when asked",
+    ),
+    Action.SHARE: Rule(
+        LEADS,
+        "Make or revoke a read-only web link to the client-facing view of the case",
+        "share the case on the web",
     ),
 }
 

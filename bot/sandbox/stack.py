@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.slack.client import TIMEOUT, make_web_client
 from bot.slack.outbound import OUTBOUND_WORKERS
 from bot.web import EVENTS_PATH, SlackWsgiApp
+from bot.webview.app import build_web_view
 from storage.clock import CLOCK
 from storage.engine import Database
 from storage.migrate import upgrade
@@ -60,6 +61,8 @@ class SandboxStack:
                 "slack_signing_secret": SecretStr(secret),
                 "slack_app_token": None,
                 "slack_api_url": self.emulator.base_url,
+                "slack_client_id": self.emulator.openid.client_id,
+                "slack_client_secret": SecretStr(self.emulator.openid.client_secret),
             }
         )
         self.db = Database.from_url(self.settings.database_url)
@@ -75,7 +78,8 @@ class SandboxStack:
         self.app = build_app(
             self.settings, self.db, client, executor=self.executor, outbound=self.outbound
         )
-        self._server = make_server(SlackWsgiApp(self.app, self.db), host="127.0.0.1", port=0)
+        web = build_web_view(self.settings, self.db)
+        self._server = make_server(SlackWsgiApp(self.app, self.db, web), host="127.0.0.1", port=0)
         self._thread = serve_in_thread(self._server)
         self.slack = SlackSide(self.workspace, self.emulator, self.events_url, secret)
         return self

@@ -7,9 +7,10 @@ the models are in :mod:`~storage.models.workspace` (workspaces, people),
 :mod:`~storage.models.strategy` (versions, votes, progress updates),
 :mod:`~storage.models.checkins`, :mod:`~storage.models.commitments`,
 :mod:`~storage.models.reporting` (health, digests,
-notices, final ratings) and :mod:`~storage.models.operations` (the bot's own
-bookkeeping). Every model, ``Base`` and the playbook's enumerations (from
-``bot.vocabulary``, which the models map to columns) are re-exported here, so
+notices, final ratings), :mod:`~storage.models.shares` (share links) and
+:mod:`~storage.models.operations` (the bot's own bookkeeping). Every model, ``Base``
+and the playbook's enumerations (from ``bot.vocabulary``, which the models map to
+columns) are re-exported here, so
 ``from storage.models import X`` and Alembic's ``Base.metadata`` see every table.
 """
 
@@ -72,6 +73,7 @@ from storage.models.reporting import (
     HealthSnapshot,
     Notice,
 )
+from storage.models.shares import ShareLink
 from storage.models.strategy import (
     ProgressUpdate,
     ProgressUpdateGrievance,
@@ -125,6 +127,7 @@ __all__ = [
     "PulseRound",
     "Role",
     "SeenRequest",
+    "ShareLink",
     "Side",
     "Stage",
     "Status",

@@ -57,6 +57,8 @@ NOT_CASE_HISTORY = frozenset(
         "escalation",
         "health_probe",
         "case_load",
+        # who may open the web view, not what happened; only hashes of tokens anyway
+        "share_link",
     }
 )
 #: Bookkeeping derived from the history itself: the health score's running totals

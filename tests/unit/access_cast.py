@@ -26,6 +26,7 @@ from bot.playbook import (
     interviews,
     progress,
     pulse,
+    shares,
     stakeholders,
     strategy,
     targets,
@@ -295,5 +296,13 @@ CALLS: dict[str, Call] = {
                 owner_user_id=None, due=NOW.date(), text="Send the plan"
             ),
         ),
+    ),
+    "shares.create": Call(
+        Action.SHARE,
+        lambda s, c, case, p: shares.create(session=s, case=case, person=p, now=NOW),
+    ),
+    "shares.revoke": Call(
+        Action.SHARE,
+        lambda s, c, case, p: shares.revoke(session=s, case=case, person=p, link_id=1, now=NOW),
     ),
 }

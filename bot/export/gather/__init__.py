@@ -17,9 +17,17 @@ never decided here but asked of :mod:`bot.export.rules`.
 from bot.export.gather.document import (
     UnknownCaseError,
     build_export,
+    case_for_reader,
     export_for_lead,
     find_cases,
     note_exported,
 )
 
-__all__ = ["UnknownCaseError", "build_export", "export_for_lead", "find_cases", "note_exported"]
+__all__ = [
+    "UnknownCaseError",
+    "build_export",
+    "case_for_reader",
+    "export_for_lead",
+    "find_cases",
+    "note_exported",
+]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.export.collector import collector_paused
 from bot.export.gather.case import gather_case
 from bot.export.gather.people import People
-from bot.export.model import ExportDocument
+from bot.export.model import CaseRecord, ExportDocument
 from bot.export.stored import as_utc
 from bot.playbook import access
 from bot.playbook.errors import PlaybookError
@@ -98,6 +98,25 @@ def export_for_lead(
         case_filter=case.channel_id,
         now=now,
         reader=reader,
+    )
+
+
+def case_for_reader(
+    *, session: Session, case: Case, include_confidential: bool, reader: Person | None
+) -> CaseRecord:
+    """One case as a page shows it: what an export for the same reader would hold.
+
+    ``include_confidential`` comes from the access policy (leads only) and ``reader`` is
+    the lead it is for, from whom the grievances naming them stay withheld; everyone
+    else, and a share link, get the client-facing view.
+    """
+    return gather_case(
+        session=session,
+        case=case,
+        workspace=_workspaces(session, {case.workspace_id})[case.workspace_id],
+        people=People(session),
+        include_confidential=include_confidential,
+        reader=reader if include_confidential else None,
     )
 
 

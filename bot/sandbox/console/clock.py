@@ -51,9 +51,12 @@ class ClockCommands(Screen):
     def _run_due_at(self, moment: datetime, done: Counter[str]) -> None:
         """Stop the clock at ``moment`` and do what is due there, as the scheduler's tick
         would; what the bot posted is shown before the clock moves on."""
-        self.stack.advance(moment)
-        done.update(run_due(self.stack.db, self.stack.app.client, self.now))
-        self.stack.settle()
+        stack = self.stack
+        stack.advance(moment)
+        done.update(
+            run_due(stack.db, stack.app.client, self.now, public_url=stack.settings.public_url)
+        )
+        stack.settle()
         self._show_new_activity()
 
     @property

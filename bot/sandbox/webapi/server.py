@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bot.sandbox.webapi.args import Args
 from bot.sandbox.webapi.methods import METHODS
+from bot.sandbox.webapi.openid import OpenIdProvider, basic_credentials
 from bot.sandbox.workspace import JSON, ApiCall, SlackError, Workspace
 
 
@@ -26,6 +27,8 @@ class EmulatorServer:
 
     def __init__(self, workspace: Workspace, host: str = "127.0.0.1", port: int = 0) -> None:
         self.workspace = workspace
+        #: Sign in with Slack: the app's client id and secret, codes and user tokens.
+        self.openid = OpenIdProvider(workspace)
         self._httpd = _HTTPServer((host, port), _RequestHandler)
         self._httpd.emulator = self
         self._thread: threading.Thread | None = None
@@ -137,7 +140,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         section, _, rest = url.path.lstrip("/").partition("/")
         emulator = self.server.emulator
-        if section == "api":
+        if url.path == "/openid/connect/authorize" and self.command == "GET":
+            status, headers, page = emulator.openid.authorize(
+                url.query, self.headers.get("Cookie", "")
+            )
+            self._send(status, page, headers)
+        elif section == "api" and rest.startswith("openid.connect."):
+            self._openid(rest, url.query, body)
+        elif section == "api":
             try:
                 params = self._params(url.query, body)
             except (ValueError, TypeError):  # not JSON, or JSON that is not an object
@@ -158,6 +168,29 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._send(*_respond(emulator.workspace, rest, body))
         else:
             self._send(404, "Not Found")
+
+    def _openid(self, method: str, query: str, body: bytes) -> None:
+        """Sign in with Slack's methods: authenticated by the app's client credentials or
+        a user token, never the bot token."""
+        openid = self.server.emulator.openid
+        try:
+            params = self._params(query, body)
+        except (ValueError, TypeError):
+            self._send(200, {"ok": False, "error": "invalid_json"})
+            return
+        auth = self.headers.get("Authorization", "")
+        try:
+            if method == "openid.connect.token":
+                answer: JSON = openid.token(params, basic_credentials(auth))
+            elif method == "openid.connect.userInfo":
+                bearer = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+                answer = openid.user_info(bearer or params.get("token"))
+            else:
+                raise SlackError("unknown_method")
+        except SlackError as error:
+            self._send(200, {"ok": False, "error": error.code})
+            return
+        self._send(200, {"ok": True, **answer})
 
     def _params(self, query: str, body: bytes) -> JSON:
         params: JSON = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
